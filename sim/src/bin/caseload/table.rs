@@ -1,0 +1,146 @@
+//! The readable summary `caseload run` prints: the city and each district, a few key metrics, at a
+//! few dates.
+
+use caseload::model::Model;
+use caseload::output::RunRecord;
+use caseload::results::{CITY, Results};
+use caseload::summary::Summary;
+
+/// Months shown: the first, then every twelfth, then the last.
+fn shown_months(n: usize) -> Vec<usize> {
+    let mut months: Vec<usize> = (0..n).step_by(12).collect();
+    if n > 0 && months.last() != Some(&(n - 1)) {
+        months.push(n - 1);
+    }
+    months
+}
+
+/// A cell: median and P10-P90, formatted by `f`.
+fn cell(summary: &Summary, m: usize, d: usize, k: usize, f: &dyn Fn(f64) -> String) -> String {
+    let s = summary.get(m, d, k);
+    if s.n == 0 {
+        return "-".to_string();
+    }
+    let (lo, mid, hi) = (s.percentiles[1], s.median(), s.percentiles[3]);
+    if f(lo) == f(hi) {
+        f(mid)
+    } else {
+        format!("{} [{}-{}]", f(mid), f(lo), f(hi))
+    }
+}
+
+fn whole(x: f64) -> String {
+    format!("{x:.0}")
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", 100.0 * x)
+}
+
+/// Lays out rows of cells in aligned columns.
+fn layout(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in &rows {
+        for (i, c) in row.iter().enumerate() {
+            widths[i] = widths[i].max(c.chars().count());
+        }
+    }
+    let line = |cells: &[String]| {
+        let mut out = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let pad = widths[i] - c.chars().count();
+            if i == 0 {
+                out.push_str(c);
+                out.push_str(&" ".repeat(pad));
+            } else {
+                out.push_str("  ");
+                out.push_str(&" ".repeat(pad));
+                out.push_str(c);
+            }
+        }
+        out.push('\n');
+        out
+    };
+    let mut text = line(&header);
+    for row in &rows {
+        text.push_str(&line(row));
+    }
+    text
+}
+
+/// The whole printed summary.
+pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &RunRecord) -> String {
+    let months = shown_months(results.months.len());
+    let city = results.city();
+    let metric = |name: &str| results.metric_index(name);
+    let mut text = format!(
+        "{}: {} replications, seed {}, {} to {}\nCells: median [P10-P90] across replications.\n\n",
+        model.name, record.replications, record.seed, record.months[0], record.months[1]
+    );
+
+    let header = |first: &str| {
+        std::iter::once(first.to_string())
+            .chain(months.iter().map(|&m| results.months[m].clone()))
+            .collect::<Vec<_>>()
+    };
+
+    // The city.
+    let mut rows = Vec::new();
+    let mut add = |label: String, k: Option<usize>, f: &dyn Fn(f64) -> String| {
+        if let Some(k) = k {
+            let mut row = vec![label];
+            row.extend(months.iter().map(|&m| cell(summary, m, city, k, f)));
+            rows.push(row);
+        }
+    };
+    add("children on caseload".into(), metric("children"), &whole);
+    add("health visitor WTE".into(), metric("hv_wte"), &|x| {
+        format!("{x:.1}")
+    });
+    add(
+        "caseload per HV WTE".into(),
+        metric("caseload_per_hv_wte"),
+        &whole,
+    );
+    for r in &model.reviews {
+        let target = r
+            .target
+            .map_or(String::new(), |t| format!(" (target {})", percent(t)));
+        add(
+            format!("compliance: {}{target}", r.name),
+            metric(&format!("compliance:{}", r.id)),
+            &percent,
+        );
+    }
+    for l in &model.levels {
+        if l.contacts_per_month > 0.0 {
+            add(
+                format!("contacts delivered: {}", l.name),
+                metric(&format!("contacts_delivered:{}", l.id)),
+                &whole,
+            );
+            add(
+                format!("contacts needed: {}", l.name),
+                metric(&format!("contacts_needed:{}", l.id)),
+                &whole,
+            );
+        }
+    }
+    add("unmet hours".into(), metric("unmet_hours"), &whole);
+    text.push_str(&format!("City ({CITY})\n"));
+    text.push_str(&layout(header("metric"), rows));
+
+    // Districts: caseload per HV WTE.
+    if let Some(k) = metric("caseload_per_hv_wte") {
+        let rows = (0..results.districts.len())
+            .map(|d| {
+                let mut row = vec![results.districts[d].clone()];
+                row.extend(months.iter().map(|&m| cell(summary, m, d, k, &whole)));
+                row
+            })
+            .collect();
+        text.push_str("\nCaseload per HV WTE by district\n");
+        text.push_str(&layout(header("district"), rows));
+    }
+    text
+}

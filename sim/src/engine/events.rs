@@ -1,0 +1,111 @@
+//! The timed-event queue: events keyed by (day, sequence), so events on the same day keep the order
+//! they were scheduled in.
+//!
+//! Every event lies inside the simulated period, so the queue is a calendar of per-day buckets: a
+//! push is an append and a day's events come out in push order. That is the (day, sequence) order
+//! of a binary heap at O(1) a step, and it keeps no heap of every future event (see
+//! `docs/ARCHITECTURE.md`). Events scheduled after the last simulated day are dropped: they could
+//! never happen.
+
+use bevy_ecs::entity::Entity;
+use bevy_ecs::resource::Resource;
+
+use crate::calendar::Day;
+
+/// Something that happens to one entity on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// A child reaches the next milestone on its timeline (see `population::Milestone`).
+    Milestone(Entity),
+}
+
+/// Pending events by day.
+#[derive(Resource, Debug)]
+pub struct EventQueue {
+    buckets: Vec<Vec<Event>>,
+    pending: usize,
+}
+
+impl EventQueue {
+    /// An empty queue for a period of `days` days.
+    pub fn new(days: Day) -> Self {
+        EventQueue {
+            buckets: vec![Vec::new(); usize::try_from(days).unwrap_or(0)],
+            pending: 0,
+        }
+    }
+
+    /// Schedules `event` on `day`; returns false (and drops it) if `day` is outside the period.
+    pub fn schedule(&mut self, day: Day, event: Event) -> bool {
+        match usize::try_from(day)
+            .ok()
+            .and_then(|d| self.buckets.get_mut(d))
+        {
+            Some(bucket) => {
+                bucket.push(event);
+                self.pending += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes and returns the events of `day` in the order they were scheduled. Events scheduled
+    /// for `day` while these are processed are not included: take the day again to get them.
+    pub fn take(&mut self, day: Day) -> Vec<Event> {
+        let events = usize::try_from(day)
+            .ok()
+            .and_then(|d| self.buckets.get_mut(d))
+            .map(std::mem::take)
+            .unwrap_or_default();
+        self.pending -= events.len();
+        events
+    }
+
+    /// Events not yet taken.
+    pub fn len(&self) -> usize {
+        self.pending
+    }
+
+    /// Whether no events are pending.
+    pub fn is_empty(&self) -> bool {
+        self.pending == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn entity(i: u32) -> Entity {
+        Entity::from_raw_u32(i + 1).expect("non-zero index")
+    }
+
+    proptest! {
+        /// The bucket queue gives the same order as a (day, sequence)-keyed ordered map.
+        #[test]
+        fn matches_a_day_sequence_ordered_map(pushes in proptest::collection::vec((-5i32..40, 0u32..1000), 0..300)) {
+            let mut queue = EventQueue::new(30);
+            let mut reference = BTreeMap::new();
+            for (seq, &(day, id)) in pushes.iter().enumerate() {
+                let accepted = queue.schedule(day, Event::Milestone(entity(id)));
+                prop_assert_eq!(accepted, (0..30).contains(&day));
+                if accepted {
+                    reference.insert((day, seq), Event::Milestone(entity(id)));
+                }
+            }
+            prop_assert_eq!(queue.len(), reference.len());
+            let mut got = Vec::new();
+            for day in 0..30 {
+                got.extend(queue.take(day).into_iter().map(|e| (day, e)));
+            }
+            let want: Vec<_> = reference.into_iter().map(|((d, _), e)| (d, e)).collect();
+            prop_assert_eq!(got, want);
+            prop_assert!(queue.is_empty());
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! One replication: a bevy_ecs [`World`] of children and staff, driven one simulated day at a time
+//! by a [`Schedule`] of systems in a fixed order.
+//!
+//! Each day runs, in this order (the `.chain()` in [`schedule`]):
+//! 1. on the first day of a month: moves and departures ([`population::migrate`]), need-level
+//!    transitions and the month's census ([`need::transition`]), arrivals
+//!    ([`population::arrivals`]) and the month's contact demand ([`need::contact_demand`]);
+//! 2. pregnancies becoming known ([`population::notify_pregnancies`]);
+//! 3. the day's timed events in (day, sequence) order: births, review windows opening, children
+//!    leaving ([`reviews::process_events`]);
+//! 4. on working days: each district's staff hours ([`workforce::capacity`]) shared out over open
+//!    work by the allocation policy ([`allocation::allocate`]);
+//! 5. on the last day of a month: the month's observations ([`recorder::month_end`]).
+//!
+//! The engine reads only the validated [`Model`]; it does no I/O and cannot fail.
+
+pub mod allocation;
+pub mod events;
+pub mod need;
+pub mod population;
+pub mod recorder;
+pub mod reviews;
+pub mod rng;
+pub mod workforce;
+
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::ScheduleLabel;
+use bevy_ecs::system::RunSystemOnce;
+
+use crate::calendar::Day;
+use crate::metrics::Metrics;
+use crate::model::Model;
+
+/// The model and its metric layout, shared read-only by every system.
+#[derive(Resource, Debug, Clone)]
+pub struct Params {
+    /// The validated model.
+    pub model: Arc<Model>,
+    /// Where each metric sits in the recorder.
+    pub metrics: Arc<Metrics>,
+    /// A child's milestones in life order (see [`population::Milestone`]).
+    pub timeline: Arc<Vec<population::Milestone>>,
+}
+
+/// Today, and where it falls in its month.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Clock {
+    /// The simulated day.
+    pub today: Day,
+    /// Index of the simulated month containing today.
+    pub month: usize,
+    /// Whether today is the first day of its month.
+    pub month_starts: bool,
+    /// Whether today is the last day of its month.
+    pub month_ends: bool,
+    /// Whether staff work today.
+    pub working: bool,
+    /// Working days of this month up to and including today.
+    pub working_days_so_far: u32,
+    /// Working days in this month.
+    pub working_days_in_month: u32,
+}
+
+#[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
+struct SimulatedDay;
+
+fn month_starts(clock: Res<Clock>) -> bool {
+    clock.month_starts
+}
+
+fn month_ends(clock: Res<Clock>) -> bool {
+    clock.month_ends
+}
+
+fn working(clock: Res<Clock>) -> bool {
+    clock.working
+}
+
+/// The systems of one simulated day, in their fixed order.
+pub fn schedule() -> Schedule {
+    let mut schedule = Schedule::new(SimulatedDay);
+    schedule.add_systems(
+        (
+            (
+                population::migrate,
+                need::transition,
+                population::arrivals,
+                need::contact_demand,
+            )
+                .chain()
+                .run_if(month_starts),
+            population::notify_pregnancies,
+            reviews::process_events,
+            (workforce::capacity, allocation::allocate)
+                .chain()
+                .run_if(working),
+            recorder::month_end.run_if(month_ends),
+        )
+            .chain(),
+    );
+    schedule
+}
+
+/// Runs replication `replication` of `model` under master seed `seed` and returns its monthly
+/// observations, one value per (month, district, metric).
+pub fn simulate(
+    model: &Arc<Model>,
+    metrics: &Arc<Metrics>,
+    seed: u64,
+    replication: u64,
+) -> Vec<f64> {
+    let mut world = World::new();
+    let params = Params {
+        model: Arc::clone(model),
+        metrics: Arc::clone(metrics),
+        timeline: Arc::new(population::timeline(model)),
+    };
+    let cal = &model.calendar;
+    world.insert_resource(rng::Streams::new(seed, replication));
+    world.insert_resource(events::EventQueue::new(cal.days()));
+    world.insert_resource(allocation::Work::new(model));
+    world.insert_resource(workforce::Capacity::new(model));
+    world.insert_resource(recorder::Recorder::new(model, metrics));
+    world.insert_resource(need::Census::new(model));
+    world.insert_resource(Clock::default());
+    world.insert_resource(params.clone());
+    workforce::spawn_staff(&mut world, model);
+    // A system run once; it cannot fail: its resources were inserted just above.
+    let _ = world.run_system_once(population::spawn_initial);
+
+    let mut schedule = schedule();
+    for (m, month) in cal.months().iter().enumerate() {
+        let in_month = cal.working_days_in(m);
+        let mut so_far = 0;
+        for today in month.first..month.end {
+            let working = cal.is_working(today);
+            so_far += u32::from(working);
+            *world.resource_mut::<Clock>() = Clock {
+                today,
+                month: m,
+                month_starts: today == month.first,
+                month_ends: today + 1 == month.end,
+                working,
+                working_days_so_far: so_far,
+                working_days_in_month: in_month,
+            };
+            schedule.run(&mut world);
+        }
+    }
+    reviews::close_run(&mut world);
+    world
+        .remove_resource::<recorder::Recorder>()
+        .map(recorder::Recorder::into_values)
+        .unwrap_or_default()
+}

@@ -1,0 +1,91 @@
+//! Levels of need: monthly transitions between levels, and the extra contacts each level needs.
+
+use bevy_ecs::prelude::*;
+
+use super::allocation::Work;
+use super::population::{Child, draw_cdf, poisson};
+use super::recorder::Recorder;
+use super::rng::Streams;
+use super::{Clock, Params};
+use crate::model::{LevelIx, Model};
+
+/// Born children by district and level at the start of the month, after transitions and arrivals:
+/// the basis of the month's contact demand.
+#[derive(Resource, Debug)]
+pub struct Census {
+    levels: usize,
+    counts: Vec<u32>,
+}
+
+impl Census {
+    /// An empty census for `model`'s districts and levels.
+    pub fn new(model: &Model) -> Self {
+        Census {
+            levels: model.levels.len(),
+            counts: vec![0; model.districts.len() * model.levels.len()],
+        }
+    }
+
+    /// Counts one more child in district `d` at level `l`.
+    pub fn add(&mut self, d: usize, l: usize) {
+        self.counts[d * self.levels + l] += 1;
+    }
+
+    /// Children in district `d` at level `l`.
+    pub fn get(&self, d: usize, l: usize) -> u32 {
+        self.counts[d * self.levels + l]
+    }
+
+    fn clear(&mut self) {
+        self.counts.fill(0);
+    }
+}
+
+/// On the first day of each month: every born child moves to next month's level by its level's
+/// row of the transition matrix; the census is retaken.
+pub fn transition(
+    params: Res<Params>,
+    mut children: Query<&mut Child>,
+    mut streams: ResMut<Streams>,
+    mut census: ResMut<Census>,
+) {
+    census.clear();
+    let levels = &params.model.levels;
+    for mut child in &mut children {
+        if !child.born {
+            continue;
+        }
+        let cdf = &levels[child.level as usize].transition_cdf;
+        let next = draw_cdf(cdf, &mut streams.need) as LevelIx;
+        if next != child.level {
+            child.level = next;
+        }
+        census.add(child.district as usize, child.level as usize);
+    }
+}
+
+/// On the first day of each month: each district's extra contacts for the month, a Poisson draw
+/// with mean children x contacts per child per month at each level.
+pub fn contact_demand(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    census: Res<Census>,
+    mut streams: ResMut<Streams>,
+    mut work: ResMut<Work>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let (model, metrics) = (&params.model, &params.metrics);
+    for d in 0..model.districts.len() {
+        for (l, level) in model.levels.iter().enumerate() {
+            let mean = f64::from(census.get(d, l)) * level.contacts_per_month;
+            let needed = poisson(mean, &mut streams.need).min(u64::from(u32::MAX)) as u32;
+            work.set_contact_demand(d, l, needed);
+            recorder.add(
+                clock.month,
+                d,
+                metrics.contacts_needed + l,
+                f64::from(needed),
+            );
+        }
+    }
+}

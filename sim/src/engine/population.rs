@@ -1,0 +1,360 @@
+//! Children: the starting population, pregnancies, births, arrivals, moves and departures.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand_distr::{Distribution, Poisson};
+
+use super::allocation::Work;
+use super::events::{Event, EventQueue};
+use super::need::Census;
+use super::recorder::Recorder;
+use super::reviews::{self, Departure};
+use super::rng::Streams;
+use super::{Clock, Params};
+use crate::calendar::Day;
+use crate::model::{DistrictIx, LevelIx, Model, ReviewIx};
+use crate::scenario::Anchor;
+
+/// Mean days in a year of age.
+const DAYS_PER_YEAR: f64 = 365.25;
+
+/// A step in a child's life that the event queue schedules. Leaving the service is not listed: it
+/// follows the last step, or comes first if it is earlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    /// The child is born (on its expected date).
+    Born,
+    /// A review's window opens.
+    ReviewOpens(ReviewIx),
+}
+
+/// Milestones in life order: antenatal windows, birth, then the other windows by opening age.
+pub fn timeline(model: &Model) -> Vec<Milestone> {
+    let before_birth = |r: ReviewIx| {
+        let review = &model.reviews[r as usize];
+        review.anchor == Anchor::ExpectedBirth && model.calendar.add(0, review.opens) < 0
+    };
+    let mut steps: Vec<Milestone> = model
+        .review_order
+        .iter()
+        .filter(|&&r| before_birth(r))
+        .map(|&r| Milestone::ReviewOpens(r))
+        .collect();
+    steps.push(Milestone::Born);
+    steps.extend(
+        model
+            .review_order
+            .iter()
+            .filter(|&&r| !before_birth(r))
+            .map(|&r| Milestone::ReviewOpens(r)),
+    );
+    steps
+}
+
+/// A child (or, before `born`, a known pregnancy) on the service's books.
+#[derive(Component, Debug, Clone)]
+pub struct Child {
+    /// Home district.
+    pub district: DistrictIx,
+    /// Current level of need.
+    pub level: LevelIx,
+    /// Whether the child has been born.
+    pub born: bool,
+    /// Day of (expected) birth.
+    pub birth: Day,
+    /// Day the child leaves the service.
+    pub leaves: Day,
+    /// Index in the timeline of the next milestone; past the end means leaving is next.
+    pub next: u8,
+    /// Reviews taken up and not yet done, as a bit set over review indices.
+    pub open: u32,
+}
+
+/// Draws an index from a cumulative distribution.
+pub fn draw_cdf(cdf: &[f64], rng: &mut Xoshiro256PlusPlus) -> usize {
+    let u: f64 = rng.random();
+    cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1)
+}
+
+/// A Poisson draw; zero for a mean of zero.
+pub fn poisson(mean: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    match Poisson::new(mean) {
+        Ok(p) => p.sample(rng) as u64,
+        Err(_) => 0,
+    }
+}
+
+/// Schedules the child's next milestone on or after `today`: skips review windows whose on-time
+/// deadline has already passed (the review happened before the child joined the caseload), and
+/// schedules leaving instead when it comes first.
+pub fn schedule_next(
+    entity: Entity,
+    child: &mut Child,
+    today: Day,
+    params: &Params,
+    queue: &mut EventQueue,
+) {
+    let model = &params.model;
+    while let Some(&step) = params.timeline.get(child.next as usize) {
+        let day = match step {
+            Milestone::Born => child.birth,
+            Milestone::ReviewOpens(r) => {
+                let w = model.reviews[r as usize].window(&model.calendar, child.birth);
+                if w.on_time < today {
+                    child.next += 1;
+                    continue;
+                }
+                w.opens
+            }
+        };
+        if day >= child.leaves {
+            break;
+        }
+        queue.schedule(day.max(today), Event::Milestone(entity));
+        return;
+    }
+    child.next = params.timeline.len() as u8;
+    queue.schedule(child.leaves.max(today), Event::Milestone(entity));
+}
+
+/// The index of the first milestone after birth.
+fn after_birth(params: &Params) -> u8 {
+    params
+        .timeline
+        .iter()
+        .position(|&m| m == Milestone::Born)
+        .map_or(0, |i| i as u8 + 1)
+}
+
+/// A child on the caseload at the start whose review window had already opened is taken to have had
+/// that review: the service worked before the run began, and (risk-first or not) a review is done
+/// as soon as its window opens when there is time. Without this the first weeks of a run would carry
+/// every open window's reviews at once, a backlog no real service starts with. Arrivals keep their
+/// open windows: a family new to the city is offered the review.
+fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
+    let model = &params.model;
+    while let Some(&Milestone::ReviewOpens(r)) = params.timeline.get(child.next as usize) {
+        let w = model.reviews[r as usize].window(&model.calendar, child.birth);
+        if w.opens >= 0 {
+            return;
+        }
+        child.next += 1;
+    }
+}
+
+/// Places a child already born before `today`; returns `None` (placing nothing) if it has already
+/// left the service by then.
+fn place_born(
+    commands: &mut Commands,
+    params: &Params,
+    queue: &mut EventQueue,
+    district: DistrictIx,
+    birth: Day,
+    level: LevelIx,
+    today: Day,
+) -> Option<Entity> {
+    let leaves = params.model.leaving_day(birth);
+    if leaves <= today {
+        return None;
+    }
+    let mut child = Child {
+        district,
+        level,
+        born: true,
+        birth,
+        leaves,
+        next: after_birth(params),
+        open: 0,
+    };
+    if today == 0 {
+        skip_reviews_opened_before_start(&mut child, params);
+    }
+    let entity = commands.spawn_empty().id();
+    schedule_next(entity, &mut child, today, params, queue);
+    commands.entity(entity).insert(child);
+    Some(entity)
+}
+
+/// A birth day for a child aged `age` whole years on `today`, uniform over that year of age.
+fn birth_for_age(age: usize, today: Day, rng: &mut Xoshiro256PlusPlus) -> Day {
+    let youngest = today - (age as f64 * DAYS_PER_YEAR).floor() as Day;
+    youngest - rng.random_range(0..365)
+}
+
+/// The starting population, run once before the first day: children by single year of age in each
+/// district, and the pregnancies already known on the first day.
+pub fn spawn_initial(
+    mut commands: Commands,
+    params: Res<Params>,
+    mut queue: ResMut<EventQueue>,
+    mut streams: ResMut<Streams>,
+) {
+    let rng = &mut streams.demography;
+    for (d, district) in params.model.districts.iter().enumerate() {
+        let d = d as DistrictIx;
+        for (age, &n) in district.children_by_age.iter().enumerate() {
+            for _ in 0..n {
+                let birth = birth_for_age(age, 0, rng);
+                let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
+                place_born(&mut commands, &params, &mut queue, d, birth, level, 0);
+            }
+        }
+        for due in 0..params.model.pregnancy_lead_days {
+            notify(&mut commands, &params, &mut queue, rng, d, 0, due);
+        }
+    }
+}
+
+/// Pregnancies due on `due` in district `d` becoming known on `today`.
+fn notify(
+    commands: &mut Commands,
+    params: &Params,
+    queue: &mut EventQueue,
+    rng: &mut Xoshiro256PlusPlus,
+    d: DistrictIx,
+    today: Day,
+    due: Day,
+) {
+    let district = &params.model.districts[d as usize];
+    let rate =
+        district.births_per_day * district.births_growth.powf(f64::from(due) / DAYS_PER_YEAR);
+    for _ in 0..poisson(rate, rng) {
+        let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
+        let mut child = Child {
+            district: d,
+            level,
+            born: false,
+            birth: due,
+            leaves: params.model.leaving_day(due),
+            next: 0,
+            open: 0,
+        };
+        let entity = commands.spawn_empty().id();
+        schedule_next(entity, &mut child, today, params, queue);
+        commands.entity(entity).insert(child);
+    }
+}
+
+/// Each day, the pregnancies due `pregnancy_lead_days` ahead become known in each district.
+pub fn notify_pregnancies(
+    mut commands: Commands,
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut queue: ResMut<EventQueue>,
+    mut streams: ResMut<Streams>,
+) {
+    let due = clock.today + params.model.pregnancy_lead_days;
+    for d in 0..params.model.districts.len() {
+        notify(
+            &mut commands,
+            &params,
+            &mut queue,
+            &mut streams.demography,
+            d as DistrictIx,
+            clock.today,
+            due,
+        );
+    }
+}
+
+/// On the first day of each month: children arriving from outside the city, aged like each
+/// district's starting population.
+pub fn arrivals(
+    mut commands: Commands,
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut queue: ResMut<EventQueue>,
+    mut streams: ResMut<Streams>,
+    mut census: ResMut<Census>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let metrics = &params.metrics;
+    for (d, district) in params.model.districts.iter().enumerate() {
+        let rng = &mut streams.demography;
+        let n = poisson(district.arrivals_per_month, rng);
+        if n == 0 {
+            continue;
+        }
+        let total: u64 = district.children_by_age.iter().map(|&c| u64::from(c)).sum();
+        for _ in 0..n {
+            let age = if total == 0 {
+                rng.random_range(0..5)
+            } else {
+                let mut pick = rng.random_range(0..total);
+                district
+                    .children_by_age
+                    .iter()
+                    .position(|&c| {
+                        let hit = pick < u64::from(c);
+                        pick = pick.saturating_sub(u64::from(c));
+                        hit
+                    })
+                    .unwrap_or(0)
+            };
+            let birth = birth_for_age(age, clock.today, rng);
+            let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
+            let placed = place_born(
+                &mut commands,
+                &params,
+                &mut queue,
+                d as DistrictIx,
+                birth,
+                level,
+                clock.today,
+            );
+            if placed.is_some() {
+                census.add(d, level as usize);
+                recorder.add(clock.month, d, metrics.arrivals, 1.0);
+            }
+        }
+    }
+}
+
+/// On the first day of each month: each born child may leave the city or move to another district,
+/// with the district's monthly probabilities. Also records the month's opening caseload.
+pub fn migrate(
+    mut commands: Commands,
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut children: Query<(Entity, &mut Child)>,
+    mut streams: ResMut<Streams>,
+    mut work: ResMut<Work>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let (model, metrics) = (&params.model, &params.metrics);
+    let m = clock.month;
+    for (entity, mut child) in &mut children {
+        if !child.born {
+            continue;
+        }
+        let d = child.district as usize;
+        recorder.add(m, d, metrics.children_opening, 1.0);
+        let district = &model.districts[d];
+        let u: f64 = streams.migration.random();
+        let Some(k) = district.move_cdf.iter().position(|&c| u < c) else {
+            continue;
+        };
+        if k == 0 {
+            reviews::depart(
+                &mut child,
+                Departure::LeftCity,
+                clock.today,
+                &params,
+                &mut recorder,
+            );
+            recorder.add(m, d, metrics.left_city, 1.0);
+            commands.entity(entity).despawn();
+        } else {
+            let to = district.move_targets[k - 1];
+            recorder.add(m, d, metrics.moved_out, 1.0);
+            recorder.add(m, to as usize, metrics.moved_in, 1.0);
+            child.district = to;
+            let open = child.open;
+            for r in (0..model.reviews.len()).filter(|r| open & (1 << r) != 0) {
+                let window = model.reviews[r].window(&model.calendar, child.birth);
+                work.open_review(to as usize, r, window, entity);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! Monthly observations of one replication: a dense (month, district, metric) table of values.
+//! City totals and ratios are formed afterwards in [`crate::results`].
+
+use bevy_ecs::prelude::*;
+
+use super::allocation::Work;
+use super::population::Child;
+use super::workforce::Staff;
+use super::{Clock, Params};
+use crate::metrics::Metrics;
+use crate::model::Model;
+
+/// The observations of one replication.
+#[derive(Resource, Debug)]
+pub struct Recorder {
+    districts: usize,
+    metrics: usize,
+    values: Vec<f64>,
+}
+
+impl Recorder {
+    /// All zero.
+    pub fn new(model: &Model, metrics: &Metrics) -> Self {
+        let (months, districts) = (model.calendar.months().len(), model.districts.len());
+        Recorder {
+            districts,
+            metrics: metrics.len(),
+            values: vec![0.0; months * districts * metrics.len()],
+        }
+    }
+
+    fn at(&self, month: usize, district: usize, metric: usize) -> usize {
+        (month * self.districts + district) * self.metrics + metric
+    }
+
+    /// Adds `x` to a metric.
+    pub fn add(&mut self, month: usize, district: usize, metric: usize, x: f64) {
+        let i = self.at(month, district, metric);
+        self.values[i] += x;
+    }
+
+    /// The values, indexed `(month * districts + district) * metrics + metric`.
+    pub fn into_values(self) -> Vec<f64> {
+        self.values
+    }
+}
+
+/// On the last day of each month: the caseload by level, staff in post, and the month's contacts.
+pub fn month_end(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    children: Query<&Child>,
+    staff: Query<&Staff>,
+    work: Res<Work>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let (model, metrics) = (&params.model, &params.metrics);
+    let m = clock.month;
+    for child in &children {
+        if child.born {
+            let d = child.district as usize;
+            recorder.add(m, d, metrics.children, 1.0);
+            recorder.add(m, d, metrics.children_by_level + child.level as usize, 1.0);
+        }
+    }
+    for s in &staff {
+        let d = s.district as usize;
+        let role = s.role as usize;
+        recorder.add(m, d, metrics.wte_by_role + role, s.wte);
+        if model.roles[role].health_visitor {
+            recorder.add(m, d, metrics.hv_wte, s.wte);
+        }
+    }
+    for d in 0..model.districts.len() {
+        for (l, level) in model.levels.iter().enumerate() {
+            let (needed, delivered) = work.contacts(d, l);
+            recorder.add(m, d, metrics.contacts_delivered + l, f64::from(delivered));
+            recorder.add(
+                m,
+                d,
+                metrics.unmet_hours,
+                f64::from(needed - delivered) * level.contact_hours,
+            );
+        }
+    }
+}

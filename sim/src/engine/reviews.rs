@@ -1,0 +1,200 @@
+//! Reviews: windows opening on a child's timeline, offers and uptake, outcomes counted against the
+//! month of the on-time deadline (the public metrics' cohort definition).
+//!
+//! A review's outcome is one of: on time (done by the on-time deadline), late (done after it but by
+//! the last chance), missed (declined by the family, not done by the last chance, or the child left
+//! the service after the on-time deadline without it), or pending (neither done nor past its last
+//! chance when the run ends). Each counts once in `review_due` of the month holding the on-time
+//! deadline, so due = on time + late + missed + pending. A child who leaves before the on-time
+//! deadline was never due.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+use super::allocation::Work;
+use super::events::{Event, EventQueue};
+use super::population::{Child, Milestone, schedule_next};
+use super::recorder::Recorder;
+use super::rng::Streams;
+use super::{Clock, Params};
+use crate::calendar::Day;
+
+/// How a review ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done by the on-time deadline.
+    OnTime,
+    /// Done after the on-time deadline, by the last chance.
+    Late,
+    /// Not done: `declined` by the family, or not reached in time.
+    Missed {
+        /// The family declined it (no staff hours were unmet).
+        declined: bool,
+    },
+    /// Still open when the run ended.
+    Pending,
+}
+
+/// Records `outcome` of review `r` with on-time deadline `on_time` in district `d`, in the month of
+/// the deadline (nothing if that month is outside the run). Unmet hours of a missed review go to
+/// `today`'s month.
+pub fn record(
+    recorder: &mut Recorder,
+    params: &Params,
+    d: usize,
+    r: usize,
+    on_time: Day,
+    today: Day,
+    outcome: Outcome,
+) {
+    let (model, metrics) = (&params.model, &params.metrics);
+    if let Outcome::Missed { declined: false } = outcome
+        && let Some(m) = model.calendar.month_of(today)
+    {
+        recorder.add(m, d, metrics.unmet_hours, model.reviews[r].hours);
+    }
+    let Some(m) = model.calendar.month_of(on_time) else {
+        return;
+    };
+    recorder.add(m, d, metrics.review_due + r, 1.0);
+    let family = match outcome {
+        Outcome::OnTime => metrics.review_on_time,
+        Outcome::Late => metrics.review_late,
+        Outcome::Missed { .. } => metrics.review_missed,
+        Outcome::Pending => metrics.review_pending,
+    };
+    recorder.add(m, d, family + r, 1.0);
+}
+
+/// Why a child leaves the service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Departure {
+    /// School entry or fifth birthday.
+    AgedOut,
+    /// Moved out of the city.
+    LeftCity,
+}
+
+/// Closes a departing child's open reviews: those past their on-time deadline are missed, the
+/// others were never due.
+pub fn depart(
+    child: &mut Child,
+    _why: Departure,
+    today: Day,
+    params: &Params,
+    recorder: &mut Recorder,
+) {
+    let model = &params.model;
+    let d = child.district as usize;
+    for r in 0..model.reviews.len() {
+        if child.open & (1 << r) == 0 {
+            continue;
+        }
+        let window = model.reviews[r].window(&model.calendar, child.birth);
+        if today > window.on_time {
+            record(
+                recorder,
+                params,
+                d,
+                r,
+                window.on_time,
+                today,
+                Outcome::Missed { declined: false },
+            );
+        }
+    }
+    child.open = 0;
+}
+
+/// Processes the day's timed events in (day, sequence) order, including any scheduled for today
+/// while processing.
+#[allow(clippy::too_many_arguments)]
+pub fn process_events(
+    mut commands: Commands,
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut queue: ResMut<EventQueue>,
+    mut children: Query<&mut Child>,
+    mut streams: ResMut<Streams>,
+    mut work: ResMut<Work>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let today = clock.today;
+    let (model, metrics) = (&params.model, &params.metrics);
+    loop {
+        let events = queue.take(today);
+        if events.is_empty() {
+            break;
+        }
+        for event in events {
+            let Event::Milestone(entity) = event;
+            let Ok(mut child) = children.get_mut(entity) else {
+                continue; // left the city before this milestone
+            };
+            let d = child.district as usize;
+            match params.timeline.get(child.next as usize).copied() {
+                None => {
+                    depart(
+                        &mut child,
+                        Departure::AgedOut,
+                        today,
+                        &params,
+                        &mut recorder,
+                    );
+                    recorder.add(clock.month, d, metrics.aged_out, 1.0);
+                    commands.entity(entity).despawn();
+                    continue;
+                }
+                Some(Milestone::Born) => {
+                    child.born = true;
+                    recorder.add(clock.month, d, metrics.births, 1.0);
+                }
+                Some(Milestone::ReviewOpens(r)) => {
+                    let r = r as usize;
+                    let review = &model.reviews[r];
+                    let window = review.window(&model.calendar, child.birth);
+                    let rng = &mut streams.reviews;
+                    let offered =
+                        review.offered_share >= 1.0 || rng.random::<f64>() < review.offered_share;
+                    if offered {
+                        if rng.random::<f64>() < review.uptake {
+                            child.open |= 1 << r;
+                            work.open_review(d, r, window, entity);
+                        } else {
+                            record(
+                                &mut recorder,
+                                &params,
+                                d,
+                                r,
+                                window.on_time,
+                                today,
+                                Outcome::Missed { declined: true },
+                            );
+                        }
+                    }
+                }
+            }
+            child.next += 1;
+            schedule_next(entity, &mut child, today, &params, &mut queue);
+        }
+    }
+}
+
+/// At the end of the run: reviews still open are pending.
+pub fn close_run(world: &mut World) {
+    let params = world.resource::<Params>().clone();
+    let model = &params.model;
+    let end = model.calendar.days();
+    let mut open = Vec::new();
+    let mut query = world.query::<&Child>();
+    for child in query.iter(world) {
+        for r in (0..model.reviews.len()).filter(|r| child.open & (1 << r) != 0) {
+            let window = model.reviews[r].window(&model.calendar, child.birth);
+            open.push((child.district as usize, r, window.on_time));
+        }
+    }
+    let mut recorder = world.resource_mut::<Recorder>();
+    for (d, r, on_time) in open {
+        record(&mut recorder, &params, d, r, on_time, end, Outcome::Pending);
+    }
+}

@@ -1,0 +1,198 @@
+//! The metrics a run records: their names, their order, and how the city total of each is formed.
+//!
+//! Names are snake_case with an optional `:id` qualifier naming a need level, review or role
+//! (`children:universal_plus`, `compliance:new_birth`, `wte:health_visitor`).
+
+use crate::model::Model;
+
+/// How a metric's city total and its monthly value are formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A count or sum over the month (births, hours): the city total is the sum of districts.
+    Flow,
+    /// A level at the end of the month (children, WTE): the city total is the sum of districts.
+    Stock,
+    /// A ratio of two other metrics, computed for districts and city alike after summing.
+    Ratio {
+        /// Numerator metric index.
+        num: usize,
+        /// Denominator metric index.
+        den: usize,
+    },
+}
+
+/// The metric list of one model, with the index of each family.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    names: Vec<String>,
+    kinds: Vec<Kind>,
+    /// `births`: children born in the district in the month.
+    pub births: usize,
+    /// `arrivals`: children arriving from outside the city.
+    pub arrivals: usize,
+    /// `moved_in`: children moving in from another district.
+    pub moved_in: usize,
+    /// `moved_out`: children moving to another district.
+    pub moved_out: usize,
+    /// `left_city`: children leaving the city.
+    pub left_city: usize,
+    /// `aged_out`: children leaving the service at school entry or fifth birthday.
+    pub aged_out: usize,
+    /// `children_opening`: children on the caseload at the start of the month.
+    pub children_opening: usize,
+    /// `children`: children on the caseload at the end of the month.
+    pub children: usize,
+    /// `children:<level>`, one per level.
+    pub children_by_level: usize,
+    /// `hv_wte`: health-visitor WTE in post at the end of the month.
+    pub hv_wte: usize,
+    /// `wte:<role>`, one per role.
+    pub wte_by_role: usize,
+    /// `caseload_per_hv_wte` = children / hv_wte.
+    pub caseload: usize,
+    /// `review_due:<review>`, one per review; likewise the next five families.
+    pub review_due: usize,
+    /// `review_on_time:<review>`.
+    pub review_on_time: usize,
+    /// `review_late:<review>`.
+    pub review_late: usize,
+    /// `review_missed:<review>`.
+    pub review_missed: usize,
+    /// `review_pending:<review>`.
+    pub review_pending: usize,
+    /// `compliance:<review>` = on time / due.
+    pub compliance: usize,
+    /// `contacts_needed:<level>`, one per level.
+    pub contacts_needed: usize,
+    /// `contacts_delivered:<level>`, one per level.
+    pub contacts_delivered: usize,
+    /// `hours_available`: staff hours available for contacts and reviews.
+    pub hours_available: usize,
+    /// `hours_used`: of those, hours spent on contacts and reviews.
+    pub hours_used: usize,
+    /// `unmet_hours`: hours of contacts not delivered in their month and of reviews that reached
+    /// their last chance undone (declined reviews excluded).
+    pub unmet_hours: usize,
+}
+
+impl Metrics {
+    /// The metric list for `model`.
+    pub fn new(model: &Model) -> Self {
+        let mut b = Builder::default();
+        let births = b.one("births", Kind::Flow);
+        let arrivals = b.one("arrivals", Kind::Flow);
+        let moved_in = b.one("moved_in", Kind::Flow);
+        let moved_out = b.one("moved_out", Kind::Flow);
+        let left_city = b.one("left_city", Kind::Flow);
+        let aged_out = b.one("aged_out", Kind::Flow);
+        let children_opening = b.one("children_opening", Kind::Stock);
+        let children = b.one("children", Kind::Stock);
+        let levels: Vec<&str> = model.levels.iter().map(|l| l.id.as_str()).collect();
+        let reviews: Vec<&str> = model.reviews.iter().map(|r| r.id.as_str()).collect();
+        let roles: Vec<&str> = model.roles.iter().map(|r| r.id.as_str()).collect();
+        let children_by_level = b.family("children", &levels, Kind::Stock);
+        let hv_wte = b.one("hv_wte", Kind::Stock);
+        let wte_by_role = b.family("wte", &roles, Kind::Stock);
+        let caseload = b.one(
+            "caseload_per_hv_wte",
+            Kind::Ratio {
+                num: children,
+                den: hv_wte,
+            },
+        );
+        let review_due = b.family("review_due", &reviews, Kind::Flow);
+        let review_on_time = b.family("review_on_time", &reviews, Kind::Flow);
+        let review_late = b.family("review_late", &reviews, Kind::Flow);
+        let review_missed = b.family("review_missed", &reviews, Kind::Flow);
+        let review_pending = b.family("review_pending", &reviews, Kind::Flow);
+        let compliance = b.names.len();
+        for (i, r) in reviews.iter().enumerate() {
+            b.one(
+                &format!("compliance:{r}"),
+                Kind::Ratio {
+                    num: review_on_time + i,
+                    den: review_due + i,
+                },
+            );
+        }
+        let contacts_needed = b.family("contacts_needed", &levels, Kind::Flow);
+        let contacts_delivered = b.family("contacts_delivered", &levels, Kind::Flow);
+        let hours_available = b.one("hours_available", Kind::Flow);
+        let hours_used = b.one("hours_used", Kind::Flow);
+        let unmet_hours = b.one("unmet_hours", Kind::Flow);
+        Metrics {
+            names: b.names,
+            kinds: b.kinds,
+            births,
+            arrivals,
+            moved_in,
+            moved_out,
+            left_city,
+            aged_out,
+            children_opening,
+            children,
+            children_by_level,
+            hv_wte,
+            wte_by_role,
+            caseload,
+            review_due,
+            review_on_time,
+            review_late,
+            review_missed,
+            review_pending,
+            compliance,
+            contacts_needed,
+            contacts_delivered,
+            hours_available,
+            hours_used,
+            unmet_hours,
+        }
+    }
+
+    /// Number of metrics.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether there are no metrics (never, for a valid model).
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// Metric names in order.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// How metric `i` is formed.
+    pub fn kind(&self, i: usize) -> Kind {
+        self.kinds[i]
+    }
+
+    /// The index of the metric called `name`.
+    pub fn index_of(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+}
+
+#[derive(Default)]
+struct Builder {
+    names: Vec<String>,
+    kinds: Vec<Kind>,
+}
+
+impl Builder {
+    fn one(&mut self, name: &str, kind: Kind) -> usize {
+        self.names.push(name.to_string());
+        self.kinds.push(kind);
+        self.names.len() - 1
+    }
+
+    fn family(&mut self, stem: &str, ids: &[&str], kind: Kind) -> usize {
+        let first = self.names.len();
+        for id in ids {
+            self.one(&format!("{stem}:{id}"), kind);
+        }
+        first
+    }
+}

@@ -1,0 +1,205 @@
+//! The validated, typed model the engine runs: ids resolved to indices, dates to [`Day`]s, annual
+//! rates to the probabilities the engine draws each month, and every invariant the engine relies on
+//! already checked. Built only by [`crate::validate`].
+
+use crate::calendar::{Calendar, Day};
+use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset};
+
+/// Index of a need level in [`Model::levels`] (ordered from least to most intensive).
+pub type LevelIx = u8;
+/// Index of a review in [`Model::reviews`].
+pub type ReviewIx = u8;
+/// Index of a role in [`Model::roles`].
+pub type RoleIx = u8;
+/// Index of a district in [`Model::districts`].
+pub type DistrictIx = u16;
+
+/// Upper bounds that keep an absurd scenario from exhausting memory; validation enforces them.
+pub mod limits {
+    /// Children at the start, across all districts.
+    pub const MAX_CHILDREN: u64 = 10_000_000;
+    /// Births per year, across all districts.
+    pub const MAX_BIRTHS_PER_YEAR: f64 = 2_000_000.0;
+    /// Arrivals per year, across all districts.
+    pub const MAX_ARRIVALS_PER_YEAR: f64 = 2_000_000.0;
+    /// Simulated months.
+    pub const MAX_MONTHS: u32 = 360;
+    /// Districts.
+    pub const MAX_DISTRICTS: usize = 2_000;
+    /// Need levels.
+    pub const MAX_LEVELS: usize = 16;
+    /// Reviews (each child's open reviews are a 32-bit set).
+    pub const MAX_REVIEWS: usize = 32;
+    /// Roles.
+    pub const MAX_ROLES: usize = 32;
+    /// Staff WTE across all districts and roles.
+    pub const MAX_STAFF_WTE: f64 = 500_000.0;
+    /// Ages in `children_by_age`.
+    pub const MAX_AGE_YEARS: usize = 6;
+}
+
+/// A validated scenario, ready to simulate.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// The scenario's title.
+    pub name: String,
+    /// The simulated period.
+    pub calendar: Calendar,
+    /// When children leave the service.
+    pub leave_at: LeaveAt,
+    /// Levels of need, least intensive first.
+    pub levels: Vec<Level>,
+    /// Reviews, in the order the scenario lists them (metric order).
+    pub reviews: Vec<ReviewModel>,
+    /// Review indices in the order their windows open in a child's life (antenatal first).
+    pub review_order: Vec<ReviewIx>,
+    /// Days before the expected birth that a pregnancy becomes known: the earliest review window.
+    pub pregnancy_lead_days: i32,
+    /// Staff roles.
+    pub roles: Vec<RoleModel>,
+    /// Districts.
+    pub districts: Vec<DistrictModel>,
+    /// The allocation policy.
+    pub policy: AllocationPolicy,
+}
+
+/// A level of need.
+#[derive(Debug, Clone)]
+pub struct Level {
+    /// Identifier used in metric names.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Cumulative probabilities of next month's level, one per level; the last entry is 1.
+    pub transition_cdf: Vec<f64>,
+    /// Mean extra contacts per child per month.
+    pub contacts_per_month: f64,
+    /// Hours per contact.
+    pub contact_hours: f64,
+    /// Roles that may deliver contacts, in order of preference.
+    pub contact_roles: Vec<RoleIx>,
+    /// Risk-first priority (lower first).
+    pub priority: u32,
+}
+
+/// A review with its window.
+#[derive(Debug, Clone)]
+pub struct ReviewModel {
+    /// Identifier used in metric names.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Public metric code.
+    pub metric: String,
+    /// What the offsets count from.
+    pub anchor: Anchor,
+    /// Window opens.
+    pub opens: Offset,
+    /// On-time deadline (inclusive).
+    pub on_time: Offset,
+    /// Last chance (inclusive).
+    pub last_chance: Offset,
+    /// Hours per review.
+    pub hours: f64,
+    /// Share of offered families taking it up.
+    pub uptake: f64,
+    /// Share of children offered it.
+    pub offered_share: f64,
+    /// Roles that may deliver it, in order of preference.
+    pub roles: Vec<RoleIx>,
+    /// Risk-first priority (lower first).
+    pub priority: u32,
+    /// Compliance target, if any.
+    pub target: Option<f64>,
+}
+
+/// The three days of one child's review window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    /// First day the review may be done.
+    pub opens: Day,
+    /// Last day it counts as on time.
+    pub on_time: Day,
+    /// Last day it may be done at all.
+    pub last_chance: Day,
+}
+
+impl ReviewModel {
+    /// The window for a child born (or due) on `birth`; the days are kept in order even where mixed
+    /// units (months against days) would cross for a particular birth date.
+    pub fn window(&self, calendar: &Calendar, birth: Day) -> Window {
+        let opens = calendar.add(birth, self.opens);
+        let on_time = calendar.add(birth, self.on_time).max(opens);
+        let last_chance = calendar.add(birth, self.last_chance).max(on_time);
+        Window {
+            opens,
+            on_time,
+            last_chance,
+        }
+    }
+}
+
+/// A staff role.
+#[derive(Debug, Clone)]
+pub struct RoleModel {
+    /// Identifier used in metric names.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Hours available for contacts per WTE per working day.
+    pub contact_hours_per_day: f64,
+    /// Cost per WTE per year.
+    pub annual_cost: f64,
+    /// Counts towards `hv_wte`.
+    pub health_visitor: bool,
+}
+
+/// A district.
+#[derive(Debug, Clone)]
+pub struct DistrictModel {
+    /// Identifier used in results.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Resident children at the start by completed year of age.
+    pub children_by_age: Vec<u32>,
+    /// Births per day in the first simulated year.
+    pub births_per_day: f64,
+    /// Yearly growth factor of births (1 + trend).
+    pub births_growth: f64,
+    /// Cumulative need mix, one entry per level; the last is 1.
+    pub need_mix_cdf: Vec<f64>,
+    /// Expected arrivals from outside the city per month.
+    pub arrivals_per_month: f64,
+    /// Cumulative monthly probabilities of, in order: leaving the city, then moving to each
+    /// district in `move_targets`. A uniform draw above the last entry means staying.
+    pub move_cdf: Vec<f64>,
+    /// Destination districts matching `move_cdf[1..]`.
+    pub move_targets: Vec<DistrictIx>,
+    /// WTE in post at the start by role.
+    pub staff: Vec<(RoleIx, f64)>,
+}
+
+impl Model {
+    /// The day a child born on `birth` leaves the service.
+    pub fn leaving_day(&self, birth: Day) -> Day {
+        let fourth = |c: &Calendar| c.add(birth, Offset::Months(48));
+        match self.leave_at {
+            LeaveAt::FifthBirthday => self.calendar.add(birth, Offset::Months(60)),
+            LeaveAt::SchoolEntry { month, day } => {
+                self.calendar
+                    .next_anniversary_after(fourth(&self.calendar), month, day)
+            }
+        }
+    }
+}
+
+/// Converts an annual probability of an event to the probability for one month, assuming a
+/// constant hazard through the year.
+pub fn monthly_probability(annual: f64) -> f64 {
+    if annual >= 1.0 {
+        1.0
+    } else {
+        1.0 - (1.0 - annual).powf(1.0 / 12.0)
+    }
+}

@@ -1,0 +1,111 @@
+//! Results of a run: every replication's monthly values for each district and the whole city.
+
+use crate::metrics::{Kind, Metrics};
+use crate::model::Model;
+
+/// The `district` label of the city total.
+pub const CITY: &str = "ALL";
+
+/// All replications' values, in a dense (replication, month, district, metric) table. District
+/// index `districts.len() - 1` is the city total. A ratio with a zero denominator is NaN (written as
+/// an empty cell).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Results {
+    /// Metric names.
+    pub metrics: Vec<String>,
+    /// Month labels, `YYYY-MM`.
+    pub months: Vec<String>,
+    /// District ids, then [`CITY`].
+    pub districts: Vec<String>,
+    values: Vec<Vec<f64>>,
+}
+
+impl Results {
+    /// Assembles results from each replication's raw recorder values (districts only, no ratios):
+    /// adds the city total and computes ratios.
+    pub fn new(model: &Model, metrics: &Metrics, raw: Vec<Vec<f64>>) -> Self {
+        let months = model.calendar.months().len();
+        let nd = model.districts.len();
+        let nm = metrics.len();
+        let values = raw
+            .into_iter()
+            .map(|r| {
+                let mut out = vec![0.0; months * (nd + 1) * nm];
+                for m in 0..months {
+                    for d in 0..nd {
+                        let src = (m * nd + d) * nm;
+                        let dst = (m * (nd + 1) + d) * nm;
+                        out[dst..dst + nm].copy_from_slice(&r[src..src + nm]);
+                        let city = (m * (nd + 1) + nd) * nm;
+                        for k in 0..nm {
+                            out[city + k] += r[src + k];
+                        }
+                    }
+                    for d in 0..=nd {
+                        let row = (m * (nd + 1) + d) * nm;
+                        for k in 0..nm {
+                            if let Kind::Ratio { num, den } = metrics.kind(k) {
+                                let den = out[row + den];
+                                out[row + k] = if den > 0.0 {
+                                    out[row + num] / den
+                                } else {
+                                    f64::NAN
+                                };
+                            }
+                        }
+                    }
+                }
+                out
+            })
+            .collect();
+        Results {
+            metrics: metrics.names().to_vec(),
+            months: model
+                .calendar
+                .months()
+                .iter()
+                .map(|m| m.label.clone())
+                .collect(),
+            districts: model
+                .districts
+                .iter()
+                .map(|d| d.id.clone())
+                .chain(std::iter::once(CITY.to_string()))
+                .collect(),
+            values,
+        }
+    }
+
+    /// Number of replications.
+    pub fn replications(&self) -> usize {
+        self.values.len()
+    }
+
+    /// One value (NaN for an undefined ratio).
+    pub fn value(&self, replication: usize, month: usize, district: usize, metric: usize) -> f64 {
+        let (nd, nm) = (self.districts.len(), self.metrics.len());
+        self.values[replication][(month * nd + district) * nm + metric]
+    }
+
+    /// The index of a metric by name.
+    pub fn metric_index(&self, name: &str) -> Option<usize> {
+        self.metrics.iter().position(|m| m == name)
+    }
+
+    /// The index of a district by id (or [`CITY`]).
+    pub fn district_index(&self, id: &str) -> Option<usize> {
+        self.districts.iter().position(|d| d == id)
+    }
+
+    /// The index of the city total.
+    pub fn city(&self) -> usize {
+        self.districts.len() - 1
+    }
+
+    /// The values of one cell across replications.
+    pub fn across_replications(&self, month: usize, district: usize, metric: usize) -> Vec<f64> {
+        (0..self.replications())
+            .map(|r| self.value(r, month, district, metric))
+            .collect()
+    }
+}

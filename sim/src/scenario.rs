@@ -1,0 +1,257 @@
+//! The scenario file format: plain serde structs read from RON.
+//!
+//! These types are the scenario reference: every field's doc comment says what it means, its unit,
+//! and what values are allowed. `docs/scenario.md` is written from them. Nothing here is checked
+//! beyond its Rust type; [`crate::validate`] turns a `Scenario` into a typed [`crate::model::Model`]
+//! and reports every problem at once, with the field's path.
+//!
+//! Identifiers (`id` fields) are short snake_case names that other parts of the file refer to, and
+//! that appear in metric names (`children:universal_plus`, `compliance:new_birth`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A whole scenario: one service, its population, its staff and the policy it runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// A short title, shown in summaries and reports.
+    pub name: String,
+    /// What question the scenario answers and where its numbers come from.
+    #[serde(default)]
+    pub description: String,
+    /// The simulated period and the working week.
+    pub calendar: Calendar,
+    /// When children leave the service.
+    pub population: Population,
+    /// Levels of need, from least to most intensive. At least one.
+    pub need_levels: Vec<NeedLevel>,
+    /// The mandated and targeted reviews every child is offered. May be empty.
+    pub reviews: Vec<Review>,
+    /// Staff roles: hours, time available for contacts, cost. At least one.
+    pub roles: Vec<Role>,
+    /// The districts of the service, each with its children, births, migration and staff.
+    pub districts: Vec<District>,
+    /// How each district's daily hours are shared out over open work.
+    #[serde(default)]
+    pub allocation: AllocationPolicy,
+}
+
+/// The simulated period. Time runs in whole days; results are reported per calendar month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    /// First simulated day, an ISO date (`"2019-01-01"`). Must be the first day of a month.
+    pub start: String,
+    /// Length of the run in whole calendar months (1 to 360).
+    pub months: u32,
+    /// Days of the week staff work. Default: Monday to Friday.
+    #[serde(default = "default_working_days")]
+    pub working_days: Vec<Weekday>,
+    /// Dates on which nobody works (bank holidays), ISO dates inside the simulated period.
+    #[serde(default)]
+    pub bank_holidays: Vec<String>,
+}
+
+fn default_working_days() -> Vec<Weekday> {
+    use Weekday::*;
+    vec![Mon, Tue, Wed, Thu, Fri]
+}
+
+/// A day of the week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[allow(missing_docs)]
+pub enum Weekday {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// Who is on the service's caseload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Population {
+    /// When a child leaves the service.
+    pub leave_at: LeaveAt,
+}
+
+/// When a child leaves the service.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum LeaveAt {
+    /// On the fifth birthday.
+    FifthBirthday,
+    /// On the first school-year start date (`month`/`day`) after the fourth birthday, as English
+    /// reception entry works (a child born on 31 August starts at four, one born on 1 September at five).
+    SchoolEntry {
+        /// Month the school year starts (1-12); 9 in England.
+        month: u8,
+        /// Day of that month the school year starts (1-28).
+        day: u8,
+    },
+}
+
+/// A level of need: how many extra contacts a child at this level needs, who may deliver them, and
+/// how children move between levels month to month.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeedLevel {
+    /// Identifier used in metric names and in `transitions` and `need_mix` maps.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Probability that a child at this level is at each level one month later, by level id
+    /// (include this level's own id for staying). Probabilities in [0, 1] summing to 1; ids left out
+    /// are 0.
+    pub transitions: BTreeMap<String, f64>,
+    /// Extra contacts a child at this level needs per month, beyond the mandated reviews (>= 0).
+    /// Each month's count for a district is drawn from a Poisson distribution with this mean per
+    /// child, and must be delivered within the month.
+    pub contacts_per_month: f64,
+    /// Hours one contact takes, with travel and write-up (> 0 when contacts are needed).
+    pub contact_hours: f64,
+    /// Role ids that may deliver these contacts, in order of preference (the first with time does).
+    pub contact_roles: Vec<String>,
+    /// Allocation priority under `RiskFirst`: lower numbers are served first.
+    pub priority: u32,
+}
+
+/// A scheduled review (a mandated Healthy Child Programme contact or a targeted one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    /// Identifier used in metric names (`compliance:<id>`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The public metric it maps to (OHID health-visiting metrics, e.g. `"C2"`); free text.
+    pub metric: String,
+    /// What the window's offsets are measured from.
+    pub anchor: Anchor,
+    /// When the review may first be done, from the anchor.
+    pub opens: Offset,
+    /// The review counts as on time if done on or before this day (the public metric's deadline).
+    pub on_time: Offset,
+    /// After this day the review can no longer be done and counts as missed.
+    pub last_chance: Offset,
+    /// Hours one review takes, with travel and write-up (> 0).
+    pub hours: f64,
+    /// Share of offered families who take the review up, in [0, 1].
+    pub uptake: f64,
+    /// Share of children offered the review, in [0, 1]: 1 for universal reviews; for the targeted
+    /// 3½-year review, the share not in early education. Default 1.
+    #[serde(default = "one")]
+    pub offered_share: f64,
+    /// Role ids that may deliver the review, in order of preference (the first with time does).
+    pub roles: Vec<String>,
+    /// Allocation priority under `RiskFirst`: lower numbers are served first.
+    pub priority: u32,
+    /// Compliance the service aims for (on time / due), in [0, 1]; used for on-track status.
+    #[serde(default)]
+    pub target: Option<f64>,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// The event a review window is measured from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Anchor {
+    /// The child's birth.
+    Birth,
+    /// The expected date of birth (for antenatal contacts; offsets are then usually negative).
+    ExpectedBirth,
+}
+
+/// A signed span of time from an anchor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Offset {
+    /// Whole days.
+    Days(i32),
+    /// Whole weeks (7 days).
+    Weeks(i32),
+    /// Calendar months: the same day of the month, or the month's last day if it is shorter.
+    Months(i32),
+}
+
+/// A staff role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    /// Identifier used in metric names (`wte:<id>`) and in `roles` lists.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Contracted hours per week of one whole-time equivalent (WTE), in (0, 168].
+    pub hours_per_week: f64,
+    /// Share of contracted hours left for contacts after leave, sickness, training, supervision,
+    /// travel between bases and administration, in [0, 1].
+    pub contact_share: f64,
+    /// Cost of one WTE for a year, in pounds, with employer on-costs (>= 0).
+    pub annual_cost: f64,
+    /// Whether this role's WTE is the denominator of `caseload_per_hv_wte` (qualified health
+    /// visitors). At least one role must say `true`.
+    #[serde(default)]
+    pub health_visitor: bool,
+}
+
+/// A district: its children, births, migration and staff.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct District {
+    /// Identifier used in the `district` column of the results.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Resident children at the start by completed year of age: entry 0 is children aged under
+    /// one, entry 4 those aged four. At most 6 entries. Children already past `leave_at` on the
+    /// start day are not placed on the caseload.
+    pub children_by_age: Vec<u32>,
+    /// Births per year at the start (>= 0).
+    pub births_per_year: f64,
+    /// Proportional change in births per year (-0.02 is 2% fewer each year), in (-1, 1]. Default 0.
+    #[serde(default)]
+    pub births_trend: f64,
+    /// Share of children at each level of need, by level id: used for children at the start, at
+    /// birth and on arrival. Shares in [0, 1] summing to 1; ids left out are 0.
+    pub need_mix: BTreeMap<String, f64>,
+    /// Moves into, out of and within the city. Default: none.
+    #[serde(default)]
+    pub migration: Migration,
+    /// Staff in post at the start: WTE by role id (>= 0).
+    pub staff: BTreeMap<String, f64>,
+}
+
+/// Moves of families with young children.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Migration {
+    /// Children aged under five arriving from outside the city per year (>= 0); their ages follow the
+    /// district's `children_by_age`.
+    #[serde(default)]
+    pub arrivals_per_year: f64,
+    /// Annual probability that a child leaves the city, in [0, 1].
+    #[serde(default)]
+    pub leave_rate: f64,
+    /// Annual probability that a child moves to each other district, by district id; each in [0, 1]
+    /// and together with `leave_rate` at most 1.
+    #[serde(default)]
+    pub moves: BTreeMap<String, f64>,
+}
+
+/// How a district's available hours each working day are shared out over open work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AllocationPolicy {
+    /// Serve work in order of `priority` (need-level contacts and reviews alike), then work that
+    /// can still be on time before work already late, then earliest deadline.
+    #[default]
+    RiskFirst,
+    /// Serve work in order of deadline alone (the on-time deadline while it can still be met,
+    /// then the last chance), ignoring priorities.
+    DeadlineFirst,
+}
