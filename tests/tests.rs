@@ -1,0 +1,16 @@
+//! Caseload's workspace integration tests: one test binary, one module per theme.
+
+// Shared fixtures: small hand-checkable scenarios and helpers to run them.
+mod common;
+// Closed-form and hand-worked answers the engine must reproduce.
+mod known_answers;
+// Accounting identities and bounds that hold in every run.
+mod invariants;
+// Same seed, same results, whatever the thread count.
+mod determinism;
+// Every class of bad scenario gets a clear, located message.
+mod validation;
+// The `caseload` binary end to end: outputs, exit codes, bad flags and paths.
+mod cli;
+// Every shipped scenario loads and validates; the Birmingham baseline matches its sources.
+mod scenarios;
