@@ -118,5 +118,7 @@ pub fn total(
     district: &str,
     metric: &str,
 ) -> f64 {
-    months.map(|m| value(results, rep, m, district, metric)).sum()
+    months
+        .map(|m| value(results, rep, m, district, metric))
+        .sum()
 }

@@ -9,7 +9,7 @@ pub const CITY: &str = "ALL";
 /// All replications' values, in a dense (replication, month, district, metric) table. District
 /// index `districts.len() - 1` is the city total. A ratio with a zero denominator is NaN (written as
 /// an empty cell).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Results {
     /// Metric names.
     pub metrics: Vec<String>,
@@ -18,6 +18,20 @@ pub struct Results {
     /// District ids, then [`CITY`].
     pub districts: Vec<String>,
     values: Vec<Vec<f64>>,
+}
+
+/// Results are equal when they are bit-identical (so undefined ratios, NaN, compare equal): the
+/// determinism contract is about bits, not approximate values.
+impl PartialEq for Results {
+    fn eq(&self, other: &Self) -> bool {
+        self.metrics == other.metrics
+            && self.months == other.months
+            && self.districts == other.districts
+            && self.values.len() == other.values.len()
+            && self.values.iter().zip(&other.values).all(|(a, b)| {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.to_bits() == y.to_bits())
+            })
+    }
 }
 
 impl Results {

@@ -31,7 +31,7 @@ use bevy_ecs::system::RunSystemOnce;
 
 use crate::calendar::Day;
 use crate::metrics::Metrics;
-use crate::model::Model;
+use crate::model::{self, Model};
 
 /// The model and its metric layout, shared read-only by every system.
 #[derive(Resource, Debug, Clone)]
@@ -103,6 +103,104 @@ pub fn schedule() -> Schedule {
     schedule
 }
 
+/// One replication in progress: its world, its schedule and the next day to simulate.
+pub struct Replication {
+    world: World,
+    schedule: Schedule,
+    next_day: Day,
+}
+
+impl Replication {
+    /// Sets up replication `replication` of `model` under master seed `seed`: staff in post, the
+    /// starting population and the pregnancies already known, before the first day.
+    pub fn new(model: &Arc<Model>, metrics: &Arc<Metrics>, seed: u64, replication: u64) -> Self {
+        let mut world = World::new();
+        world.insert_resource(rng::Streams::new(seed, replication));
+        world.insert_resource(events::EventQueue::new(model.calendar.days()));
+        world.insert_resource(allocation::Work::new(model));
+        world.insert_resource(workforce::Capacity::new(model));
+        world.insert_resource(recorder::Recorder::new(model, metrics));
+        world.insert_resource(need::Census::new(model));
+        world.insert_resource(Clock::default());
+        world.insert_resource(Params {
+            model: Arc::clone(model),
+            metrics: Arc::clone(metrics),
+            timeline: Arc::new(population::timeline(model)),
+        });
+        workforce::spawn_staff(&mut world, model);
+        // A system run once; it cannot fail: its resources were inserted just above.
+        let _ = world.run_system_once(population::spawn_initial);
+        Replication {
+            world,
+            schedule: schedule(),
+            next_day: 0,
+        }
+    }
+
+    /// Places a child born (or due) on `birth` in district `district` at level `level`, as if it
+    /// had been on the books from before the start: for hand-worked cases and tools. Does nothing
+    /// for a child who has already left the service.
+    pub fn add_child(&mut self, district: usize, level: usize, birth: Day) {
+        let today = self.next_day;
+        let _ = self.world.run_system_once(
+            move |mut commands: Commands,
+                  params: Res<Params>,
+                  mut queue: ResMut<events::EventQueue>| {
+                population::place(
+                    &mut commands,
+                    &params,
+                    &mut queue,
+                    district as model::DistrictIx,
+                    birth,
+                    level as model::LevelIx,
+                    today,
+                );
+            },
+        );
+    }
+
+    /// The next day to simulate.
+    pub fn next_day(&self) -> Day {
+        self.next_day
+    }
+
+    /// Simulates one day; false once the period is over.
+    pub fn step(&mut self) -> bool {
+        let today = self.next_day;
+        let model = Arc::clone(&self.world.resource::<Params>().model);
+        let cal = &model.calendar;
+        let Some(m) = cal.month_of(today) else {
+            return false;
+        };
+        let month = &cal.months()[m];
+        let working = cal.is_working(today);
+        let so_far = (month.first..=today).filter(|&d| cal.is_working(d)).count() as u32;
+        *self.world.resource_mut::<Clock>() = Clock {
+            today,
+            month: m,
+            month_starts: today == month.first,
+            month_ends: today + 1 == month.end,
+            working,
+            working_days_so_far: so_far,
+            working_days_in_month: cal.working_days_in(m),
+        };
+        self.schedule.run(&mut self.world);
+        self.next_day += 1;
+        true
+    }
+
+    /// Simulates every remaining day and returns the monthly observations, one value per (month,
+    /// district, metric); reviews still open at the end are counted as pending.
+    pub fn finish(mut self) -> Vec<f64> {
+        while self.step() {}
+        reviews::close_run(&mut self.world);
+        self.world
+            .remove_resource::<recorder::Recorder>()
+            .map(recorder::Recorder::into_values)
+            .unwrap_or_default()
+    }
+}
+
 /// Runs replication `replication` of `model` under master seed `seed` and returns its monthly
 /// observations, one value per (month, district, metric).
 pub fn simulate(
@@ -111,47 +209,5 @@ pub fn simulate(
     seed: u64,
     replication: u64,
 ) -> Vec<f64> {
-    let mut world = World::new();
-    let params = Params {
-        model: Arc::clone(model),
-        metrics: Arc::clone(metrics),
-        timeline: Arc::new(population::timeline(model)),
-    };
-    let cal = &model.calendar;
-    world.insert_resource(rng::Streams::new(seed, replication));
-    world.insert_resource(events::EventQueue::new(cal.days()));
-    world.insert_resource(allocation::Work::new(model));
-    world.insert_resource(workforce::Capacity::new(model));
-    world.insert_resource(recorder::Recorder::new(model, metrics));
-    world.insert_resource(need::Census::new(model));
-    world.insert_resource(Clock::default());
-    world.insert_resource(params.clone());
-    workforce::spawn_staff(&mut world, model);
-    // A system run once; it cannot fail: its resources were inserted just above.
-    let _ = world.run_system_once(population::spawn_initial);
-
-    let mut schedule = schedule();
-    for (m, month) in cal.months().iter().enumerate() {
-        let in_month = cal.working_days_in(m);
-        let mut so_far = 0;
-        for today in month.first..month.end {
-            let working = cal.is_working(today);
-            so_far += u32::from(working);
-            *world.resource_mut::<Clock>() = Clock {
-                today,
-                month: m,
-                month_starts: today == month.first,
-                month_ends: today + 1 == month.end,
-                working,
-                working_days_so_far: so_far,
-                working_days_in_month: in_month,
-            };
-            schedule.run(&mut world);
-        }
-    }
-    reviews::close_run(&mut world);
-    world
-        .remove_resource::<recorder::Recorder>()
-        .map(recorder::Recorder::into_values)
-        .unwrap_or_default()
+    Replication::new(model, metrics, seed, replication).finish()
 }

@@ -143,9 +143,9 @@ fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
     }
 }
 
-/// Places a child already born before `today`; returns `None` (placing nothing) if it has already
-/// left the service by then.
-fn place_born(
+/// Places a child born (or due) on `birth`, on the books from `today`; returns `None` (placing
+/// nothing) if it has already left the service by then. A child not yet born is a known pregnancy.
+pub fn place(
     commands: &mut Commands,
     params: &Params,
     queue: &mut EventQueue,
@@ -158,13 +158,14 @@ fn place_born(
     if leaves <= today {
         return None;
     }
+    let born = birth <= today;
     let mut child = Child {
         district,
         level,
-        born: true,
+        born,
         birth,
         leaves,
-        next: after_birth(params),
+        next: if born { after_birth(params) } else { 0 },
         open: 0,
     };
     if today == 0 {
@@ -197,7 +198,7 @@ pub fn spawn_initial(
             for _ in 0..n {
                 let birth = birth_for_age(age, 0, rng);
                 let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
-                place_born(&mut commands, &params, &mut queue, d, birth, level, 0);
+                place(&mut commands, &params, &mut queue, d, birth, level, 0);
             }
         }
         for due in 0..params.model.pregnancy_lead_days {
@@ -294,7 +295,7 @@ pub fn arrivals(
             };
             let birth = birth_for_age(age, clock.today, rng);
             let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
-            let placed = place_born(
+            let placed = place(
                 &mut commands,
                 &params,
                 &mut queue,
