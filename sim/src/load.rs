@@ -135,16 +135,21 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
 /// Parses and validates scenario text; `source` names it in messages.
 pub fn load_str(source: &str, text: &str) -> Result<Loaded, LoadError> {
     let scenario = parse(source, text)?;
-    let model = validate(&scenario).map_err(|problems| LoadError::Invalid {
-        path: source.to_string(),
-        problems: problems
+    let model = validate(&scenario).map_err(|problems| {
+        let mut problems: Vec<LocatedProblem> = problems
             .into_iter()
             .map(|p| LocatedProblem {
                 position: locate(text, &p.field),
                 field: p.field,
                 message: p.message,
             })
-            .collect(),
+            .collect();
+        // In file order, as a reader goes through the file; unlocated problems last.
+        problems.sort_by_key(|p| p.position.map_or((usize::MAX, 0), |q| (q.line, q.col)));
+        LoadError::Invalid {
+            path: source.to_string(),
+            problems,
+        }
     })?;
     Ok(Loaded {
         source: source.to_string(),

@@ -50,6 +50,8 @@ pub struct Metrics {
     pub wte_by_role: usize,
     /// `caseload_per_hv_wte` = children / hv_wte.
     pub caseload: usize,
+    /// `spend`: pay of the staff in post (annual cost per WTE, accrued day by day), in pounds.
+    pub spend: usize,
     /// `review_due:<review>`, one per review; likewise the next five families.
     pub review_due: usize,
     /// `review_on_time:<review>`.
@@ -66,12 +68,15 @@ pub struct Metrics {
     pub contacts_needed: usize,
     /// `contacts_delivered:<level>`, one per level.
     pub contacts_delivered: usize,
+    /// `contact_coverage:<level>` = contacts delivered / contacts needed.
+    pub contact_coverage: usize,
     /// `hours_available`: staff hours available for contacts and reviews.
     pub hours_available: usize,
     /// `hours_used`: of those, hours spent on contacts and reviews.
     pub hours_used: usize,
-    /// `unmet_hours`: hours of contacts not delivered in their month and of reviews that reached
-    /// their last chance undone (declined reviews excluded).
+    /// `unmet_hours`: hours of contacts not delivered in their month, and of reviews missed for
+    /// want of staff time: past their last chance undone, or open past their on-time deadline when
+    /// the child left (declined reviews excluded). Counted in the month the miss is found.
     pub unmet_hours: usize,
 }
 
@@ -100,6 +105,7 @@ impl Metrics {
                 den: hv_wte,
             },
         );
+        let spend = b.one("spend", Kind::Flow);
         let review_due = b.family("review_due", &reviews, Kind::Flow);
         let review_on_time = b.family("review_on_time", &reviews, Kind::Flow);
         let review_late = b.family("review_late", &reviews, Kind::Flow);
@@ -117,6 +123,16 @@ impl Metrics {
         }
         let contacts_needed = b.family("contacts_needed", &levels, Kind::Flow);
         let contacts_delivered = b.family("contacts_delivered", &levels, Kind::Flow);
+        let contact_coverage = b.names.len();
+        for (i, l) in levels.iter().enumerate() {
+            b.one(
+                &format!("contact_coverage:{l}"),
+                Kind::Ratio {
+                    num: contacts_delivered + i,
+                    den: contacts_needed + i,
+                },
+            );
+        }
         let hours_available = b.one("hours_available", Kind::Flow);
         let hours_used = b.one("hours_used", Kind::Flow);
         let unmet_hours = b.one("unmet_hours", Kind::Flow);
@@ -135,6 +151,7 @@ impl Metrics {
             hv_wte,
             wte_by_role,
             caseload,
+            spend,
             review_due,
             review_on_time,
             review_late,
@@ -143,6 +160,7 @@ impl Metrics {
             compliance,
             contacts_needed,
             contacts_delivered,
+            contact_coverage,
             hours_available,
             hours_used,
             unmet_hours,

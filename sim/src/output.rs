@@ -1,7 +1,8 @@
 //! Output files: the tidy results table, its summary and the run record. Each file is written to a
 //! temporary file beside its destination and renamed into place only when every file of the set is
 //! complete, so a failed or interrupted run never leaves a partial file and never destroys the
-//! previous run's output.
+//! previous run's output. (The three renames follow one another: only a filesystem failing between
+//! two renames in one directory could leave a new file beside an old one.)
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -43,6 +44,8 @@ pub struct RunRecord {
     pub scenario: String,
     /// The scenario's title.
     pub scenario_name: String,
+    /// The scenario's description.
+    pub scenario_description: String,
     /// SHA-256 of the scenario text, hex.
     pub scenario_sha256: String,
     /// Master seed.

@@ -251,7 +251,7 @@ pub enum AllocationPolicy {
     /// can still be on time before work already late, then earliest deadline.
     #[default]
     RiskFirst,
-    /// Serve work in order of deadline alone (the on-time deadline while it can still be met,
-    /// then the last chance), ignoring priorities.
+    /// Serve work in order of deadline (the on-time deadline while it can still be met, then the
+    /// last chance); priority only breaks ties between equal deadlines.
     DeadlineFirst,
 }

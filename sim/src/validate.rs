@@ -175,7 +175,7 @@ impl Checker {
                 self.err(
                     p,
                     format!(
-                        "must be an identifier of lowercase letters, digits and '_' starting with a letter, found {id:?}"
+                        "must be an identifier of at most 64 lowercase letters, digits and '_', starting with a letter; found {id:?}"
                     ),
                 );
             } else if map.insert(id.to_string(), i).is_some() {
@@ -251,6 +251,13 @@ impl Checker {
         let p = FieldPath::root().field("calendar");
         let c = &s.calendar;
         let start = match c.start.parse::<Date>() {
+            Ok(d) if !(MIN_START_YEAR..=MAX_START_YEAR).contains(&d.year()) => {
+                self.err(
+                    p.field("start"),
+                    format!("must be a date in the years {MIN_START_YEAR} to {MAX_START_YEAR}, found {d}"),
+                );
+                None
+            }
             Ok(d) if d.day() == 1 => Some(d),
             Ok(d) => {
                 self.err(
@@ -448,11 +455,13 @@ impl Checker {
                     ),
                 );
             }
-            if l > MAX_WINDOW_DAYS || o < -MAX_WINDOW_DAYS {
-                self.err(
-                    p.field("last_chance"),
-                    format!("windows must lie within {MAX_WINDOW_DAYS} days of the anchor"),
-                );
+            for (field, days) in [("opens", o), ("on_time", t), ("last_chance", l)] {
+                if days.abs() > MAX_WINDOW_DAYS {
+                    self.err(
+                        p.field(field),
+                        format!("must lie within {MAX_WINDOW_DAYS} days (ten years) of the anchor"),
+                    );
+                }
             }
             self.positive(p.field("hours"), r.hours);
             self.probability(p.field("uptake"), r.uptake);
@@ -617,6 +626,10 @@ impl Checker {
     }
 }
 
+/// Earliest and latest start years: the calendar tables reach decades either side, and any real
+/// scenario sits well inside.
+const MIN_START_YEAR: i16 = 1900;
+const MAX_START_YEAR: i16 = 2200;
 /// Longest a pregnancy can be known before the expected birth: 40 weeks.
 const MAX_PREGNANCY_LEAD_DAYS: i32 = 280;
 /// Review windows must lie within this many days of their anchor (ten years).

@@ -8,7 +8,8 @@
 //! head that comes first under the policy among queues some allowed role still has time for.
 //!
 //! - `RiskFirst` orders heads by (priority, late after on time, deadline).
-//! - `DeadlineFirst` orders heads by (deadline, priority, late after on time).
+//! - `DeadlineFirst` orders heads by (deadline, priority, late after on time): priority only breaks
+//!   ties between equal deadlines.
 //!
 //! Ties between queues go to the queue listed first (reviews in scenario order, then levels), so
 //! the order never depends on anything but the model. An item goes to the first role in its
@@ -171,27 +172,18 @@ fn free_role(roles: &[RoleIx], left: &[f64], hours: f64) -> Option<usize> {
         .find(|&r| left[r] + EPSILON_HOURS >= hours)
 }
 
-/// Each working day: shares out each district's hours over its open work.
-pub fn allocate(
+/// Every day: items past their on-time deadline move to the late queues; items past their last
+/// chance are missed (their hours count as unmet today).
+pub fn expire(
     clock: Res<Clock>,
     params: Res<Params>,
-    capacity: Res<Capacity>,
     mut work: ResMut<Work>,
     mut children: Query<&mut Child>,
     mut recorder: ResMut<Recorder>,
 ) {
-    let (model, metrics) = (&params.model, &params.metrics);
-    let (today, m) = (clock.today, clock.month);
-    let work = &mut *work;
+    let today = clock.today;
     for (d, dw) in work.districts.iter_mut().enumerate() {
-        // Release the share of each level's monthly contacts due by today.
-        for c in &mut dw.contacts {
-            let due = u64::from(c.needed) * u64::from(clock.working_days_so_far)
-                / u64::from(clock.working_days_in_month.max(1));
-            c.released = due as u32;
-        }
-        // Items past their on-time deadline become late; items past their last chance are missed.
-        for r in 0..model.reviews.len() {
+        for r in 0..params.model.reviews.len() {
             while let Some(Reverse(head)) = dw.on_time[r].peek()
                 && head.on_time < today
             {
@@ -213,21 +205,37 @@ pub fn allocate(
                     && let Ok(mut child) = children.get_mut(item.child)
                 {
                     child.open &= !(1 << r);
-                    record(
-                        &mut recorder,
-                        &params,
-                        d,
-                        r,
-                        item.on_time,
-                        today,
-                        Outcome::Missed { declined: false },
-                    );
+                    let missed = Outcome::Missed { declined: false };
+                    record(&mut recorder, &params, d, r, item.on_time, today, missed);
                 }
             }
+        }
+    }
+}
+
+/// Each working day: shares out each district's hours over its open work.
+pub fn allocate(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    capacity: Res<Capacity>,
+    mut work: ResMut<Work>,
+    mut children: Query<&mut Child>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let (model, metrics) = (&params.model, &params.metrics);
+    let (today, m) = (clock.today, clock.month);
+    let work = &mut *work;
+    for (d, dw) in work.districts.iter_mut().enumerate() {
+        // Release the share of each level's monthly contacts due by today.
+        for c in &mut dw.contacts {
+            let due = u64::from(c.needed) * u64::from(clock.working_days_so_far)
+                / u64::from(clock.working_days_in_month.max(1));
+            c.released = due as u32;
+        }
+        for r in 0..model.reviews.len() {
             clean(&mut dw.on_time[r], &children, d, r);
             clean(&mut dw.late[r], &children, d, r);
         }
-
         let hours = &mut work.hours;
         hours.copy_from_slice(capacity.hours(d));
         let available: f64 = hours.iter().sum();

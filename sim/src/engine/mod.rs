@@ -8,9 +8,12 @@
 //! 2. pregnancies becoming known ([`population::notify_pregnancies`]);
 //! 3. the day's timed events in (day, sequence) order: births, review windows opening, children
 //!    leaving ([`reviews::process_events`]);
-//! 4. on working days: each district's staff hours ([`workforce::capacity`]) shared out over open
+//! 4. open reviews past their on-time deadline turn late, and past their last chance are missed
+//!    ([`allocation::expire`]);
+//!    and staff pay accrues for the day ([`workforce::accrue_pay`]);
+//! 5. on working days: each district's staff hours ([`workforce::capacity`]) shared out over open
 //!    work by the allocation policy ([`allocation::allocate`]);
-//! 5. on the last day of a month: the month's observations ([`recorder::month_end`]).
+//! 6. on the last day of a month: the month's observations ([`recorder::month_end`]).
 //!
 //! The engine reads only the validated [`Model`]; it does no I/O and cannot fail.
 
@@ -93,6 +96,8 @@ pub fn schedule() -> Schedule {
                 .run_if(month_starts),
             population::notify_pregnancies,
             reviews::process_events,
+            allocation::expire,
+            workforce::accrue_pay,
             (workforce::capacity, allocation::allocate)
                 .chain()
                 .run_if(working),
@@ -137,9 +142,9 @@ impl Replication {
         }
     }
 
-    /// Places a child born (or due) on `birth` in district `district` at level `level`, as if it
-    /// had been on the books from before the start: for hand-worked cases and tools. Does nothing
-    /// for a child who has already left the service.
+    /// Places a child born (or due) on `birth` in district `district` at level `level`: before the
+    /// first day, as part of the starting population; later, as an arrival. For hand-worked cases
+    /// and tools. Does nothing for a child who has already left the service.
     pub fn add_child(&mut self, district: usize, level: usize, birth: Day) {
         let today = self.next_day;
         let _ = self.world.run_system_once(
@@ -154,6 +159,7 @@ impl Replication {
                     birth,
                     level as model::LevelIx,
                     today,
+                    today == 0,
                 );
             },
         );

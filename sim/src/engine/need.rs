@@ -41,9 +41,11 @@ impl Census {
     }
 }
 
-/// On the first day of each month: every born child moves to next month's level by its level's
-/// row of the transition matrix; the census is retaken.
+/// On the first day of each month after the first: every born child moves to next month's level by
+/// its level's row of the transition matrix (in the first month children hold the scenario's
+/// `need_mix`). The census is retaken every month.
 pub fn transition(
+    clock: Res<Clock>,
     params: Res<Params>,
     mut children: Query<&mut Child>,
     mut streams: ResMut<Streams>,
@@ -55,10 +57,12 @@ pub fn transition(
         if !child.born {
             continue;
         }
-        let cdf = &levels[child.level as usize].transition_cdf;
-        let next = draw_cdf(cdf, &mut streams.need) as LevelIx;
-        if next != child.level {
-            child.level = next;
+        if clock.month > 0 {
+            let cdf = &levels[child.level as usize].transition_cdf;
+            let next = draw_cdf(cdf, &mut streams.need) as LevelIx;
+            if next != child.level {
+                child.level = next;
+            }
         }
         census.add(child.district as usize, child.level as usize);
     }

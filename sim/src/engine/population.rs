@@ -145,6 +145,8 @@ fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
 
 /// Places a child born (or due) on `birth`, on the books from `today`; returns `None` (placing
 /// nothing) if it has already left the service by then. A child not yet born is a known pregnancy.
+/// `initial` marks the starting population, whose already-open review windows count as done.
+#[allow(clippy::too_many_arguments)]
 pub fn place(
     commands: &mut Commands,
     params: &Params,
@@ -153,6 +155,7 @@ pub fn place(
     birth: Day,
     level: LevelIx,
     today: Day,
+    initial: bool,
 ) -> Option<Entity> {
     let leaves = params.model.leaving_day(birth);
     if leaves <= today {
@@ -168,7 +171,7 @@ pub fn place(
         next: if born { after_birth(params) } else { 0 },
         open: 0,
     };
-    if today == 0 {
+    if initial {
         skip_reviews_opened_before_start(&mut child, params);
     }
     let entity = commands.spawn_empty().id();
@@ -177,9 +180,10 @@ pub fn place(
     Some(entity)
 }
 
-/// A birth day for a child aged `age` whole years on `today`, uniform over that year of age.
+/// A birth day for a child aged `age` whole years on `today`, uniform over that year of age and
+/// strictly before today (babies born today are the day's births, not part of a stock).
 fn birth_for_age(age: usize, today: Day, rng: &mut Xoshiro256PlusPlus) -> Day {
-    let youngest = today - (age as f64 * DAYS_PER_YEAR).floor() as Day;
+    let youngest = today - 1 - (age as f64 * DAYS_PER_YEAR).floor() as Day;
     youngest - rng.random_range(0..365)
 }
 
@@ -198,16 +202,18 @@ pub fn spawn_initial(
             for _ in 0..n {
                 let birth = birth_for_age(age, 0, rng);
                 let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
-                place(&mut commands, &params, &mut queue, d, birth, level, 0);
+                place(&mut commands, &params, &mut queue, d, birth, level, 0, true);
             }
         }
         for due in 0..params.model.pregnancy_lead_days {
-            notify(&mut commands, &params, &mut queue, rng, d, 0, due);
+            notify(&mut commands, &params, &mut queue, rng, d, 0, due, true);
         }
     }
 }
 
-/// Pregnancies due on `due` in district `d` becoming known on `today`.
+/// Pregnancies due on `due` in district `d` becoming known on `today`; `initial` marks those
+/// already known at the start, whose already-open windows count as done.
+#[allow(clippy::too_many_arguments)]
 fn notify(
     commands: &mut Commands,
     params: &Params,
@@ -216,6 +222,7 @@ fn notify(
     d: DistrictIx,
     today: Day,
     due: Day,
+    initial: bool,
 ) {
     let district = &params.model.districts[d as usize];
     let rate =
@@ -231,6 +238,9 @@ fn notify(
             next: 0,
             open: 0,
         };
+        if initial {
+            skip_reviews_opened_before_start(&mut child, params);
+        }
         let entity = commands.spawn_empty().id();
         schedule_next(entity, &mut child, today, params, queue);
         commands.entity(entity).insert(child);
@@ -255,6 +265,7 @@ pub fn notify_pregnancies(
             d as DistrictIx,
             clock.today,
             due,
+            false,
         );
     }
 }
@@ -303,6 +314,7 @@ pub fn arrivals(
                 birth,
                 level,
                 clock.today,
+                false,
             );
             if placed.is_some() {
                 census.add(d, level as usize);

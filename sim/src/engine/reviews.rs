@@ -5,8 +5,9 @@
 //! the last chance), missed (declined by the family, not done by the last chance, or the child left
 //! the service after the on-time deadline without it), or pending (neither done nor past its last
 //! chance when the run ends). Each counts once in `review_due` of the month holding the on-time
-//! deadline, so due = on time + late + missed + pending. A child who leaves before the on-time
-//! deadline was never due.
+//! deadline, so due = on time + late + missed + pending. A child who leaves with the review open
+//! before its on-time deadline was never due. A family's refusal is counted (due and missed) when
+//! the window opens, in the district the family then lives in.
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;

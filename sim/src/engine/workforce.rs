@@ -3,7 +3,8 @@
 
 use bevy_ecs::prelude::*;
 
-use super::Params;
+use super::recorder::Recorder;
+use super::{Clock, Params};
 use crate::model::{DistrictIx, Model, RoleIx};
 
 /// WTE fractions below this are not worth a staff member (float dust from splitting).
@@ -69,5 +70,22 @@ pub fn capacity(params: Res<Params>, staff: Query<&Staff>, mut capacity: ResMut<
     for s in &staff {
         let role = s.role as usize;
         capacity.hours[s.district as usize * n + role] += s.wte * roles[role].contact_hours_per_day;
+    }
+}
+
+/// Days in a year, for accruing annual costs day by day.
+const DAYS_PER_YEAR: f64 = 365.25;
+
+/// Every day: each member of staff's pay for the day (annual cost per WTE x WTE / 365.25).
+pub fn accrue_pay(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    staff: Query<&Staff>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let (roles, spend) = (&params.model.roles, params.metrics.spend);
+    for s in &staff {
+        let daily = s.wte * roles[s.role as usize].annual_cost / DAYS_PER_YEAR;
+        recorder.add(clock.month, s.district as usize, spend, daily);
     }
 }

@@ -122,6 +122,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: loaded.source.clone(),
         scenario_name: model.name.clone(),
+        scenario_description: loaded.scenario.description.clone(),
         scenario_sha256: output::sha256_hex(&loaded.text),
         seed: args.seed,
         replications: args.reps,

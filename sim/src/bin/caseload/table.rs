@@ -6,10 +6,10 @@ use caseload::output::RunRecord;
 use caseload::results::{CITY, Results};
 use caseload::summary::Summary;
 
-/// Months shown: the first, then every twelfth, then the last.
+/// Months shown: the first, the 13th and 25th (a year and two in), and the last; fewer for short runs.
 fn shown_months(n: usize) -> Vec<usize> {
-    let mut months: Vec<usize> = (0..n).step_by(12).collect();
-    if n > 0 && months.last() != Some(&(n - 1)) {
+    let mut months: Vec<usize> = [0, 12, 24].into_iter().filter(|&m| m + 1 < n).collect();
+    if n > 0 {
         months.push(n - 1);
     }
     months
@@ -25,7 +25,7 @@ fn cell(summary: &Summary, m: usize, d: usize, k: usize, f: &dyn Fn(f64) -> Stri
     if f(lo) == f(hi) {
         f(mid)
     } else {
-        format!("{} [{}-{}]", f(mid), f(lo), f(hi))
+        format!("{} ({}-{})", f(mid), f(lo), f(hi))
     }
 }
 
@@ -74,7 +74,7 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
     let city = results.city();
     let metric = |name: &str| results.metric_index(name);
     let mut text = format!(
-        "{}: {} replications, seed {}, {} to {}\nCells: median [P10-P90] across replications.\n\n",
+        "{}: {} replications, seed {}, {} to {}\nCells: median (P10-P90) across replications.\n\n",
         model.name, record.replications, record.seed, record.months[0], record.months[1]
     );
 
@@ -102,12 +102,15 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
         metric("caseload_per_hv_wte"),
         &whole,
     );
+    add("spend (£k in the month)".into(), metric("spend"), &|x| {
+        format!("{:.0}", x / 1000.0)
+    });
     for r in &model.reviews {
         let target = r
             .target
-            .map_or(String::new(), |t| format!(" (target {})", percent(t)));
+            .map_or(String::new(), |t| format!(", target {}", percent(t)));
         add(
-            format!("compliance: {}{target}", r.name),
+            format!("compliance: {} ({}{target})", r.name, r.metric),
             metric(&format!("compliance:{}", r.id)),
             &percent,
         );
@@ -116,19 +119,41 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
         if l.contacts_per_month > 0.0 {
             add(
                 format!("contacts delivered: {}", l.name),
-                metric(&format!("contacts_delivered:{}", l.id)),
-                &whole,
-            );
-            add(
-                format!("contacts needed: {}", l.name),
-                metric(&format!("contacts_needed:{}", l.id)),
-                &whole,
+                metric(&format!("contact_coverage:{}", l.id)),
+                &percent,
             );
         }
     }
     add("unmet hours".into(), metric("unmet_hours"), &whole);
     text.push_str(&format!("City ({CITY})\n"));
     text.push_str(&layout(header("metric"), rows));
+
+    // Chance of meeting each review's target: the share of replications at or above it.
+    let mut rows = Vec::new();
+    for r in &model.reviews {
+        let (Some(target), Some(k)) = (r.target, metric(&format!("compliance:{}", r.id))) else {
+            continue;
+        };
+        let mut row = vec![format!("{} >= {}", r.name, percent(target))];
+        row.extend(months.iter().map(|&m| {
+            let values: Vec<f64> = results
+                .across_replications(m, city, k)
+                .into_iter()
+                .filter(|v| !v.is_nan())
+                .collect();
+            if values.is_empty() {
+                "-".to_string()
+            } else {
+                let met = values.iter().filter(|&&v| v >= target).count();
+                percent(met as f64 / values.len() as f64)
+            }
+        }));
+        rows.push(row);
+    }
+    if !rows.is_empty() {
+        text.push_str("\nChance of meeting the target (share of replications)\n");
+        text.push_str(&layout(header("review"), rows));
+    }
 
     // Districts: caseload per HV WTE.
     if let Some(k) = metric("caseload_per_hv_wte") {
