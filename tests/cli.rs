@@ -1,1 +1,399 @@
-//! placeholder
+//! The `caseload` binary end to end: the files it writes, its exit codes, and what it does with bad
+//! flags, bad files and bad output paths.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use caseload::load::{self, to_ron};
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+use crate::common::tiny;
+
+/// The documented header of `results.csv`.
+const RESULTS_HEADER: &str = "replication,month,district,metric,value";
+/// The documented header of `summary.csv`.
+const SUMMARY_HEADER: &str = "month,district,metric,mean,ci95_low,ci95_high,p5,p10,p50,p90,p95";
+/// The files a run writes.
+const OUTPUTS: [&str; 3] = ["results.csv", "summary.csv", "run.json"];
+
+/// Runs the binary with `args` in `cwd`.
+fn caseload(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("the caseload binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Asserts the process exited with `code` without panicking; returns its stderr.
+fn assert_exit(o: &Output, code: i32) -> String {
+    let err = stderr(o);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{err}",
+        stdout(o)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+/// A temporary directory holding `tiny.ron`: `common::tiny()` cut to 12 months.
+fn workspace() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut s = tiny();
+    s.calendar.months = 12;
+    let path = dir.path().join("tiny.ron");
+    std::fs::write(&path, to_ron(&s).expect("serialises")).expect("written");
+    (dir, path)
+}
+
+/// Writes `tiny()` with one invalid value (uptake 1.2) as `name` in `dir`.
+fn write_bad(dir: &Path, name: &str) -> PathBuf {
+    let mut s = tiny();
+    s.reviews[0].uptake = 1.2;
+    let path = dir.join(name);
+    std::fs::write(&path, to_ron(&s).expect("serialises")).expect("written");
+    path
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// Every file name under `dir`, recursively, relative to it.
+fn tree(dir: &Path) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("readable") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                stack.push(path.clone());
+            }
+            let rel = path
+                .strip_prefix(dir)
+                .expect("inside")
+                .display()
+                .to_string();
+            out.insert(rel);
+        }
+    }
+    out
+}
+
+/// Asserts no temporary `.partial` file was left anywhere under `dir`.
+fn assert_no_partials(dir: &Path) {
+    let files = tree(dir);
+    assert!(!files.iter().any(|f| f.contains(".partial")), "{files:?}");
+}
+
+/// The bytes of each output file in `dir`.
+fn outputs(dir: &Path) -> BTreeMap<&'static str, Vec<u8>> {
+    OUTPUTS
+        .iter()
+        .map(|&f| (f, std::fs::read(dir.join(f)).expect("an output file")))
+        .collect()
+}
+
+/// Asserts `validate` printed that `scenario` is fine.
+fn assert_ok(o: &Output, scenario: &Path) {
+    let shown = stdout(o);
+    let ok = format!("{}: ok (tiny: 1 district, 12 months)", arg(scenario));
+    assert!(shown.lines().any(|l| l == ok), "{ok:?} not in\n{shown}");
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Runs `caseload run SCENARIO --quiet --out OUT` and `more` flags.
+fn run_into(cwd: &Path, scenario: &Path, out: &Path, more: &[&str]) -> Output {
+    let mut args = vec!["run", arg(scenario), "--quiet", "--out", arg(out)];
+    args.extend_from_slice(more);
+    caseload(cwd, &args)
+}
+
+/// Runs `scenario` for 3 replications with `seed` and `threads` into `out`, which must succeed.
+fn run_tiny(cwd: &Path, scenario: &Path, out: &Path, seed: &str, threads: &str) -> Output {
+    let more = ["--reps", "3", "--seed", seed, "--threads", threads];
+    let o = run_into(cwd, scenario, out, &more);
+    assert_exit(&o, 0);
+    o
+}
+
+#[test]
+fn run_writes_the_documented_files() {
+    let (dir, scenario) = workspace();
+    let out = dir.path().join("out");
+    let o = run_tiny(dir.path(), &scenario, &out, "7", "2");
+    let listed: BTreeSet<String> = OUTPUTS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(tree(&out), listed);
+    assert_no_partials(dir.path());
+
+    let results = std::fs::read_to_string(out.join("results.csv")).expect("results");
+    let mut lines = results.lines();
+    assert_eq!(lines.next(), Some(RESULTS_HEADER));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 5), "ragged rows");
+    let column = |i: usize| -> BTreeSet<&str> { rows.iter().map(|r| r[i]).collect() };
+    assert_eq!(column(0), BTreeSet::from(["0", "1", "2"]));
+    let months: Vec<String> = (1..=12).map(|m| format!("2024-{m:02}")).collect();
+    assert_eq!(column(1), months.iter().map(String::as_str).collect());
+    assert_eq!(column(2), BTreeSet::from(["ALL", "north"]));
+    let metrics = column(3);
+    for m in [
+        "children",
+        "hv_wte",
+        "caseload_per_hv_wte",
+        "compliance:new_birth",
+    ] {
+        assert!(metrics.contains(m), "no metric {m} in {metrics:?}");
+    }
+    // One row for each replication, month, district (and the city) and metric; none twice.
+    assert_eq!(rows.len(), 3 * 12 * 2 * metrics.len());
+    let keys: BTreeSet<&[&str]> = rows.iter().map(|r| &r[..4]).collect();
+    assert_eq!(keys.len(), rows.len());
+    // Two health visitors in the one district, and so in the city.
+    for r in rows.iter().filter(|r| r[3] == "hv_wte") {
+        assert_eq!(r[4].parse::<f64>().ok(), Some(2.0), "{r:?}");
+    }
+
+    let summary = std::fs::read_to_string(out.join("summary.csv")).expect("summary");
+    let mut lines = summary.lines();
+    assert_eq!(lines.next(), Some(SUMMARY_HEADER));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert!(rows.iter().all(|r| r.len() == 11), "ragged rows");
+    assert_eq!(rows.len(), 12 * 2 * metrics.len());
+    assert!(
+        rows.iter()
+            .any(|r| r[..3] == ["2024-12", "ALL", "children"])
+    );
+
+    let text = std::fs::read(&scenario).expect("the scenario");
+    let json = std::fs::read_to_string(out.join("run.json")).expect("run.json");
+    let record: serde_json::Value = serde_json::from_str(&json).expect("run.json is JSON");
+    assert_eq!(record["scenario"], arg(&scenario));
+    assert_eq!(record["scenario_sha256"], sha256_hex(&text));
+    assert_eq!(record["seed"], 7);
+    assert_eq!(record["replications"], 3);
+    assert_eq!(record["version"], env!("CARGO_PKG_VERSION"));
+    let wall = record["wall_seconds"]
+        .as_f64()
+        .expect("wall_seconds is a number");
+    assert!(wall.is_finite() && wall >= 0.0, "{wall}");
+
+    let shown = stdout(&o);
+    assert!(shown.contains("tiny: 3 replications, seed 7"), "{shown}");
+    assert!(shown.contains("caseload"), "{shown}");
+}
+
+#[test]
+fn results_depend_on_the_seed_not_the_thread_count() {
+    let (dir, scenario) = workspace();
+    let bytes = |name: &str, seed: &str, threads: &str| {
+        let out = dir.path().join(name);
+        run_tiny(dir.path(), &scenario, &out, seed, threads);
+        std::fs::read(out.join("results.csv")).expect("results")
+    };
+    let one = bytes("one", "11", "1");
+    let two = bytes("two", "11", "2");
+    let again = bytes("again", "11", "1");
+    let other = bytes("other", "12", "1");
+    assert!(one == two, "--threads 1 and --threads 2 differ");
+    assert!(one == again, "the same seed gave different results");
+    assert!(one != other, "seeds 11 and 12 gave the same results");
+}
+
+#[test]
+fn validate_reports_ok_or_located_problems() {
+    let (dir, good) = workspace();
+    let o = caseload(dir.path(), &["validate", arg(&good)]);
+    assert_exit(&o, 0);
+    assert_ok(&o, &good);
+
+    let bad = write_bad(dir.path(), "bad.ron");
+    let text = std::fs::read_to_string(&bad).expect("written");
+    let before = &text[..text.find("uptake: 1.2").expect("written") + "uptake: ".len()];
+    let line = 1 + before.matches('\n').count();
+    let col = 1 + before.rsplit('\n').next().unwrap_or("").chars().count();
+    let o = caseload(dir.path(), &["validate", arg(&bad)]);
+    let err = assert_exit(&o, 2);
+    let located = format!(
+        "{}:{line}:{col}: reviews[0].uptake: must be a probability in [0, 1], found 1.2",
+        arg(&bad)
+    );
+    assert!(err.contains(&located), "{located:?} not in\n{err}");
+
+    // Several files: each is reported, and one bad file fails the command.
+    let o = caseload(dir.path(), &["validate", arg(&good), arg(&bad)]);
+    let err = assert_exit(&o, 2);
+    assert_ok(&o, &good);
+    assert!(err.contains(&located), "{err}");
+    assert!(err.contains("1 of 2 scenarios failed validation"), "{err}");
+}
+
+#[test]
+fn validate_reports_syntax_errors_with_file_line_col() {
+    let (dir, good) = workspace();
+    let text = std::fs::read_to_string(&good).expect("written");
+    let broken = dir.path().join("broken.ron");
+    let text = text.replacen("name: \"tiny\",", "name: \"tiny\"", 1);
+    std::fs::write(&broken, text).expect("written");
+    let o = caseload(dir.path(), &["validate", arg(&broken)]);
+    let err = assert_exit(&o, 2);
+    assert!(err.contains(&format!("{}:3:5: ", arg(&broken))), "{err}");
+}
+
+#[test]
+fn unreadable_scenarios_are_input_errors() {
+    let (dir, _) = workspace();
+    let missing = dir.path().join("no_such_scenario.ron");
+    let not_utf8 = dir.path().join("latin1.ron");
+    std::fs::write(&not_utf8, b"Scenario(name: \"caf\xe9\")").expect("written");
+    // Larger than any scenario: refused before it is read (the file is sparse).
+    let huge = dir.path().join("huge.ron");
+    let file = std::fs::File::create(&huge).expect("created");
+    file.set_len(load::MAX_FILE_BYTES + 1).expect("resized");
+    let cases = [
+        (huge.as_path(), "scenarios are at most 16777216 bytes"),
+        (missing.as_path(), "cannot read the scenario"),
+        (dir.path(), "is a directory"),
+        (not_utf8.as_path(), "not UTF-8"),
+    ];
+    for (path, reason) in cases {
+        let out = dir.path().join("out");
+        let runs = [
+            run_into(dir.path(), path, &out, &[]),
+            caseload(dir.path(), &["validate", arg(path)]),
+        ];
+        for (command, o) in ["run", "validate"].into_iter().zip(runs) {
+            let err = assert_exit(&o, 2);
+            assert!(err.contains(arg(path)), "{command}: no path in {err}");
+            assert!(err.contains(reason), "{command}: no {reason:?} in {err}");
+            assert!(!out.exists(), "{command} created its output directory");
+        }
+    }
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    let (dir, scenario) = workspace();
+    let s = arg(&scenario);
+    let cases: [&[&str]; 8] = [
+        &[],
+        &["simulate"],
+        &["run", s, "--bogus"],
+        &["run", s, "--reps", "0"],
+        &["run", s, "--reps", "abc"],
+        &["run", s, "--threads", "0"],
+        &["run", s, "--seed", "-1"],
+        &["validate"],
+    ];
+    for args in cases {
+        let o = caseload(dir.path(), args);
+        let err = assert_exit(&o, 2);
+        assert!(!err.trim().is_empty(), "{args:?}: nothing on stderr");
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+    }
+    assert_eq!(tree(dir.path()), BTreeSet::from(["tiny.ron".to_string()]));
+    for args in [&["--help"][..], &["run", "--help"], &["--version"]] {
+        let o = caseload(dir.path(), args);
+        assert_exit(&o, 0);
+        assert!(!stdout(&o).is_empty(), "{args:?}");
+    }
+    let help = stdout(&caseload(dir.path(), &["--help"]));
+    assert!(help.contains("run") && help.contains("validate"), "{help}");
+}
+
+#[test]
+fn unwritable_output_fails_without_partial_files() {
+    let (dir, scenario) = workspace();
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "not a directory").expect("written");
+    let before = tree(dir.path());
+    for out in [blocker.join("sub"), blocker.clone()] {
+        let o = run_into(dir.path(), &scenario, &out, &["--reps", "2"]);
+        let err = assert_exit(&o, 1);
+        assert!(err.contains("cannot write the results to"), "{err}");
+        assert!(err.contains(arg(&out)), "{err}");
+        assert_eq!(tree(dir.path()), before);
+        let kept = std::fs::read(&blocker).expect("still a file");
+        assert_eq!(kept, b"not a directory");
+    }
+}
+
+#[test]
+fn a_failed_run_leaves_earlier_outputs_untouched() {
+    let (dir, scenario) = workspace();
+    let out = dir.path().join("out");
+    run_tiny(dir.path(), &scenario, &out, "3", "1");
+    let earlier = outputs(&out);
+    let bad = write_bad(dir.path(), "bad.ron");
+    let o = run_into(dir.path(), &bad, &out, &["--reps", "2"]);
+    let err = assert_exit(&o, 2);
+    assert!(err.contains("reviews[0].uptake"), "{err}");
+    assert_eq!(outputs(&out), earlier);
+    let listed: BTreeSet<String> = OUTPUTS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(tree(&out), listed);
+}
+
+#[test]
+fn the_embedded_baseline_runs_by_default() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let out = dir.path().join("out");
+    let o = caseload(
+        dir.path(),
+        &["run", "--reps", "2", "--quiet", "--out", arg(&out)],
+    );
+    assert_exit(&o, 0);
+    assert!(stdout(&o).contains("Birmingham"), "{}", stdout(&o));
+    let json = std::fs::read_to_string(out.join("run.json")).expect("run.json");
+    let record: serde_json::Value = serde_json::from_str(&json).expect("run.json is JSON");
+    assert_eq!(record["scenario"], load::BASELINE_NAME);
+    let sha = sha256_hex(load::BASELINE.as_bytes());
+    assert_eq!(record["scenario_sha256"], sha);
+    assert_eq!(record["replications"], 2);
+    assert_no_partials(dir.path());
+}
+
+#[test]
+fn validate_refuses_a_run_past_the_last_date_without_panicking() {
+    let (dir, good) = workspace();
+    let text = std::fs::read_to_string(&good).expect("written");
+    let far = dir.path().join("far.ron");
+    std::fs::write(&far, text.replacen("2024-01-01", "9999-06-01", 1)).expect("written");
+    let o = caseload(dir.path(), &["validate", arg(&far)]);
+    let err = assert_exit(&o, 2);
+    let located = format!("{}:5:16: calendar.start: ", arg(&far));
+    assert!(err.contains(&located), "{err}");
+}
+
+#[test]
+fn a_run_that_cannot_place_every_file_replaces_none() {
+    let (dir, scenario) = workspace();
+    let out = dir.path().join("out");
+    run_tiny(dir.path(), &scenario, &out, "3", "1");
+    let earlier = std::fs::read(out.join("results.csv")).expect("results");
+    // run.json cannot be replaced: a non-empty directory stands in its place.
+    std::fs::remove_file(out.join("run.json")).expect("removed");
+    std::fs::create_dir_all(out.join("run.json").join("keep")).expect("created");
+    let o = run_into(dir.path(), &scenario, &out, &["--reps", "2", "--seed", "4"]);
+    assert_exit(&o, 1);
+    assert_no_partials(dir.path());
+    let now = std::fs::read(out.join("results.csv")).expect("results");
+    assert!(now == earlier, "the failed run replaced results.csv");
+}

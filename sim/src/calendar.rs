@@ -180,7 +180,7 @@ impl Calendar {
         let Some((y, m, d)) = self.civil_at(anchor) else {
             return anchor.saturating_add((f64::from(n) * AVERAGE_MONTH_DAYS).round() as i32);
         };
-        let target = i32::from(y) * 12 + i32::from(m) - 1 + n;
+        let target = (i32::from(y) * 12 + i32::from(m) - 1).saturating_add(n);
         self.day_in_month(target, d).unwrap_or_else(|| {
             anchor.saturating_add((f64::from(n) * AVERAGE_MONTH_DAYS).round() as i32)
         })
@@ -200,14 +200,14 @@ impl Calendar {
     /// The day with day-of-month `d` (clamped to the month's length) in absolute month `target`
     /// (`year * 12 + month - 1`), if the tables cover it.
     fn day_in_month(&self, target: i32, d: u8) -> Option<Day> {
-        let idx = usize::try_from(target - self.table_first_month).ok()?;
+        let idx = usize::try_from(target.checked_sub(self.table_first_month)?).ok()?;
         let first = *self.month_first.get(idx)?;
         let next = *self.month_first.get(idx + 1)?;
         Some(first + (i32::from(d) - 1).min(next - first - 1))
     }
 
     fn civil_at(&self, day: Day) -> Option<(i16, u8, u8)> {
-        let idx = usize::try_from(day - self.table_first).ok()?;
+        let idx = usize::try_from(day.checked_sub(self.table_first)?).ok()?;
         self.civil.get(idx).copied()
     }
 

@@ -6,7 +6,9 @@ use std::path::Path;
 
 use ron::extensions::Extensions;
 
-use crate::locate::{FieldPath, Position, locate};
+use ron::error::Position;
+
+use crate::locate::{self, FieldPath, locate};
 use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::validate::validate;
@@ -39,7 +41,7 @@ pub struct LocatedProblem {
     /// The field path.
     pub field: FieldPath,
     /// Line and column of the field's value, or of its nearest written ancestor.
-    pub position: Option<Position>,
+    pub position: Option<locate::Position>,
     /// What is wrong and what was expected.
     pub message: String,
 }
@@ -171,14 +173,30 @@ fn options() -> ron::Options {
 
 /// Parses scenario text without validating it.
 pub fn parse(source: &str, text: &str) -> Result<Scenario, LoadError> {
-    options()
-        .from_str::<Scenario>(text)
-        .map_err(|e| LoadError::Syntax {
+    options().from_str::<Scenario>(text).map_err(|e| {
+        // RON's span starts where the previous token ended; when what lies between is only
+        // white space, the offending value starts at the span's end.
+        let Position { line, col } = if char_at(text, e.span.start).is_some_and(char::is_whitespace)
+        {
+            e.span.end
+        } else {
+            e.span.start
+        };
+        LoadError::Syntax {
             path: source.to_string(),
-            line: e.span.start.line,
-            col: e.span.start.col,
+            line,
+            col,
             message: e.code.to_string(),
-        })
+        }
+    })
+}
+
+/// The character at a 1-based line and column of `text`, if there is one.
+fn char_at(text: &str, p: Position) -> Option<char> {
+    text.split('\n')
+        .nth(p.line.checked_sub(1)?)?
+        .chars()
+        .nth(p.col.checked_sub(1)?)
 }
 
 /// Writes a scenario as RON text (used to save edited scenarios and in tests).

@@ -1,8 +1,9 @@
 //! Output files: the tidy results table, its summary and the run record. Each file is written to a
 //! temporary file beside its destination and renamed into place only when every file of the set is
 //! complete, so a failed or interrupted run never leaves a partial file and never destroys the
-//! previous run's output. (The three renames follow one another: only a filesystem failing between
-//! two renames in one directory could leave a new file beside an old one.)
+//! previous run's output. Before the first rename every destination is checked to take a file; the
+//! three renames then follow one another, so only a filesystem failing between two renames in one
+//! directory could leave a new file beside an old one.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -77,6 +78,18 @@ fn cell(x: f64) -> String {
     }
 }
 
+/// Temporary files are private (0600); finished output is ordinary data, readable by all (0644).
+#[cfg(unix)]
+fn readable_by_all(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn readable_by_all(_: &std::fs::File) -> std::io::Result<()> {
+    Ok(())
+}
+
 /// A file being written in its destination directory.
 struct Pending {
     file: NamedTempFile,
@@ -130,8 +143,18 @@ pub fn write_run(
     json.file
         .write_all(format!("{text}\n").as_bytes())
         .map_err(|e| json.io(e))?;
+    // Refuse before replacing anything if a destination cannot take a file.
+    for p in &files {
+        if p.dest.is_dir() {
+            return Err(p.io(std::io::Error::new(
+                std::io::ErrorKind::IsADirectory,
+                "a directory is in the way of the output file",
+            )));
+        }
+    }
     let mut written = Vec::new();
     for p in files {
+        readable_by_all(p.file.as_file()).map_err(|e| p.io(e))?;
         p.file.as_file().sync_all().map_err(|e| p.io(e))?;
         let dest = p.dest.clone();
         p.file.persist(&dest).map_err(|e| OutputError::Io {

@@ -517,7 +517,10 @@ impl Checker {
             }
             children += d.children_by_age.iter().map(|&c| u64::from(c)).sum::<u64>();
             self.non_negative(p.field("births_per_year"), d.births_per_year);
-            births += d.births_per_year;
+            // Births grow (or shrink) by the trend each year: bound the largest year of the run.
+            let years = f64::from(s.calendar.months.min(limits::MAX_MONTHS)) / 12.0;
+            births +=
+                d.births_per_year * (1.0 + d.births_trend.clamp(-1.0, 1.0)).max(1.0).powf(years);
             if !(d.births_trend.is_finite() && d.births_trend > -1.0 && d.births_trend <= 1.0) {
                 self.err(
                     p.field("births_trend"),

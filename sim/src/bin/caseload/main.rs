@@ -157,13 +157,19 @@ fn validate(paths: &[std::path::PathBuf]) -> Result<(), Failure> {
     let mut text = String::new();
     for path in paths {
         match load::load_file(path) {
-            Ok(loaded) => text.push_str(&format!(
-                "{}: ok ({}: {} districts, {} months)\n",
-                path.display(),
-                loaded.model.name,
-                loaded.model.districts.len(),
-                loaded.model.calendar.months().len()
-            )),
+            Ok(loaded) => {
+                let (districts, months) = (
+                    loaded.model.districts.len(),
+                    loaded.model.calendar.months().len(),
+                );
+                text.push_str(&format!(
+                    "{}: ok ({}: {districts} district{}, {months} month{})\n",
+                    path.display(),
+                    loaded.model.name,
+                    if districts == 1 { "" } else { "s" },
+                    if months == 1 { "" } else { "s" },
+                ));
+            }
             Err(e) => {
                 eprintln!("{e}");
                 failed.push(path.display().to_string());
