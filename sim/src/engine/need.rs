@@ -3,7 +3,9 @@
 use bevy_ecs::prelude::*;
 
 use super::allocation::Work;
-use super::population::{Child, draw_cdf, poisson};
+use rand::RngExt;
+
+use super::population::{Child, poisson};
 use super::recorder::Recorder;
 use super::rng::Streams;
 use super::{Clock, Params};
@@ -58,10 +60,13 @@ pub fn transition(
             continue;
         }
         if clock.month > 0 {
-            let cdf = &levels[child.level as usize].transition_cdf;
-            let next = draw_cdf(cdf, &mut streams.need) as LevelIx;
-            if next != child.level {
-                child.level = next;
+            let l = child.level as usize;
+            let cdf = &levels[l].transition_cdf;
+            let u: f64 = streams.need.random();
+            // Most children stay at their level: test that interval first.
+            let stays = u < cdf[l] && (l == 0 || u >= cdf[l - 1]);
+            if !stays {
+                child.level = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as LevelIx;
             }
         }
         census.add(child.district as usize, child.level as usize);

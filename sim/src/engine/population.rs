@@ -337,14 +337,19 @@ pub fn migrate(
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
+    let mut opening = vec![0u32; model.districts.len()];
     for (entity, mut child) in &mut children {
         if !child.born {
             continue;
         }
         let d = child.district as usize;
-        recorder.add(m, d, metrics.children_opening, 1.0);
+        opening[d] += 1;
         let district = &model.districts[d];
         let u: f64 = streams.migration.random();
+        // Most children stay: test that first, then find where they go.
+        if district.move_cdf.last().is_none_or(|&stay| u >= stay) {
+            continue;
+        }
         let Some(k) = district.move_cdf.iter().position(|&c| u < c) else {
             continue;
         };
@@ -369,5 +374,8 @@ pub fn migrate(
                 work.open_review(to as usize, r, window, entity);
             }
         }
+    }
+    for (d, &n) in opening.iter().enumerate() {
+        recorder.add(m, d, metrics.children_opening, f64::from(n));
     }
 }

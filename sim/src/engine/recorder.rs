@@ -56,12 +56,17 @@ pub fn month_end(
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
+    let levels = model.levels.len();
+    let mut counts = vec![0u32; model.districts.len() * levels];
     for child in &children {
         if child.born {
-            let d = child.district as usize;
-            recorder.add(m, d, metrics.children, 1.0);
-            recorder.add(m, d, metrics.children_by_level + child.level as usize, 1.0);
+            counts[child.district as usize * levels + child.level as usize] += 1;
         }
+    }
+    for (i, &n) in counts.iter().enumerate() {
+        let (d, l) = (i / levels, i % levels);
+        recorder.add(m, d, metrics.children, f64::from(n));
+        recorder.add(m, d, metrics.children_by_level + l, f64::from(n));
     }
     for s in &staff {
         let d = s.district as usize;
