@@ -138,3 +138,44 @@ fn the_baseline_round_trips_through_ron() {
     let loaded = load::load_str("round_trip.ron", &text).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(loaded.scenario, s);
 }
+
+#[test]
+fn the_baseline_districts_match_the_reference_table() {
+    // assets/birmingham_districts_2019.csv is the sourced table behind the baseline's districts.
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../assets/birmingham_districts_2019.csv");
+    let mut table = csv::Reader::from_path(&path).expect("the reference table");
+    let s = baseline();
+    let rows: Vec<csv::StringRecord> = table.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(rows.len(), s.districts.len());
+    let num = |row: &csv::StringRecord, i: usize| -> f64 { row[i].parse().expect("a number") };
+    for (row, d) in rows.iter().zip(&s.districts) {
+        assert_eq!(&row[0], d.id);
+        assert_eq!(&row[1], d.name);
+        let ages: Vec<u32> = (2..7).map(|i| num(row, i) as u32).collect();
+        assert_eq!(ages, d.children_by_age, "{}", d.id);
+        assert_eq!(num(row, 7), d.births_per_year, "{}", d.id);
+        for (i, level) in ["universal", "universal_plus", "partnership_plus", "complex"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(num(row, 8 + i), d.need_mix[*level], "{} {level}", d.id);
+        }
+        assert_eq!(num(row, 12), d.staff["health_visitor"], "{}", d.id);
+        assert!(
+            num(row, 13) >= num(row, 12),
+            "establishment covers staff in post"
+        );
+        for (i, role) in ["staff_nurse", "nursery_nurse", "early_years_worker"]
+            .iter()
+            .enumerate()
+        {
+            assert_eq!(num(row, 14 + i), d.staff[*role], "{} {role}", d.id);
+        }
+    }
+    let establishment: f64 = rows.iter().map(|r| num(r, 13)).sum();
+    assert!(
+        (establishment - 227.0).abs() < 1e-9,
+        "227 HV posts established (seed)"
+    );
+}

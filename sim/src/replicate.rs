@@ -20,7 +20,8 @@ pub struct RunOptions {
     pub replications: u32,
     /// Master seed.
     pub seed: u64,
-    /// Worker threads; `None` uses one per core.
+    /// Worker threads; `None` follows rayon's default (`RAYON_NUM_THREADS` if set, else one per
+    /// core).
     pub threads: Option<NonZeroUsize>,
 }
 
@@ -35,6 +36,13 @@ pub enum RunError {
         /// The cause.
         source: rayon::ThreadPoolBuildError,
     },
+}
+
+/// The number of worker threads a run with `options` uses.
+pub fn worker_threads(options: &RunOptions) -> usize {
+    options
+        .threads
+        .map_or_else(rayon::current_num_threads, NonZeroUsize::get)
 }
 
 /// Runs `options.replications` replications of `model`; `progress` is called once as each

@@ -116,7 +116,8 @@ pub struct NeedLevel {
     pub contact_hours: f64,
     /// Role ids that may deliver these contacts, in order of preference (the first with time does).
     pub contact_roles: Vec<String>,
-    /// Allocation priority under `RiskFirst`: lower numbers are served first.
+    /// Allocation priority: under `RiskFirst` lower numbers are served first; under
+    /// `DeadlineFirst` it only breaks ties between equal deadlines.
     pub priority: u32,
 }
 
@@ -148,9 +149,11 @@ pub struct Review {
     pub offered_share: f64,
     /// Role ids that may deliver the review, in order of preference (the first with time does).
     pub roles: Vec<String>,
-    /// Allocation priority under `RiskFirst`: lower numbers are served first.
+    /// Allocation priority: under `RiskFirst` lower numbers are served first; under
+    /// `DeadlineFirst` it only breaks ties between equal deadlines.
     pub priority: u32,
-    /// Compliance the service aims for (on time / due), in [0, 1]; used for on-track status.
+    /// Compliance the service aims for (on time / due), in [0, 1]: shown beside the forecast, with
+    /// the chance of meeting it, in the printed summary.
     #[serde(default)]
     pub target: Option<f64>,
 }
@@ -217,8 +220,8 @@ pub struct District {
     /// Proportional change in births per year (-0.02 is 2% fewer each year), in (-1, 1]. Default 0.
     #[serde(default)]
     pub births_trend: f64,
-    /// Share of children at each level of need, by level id: used for children at the start, at
-    /// birth and on arrival. Shares in [0, 1] summing to 1; ids left out are 0.
+    /// Share of children at each level of need, by level id: used for children at the start, for
+    /// pregnancies when they become known, and for arrivals. Shares in [0, 1] summing to 1; ids left out are 0.
     pub need_mix: BTreeMap<String, f64>,
     /// Moves into, out of and within the city. Default: none.
     #[serde(default)]

@@ -42,7 +42,8 @@ pub struct RunArgs {
     /// Directory for the output files (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Worker threads (default: one per core); results do not depend on it.
+    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core); results do not
+    /// depend on it.
     #[arg(long, value_name = "T")]
     pub threads: Option<NonZeroUsize>,
     /// No progress bar.

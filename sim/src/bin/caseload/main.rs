@@ -126,10 +126,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         scenario_sha256: output::sha256_hex(&loaded.text),
         seed: args.seed,
         replications: args.reps,
-        threads: args.threads.map_or_else(
-            || std::thread::available_parallelism().map_or(1, |n| n.get()),
-            |t| t.get(),
-        ),
+        threads: replicate::worker_threads(&options),
         wall_seconds,
         months: [
             results.months.first().cloned().unwrap_or_default(),
