@@ -23,6 +23,7 @@ pub fn map(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
 /// 2024, children leaving at their fifth birthday, no migration.
 pub fn tiny() -> Scenario {
     Scenario {
+        extends: None,
         name: "tiny".into(),
         description: String::new(),
         calendar: Calendar {

@@ -16,6 +16,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
+    /// Another scenario file this one changes, as a path relative to this file
+    /// (`extends: "birmingham_baseline.ron"`). The file then gives only what differs: structs merge
+    /// field by field, lists of items with an `id` merge by id (new ids are added), maps merge by key,
+    /// anything else replaces the base's value. Only files read from disk may extend another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
     /// A short title, shown in summaries and reports.
     pub name: String,
     /// What question the scenario answers and where its numbers come from.
