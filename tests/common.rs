@@ -69,6 +69,10 @@ pub fn tiny() -> Scenario {
             contact_share: 0.5,
             annual_cost: 50_000.0,
             health_visitor: true,
+            attrition: 0.0,
+            retirement: vec![],
+            age_mix: vec![],
+            recruitment: None,
         }],
         districts: vec![District {
             id: "north".into(),
@@ -79,8 +83,15 @@ pub fn tiny() -> Scenario {
             need_mix: map(&[("universal", 1.0)]),
             migration: Migration::default(),
             staff: map(&[("hv", 2.0)]),
+            establishment: BTreeMap::new(),
         }],
         allocation: AllocationPolicy::RiskFirst,
+        universal_support: None,
+        pipelines: vec![],
+        volunteers: None,
+        skill_mix_changes: vec![],
+        mutual_aid: None,
+        budget: None,
     }
 }
 

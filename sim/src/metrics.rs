@@ -50,8 +50,38 @@ pub struct Metrics {
     pub wte_by_role: usize,
     /// `caseload_per_hv_wte` = children / hv_wte.
     pub caseload: usize,
-    /// `spend`: pay of the staff in post (annual cost per WTE, accrued day by day), in pounds.
+    /// `spend`: pay of staff in post, trainees and apprentices, the volunteer programme and other
+    /// costs, accrued day by day, in pounds.
     pub spend: usize,
+    /// `budget`: the annual budget in force, accrued day by day, in pounds.
+    pub budget: usize,
+    /// `establishment:<role>`: funded WTE at the end of the month.
+    pub establishment: usize,
+    /// `vacancies:<role>`: funded WTE not filled at the end of the month (never negative).
+    pub vacancies: usize,
+    /// `starters:<role>`: WTE joining the role in the month (external recruits, qualifiers,
+    /// entrants to a programme).
+    pub starters: usize,
+    /// `leavers:<role>`: WTE leaving the role in the month (attrition, retirement, dropping out).
+    pub leavers: usize,
+    /// `qualified:<role>`: people completing a programme into the role in the month.
+    pub qualified: usize,
+    /// `trainees_in_training`: trainees in a programme at the end of the month.
+    pub trainees: usize,
+    /// `apprentices`: apprentices in a programme at the end of the month.
+    pub apprentices: usize,
+    /// `volunteers`: active volunteers at the end of the month.
+    pub volunteers: usize,
+    /// `volunteer_hours`: hours active volunteers gave in the month.
+    pub volunteer_hours: usize,
+    /// `apprentice_hours`: contact hours apprentices gave in the month.
+    pub apprentice_hours: usize,
+    /// `universal_support_needed`: hours of universal support wanted in the month.
+    pub universal_support_needed: usize,
+    /// `universal_support_hours`: hours of universal support delivered in the month.
+    pub universal_support_hours: usize,
+    /// `mutual_aid_hours`: hours of other districts' spare time used in the district in the month.
+    pub mutual_aid_hours: usize,
     /// `review_due:<review>`, one per review; likewise the next five families.
     pub review_due: usize,
     /// `review_on_time:<review>`.
@@ -106,6 +136,20 @@ impl Metrics {
             },
         );
         let spend = b.one("spend", Kind::Flow);
+        let budget = b.one("budget", Kind::Flow);
+        let establishment = b.family("establishment", &roles, Kind::Stock);
+        let vacancies = b.family("vacancies", &roles, Kind::Stock);
+        let starters = b.family("starters", &roles, Kind::Flow);
+        let leavers = b.family("leavers", &roles, Kind::Flow);
+        let qualified = b.family("qualified", &roles, Kind::Flow);
+        let trainees = b.one("trainees_in_training", Kind::Stock);
+        let apprentices = b.one("apprentices", Kind::Stock);
+        let volunteers = b.one("volunteers", Kind::Stock);
+        let volunteer_hours = b.one("volunteer_hours", Kind::Flow);
+        let apprentice_hours = b.one("apprentice_hours", Kind::Flow);
+        let universal_support_needed = b.one("universal_support_needed", Kind::Flow);
+        let universal_support_hours = b.one("universal_support_hours", Kind::Flow);
+        let mutual_aid_hours = b.one("mutual_aid_hours", Kind::Flow);
         let review_due = b.family("review_due", &reviews, Kind::Flow);
         let review_on_time = b.family("review_on_time", &reviews, Kind::Flow);
         let review_late = b.family("review_late", &reviews, Kind::Flow);
@@ -152,6 +196,20 @@ impl Metrics {
             wte_by_role,
             caseload,
             spend,
+            budget,
+            establishment,
+            vacancies,
+            starters,
+            leavers,
+            qualified,
+            trainees,
+            apprentices,
+            volunteers,
+            volunteer_hours,
+            apprentice_hours,
+            universal_support_needed,
+            universal_support_hours,
+            mutual_aid_hours,
             review_due,
             review_on_time,
             review_late,

@@ -12,21 +12,43 @@ use bevy_ecs::resource::Resource;
 
 use crate::calendar::Day;
 
-/// Something that happens to one entity on a given day.
+/// Something that happens to one child on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
     /// A child reaches the next milestone on its timeline (see `population::Milestone`).
     Milestone(Entity),
 }
 
-/// Pending events by day.
+/// Something that happens in the workforce on a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StaffEvent {
+    /// A member of staff, trainee or apprentice leaves.
+    Leaves(Entity),
+    /// A trainee or apprentice completes the programme.
+    Qualifies(Entity),
+    /// An attempt to fill a vacant post of a role in a district reaches its outcome.
+    VacancyOutcome {
+        /// District index.
+        district: u16,
+        /// Role index.
+        role: u8,
+    },
+    /// A pipeline intake starts (pipeline index, intake index).
+    Intake(u16, u32),
+    /// A volunteer finishes onboarding and starts.
+    VolunteerStarts(Entity),
+    /// A volunteer leaves.
+    VolunteerLeaves(Entity),
+}
+
+/// Pending events by day, of one kind (children's milestones, or workforce events).
 #[derive(Resource, Debug)]
-pub struct EventQueue {
-    buckets: Vec<Vec<Event>>,
+pub struct EventQueue<E: Send + Sync + 'static = Event> {
+    buckets: Vec<Vec<E>>,
     pending: usize,
 }
 
-impl EventQueue {
+impl<E: Send + Sync + Clone + 'static> EventQueue<E> {
     /// An empty queue for a period of `days` days.
     pub fn new(days: Day) -> Self {
         EventQueue {
@@ -36,7 +58,7 @@ impl EventQueue {
     }
 
     /// Schedules `event` on `day`; returns false (and drops it) if `day` is outside the period.
-    pub fn schedule(&mut self, day: Day, event: Event) -> bool {
+    pub fn schedule(&mut self, day: Day, event: E) -> bool {
         match usize::try_from(day)
             .ok()
             .and_then(|d| self.buckets.get_mut(d))
@@ -52,7 +74,7 @@ impl EventQueue {
 
     /// Removes and returns the events of `day` in the order they were scheduled. Events scheduled
     /// for `day` while these are processed are not included: take the day again to get them.
-    pub fn take(&mut self, day: Day) -> Vec<Event> {
+    pub fn take(&mut self, day: Day) -> Vec<E> {
         let events = usize::try_from(day)
             .ok()
             .and_then(|d| self.buckets.get_mut(d))
@@ -89,7 +111,7 @@ mod tests {
         /// The bucket queue gives the same order as a (day, sequence)-keyed ordered map.
         #[test]
         fn matches_a_day_sequence_ordered_map(pushes in proptest::collection::vec((-5i32..40, 0u32..1000), 0..300)) {
-            let mut queue = EventQueue::new(30);
+            let mut queue: EventQueue = EventQueue::new(30);
             let mut reference = BTreeMap::new();
             for (seq, &(day, id)) in pushes.iter().enumerate() {
                 let accepted = queue.schedule(day, Event::Milestone(entity(id)));

@@ -18,12 +18,16 @@
 //! The engine reads only the validated [`Model`]; it does no I/O and cannot fail.
 
 pub mod allocation;
+pub mod budget;
 pub mod events;
 pub mod need;
+pub mod pipeline;
 pub mod population;
 pub mod recorder;
 pub mod reviews;
 pub mod rng;
+pub mod staffing;
+pub mod volunteers;
 pub mod workforce;
 
 use std::sync::Arc;
@@ -87,17 +91,24 @@ pub fn schedule() -> Schedule {
     schedule.add_systems(
         (
             (
+                budget::check_overspend,
                 population::migrate,
                 need::transition,
                 population::arrivals,
                 need::contact_demand,
+                workforce::attrition,
+                workforce::recruit,
+                pipeline::ramps,
+                volunteers::recruit,
             )
                 .chain()
                 .run_if(month_starts),
             population::notify_pregnancies,
             reviews::process_events,
+            staffing::process_events,
+            allocation::apply_skill_mix,
             allocation::expire,
-            workforce::accrue_pay,
+            budget::accrue,
             (workforce::capacity, allocation::allocate)
                 .chain()
                 .run_if(working),
@@ -121,7 +132,15 @@ impl Replication {
     pub fn new(model: &Arc<Model>, metrics: &Arc<Metrics>, seed: u64, replication: u64) -> Self {
         let mut world = World::new();
         world.insert_resource(rng::Streams::new(seed, replication));
-        world.insert_resource(events::EventQueue::new(model.calendar.days()));
+        world.insert_resource(events::EventQueue::<events::Event>::new(
+            model.calendar.days(),
+        ));
+        let mut staff_events = events::EventQueue::<events::StaffEvent>::new(model.calendar.days());
+        pipeline::schedule_intakes(model, &mut staff_events);
+        world.insert_resource(staff_events);
+        world.insert_resource(allocation::WorkRoles::new(model));
+        world.insert_resource(volunteers::VolunteerCounts::new(model));
+        world.insert_resource(budget::BudgetState::new(model));
         world.insert_resource(allocation::Work::new(model));
         world.insert_resource(workforce::Capacity::new(model));
         world.insert_resource(recorder::Recorder::new(model, metrics));
@@ -133,8 +152,9 @@ impl Replication {
             timeline: Arc::new(population::timeline(model)),
         });
         workforce::spawn_staff(&mut world, model);
-        // A system run once; it cannot fail: its resources were inserted just above.
+        // Systems run once; they cannot fail: their resources were inserted just above.
         let _ = world.run_system_once(population::spawn_initial);
+        let _ = world.run_system_once(volunteers::spawn_initial);
         Replication {
             world,
             schedule: schedule(),

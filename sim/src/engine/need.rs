@@ -38,6 +38,13 @@ impl Census {
         self.counts[d * self.levels + l]
     }
 
+    /// Children in district `d` at any level.
+    pub fn children(&self, d: usize) -> u32 {
+        self.counts[d * self.levels..(d + 1) * self.levels]
+            .iter()
+            .sum()
+    }
+
     fn clear(&mut self) {
         self.counts.fill(0);
     }
@@ -74,7 +81,8 @@ pub fn transition(
 }
 
 /// On the first day of each month: each district's extra contacts for the month, a Poisson draw
-/// with mean children x contacts per child per month at each level.
+/// with mean children x contacts per child per month at each level, and its universal support
+/// hours, children x hours per child per month.
 pub fn contact_demand(
     clock: Res<Clock>,
     params: Res<Params>,

@@ -4,11 +4,14 @@
 use bevy_ecs::prelude::*;
 
 use super::allocation::Work;
+use super::pipeline;
 use super::population::Child;
-use super::workforce::Staff;
+use super::volunteers::VolunteerCounts;
+use super::workforce::{Posts, Staff};
 use super::{Clock, Params};
 use crate::metrics::Metrics;
 use crate::model::Model;
+use crate::scenario::PipelineKind;
 
 /// The observations of one replication.
 #[derive(Resource, Debug)]
@@ -39,19 +42,28 @@ impl Recorder {
         self.values[i] += x;
     }
 
+    /// A metric's value so far.
+    pub fn get(&self, month: usize, district: usize, metric: usize) -> f64 {
+        self.values[self.at(month, district, metric)]
+    }
+
     /// The values, indexed `(month * districts + district) * metrics + metric`.
     pub fn into_values(self) -> Vec<f64> {
         self.values
     }
 }
 
-/// On the last day of each month: the caseload by level, staff in post, and the month's contacts.
+/// On the last day of each month: the caseload by level, staff in post and in programmes, funded
+/// posts and vacancies, active volunteers, and the month's contacts.
+#[allow(clippy::too_many_arguments)]
 pub fn month_end(
     clock: Res<Clock>,
     params: Res<Params>,
     children: Query<&Child>,
     staff: Query<&Staff>,
     work: Res<Work>,
+    posts: Res<Posts>,
+    volunteers: Res<VolunteerCounts>,
     mut recorder: ResMut<Recorder>,
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
@@ -75,6 +87,23 @@ pub fn month_end(
         if model.roles[role].health_visitor {
             recorder.add(m, d, metrics.hv_wte, s.wte);
         }
+        match pipeline::kind_of(model, s) {
+            Some(PipelineKind::Trainee) => recorder.add(m, d, metrics.trainees, 1.0),
+            Some(PipelineKind::Apprentice) => recorder.add(m, d, metrics.apprentices, 1.0),
+            None => {}
+        }
+    }
+    for d in 0..model.districts.len() {
+        for r in 0..model.roles.len() {
+            recorder.add(
+                m,
+                d,
+                metrics.establishment + r,
+                posts.establishment[posts.at(d, r)],
+            );
+            recorder.add(m, d, metrics.vacancies + r, posts.vacancy(d, r));
+        }
+        recorder.add(m, d, metrics.volunteers, f64::from(volunteers.active[d]));
     }
     for d in 0..model.districts.len() {
         for (l, level) in model.levels.iter().enumerate() {

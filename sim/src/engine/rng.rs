@@ -1,7 +1,7 @@
 //! Random-number streams.
 //!
 //! Replication `i` of a run with master seed `s` owns one independent stream per random process
-//! (demography, need, migration, reviews). Each stream is a `Xoshiro256PlusPlus` (portable: the same
+//! (demography, need, migration, reviews, workforce). Each stream is a `Xoshiro256PlusPlus` (portable: the same
 //! numbers on every platform) seeded from SplitMix64 of (s, i, process). Separate streams per process
 //! keep common random numbers aligned when two scenarios differ in one process only: a change to
 //! staffing does not shift the births drawn.
@@ -22,6 +22,8 @@ pub enum Process {
     Migration = 3,
     /// Review offers and uptake.
     Reviews = 4,
+    /// Staff ages, attrition, recruitment, programme drop-outs and volunteers.
+    Workforce = 5,
 }
 
 /// The streams of one replication.
@@ -35,6 +37,8 @@ pub struct Streams {
     pub migration: Xoshiro256PlusPlus,
     /// See [`Process::Reviews`].
     pub reviews: Xoshiro256PlusPlus,
+    /// See [`Process::Workforce`].
+    pub workforce: Xoshiro256PlusPlus,
 }
 
 impl Streams {
@@ -45,6 +49,7 @@ impl Streams {
             need: stream(seed, replication, Process::Need),
             migration: stream(seed, replication, Process::Migration),
             reviews: stream(seed, replication, Process::Reviews),
+            workforce: stream(seed, replication, Process::Workforce),
         }
     }
 }

@@ -1,16 +1,51 @@
-//! Staff in post: individuals with a district, a role and a WTE fraction, and the hours they give
-//! to contacts and reviews each working day.
+//! Staff: individuals with a district, a role, a WTE fraction and a productive share; their
+//! attrition and retirement, the funded posts and external recruitment to vacancies, and the hours
+//! they give to contacts and reviews each working day.
 
 use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand_distr::{Distribution, Gamma};
 
+use super::events::{EventQueue, StaffEvent};
+use super::need::Census;
 use super::recorder::Recorder;
+use super::rng::Streams;
+use super::volunteers::VolunteerCounts;
 use super::{Clock, Params};
+use crate::calendar::Day;
 use crate::model::{DistrictIx, Model, RoleIx};
+use crate::scenario::DaysDistribution;
 
 /// WTE fractions below this are not worth a staff member (float dust from splitting).
 const MIN_WTE: f64 = 1e-6;
+/// Days in a year, for ages and annual costs.
+pub const DAYS_PER_YEAR: f64 = 365.25;
 
-/// One member of staff.
+/// Where a member of staff is in their working life.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Status {
+    /// Qualified and fully productive.
+    InPost,
+    /// In a programme: pipeline index, first and last day.
+    Training {
+        /// Pipeline index.
+        pipeline: u16,
+        /// Day the programme started.
+        start: Day,
+        /// Day it ends.
+        end: Day,
+    },
+    /// Newly qualified, ramping up to full productivity.
+    Preceptee {
+        /// Pipeline index.
+        pipeline: u16,
+        /// Day they qualified.
+        since: Day,
+    },
+}
+
+/// One member of staff (or trainee, or apprentice).
 #[derive(Component, Debug, Clone)]
 pub struct Staff {
     /// District worked in.
@@ -19,25 +54,312 @@ pub struct Staff {
     pub role: RoleIx,
     /// Whole-time equivalent, in (0, 1].
     pub wte: f64,
+    /// Share of the role's contact hours actually given, in [0, 1].
+    pub productivity: f64,
+    /// Programme or post.
+    pub status: Status,
+    /// Age in years on the first simulated day.
+    pub age_at_start: f64,
+    /// Already scheduled to leave.
+    pub leaving: bool,
+    /// Cost per WTE per year.
+    pub cost_per_year: f64,
+}
+
+/// Funded posts, staff in post and recruitment in progress, by district and role.
+#[derive(Resource, Debug)]
+pub struct Posts {
+    roles: usize,
+    /// WTE in each role (any status), `[district * roles + role]`.
+    pub in_post: Vec<f64>,
+    /// Funded WTE, `[district * roles + role]`.
+    pub establishment: Vec<f64>,
+    /// Recruitment attempts under way, `[district * roles + role]`.
+    pub open: Vec<u32>,
+    /// External starters this month by role (for the monthly cap).
+    pub starters_this_month: Vec<u32>,
+    /// Recruitment frozen by the overspend policy.
+    pub budget_freeze: bool,
+}
+
+impl Posts {
+    /// Funded posts from the model; nobody in post yet.
+    pub fn new(model: &Model) -> Self {
+        let roles = model.roles.len();
+        Posts {
+            roles,
+            in_post: vec![0.0; model.districts.len() * roles],
+            establishment: model
+                .districts
+                .iter()
+                .flat_map(|d| d.establishment.iter().copied())
+                .collect(),
+            open: vec![0; model.districts.len() * roles],
+            starters_this_month: vec![0; roles],
+            budget_freeze: false,
+        }
+    }
+
+    /// Index of (district, role).
+    pub fn at(&self, d: usize, r: usize) -> usize {
+        d * self.roles + r
+    }
+
+    /// Funded WTE not filled (never negative).
+    pub fn vacancy(&self, d: usize, r: usize) -> f64 {
+        let i = self.at(d, r);
+        (self.establishment[i] - self.in_post[i]).max(0.0)
+    }
+
+    /// Health-visitor WTE in post in district `d`.
+    pub fn hv_wte(&self, model: &Model, d: usize) -> f64 {
+        (0..self.roles)
+            .filter(|&r| model.roles[r].health_visitor)
+            .map(|r| self.in_post[self.at(d, r)])
+            .sum()
+    }
+}
+
+/// The district with the highest caseload per HV WTE, counting `extra` HV WTE already promised to
+/// each district; a district with children and no HV comes first; ties go to the first listed.
+pub fn most_pressured(model: &Model, census: &Census, posts: &Posts, extra: &[f64]) -> usize {
+    let pressure = |d: usize| {
+        let children = f64::from(census.children(d));
+        let hv = posts.hv_wte(model, d) + extra[d];
+        if hv > 0.0 {
+            children / hv
+        } else {
+            f64::INFINITY * children.signum()
+        }
+    };
+    (0..model.districts.len())
+        .fold((0, f64::NEG_INFINITY), |(best, bp), d| {
+            let p = pressure(d);
+            if p > bp { (d, p) } else { (best, bp) }
+        })
+        .0
+}
+
+/// Records a member of staff joining a role in a district.
+pub fn join(posts: &mut Posts, recorder: &mut Recorder, params: &Params, month: usize, s: &Staff) {
+    let i = posts.at(s.district as usize, s.role as usize);
+    posts.in_post[i] += s.wte;
+    recorder.add(
+        month,
+        s.district as usize,
+        params.metrics.starters + s.role as usize,
+        s.wte,
+    );
+}
+
+/// Records a member of staff leaving a role in a district.
+pub fn leave(posts: &mut Posts, recorder: &mut Recorder, params: &Params, month: usize, s: &Staff) {
+    let i = posts.at(s.district as usize, s.role as usize);
+    posts.in_post[i] = (posts.in_post[i] - s.wte).max(0.0);
+    recorder.add(
+        month,
+        s.district as usize,
+        params.metrics.leavers + s.role as usize,
+        s.wte,
+    );
+}
+
+/// An age drawn from a role's age bands (0 when the role gives none).
+fn draw_age(cdf: &[(u32, u32, f64)], rng: &mut Xoshiro256PlusPlus) -> f64 {
+    let u: f64 = rng.random();
+    let Some(&(from, to, _)) = cdf.iter().find(|&&(_, _, c)| u < c).or(cdf.last()) else {
+        return 0.0;
+    };
+    f64::from(from) + rng.random::<f64>() * f64::from(to - from + 1)
 }
 
 /// Places the scenario's staff in post: each district's WTE of a role becomes whole-time staff and
-/// one part-timer holding the remainder.
+/// one part-timer holding the remainder, with ages drawn from the role's age bands.
 pub fn spawn_staff(world: &mut World, model: &Model) {
+    let mut posts = Posts::new(model);
+    let mut rng = super::rng::stream(0, 0, super::rng::Process::Workforce);
+    if let Some(streams) = world.get_resource::<Streams>() {
+        rng = streams.workforce.clone();
+    }
     for (d, district) in model.districts.iter().enumerate() {
         for &(role, wte) in &district.staff {
             let mut left = wte;
             while left > MIN_WTE {
                 let share = left.min(1.0);
+                let r = &model.roles[role as usize];
                 world.spawn(Staff {
                     district: d as DistrictIx,
                     role,
                     wte: share,
+                    productivity: 1.0,
+                    status: Status::InPost,
+                    age_at_start: draw_age(&r.age_cdf, &mut rng),
+                    leaving: false,
+                    cost_per_year: r.annual_cost,
                 });
+                let i = posts.at(d, role as usize);
+                posts.in_post[i] += share;
                 left -= share;
             }
         }
     }
+    if let Some(mut streams) = world.get_resource_mut::<Streams>() {
+        streams.workforce = rng;
+    }
+    world.insert_resource(posts);
+}
+
+/// A number of days drawn from `dist`, rounded to whole days (at least 0).
+pub fn draw_days(dist: &DaysDistribution, rng: &mut Xoshiro256PlusPlus) -> Day {
+    let days = match *dist {
+        DaysDistribution::Fixed(x) => x,
+        DaysDistribution::Uniform { min, max } => min + rng.random::<f64>() * (max - min),
+        DaysDistribution::Exponential(mean) => -mean * (1.0 - rng.random::<f64>()).ln(),
+        DaysDistribution::Gamma { mean, sd } => {
+            let shape = (mean / sd).powi(2);
+            Gamma::new(shape, mean / shape).map_or(mean, |g| g.sample(rng))
+        }
+    };
+    days.round().clamp(0.0, 1e6) as Day
+}
+
+/// On the first day of each month: each member of staff in post (or in preceptorship) may leave
+/// this month, with their role's monthly probability at their current age; a leaver goes on a day
+/// drawn uniformly over the month.
+pub fn attrition(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut staff: Query<(Entity, &mut Staff)>,
+    mut streams: ResMut<Streams>,
+    mut queue: ResMut<EventQueue<StaffEvent>>,
+) {
+    let model = &params.model;
+    let month = &model.calendar.months()[clock.month];
+    let days = month.end - month.first;
+    let rng = &mut streams.workforce;
+    for (entity, mut s) in &mut staff {
+        if s.leaving || matches!(s.status, Status::Training { .. }) {
+            continue;
+        }
+        let role = &model.roles[s.role as usize];
+        if role.attrition == 0.0 && role.retirement.is_empty() {
+            continue;
+        }
+        let age = s.age_at_start + f64::from(clock.today) / DAYS_PER_YEAR;
+        let p = role.monthly_leaving_probability(age.max(0.0) as u32);
+        if rng.random::<f64>() < p {
+            s.leaving = true;
+            let day = clock.today + rng.random_range(0..days.max(1));
+            queue.schedule(day, StaffEvent::Leaves(entity));
+        }
+    }
+}
+
+/// Whether external recruitment to `role` is frozen on `day` (by the role's freeze date or the
+/// overspend policy).
+fn frozen(model: &Model, posts: &Posts, role: usize, day: Day) -> bool {
+    posts.budget_freeze
+        || model.roles[role]
+            .recruitment
+            .as_ref()
+            .and_then(|r| r.frozen_from)
+            .is_some_and(|f| day >= f)
+}
+
+/// On the first day of each month: every vacant post of a role with recruitment that is not
+/// already being recruited to is advertised; the attempt's outcome comes after a time to fill.
+pub fn recruit(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut posts: ResMut<Posts>,
+    mut streams: ResMut<Streams>,
+    mut queue: ResMut<EventQueue<StaffEvent>>,
+) {
+    let model = &params.model;
+    posts.starters_this_month.fill(0);
+    for (r, role) in model.roles.iter().enumerate() {
+        let Some(rec) = &role.recruitment else {
+            continue;
+        };
+        if frozen(model, &posts, r, clock.today) {
+            continue;
+        }
+        for d in 0..model.districts.len() {
+            let i = posts.at(d, r);
+            let uncovered = posts.vacancy(d, r) - f64::from(posts.open[i]) * rec.wte;
+            let new = (uncovered / rec.wte + 1e-9).floor().max(0.0) as u32;
+            for _ in 0..new {
+                let day = clock.today + draw_days(&rec.time_to_fill, &mut streams.workforce);
+                let event = StaffEvent::VacancyOutcome {
+                    district: d as u16,
+                    role: r as u8,
+                };
+                if queue.schedule(day, event) {
+                    posts.open[i] += 1;
+                }
+            }
+        }
+    }
+}
+
+/// The outcome of an attempt to fill a post: dropped if recruitment is frozen or the post was
+/// filled meanwhile; advertised again on failure; on success a starter joins, unless this month's
+/// national cap is reached, when the hire waits for next month.
+#[allow(clippy::too_many_arguments)]
+pub fn vacancy_outcome(
+    commands: &mut Commands,
+    params: &Params,
+    clock: &Clock,
+    posts: &mut Posts,
+    recorder: &mut Recorder,
+    rng: &mut Xoshiro256PlusPlus,
+    queue: &mut EventQueue<StaffEvent>,
+    (d, r): (usize, usize),
+) {
+    let model = &params.model;
+    let i = posts.at(d, r);
+    posts.open[i] = posts.open[i].saturating_sub(1);
+    let Some(rec) = &model.roles[r].recruitment else {
+        return;
+    };
+    if frozen(model, posts, r, clock.today) || posts.vacancy(d, r) + 1e-9 < rec.wte {
+        return;
+    }
+    let event = StaffEvent::VacancyOutcome {
+        district: d as u16,
+        role: r as u8,
+    };
+    if rng.random::<f64>() >= rec.success {
+        let day = clock.today + draw_days(&rec.time_to_fill, rng);
+        if queue.schedule(day, event) {
+            posts.open[i] += 1;
+        }
+        return;
+    }
+    if rec
+        .monthly_cap
+        .is_some_and(|cap| posts.starters_this_month[r] >= cap)
+    {
+        let next_month = model.calendar.months()[clock.month].end;
+        if queue.schedule(next_month, event) {
+            posts.open[i] += 1;
+        }
+        return;
+    }
+    posts.starters_this_month[r] += 1;
+    let role = &model.roles[r];
+    let staff = Staff {
+        district: d as DistrictIx,
+        role: r as RoleIx,
+        wte: rec.wte,
+        productivity: 1.0,
+        status: Status::InPost,
+        age_at_start: draw_age(&role.age_cdf, rng) - f64::from(clock.today) / DAYS_PER_YEAR,
+        leaving: false,
+        cost_per_year: role.annual_cost,
+    };
+    join(posts, recorder, params, clock.month, &staff);
+    commands.spawn(staff);
 }
 
 /// Hours available for contacts and reviews today, by district and role.
@@ -62,30 +384,49 @@ impl Capacity {
     }
 }
 
-/// Each working day: sums the contact hours of the staff in post.
-pub fn capacity(params: Res<Params>, staff: Query<&Staff>, mut capacity: ResMut<Capacity>) {
-    let roles = &params.model.roles;
+/// Each working day: sums the contact hours of the staff in post (scaled by productivity), moves
+/// seconded hours between districts, takes volunteers' supervision from their supervisors, and
+/// records apprentices' hours.
+pub fn capacity(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    staff: Query<&Staff>,
+    volunteers: Res<VolunteerCounts>,
+    mut capacity: ResMut<Capacity>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let model = &params.model;
     let n = capacity.roles;
     capacity.hours.fill(0.0);
     for s in &staff {
         let role = s.role as usize;
-        capacity.hours[s.district as usize * n + role] += s.wte * roles[role].contact_hours_per_day;
+        let hours = s.wte * s.productivity * model.roles[role].contact_hours_per_day;
+        capacity.hours[s.district as usize * n + role] += hours;
+        if let Status::Training { pipeline, .. } = s.status
+            && model.pipelines[pipeline as usize].kind == crate::scenario::PipelineKind::Apprentice
+        {
+            recorder.add(
+                clock.month,
+                s.district as usize,
+                params.metrics.apprentice_hours,
+                hours,
+            );
+        }
     }
-}
-
-/// Days in a year, for accruing annual costs day by day.
-const DAYS_PER_YEAR: f64 = 365.25;
-
-/// Every day: each member of staff's pay for the day (annual cost per WTE x WTE / 365.25).
-pub fn accrue_pay(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    staff: Query<&Staff>,
-    mut recorder: ResMut<Recorder>,
-) {
-    let (roles, spend) = (&params.model.roles, params.metrics.spend);
-    for s in &staff {
-        let daily = s.wte * roles[s.role as usize].annual_cost / DAYS_PER_YEAR;
-        recorder.add(clock.month, s.district as usize, spend, daily);
+    for sec in &model.mutual_aid.secondments {
+        if (sec.start..=sec.end).contains(&clock.today) {
+            let r = sec.role as usize;
+            let from = sec.from as usize * n + r;
+            let moved = (sec.wte * model.roles[r].contact_hours_per_day).min(capacity.hours[from]);
+            capacity.hours[from] -= moved;
+            capacity.hours[sec.to as usize * n + r] += moved;
+        }
+    }
+    if let Some(v) = &model.volunteers {
+        let r = v.supervisor_role as usize;
+        for (d, &active) in volunteers.active.iter().enumerate() {
+            let h = &mut capacity.hours[d * n + r];
+            *h = (*h - f64::from(active) * v.supervision_hours_per_day).max(0.0);
+        }
     }
 }

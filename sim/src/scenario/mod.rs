@@ -8,9 +8,17 @@
 //! Identifiers (`id` fields) are short snake_case names that other parts of the file refer to, and
 //! that appear in metric names (`children:universal_plus`, `compliance:new_birth`).
 
+mod workforce;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use workforce::{
+    AgeBand, AgeShare, Budget, BudgetChange, Change, DaysDistribution, Intake, MutualAid,
+    OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Recruitment, Secondment,
+    SkillMixChange, UniversalSupport, Volunteers, WorkRef,
+};
 
 /// A whole scenario: one service, its population, its staff and the policy it runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +50,24 @@ pub struct Scenario {
     /// How each district's daily hours are shared out over open work.
     #[serde(default)]
     pub allocation: AllocationPolicy,
+    /// Universal support (groups, peer support) wanted beyond reviews and contacts. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub universal_support: Option<UniversalSupport>,
+    /// Training programmes that bring new qualified staff. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pipelines: Vec<Pipeline>,
+    /// The volunteer programme. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteers: Option<Volunteers>,
+    /// Dated changes to which roles may deliver which work. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skill_mix_changes: Vec<SkillMixChange>,
+    /// Help between districts. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mutual_aid: Option<MutualAid>,
+    /// The budget and the overspend policy. Default: none (spend is still reported).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<Budget>,
 }
 
 /// The simulated period. Time runs in whole days; results are reported per calendar month.
@@ -207,6 +233,24 @@ pub struct Role {
     /// visitors). At least one role must say `true`.
     #[serde(default)]
     pub health_visitor: bool,
+    /// Annual probability that a member of staff in the role leaves (resignation, moves, early
+    /// retirement), in [0, 1]. Applied to each person month by month. Default 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub attrition: f64,
+    /// Extra annual leaving probability by age band, on top of `attrition`. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retirement: Vec<AgeBand>,
+    /// Ages of the role's staff in post at the start, by band (shares summing to 1); needed for
+    /// `retirement`. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub age_mix: Vec<AgeShare>,
+    /// External recruitment to the role's vacancies. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recruitment: Option<Recruitment>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 /// A district: its children, births, migration and staff.
@@ -234,6 +278,10 @@ pub struct District {
     pub migration: Migration,
     /// Staff in post at the start: WTE by role id (>= 0).
     pub staff: BTreeMap<String, f64>,
+    /// Funded posts: WTE by role id (>= 0). Vacancies are establishment less staff in post.
+    /// Roles left out have an establishment equal to their staff in post at the start.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub establishment: BTreeMap<String, f64>,
 }
 
 /// Moves of families with young children.

@@ -22,28 +22,31 @@ use std::collections::BinaryHeap;
 
 use bevy_ecs::prelude::*;
 
+mod serve;
+
+use super::need::Census;
 use super::population::Child;
 use super::recorder::Recorder;
 use super::reviews::{Outcome, record};
-use super::workforce::Capacity;
+use super::volunteers::VolunteerCounts;
+use super::workforce::{Capacity, Posts};
 use super::{Clock, Params};
 use crate::calendar::Day;
-use crate::model::{Model, RoleIx, Window};
-use crate::scenario::AllocationPolicy;
-
-/// Hours below which a role counts as having no time left (guards float round-off).
-const EPSILON_HOURS: f64 = 1e-9;
+use crate::model::{Model, RoleIx, Window, Work as WorkKind};
 
 /// One child's open review in a district queue.
 #[derive(Debug, Clone, Copy)]
-struct Item {
+pub(super) struct Item {
     /// The queue's ordering day: the on-time deadline, or the last chance once late.
     key: Day,
     /// Insertion sequence, breaking ties between equal keys.
     seq: u64,
-    on_time: Day,
-    last_chance: Day,
-    child: Entity,
+    /// On-time deadline.
+    pub(super) on_time: Day,
+    /// Last chance.
+    pub(super) last_chance: Day,
+    /// The child.
+    pub(super) child: Entity,
 }
 
 impl PartialEq for Item {
@@ -63,11 +66,11 @@ impl Ord for Item {
     }
 }
 
-type Queue = BinaryHeap<Reverse<Item>>;
+pub(super) type Queue = BinaryHeap<Reverse<Item>>;
 
 /// A level's contacts in the current month.
 #[derive(Debug, Clone, Copy, Default)]
-struct Contacts {
+pub(super) struct Contacts {
     needed: u32,
     released: u32,
     delivered: u32,
@@ -79,11 +82,27 @@ impl Contacts {
     }
 }
 
+/// Universal support hours in the current month.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Support {
+    needed: f64,
+    released: f64,
+    delivered: f64,
+}
+
+impl Support {
+    fn pending(&self) -> f64 {
+        (self.released - self.delivered).max(0.0)
+    }
+}
+
+/// One district's open work.
 #[derive(Debug, Default)]
-struct DistrictWork {
+pub(super) struct DistrictWork {
     on_time: Vec<Queue>,
     late: Vec<Queue>,
     contacts: Vec<Contacts>,
+    support: Support,
 }
 
 /// All districts' open work.
@@ -93,6 +112,8 @@ pub struct Work {
     seq: u64,
     /// Scratch: hours left per role in the district being allocated.
     hours: Vec<f64>,
+    /// Scratch: spare hours per role lent to other districts today.
+    pool: Vec<f64>,
 }
 
 impl Work {
@@ -102,11 +123,13 @@ impl Work {
             on_time: vec![Queue::new(); model.reviews.len()],
             late: vec![Queue::new(); model.reviews.len()],
             contacts: vec![Contacts::default(); model.levels.len()],
+            support: Support::default(),
         };
         Work {
             districts: (0..model.districts.len()).map(|_| district()).collect(),
             seq: 0,
             hours: vec![0.0; model.roles.len()],
+            pool: vec![0.0; model.roles.len()],
         }
     }
 
@@ -130,6 +153,14 @@ impl Work {
         };
     }
 
+    /// Starts a month: district `d` wants `hours` of universal support.
+    pub fn set_support_demand(&mut self, d: usize, hours: f64) {
+        self.districts[d].support = Support {
+            needed: hours,
+            ..Support::default()
+        };
+    }
+
     /// Contacts of level `l` in district `d` this month: (needed, delivered).
     pub fn contacts(&self, d: usize, l: usize) -> (u32, u32) {
         let c = self.districts[d].contacts[l];
@@ -140,14 +171,14 @@ impl Work {
 /// Whether a queued item still stands: the child is on the books, in this district, with the
 /// review open. Items go stale when a child moves district (a fresh item is queued there), leaves,
 /// or has the review done from a duplicate item.
-fn live(children: &Query<&mut Child>, item: &Item, d: usize, r: usize) -> bool {
+pub(super) fn live(children: &Query<&mut Child>, item: &Item, d: usize, r: usize) -> bool {
     children
         .get(item.child)
         .is_ok_and(|c| c.district as usize == d && c.open & (1 << r) != 0)
 }
 
 /// Pops stale items off the head of `queue`.
-fn clean(queue: &mut Queue, children: &Query<&mut Child>, d: usize, r: usize) {
+pub(super) fn clean(queue: &mut Queue, children: &Query<&mut Child>, d: usize, r: usize) {
     while let Some(Reverse(head)) = queue.peek() {
         if live(children, head, d, r) {
             return;
@@ -156,20 +187,48 @@ fn clean(queue: &mut Queue, children: &Query<&mut Child>, d: usize, r: usize) {
     }
 }
 
-/// Which queue a head belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Source {
-    OnTime(usize),
-    Late(usize),
-    Contacts(usize),
+/// The roles that may deliver each piece of work today: the scenario's lists, changed on the
+/// dates of its skill mix changes.
+#[derive(Resource, Debug, Clone)]
+pub struct WorkRoles {
+    /// By review.
+    pub reviews: Vec<Vec<RoleIx>>,
+    /// By level's contacts.
+    pub levels: Vec<Vec<RoleIx>>,
+    /// Universal support (volunteers always may).
+    pub support: Vec<RoleIx>,
 }
 
-/// The first role in `roles` with at least `hours` left.
-fn free_role(roles: &[RoleIx], left: &[f64], hours: f64) -> Option<usize> {
-    roles
+impl WorkRoles {
+    /// The lists at the start.
+    pub fn new(model: &Model) -> Self {
+        WorkRoles {
+            reviews: model.reviews.iter().map(|r| r.roles.clone()).collect(),
+            levels: model
+                .levels
+                .iter()
+                .map(|l| l.contact_roles.clone())
+                .collect(),
+            support: model.universal_support_roles.clone(),
+        }
+    }
+}
+
+/// Every day: applies the skill mix changes that take effect today.
+pub fn apply_skill_mix(clock: Res<Clock>, params: Res<Params>, mut roles: ResMut<WorkRoles>) {
+    for change in params
+        .model
+        .skill_mix_changes
         .iter()
-        .map(|&r| r as usize)
-        .find(|&r| left[r] + EPSILON_HOURS >= hours)
+        .filter(|c| c.day == clock.today)
+    {
+        let list = match change.work {
+            WorkKind::Review(r) => &mut roles.reviews[r],
+            WorkKind::Contacts(l) => &mut roles.levels[l],
+            WorkKind::UniversalSupport => &mut roles.support,
+        };
+        list.clone_from(&change.roles);
+    }
 }
 
 /// Every day: items past their on-time deadline move to the late queues; items past their last
@@ -213,119 +272,88 @@ pub fn expire(
     }
 }
 
-/// Each working day: shares out each district's hours over its open work.
+/// Each working day: releases the day's share of contacts and universal support, shares out each
+/// district's own hours over its open work, then (with mutual aid) lends a share of every
+/// district's spare hours to the most pressured districts, in order of caseload per HV WTE.
+#[allow(clippy::too_many_arguments)]
 pub fn allocate(
     clock: Res<Clock>,
     params: Res<Params>,
     capacity: Res<Capacity>,
+    roles: Res<WorkRoles>,
+    volunteers: Res<VolunteerCounts>,
+    (census, posts): (Res<Census>, Res<Posts>),
     mut work: ResMut<Work>,
     mut children: Query<&mut Child>,
     mut recorder: ResMut<Recorder>,
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
-    let (today, m) = (clock.today, clock.month);
+    let m = clock.month;
     let work = &mut *work;
+    let volunteer_hours_per_day = model.volunteers.as_ref().map_or(0.0, |v| v.hours_per_day);
+    let share = model.mutual_aid.spare_share;
+    work.pool.fill(0.0);
+    let mut ctx = serve::Context {
+        params: &params,
+        roles: &roles,
+        today: clock.today,
+        month_end: model.calendar.months()[m].end - 1,
+        children: &mut children,
+        recorder: &mut recorder,
+    };
     for (d, dw) in work.districts.iter_mut().enumerate() {
-        // Release the share of each level's monthly contacts due by today.
+        let fraction =
+            f64::from(clock.working_days_so_far) / f64::from(clock.working_days_in_month.max(1));
         for c in &mut dw.contacts {
-            let due = u64::from(c.needed) * u64::from(clock.working_days_so_far)
-                / u64::from(clock.working_days_in_month.max(1));
-            c.released = due as u32;
+            c.released = (u64::from(c.needed) * u64::from(clock.working_days_so_far)
+                / u64::from(clock.working_days_in_month.max(1))) as u32;
         }
+        dw.support.released = dw.support.needed * fraction;
         for r in 0..model.reviews.len() {
-            clean(&mut dw.on_time[r], &children, d, r);
-            clean(&mut dw.late[r], &children, d, r);
+            clean(&mut dw.on_time[r], ctx.children, d, r);
+            clean(&mut dw.late[r], ctx.children, d, r);
         }
         let hours = &mut work.hours;
         hours.copy_from_slice(capacity.hours(d));
         let available: f64 = hours.iter().sum();
-        recorder.add(m, d, metrics.hours_available, available);
-
-        loop {
-            let mut best: Option<((u64, u64, u64), Source)> = None;
-            let mut consider = |key: (u64, u64, u64), source: Source| {
-                if best.is_none_or(|(k, _)| key < k) {
-                    best = Some((key, source));
-                }
-            };
-            for (r, review) in model.reviews.iter().enumerate() {
-                if free_role(&review.roles, hours, review.hours).is_none() {
-                    continue;
-                }
-                if let Some(Reverse(head)) = dw.on_time[r].peek() {
-                    consider(
-                        order(model.policy, review.priority, false, head.on_time),
-                        Source::OnTime(r),
-                    );
-                }
-                if let Some(Reverse(head)) = dw.late[r].peek() {
-                    consider(
-                        order(model.policy, review.priority, true, head.last_chance),
-                        Source::Late(r),
-                    );
-                }
-            }
-            let month_end = model.calendar.months()[m].end - 1;
-            for (l, level) in model.levels.iter().enumerate() {
-                if dw.contacts[l].pending() > 0
-                    && free_role(&level.contact_roles, hours, level.contact_hours).is_some()
-                {
-                    consider(
-                        order(model.policy, level.priority, false, month_end),
-                        Source::Contacts(l),
-                    );
-                }
-            }
-            let Some((_, source)) = best else { break };
-            match source {
-                Source::OnTime(r) | Source::Late(r) => {
-                    let review = &model.reviews[r];
-                    let queue = match source {
-                        Source::OnTime(_) => &mut dw.on_time[r],
-                        _ => &mut dw.late[r],
-                    };
-                    let Some(Reverse(item)) = queue.pop() else {
-                        break;
-                    };
-                    if let Some(role) = free_role(&review.roles, hours, review.hours) {
-                        hours[role] -= review.hours;
-                    }
-                    if let Ok(mut child) = children.get_mut(item.child) {
-                        child.open &= !(1 << r);
-                    }
-                    let outcome = if today <= item.on_time {
-                        Outcome::OnTime
-                    } else {
-                        Outcome::Late
-                    };
-                    record(&mut recorder, &params, d, r, item.on_time, today, outcome);
-                    clean(queue, &children, d, r);
-                }
-                Source::Contacts(l) => {
-                    let level = &model.levels[l];
-                    let c = &mut dw.contacts[l];
-                    for &role in &level.contact_roles {
-                        let role = role as usize;
-                        let fit = ((hours[role] + EPSILON_HOURS) / level.contact_hours).floor();
-                        let n = (fit.max(0.0) as u32).min(c.pending());
-                        hours[role] -= f64::from(n) * level.contact_hours;
-                        c.delivered += n;
-                    }
-                }
-            }
-        }
+        let mut volunteer_hours = f64::from(volunteers.active[d]) * volunteer_hours_per_day;
+        ctx.recorder.add(m, d, metrics.hours_available, available);
+        ctx.recorder
+            .add(m, d, metrics.volunteer_hours, volunteer_hours);
+        serve::serve(&mut ctx, d, dw, hours, &mut volunteer_hours);
         let left: f64 = hours.iter().map(|h| h.max(0.0)).sum();
-        recorder.add(m, d, metrics.hours_used, available - left);
+        ctx.recorder.add(m, d, metrics.hours_used, available - left);
+        for (p, h) in work.pool.iter_mut().zip(hours.iter()) {
+            *p += h.max(0.0) * share;
+        }
     }
-}
-
-/// The sort key of a queue head under `policy`: smaller is served first.
-fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day) -> (u64, u64, u64) {
-    // Shift days so that any Day sorts correctly as an unsigned number.
-    let deadline = (i64::from(deadline) - i64::from(i32::MIN)) as u64;
-    let (priority, late) = (u64::from(priority), u64::from(late));
-    match policy {
-        AllocationPolicy::RiskFirst => (priority, late, deadline),
-        AllocationPolicy::DeadlineFirst => (deadline, priority, late),
+    if share <= 0.0 {
+        return;
+    }
+    let mut order: Vec<usize> = (0..model.districts.len()).collect();
+    let pressure = |d: usize| {
+        let hv = posts.hv_wte(model, d);
+        let children = f64::from(census.children(d));
+        if hv > 0.0 {
+            children / hv
+        } else {
+            f64::INFINITY
+        }
+    };
+    order.sort_by(|&a, &b| pressure(b).total_cmp(&pressure(a)));
+    for d in order {
+        let before: f64 = work.pool.iter().sum();
+        if before <= 0.0 {
+            break;
+        }
+        serve::serve(
+            &mut ctx,
+            d,
+            &mut work.districts[d],
+            &mut work.pool,
+            &mut 0.0,
+        );
+        let used = before - work.pool.iter().map(|h| h.max(0.0)).sum::<f64>();
+        ctx.recorder.add(m, d, metrics.mutual_aid_hours, used);
     }
 }

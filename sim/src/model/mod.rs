@@ -2,8 +2,15 @@
 //! rates to the probabilities the engine draws each month, and every invariant the engine relies on
 //! already checked. Built only by [`crate::validate`].
 
+mod workforce;
+
 use crate::calendar::{Calendar, Day};
 use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset};
+
+pub use workforce::{
+    BudgetModel, MutualAidModel, PipelineModel, PlacementModel, RecruitmentModel, SecondmentModel,
+    SkillMixModel, UniversalSupportModel, VolunteersModel, Work,
+};
 
 /// Index of a need level in [`Model::levels`] (ordered from least to most intensive).
 pub type LevelIx = u8;
@@ -61,6 +68,20 @@ pub struct Model {
     pub districts: Vec<DistrictModel>,
     /// The allocation policy.
     pub policy: AllocationPolicy,
+    /// Universal support work, if any.
+    pub universal_support: Option<UniversalSupportModel>,
+    /// Roles that may give universal support at the start, in order of preference.
+    pub universal_support_roles: Vec<RoleIx>,
+    /// Training pipelines.
+    pub pipelines: Vec<PipelineModel>,
+    /// The volunteer programme, if any.
+    pub volunteers: Option<VolunteersModel>,
+    /// Skill mix changes, in day order.
+    pub skill_mix_changes: Vec<SkillMixModel>,
+    /// Mutual aid.
+    pub mutual_aid: MutualAidModel,
+    /// The budget, if any.
+    pub budget: Option<BudgetModel>,
 }
 
 /// A level of need.
@@ -152,6 +173,27 @@ pub struct RoleModel {
     pub annual_cost: f64,
     /// Counts towards `hv_wte`.
     pub health_visitor: bool,
+    /// Annual leaving probability.
+    pub attrition: f64,
+    /// Retirement: (first age, last age, extra annual leaving probability).
+    pub retirement: Vec<(u32, u32, f64)>,
+    /// Ages at the start: (first age, last age, cumulative share), the last cumulative share 1.
+    pub age_cdf: Vec<(u32, u32, f64)>,
+    /// External recruitment, if any.
+    pub recruitment: Option<RecruitmentModel>,
+}
+
+impl RoleModel {
+    /// Monthly leaving probability for a member of staff aged `age` whole years.
+    pub fn monthly_leaving_probability(&self, age: u32) -> f64 {
+        let retiring: f64 = self
+            .retirement
+            .iter()
+            .filter(|&&(from, to, _)| (from..=to).contains(&age))
+            .map(|&(_, _, rate)| rate)
+            .sum();
+        monthly_probability((self.attrition + retiring).min(1.0))
+    }
 }
 
 /// A district.
@@ -178,6 +220,8 @@ pub struct DistrictModel {
     pub move_targets: Vec<DistrictIx>,
     /// WTE in post at the start by role.
     pub staff: Vec<(RoleIx, f64)>,
+    /// Funded WTE by role index (one entry per role).
+    pub establishment: Vec<f64>,
 }
 
 impl Model {

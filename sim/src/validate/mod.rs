@@ -15,6 +15,8 @@ use crate::model::{
 };
 use crate::scenario::{Anchor, LeaveAt, Offset, Scenario};
 
+mod workforce;
+
 /// One thing wrong with a scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
@@ -63,16 +65,31 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
         scenario.districts.iter().map(|d| d.id.as_str()),
         limits::MAX_DISTRICTS,
     );
-    v.ids(
+    let review_ids = v.ids(
         root.field("reviews"),
         scenario.reviews.iter().map(|r| r.id.as_str()),
         limits::MAX_REVIEWS,
     );
 
-    let roles = v.roles(scenario);
+    let mut roles = v.roles(scenario);
     let levels = v.levels(scenario, &level_ids, &role_ids);
     let reviews = v.reviews(scenario, &role_ids);
-    let districts = v.districts(scenario, &level_ids, &role_ids, &district_ids);
+    let mut districts = v.districts(scenario, &level_ids, &role_ids, &district_ids);
+    let ids = workforce::Ids {
+        roles: &role_ids,
+        levels: &level_ids,
+        districts: &district_ids,
+        reviews: &review_ids,
+    };
+    let cal = calendar.as_ref();
+    v.role_workforce(scenario, &mut roles, cal);
+    v.establishment(scenario, &mut districts, &role_ids);
+    let universal_support = v.universal_support(scenario, &role_ids);
+    let pipelines = v.pipelines(scenario, &ids, cal);
+    let volunteers = v.volunteers(scenario, &ids);
+    let skill_mix_changes = v.skill_mix(scenario, &ids, cal);
+    let mutual_aid = v.mutual_aid(scenario, &ids, cal);
+    let budget = v.budget(scenario, cal);
 
     let (Some(calendar), true) = (calendar, v.problems.is_empty()) else {
         return Err(v.problems);
@@ -100,6 +117,13 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
         roles,
         districts,
         policy: scenario.allocation,
+        universal_support: universal_support.0,
+        universal_support_roles: universal_support.1,
+        pipelines,
+        volunteers,
+        skill_mix_changes,
+        mutual_aid,
+        budget,
     })
 }
 
@@ -356,6 +380,10 @@ impl Checker {
                 contact_hours_per_day: r.hours_per_week * r.contact_share / days_per_week,
                 annual_cost: r.annual_cost,
                 health_visitor: r.health_visitor,
+                attrition: 0.0,
+                retirement: Vec::new(),
+                age_cdf: Vec::new(),
+                recruitment: None,
             });
         }
         if !s.roles.is_empty() && !s.roles.iter().any(|r| r.health_visitor) {
@@ -587,6 +615,7 @@ impl Checker {
                 move_cdf,
                 move_targets,
                 staff,
+                establishment: Vec::new(),
             });
         }
         if children > limits::MAX_CHILDREN {
@@ -638,7 +667,7 @@ const MAX_PREGNANCY_LEAD_DAYS: i32 = 280;
 /// Review windows must lie within this many days of their anchor (ten years).
 const MAX_WINDOW_DAYS: f64 = 3653.0;
 
-fn unknown(what: &str, id: &str, known: &HashMap<String, usize>) -> String {
+pub(crate) fn unknown(what: &str, id: &str, known: &HashMap<String, usize>) -> String {
     let mut names: Vec<&str> = known.keys().map(String::as_str).collect();
     names.sort_unstable();
     format!(

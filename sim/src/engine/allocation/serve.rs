@@ -1,0 +1,170 @@
+//! One district's share-out of a pool of hours over its open work, in the policy's order.
+
+use std::cmp::Reverse;
+
+use bevy_ecs::prelude::*;
+
+use super::{DistrictWork, WorkRoles, clean};
+use crate::calendar::Day;
+use crate::engine::Params;
+use crate::engine::population::Child;
+use crate::engine::recorder::Recorder;
+use crate::engine::reviews::{Outcome, record};
+use crate::model::RoleIx;
+use crate::scenario::AllocationPolicy;
+
+/// Hours below which a role counts as having no time left (guards float round-off).
+const EPSILON_HOURS: f64 = 1e-9;
+
+/// What a share-out needs besides the district's work and hours.
+pub(super) struct Context<'a, 'w, 's, 'c> {
+    pub params: &'a Params,
+    pub roles: &'a WorkRoles,
+    pub today: Day,
+    pub month_end: Day,
+    pub children: &'a mut Query<'w, 's, &'c mut Child>,
+    pub recorder: &'a mut Recorder,
+}
+
+/// Which queue a head belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    OnTime(usize),
+    Late(usize),
+    Contacts(usize),
+    Support,
+}
+
+/// The first role in `roles` with at least `hours` left.
+fn free_role(roles: &[RoleIx], left: &[f64], hours: f64) -> Option<usize> {
+    roles
+        .iter()
+        .map(|&r| r as usize)
+        .find(|&r| left[r] + EPSILON_HOURS >= hours)
+}
+
+/// The sort key of a queue head under `policy`: smaller is served first.
+fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day) -> (u64, u64, u64) {
+    // Shift days so that any Day sorts correctly as an unsigned number.
+    let deadline = (i64::from(deadline) - i64::from(i32::MIN)) as u64;
+    let (priority, late) = (u64::from(priority), u64::from(late));
+    match policy {
+        AllocationPolicy::RiskFirst => (priority, late, deadline),
+        AllocationPolicy::DeadlineFirst => (deadline, priority, late),
+    }
+}
+
+/// Shares out `hours` (by role) and `volunteer_hours` over district `d`'s open work: repeatedly
+/// serves the queue head that comes first under the policy among queues some allowed role still
+/// has time for, until none is left. Hours used are taken off `hours` and `volunteer_hours`.
+pub(super) fn serve(
+    ctx: &mut Context,
+    d: usize,
+    dw: &mut DistrictWork,
+    hours: &mut [f64],
+    volunteer_hours: &mut f64,
+) {
+    let (model, metrics) = (&ctx.params.model, &ctx.params.metrics);
+    let (today, m) = (ctx.today, model.calendar.month_of(ctx.today).unwrap_or(0));
+    loop {
+        let mut best: Option<((u64, u64, u64), Source)> = None;
+        let mut consider = |key: (u64, u64, u64), source: Source| {
+            if best.is_none_or(|(k, _)| key < k) {
+                best = Some((key, source));
+            }
+        };
+        for (r, review) in model.reviews.iter().enumerate() {
+            if free_role(&ctx.roles.reviews[r], hours, review.hours).is_none() {
+                continue;
+            }
+            if let Some(Reverse(head)) = dw.on_time[r].peek() {
+                consider(
+                    order(model.policy, review.priority, false, head.on_time),
+                    Source::OnTime(r),
+                );
+            }
+            if let Some(Reverse(head)) = dw.late[r].peek() {
+                consider(
+                    order(model.policy, review.priority, true, head.last_chance),
+                    Source::Late(r),
+                );
+            }
+        }
+        for (l, level) in model.levels.iter().enumerate() {
+            if dw.contacts[l].pending() > 0
+                && free_role(&ctx.roles.levels[l], hours, level.contact_hours).is_some()
+            {
+                consider(
+                    order(model.policy, level.priority, false, ctx.month_end),
+                    Source::Contacts(l),
+                );
+            }
+        }
+        if let Some(support) = &model.universal_support
+            && dw.support.pending() > EPSILON_HOURS
+            && (*volunteer_hours > EPSILON_HOURS
+                || ctx
+                    .roles
+                    .support
+                    .iter()
+                    .any(|&r| hours[r as usize] > EPSILON_HOURS))
+        {
+            consider(
+                order(model.policy, support.priority, false, ctx.month_end),
+                Source::Support,
+            );
+        }
+        let Some((_, source)) = best else { break };
+        match source {
+            Source::OnTime(r) | Source::Late(r) => {
+                let review = &model.reviews[r];
+                let queue = match source {
+                    Source::OnTime(_) => &mut dw.on_time[r],
+                    _ => &mut dw.late[r],
+                };
+                let Some(Reverse(item)) = queue.pop() else {
+                    break;
+                };
+                if let Some(role) = free_role(&ctx.roles.reviews[r], hours, review.hours) {
+                    hours[role] -= review.hours;
+                }
+                if let Ok(mut child) = ctx.children.get_mut(item.child) {
+                    child.open &= !(1 << r);
+                }
+                let outcome = if today <= item.on_time {
+                    Outcome::OnTime
+                } else {
+                    Outcome::Late
+                };
+                record(ctx.recorder, ctx.params, d, r, item.on_time, today, outcome);
+                clean(queue, ctx.children, d, r);
+            }
+            Source::Contacts(l) => {
+                let level = &model.levels[l];
+                let c = &mut dw.contacts[l];
+                for &role in &ctx.roles.levels[l] {
+                    let role = role as usize;
+                    let fit = ((hours[role] + EPSILON_HOURS) / level.contact_hours).floor();
+                    let n = (fit.max(0.0) as u32).min(c.pending());
+                    hours[role] -= f64::from(n) * level.contact_hours;
+                    c.delivered += n;
+                }
+            }
+            Source::Support => {
+                let s = &mut dw.support;
+                let from_volunteers = s.pending().min(*volunteer_hours);
+                *volunteer_hours -= from_volunteers;
+                s.delivered += from_volunteers;
+                let mut given = from_volunteers;
+                for &role in &ctx.roles.support {
+                    let take = s.pending().min(hours[role as usize].max(0.0));
+                    hours[role as usize] -= take;
+                    s.delivered += take;
+                    given += take;
+                }
+                ctx.recorder
+                    .add(m, d, metrics.universal_support_hours, given);
+            }
+        }
+    }
+}

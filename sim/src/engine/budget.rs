@@ -1,0 +1,165 @@
+//! The budget: spending and the budget in force accrue day by day; at each month start the
+//! previous month's run rate is compared with the budget and the overspend policy acts.
+//!
+//! Costs that belong to no district (other costs) and the budget itself are shared across districts
+//! in proportion to each district's funded WTE at the start, so district figures add up to the city.
+
+use bevy_ecs::prelude::*;
+
+use super::recorder::Recorder;
+use super::volunteers::VolunteerCounts;
+use super::workforce::{DAYS_PER_YEAR, Posts, Staff};
+use super::{Clock, Params};
+use crate::model::Model;
+use crate::scenario::{Change, OverspendPolicy};
+
+/// The budget in force and what the overspend policy has done.
+#[derive(Resource, Debug)]
+pub struct BudgetState {
+    /// Annual budget in force.
+    pub annual: f64,
+    /// Each district's share of shared costs and of the budget.
+    pub weights: Vec<f64>,
+    /// Entrants still to be taken off the next intakes.
+    pub intake_cut: u32,
+}
+
+impl BudgetState {
+    /// The budget at the start.
+    pub fn new(model: &Model) -> Self {
+        let funded: Vec<f64> = model
+            .districts
+            .iter()
+            .map(|d| d.establishment.iter().sum::<f64>())
+            .collect();
+        let total: f64 = funded.iter().sum();
+        let n = model.districts.len().max(1) as f64;
+        BudgetState {
+            annual: model.budget.as_ref().map_or(0.0, |b| b.annual),
+            weights: funded
+                .iter()
+                .map(|f| if total > 0.0 { f / total } else { 1.0 / n })
+                .collect(),
+            intake_cut: 0,
+        }
+    }
+}
+
+/// Every day: applies budget changes due today, then accrues the day's pay of every member of staff,
+/// trainee and apprentice, the volunteer programme's cost, other costs, and the budget.
+pub fn accrue(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    staff: Query<&Staff>,
+    volunteers: Res<VolunteerCounts>,
+    mut state: ResMut<BudgetState>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let (model, metrics) = (&params.model, &params.metrics);
+    let m = clock.month;
+    for s in &staff {
+        recorder.add(
+            m,
+            s.district as usize,
+            metrics.spend,
+            s.wte * s.cost_per_year / DAYS_PER_YEAR,
+        );
+    }
+    if let Some(v) = &model.volunteers {
+        for (d, &n) in volunteers.active.iter().enumerate() {
+            recorder.add(
+                m,
+                d,
+                metrics.spend,
+                f64::from(n) * v.annual_cost / DAYS_PER_YEAR,
+            );
+        }
+    }
+    let Some(budget) = &model.budget else { return };
+    for &(day, change) in &budget.changes {
+        if day == clock.today {
+            state.annual = match change {
+                Change::Percent(p) => state.annual * (1.0 + p / 100.0),
+                Change::Absolute(x) => x,
+            };
+        }
+    }
+    for d in 0..model.districts.len() {
+        let w = state.weights[d] / DAYS_PER_YEAR;
+        recorder.add(m, d, metrics.spend, budget.other_costs * w);
+        recorder.add(m, d, metrics.budget, state.annual * w);
+    }
+}
+
+/// On the first day of each month after the first: if last month's spending ran over its budget,
+/// the overspend policy acts on the annualised overspend.
+pub fn check_overspend(
+    clock: Res<Clock>,
+    params: Res<Params>,
+    mut state: ResMut<BudgetState>,
+    mut posts: ResMut<Posts>,
+    recorder: Res<Recorder>,
+) {
+    let model = &params.model;
+    let Some(budget) = &model.budget else { return };
+    if clock.month == 0 {
+        return;
+    }
+    let last = clock.month - 1;
+    let month = &model.calendar.months()[last];
+    let (spent, allowed) = (0..model.districts.len()).fold((0.0, 0.0), |(s, b), d| {
+        (
+            s + recorder.get(last, d, params.metrics.spend),
+            b + recorder.get(last, d, params.metrics.budget),
+        )
+    });
+    let over = (spent - allowed) * DAYS_PER_YEAR / f64::from(month.end - month.first);
+    match budget.overspend {
+        OverspendPolicy::Report => {}
+        OverspendPolicy::FreezeRecruitment => posts.budget_freeze = over > 0.0,
+        OverspendPolicy::ShrinkNextIntake if over > 0.0 => {
+            let costs: Vec<f64> = model
+                .pipelines
+                .iter()
+                .map(|p| p.annual_cost)
+                .filter(|&c| c > 0.0)
+                .collect();
+            if !costs.is_empty() {
+                let mean = costs.iter().sum::<f64>() / costs.len() as f64;
+                state.intake_cut = state.intake_cut.max((over / mean).ceil().min(1e6) as u32);
+            }
+        }
+        OverspendPolicy::CutEstablishment if over > 0.0 => {
+            cut_establishment(model, &mut posts, over)
+        }
+        _ => {}
+    }
+}
+
+/// Removes funded posts worth `over` a year beyond the savings already pending (posts funded below
+/// the staff in post, which go as people leave): vacant posts first, then filled posts across
+/// districts in proportion to staff in post, so that leavers are not replaced.
+fn cut_establishment(model: &Model, posts: &mut Posts, over: f64) {
+    let roles = model.roles.len();
+    let cost = |r: usize| model.roles[r].annual_cost.max(1.0);
+    for d in 0..model.districts.len() {
+        for r in 0..roles {
+            let i = posts.at(d, r);
+            posts.establishment[i] = posts.establishment[i].min(posts.in_post[i]);
+        }
+    }
+    let pending: f64 = (0..posts.in_post.len())
+        .map(|i| (posts.in_post[i] - posts.establishment[i]).max(0.0) * cost(i % roles))
+        .sum();
+    let needed = over - pending;
+    let payroll: f64 = (0..posts.in_post.len())
+        .map(|i| posts.establishment[i] * cost(i % roles))
+        .sum();
+    if needed <= 0.0 || payroll <= 0.0 {
+        return;
+    }
+    let keep = (1.0 - needed / payroll).max(0.0);
+    for e in &mut posts.establishment {
+        *e *= keep;
+    }
+}

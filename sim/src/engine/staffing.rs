@@ -1,0 +1,103 @@
+//! The day's workforce events, in (day, sequence) order: leavers, qualifiers, recruitment outcomes,
+//! intakes, volunteers starting and leaving.
+
+use bevy_ecs::prelude::*;
+
+use super::budget::BudgetState;
+use super::events::{EventQueue, StaffEvent};
+use super::need::Census;
+use super::recorder::Recorder;
+use super::rng::Streams;
+use super::volunteers::{self, Volunteer, VolunteerCounts};
+use super::workforce::{self, Posts, Staff};
+use super::{Clock, Params, pipeline};
+
+/// Processes the day's workforce events, including any scheduled for today while processing.
+#[allow(clippy::too_many_arguments)]
+pub fn process_events(
+    mut commands: Commands,
+    clock: Res<Clock>,
+    params: Res<Params>,
+    census: Res<Census>,
+    mut queue: ResMut<EventQueue<StaffEvent>>,
+    mut staff: Query<&mut Staff>,
+    mut volunteers: Query<&mut Volunteer>,
+    mut posts: ResMut<Posts>,
+    mut counts: ResMut<VolunteerCounts>,
+    mut budget: ResMut<BudgetState>,
+    mut streams: ResMut<Streams>,
+    mut recorder: ResMut<Recorder>,
+) {
+    let today = clock.today;
+    let rng = &mut streams.workforce;
+    loop {
+        let events = queue.take(today);
+        if events.is_empty() {
+            break;
+        }
+        for event in events {
+            match event {
+                StaffEvent::Leaves(entity) => {
+                    if let Ok(s) = staff.get(entity) {
+                        workforce::leave(&mut posts, &mut recorder, &params, clock.month, s);
+                        commands.entity(entity).despawn();
+                    }
+                }
+                StaffEvent::Qualifies(entity) => {
+                    if let Ok(mut s) = staff.get_mut(entity) {
+                        pipeline::qualify(
+                            &params,
+                            &clock,
+                            &mut s,
+                            &census,
+                            &mut posts,
+                            &mut recorder,
+                        );
+                    }
+                }
+                StaffEvent::VacancyOutcome { district, role } => workforce::vacancy_outcome(
+                    &mut commands,
+                    &params,
+                    &clock,
+                    &mut posts,
+                    &mut recorder,
+                    rng,
+                    &mut queue,
+                    (district as usize, role as usize),
+                ),
+                StaffEvent::Intake(p, k) => pipeline::intake(
+                    &mut commands,
+                    &params,
+                    &clock,
+                    (p as usize, k as usize),
+                    &census,
+                    &mut posts,
+                    &mut budget,
+                    &mut recorder,
+                    rng,
+                    &mut queue,
+                ),
+                StaffEvent::VolunteerStarts(entity) => {
+                    if let (Ok(mut v), Some(model)) =
+                        (volunteers.get_mut(entity), &params.model.volunteers)
+                    {
+                        volunteers::start(
+                            model,
+                            today,
+                            entity,
+                            &mut v,
+                            &mut counts,
+                            rng,
+                            &mut queue,
+                        );
+                    }
+                }
+                StaffEvent::VolunteerLeaves(entity) => {
+                    if let Ok(v) = volunteers.get(entity) {
+                        volunteers::leave(&mut commands, entity, v, &mut counts);
+                    }
+                }
+            }
+        }
+    }
+}
