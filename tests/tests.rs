@@ -12,5 +12,7 @@ mod determinism;
 mod validation;
 // The `caseload` binary end to end: outputs, exit codes, bad flags and paths.
 mod cli;
+// Workforce mechanisms against closed-form answers.
+mod workforce;
 // Every shipped scenario loads and validates; the Birmingham baseline matches its sources.
 mod scenarios;
