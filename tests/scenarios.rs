@@ -179,3 +179,32 @@ fn the_baseline_districts_match_the_reference_table() {
         "227 HV posts established (seed)"
     );
 }
+
+#[test]
+fn the_recruitment_plan_reaches_about_210_health_visitors_by_march_2021() {
+    // SEED-PR: three phases of 20 are to give "c. 210 WTE health visitors by March 2021". With the
+    // scenario's documented attrition and recruitment assumptions, the median over replications
+    // must land within 10 of that.
+    let path = scenarios_dir().join("birmingham_recruitment_plan.ron");
+    let loaded = load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let mut s = loaded.scenario;
+    s.calendar.months = 27; // to March 2021
+    s.calendar
+        .bank_holidays
+        .retain(|d| d.as_str() < "2021-04-01");
+    let results = crate::common::run_scenario(&s, 20, 1, None);
+    let march = results
+        .months
+        .iter()
+        .position(|m| m == "2021-03")
+        .expect("March 2021");
+    let mut hv: Vec<f64> = (0..results.replications())
+        .map(|r| crate::common::value(&results, r, march, "ALL", "hv_wte"))
+        .collect();
+    hv.sort_by(f64::total_cmp);
+    let median = (hv[9] + hv[10]) / 2.0;
+    assert!(
+        (median - 210.0).abs() <= 10.0,
+        "median HV WTE in March 2021: {median}"
+    );
+}

@@ -16,3 +16,5 @@ mod cli;
 mod workforce;
 // Every shipped scenario loads and validates; the Birmingham baseline matches its sources.
 mod scenarios;
+// Scenario overlays: merge rules, located errors.
+mod overlays;

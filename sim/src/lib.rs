@@ -54,8 +54,9 @@
 //! ## Modules
 //!
 //! - [`scenario`]: the file format (the scenario reference); [`load`]: text to scenario to model;
-//!   [`validate`]: semantic checks; [`locate`]: field paths to line and column; [`model`]: the
-//!   typed model; [`calendar`]: days, months, working days.
+//!   [`validate`]: semantic checks; [`locate`]: field paths to line and column; [`overlay`]:
+//!   scenarios that extend another, merged with a map back to where each value was written;
+//!   [`model`]: the typed model; [`calendar`]: days, months, working days.
 //! - [`engine`]: one replication on bevy_ecs; [`metrics`]: what is recorded.
 //! - [`replicate`]: parallel replications; [`results`], [`summary`]: their values and statistics;
 //!   [`output`]: files written whole or not at all.
@@ -70,6 +71,7 @@ pub mod locate;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod overlay;
 pub mod replicate;
 pub mod results;
 pub mod scenario;

@@ -1,15 +1,21 @@
 //! Reading a scenario: text to [`Scenario`] (RON), then to [`Model`] (validation), with every error
 //! located at `file:line:col` and named by its field.
+//!
+//! A file with a top-level `extends: "base.ron"` is an overlay: its base (found relative to the
+//! overlay's folder, and perhaps itself an overlay) is read, the files are merged by the rules of
+//! [`crate::overlay`], and the merged text is parsed and validated. Every error in it is reported
+//! in the file, line and column where the offending value was written.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
 
-use ron::error::Position;
+use ron::error::{Position, SpannedError};
 
 use crate::locate::{self, FieldPath, locate};
 use crate::model::Model;
+use crate::overlay::{self, Document, FileId, Rules};
 use crate::scenario::Scenario;
 use crate::validate::validate;
 
@@ -22,13 +28,19 @@ pub const BASELINE: &str = include_str!("../../scenarios/birmingham_baseline.ron
 /// Largest scenario file read, in bytes: far above any real scenario, far below harm.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
+/// Most `extends` steps followed from the file loaded to its last base.
+pub const MAX_EXTENDS: usize = 8;
+
 /// A scenario read and validated.
 #[derive(Debug, Clone)]
 pub struct Loaded {
     /// Where it came from: a path, or the embedded file's name.
     pub source: String,
-    /// The text as read.
+    /// The text as read; for an overlay, the merged text that was parsed and run (comments are
+    /// not kept).
     pub text: String,
+    /// Every file read: the one loaded, then for an overlay each base in turn.
+    pub sources: Vec<String>,
     /// The parsed scenario.
     pub scenario: Scenario,
     /// The validated model.
@@ -40,6 +52,9 @@ pub struct Loaded {
 pub struct LocatedProblem {
     /// The field path.
     pub field: FieldPath,
+    /// The file the value is written in: the one loaded, or for a value an overlay inherits, the
+    /// base that wrote it.
+    pub file: String,
     /// Line and column of the field's value, or of its nearest written ancestor.
     pub position: Option<locate::Position>,
     /// What is wrong and what was expected.
@@ -57,7 +72,23 @@ pub enum LoadError {
         /// The cause, in words.
         reason: String,
     },
-    /// The text is not a well-formed scenario (RON syntax or a value of the wrong type).
+    /// An overlay's base cannot be used: it cannot be read, it leads back to a file already in
+    /// the chain, or the chain is longer than [`MAX_EXTENDS`].
+    #[error("{path}:{line}:{col}: extends: cannot use the base scenario {base:?}: {reason}")]
+    Base {
+        /// The file whose `extends` names the base.
+        path: String,
+        /// 1-based line of the `extends` value.
+        line: usize,
+        /// 1-based column of the `extends` value.
+        col: usize,
+        /// The base's path as written.
+        base: String,
+        /// The cause, in words.
+        reason: String,
+    },
+    /// The text is not a well-formed scenario (RON syntax or a value of the wrong type); for an
+    /// overlay, `path` is the file the offending text is in.
     #[error("{path}:{line}:{col}: {message}")]
     Syntax {
         /// The path.
@@ -72,7 +103,7 @@ pub enum LoadError {
     /// The scenario parsed but is inconsistent; every problem is listed.
     #[error("{}", invalid_message(path, problems))]
     Invalid {
-        /// The path.
+        /// The path of the file loaded (each problem names the file it is in).
         path: String,
         /// Every problem found.
         problems: Vec<LocatedProblem>,
@@ -82,12 +113,13 @@ pub enum LoadError {
 fn invalid_message(path: &str, problems: &[LocatedProblem]) -> String {
     let mut lines = Vec::with_capacity(problems.len() + 1);
     for p in problems {
+        let file = &p.file;
         lines.push(match p.position {
             Some(pos) => format!(
-                "{path}:{}:{}: {}: {}",
+                "{file}:{}:{}: {}: {}",
                 pos.line, pos.col, p.field, p.message
             ),
-            None => format!("{path}: {}: {}", p.field, p.message),
+            None => format!("{file}: {}: {}", p.field, p.message),
         });
     }
     let n = problems.len();
@@ -107,57 +139,224 @@ impl fmt::Display for LocatedProblem {
     }
 }
 
-/// Reads, parses and validates the scenario file at `path`.
+/// Reads, parses and validates the scenario file at `path`, and its bases if it is an overlay.
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
     let shown = path.display().to_string();
-    let read_error = |reason: String| LoadError::Read {
+    let text = read(path).map_err(|reason| LoadError::Read {
         path: shown.clone(),
         reason,
-    };
-    let meta = std::fs::metadata(path).map_err(|e| read_error(e.to_string()))?;
-    if meta.is_dir() {
-        return Err(read_error("it is a directory, not a scenario file".into()));
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(read_error(format!(
-            "it is {} bytes; scenarios are at most {MAX_FILE_BYTES} bytes",
-            meta.len()
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| read_error(e.to_string()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        read_error(format!(
-            "it is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
     })?;
-    load_str(&shown, &text)
+    if locate::string_at(&text, &extends_field()).is_none() {
+        return load_str(&shown, &text);
+    }
+    load_overlay(path, shown, &text)
 }
 
-/// Parses and validates scenario text; `source` names it in messages.
+/// The text of the file at `path`, or why it cannot be read.
+fn read(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("it is a directory, not a scenario file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "it is {} bytes; scenarios are at most {MAX_FILE_BYTES} bytes",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The path of the `extends` field.
+fn extends_field() -> FieldPath {
+    FieldPath::root().field("extends")
+}
+
+/// Parses and validates scenario text; `source` names it in messages. Overlays (text with
+/// `extends`) are refused: their base is found relative to their file, so use [`load_file`].
 pub fn load_str(source: &str, text: &str) -> Result<Loaded, LoadError> {
-    let scenario = parse(source, text)?;
-    let model = validate(&scenario).map_err(|problems| {
-        let mut problems: Vec<LocatedProblem> = problems
-            .into_iter()
-            .map(|p| LocatedProblem {
-                position: locate(text, &p.field),
-                field: p.field,
-                message: p.message,
-            })
-            .collect();
-        // In file order, as a reader goes through the file; unlocated problems last.
-        problems.sort_by_key(|p| p.position.map_or((usize::MAX, 0), |q| (q.line, q.col)));
-        LoadError::Invalid {
+    if let Some((base, at)) = locate::string_at(text, &extends_field()) {
+        let message = format!(
+            "an overlay must be loaded from a file, as its base {base:?} is found relative to \
+             the file's folder"
+        );
+        let problem = LocatedProblem {
+            field: extends_field(),
+            file: source.to_string(),
+            position: Some(at),
+            message,
+        };
+        return Err(LoadError::Invalid {
             path: source.to_string(),
-            problems,
-        }
-    })?;
+            problems: vec![problem],
+        });
+    }
+    let scenario = parse(source, text)?;
+    let sources = vec![source.to_string()];
+    let model = checked(&scenario, &sources, |field| (0, locate(text, field)))?;
     Ok(Loaded {
         source: source.to_string(),
         text: text.to_string(),
+        sources,
         scenario,
         model,
+    })
+}
+
+/// Validates `scenario`, read from `sources`; `find` says in which of them, and where, a field
+/// is written.
+fn checked(
+    scenario: &Scenario,
+    sources: &[String],
+    find: impl Fn(&FieldPath) -> (FileId, Option<locate::Position>),
+) -> Result<Model, LoadError> {
+    validate(scenario).map_err(|problems| {
+        let mut problems: Vec<(FileId, LocatedProblem)> = problems
+            .into_iter()
+            .map(|p| {
+                let (file, position) = find(&p.field);
+                let problem = LocatedProblem {
+                    file: sources
+                        .get(file)
+                        .or(sources.first())
+                        .cloned()
+                        .unwrap_or_default(),
+                    position,
+                    field: p.field,
+                    message: p.message,
+                };
+                (file, problem)
+            })
+            .collect();
+        // File by file (the loaded one first), each in order as a reader goes through it;
+        // unlocated problems last.
+        problems.sort_by_key(|(file, p)| {
+            p.position
+                .map_or((usize::MAX, 0, 0), |q| (*file, q.line, q.col))
+        });
+        LoadError::Invalid {
+            path: sources.first().cloned().unwrap_or_default(),
+            problems: problems.into_iter().map(|(_, p)| p).collect(),
+        }
+    })
+}
+
+/// Loads the overlay `text` read from `path` (shown as `shown`): reads its chain of bases,
+/// merges them, then parses and validates the merged text.
+fn load_overlay(path: &Path, shown: String, text: &str) -> Result<Loaded, LoadError> {
+    let mut sources = vec![shown];
+    let mut docs = vec![document(&sources[0], text, 0)?];
+    let mut paths = vec![path.to_path_buf()];
+    let mut seen = vec![identity(path)];
+    while let Some((base, at)) = docs.last().and_then(Document::extends) {
+        let (base, from) = (base.to_string(), sources.len() - 1);
+        let fail = |reason: String| LoadError::Base {
+            path: sources[from].clone(),
+            line: at.line,
+            col: at.col,
+            base: base.clone(),
+            reason,
+        };
+        let base_path = paths[from].parent().unwrap_or(Path::new("")).join(&base);
+        let shown = base_path.display().to_string();
+        let chain = || format!("{} -> {shown}", sources.join(" -> "));
+        if from >= MAX_EXTENDS {
+            let reason = format!("more than {MAX_EXTENDS} levels of `extends`: {}", chain());
+            return Err(fail(reason));
+        }
+        let id = identity(&base_path);
+        if seen.contains(&id) {
+            return Err(fail(format!("the files extend each other: {}", chain())));
+        }
+        let text = read(&base_path).map_err(|reason| fail(format!("{shown}: {reason}")))?;
+        let file = sources.len();
+        sources.push(shown);
+        docs.push(document(&sources[file], &text, file)?);
+        paths.push(base_path);
+        seen.push(id);
+    }
+
+    // Merge from the last base up; each overlay's own `extends` has been followed.
+    let rules = Rules::for_type::<Scenario>();
+    let mut docs = docs.into_iter().rev();
+    let last = docs.next().ok_or_else(|| LoadError::Read {
+        path: sources[0].clone(),
+        reason: "no scenario was read".into(),
+    })?;
+    let merged = docs.fold(last, |base, mut doc| {
+        doc.remove_extends();
+        doc.over(base, &rules)
+    });
+    let printed = overlay::print(&merged);
+    let text = printed.text;
+    let origin = |at: Position| {
+        let at = locate::Position {
+            line: at.line,
+            col: at.col,
+        };
+        printed.map.origin(at)
+    };
+
+    let scenario = options().from_str::<Scenario>(&text).map_err(|e| {
+        let o = origin(error_position(&text, &e)).unwrap_or(overlay::Origin {
+            file: 0,
+            at: merged.root.at,
+        });
+        let mut message = e.code.to_string();
+        match &e.code {
+            ron::Error::MissingStructField {
+                outer: Some(outer), ..
+            } if rules.is_struct_variant(outer) => {
+                message += " (an overlay replaces an enum variant whole: write all its fields)";
+            }
+            ron::Error::MissingStructField { .. } => {
+                message += &format!(" (not set in {} or the files it extends)", sources[0]);
+            }
+            _ if o.file != 0 => message += &format!(" (in a value {} inherits)", sources[0]),
+            _ => {}
+        }
+        LoadError::Syntax {
+            path: sources.get(o.file).unwrap_or(&sources[0]).clone(),
+            line: o.at.line,
+            col: o.at.col,
+            message,
+        }
+    })?;
+    let model = checked(&scenario, &sources, |field| {
+        let found = locate(&text, field).and_then(|at| printed.map.origin(at));
+        found.map_or((0, None), |o| (o.file, Some(o.at)))
+    })?;
+    Ok(Loaded {
+        source: sources[0].clone(),
+        text,
+        sources,
+        scenario,
+        model,
+    })
+}
+
+/// A path that names the same file however it is written (so cycles are found), if it exists.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Reads `text`, shown as `path`, as the syntax tree of file number `file`. Syntax errors are
+/// `ron`'s own, as for a plain scenario.
+fn document(path: &str, text: &str, file: FileId) -> Result<Document, LoadError> {
+    options()
+        .from_str::<ron::Value>(text)
+        .map_err(|e| syntax_error(path, text, &e))?;
+    overlay::parse(text, file).map_err(|e| LoadError::Syntax {
+        path: path.to_string(),
+        line: e.at.line,
+        col: e.at.col,
+        message: e.message,
     })
 }
 
@@ -173,22 +372,31 @@ fn options() -> ron::Options {
 
 /// Parses scenario text without validating it.
 pub fn parse(source: &str, text: &str) -> Result<Scenario, LoadError> {
-    options().from_str::<Scenario>(text).map_err(|e| {
-        // RON's span starts where the previous token ended; when what lies between is only
-        // white space, the offending value starts at the span's end.
-        let Position { line, col } = if char_at(text, e.span.start).is_some_and(char::is_whitespace)
-        {
-            e.span.end
-        } else {
-            e.span.start
-        };
-        LoadError::Syntax {
-            path: source.to_string(),
-            line,
-            col,
-            message: e.code.to_string(),
-        }
-    })
+    options()
+        .from_str::<Scenario>(text)
+        .map_err(|e| syntax_error(source, text, &e))
+}
+
+/// `e`, raised reading `text` (shown as `source`), located at the offending value.
+fn syntax_error(source: &str, text: &str, e: &SpannedError) -> LoadError {
+    let Position { line, col } = error_position(text, e);
+    LoadError::Syntax {
+        path: source.to_string(),
+        line,
+        col,
+        message: e.code.to_string(),
+    }
+}
+
+/// Where the value `e` is about starts in `text`.
+fn error_position(text: &str, e: &SpannedError) -> Position {
+    // RON's span starts where the previous token ended; when what lies between is only white
+    // space, the offending value starts at the span's end.
+    if char_at(text, e.span.start).is_some_and(char::is_whitespace) {
+        e.span.end
+    } else {
+        e.span.start
+    }
 }
 
 /// The character at a 1-based line and column of `text`, if there is one.

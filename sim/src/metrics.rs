@@ -72,9 +72,11 @@ pub struct Metrics {
     pub apprentices: usize,
     /// `volunteers`: active volunteers at the end of the month.
     pub volunteers: usize,
-    /// `volunteer_hours`: hours active volunteers gave in the month.
+    /// `volunteer_hours`: hours active volunteers had to give in the month (they go only to
+    /// universal support; `universal_support_hours` says how many were used).
     pub volunteer_hours: usize,
-    /// `apprentice_hours`: contact hours apprentices gave in the month.
+    /// `apprentice_hours`: contact hours apprentices had available in the month (productive share
+    /// applied).
     pub apprentice_hours: usize,
     /// `universal_support_needed`: hours of universal support wanted in the month.
     pub universal_support_needed: usize,

@@ -136,30 +136,51 @@ pub fn check_overspend(
     }
 }
 
-/// Removes funded posts worth `over` a year beyond the savings already pending (posts funded below
-/// the staff in post, which go as people leave): vacant posts first, then filled posts across
-/// districts in proportion to staff in post, so that leavers are not replaced.
+/// Removes funded posts worth `over` a year beyond the savings already pending (filled posts
+/// already unfunded, which go as their holders leave): vacant posts first, largest vacancy first,
+/// then filled posts across districts in proportion to their funding, so that leavers are not
+/// replaced. Training roles are left alone: programmes are funded by their own costs.
 fn cut_establishment(model: &Model, posts: &mut Posts, over: f64) {
     let roles = model.roles.len();
-    let cost = |r: usize| model.roles[r].annual_cost.max(1.0);
-    for d in 0..model.districts.len() {
-        for r in 0..roles {
-            let i = posts.at(d, r);
-            posts.establishment[i] = posts.establishment[i].min(posts.in_post[i]);
-        }
-    }
+    let training: Vec<bool> = (0..roles)
+        .map(|r| {
+            model
+                .pipelines
+                .iter()
+                .any(|p| p.training_role as usize == r)
+        })
+        .collect();
+    let cost = |i: usize| model.roles[i % roles].annual_cost.max(1.0);
+    let cuttable = |i: usize| !training[i % roles];
     let pending: f64 = (0..posts.in_post.len())
-        .map(|i| (posts.in_post[i] - posts.establishment[i]).max(0.0) * cost(i % roles))
+        .filter(|&i| cuttable(i))
+        .map(|i| (posts.in_post[i] - posts.establishment[i]).max(0.0) * cost(i))
         .sum();
-    let needed = over - pending;
-    let payroll: f64 = (0..posts.in_post.len())
-        .map(|i| posts.establishment[i] * cost(i % roles))
+    let mut needed = over - pending;
+    let mut vacant: Vec<usize> = (0..posts.in_post.len())
+        .filter(|&i| cuttable(i) && posts.establishment[i] > posts.in_post[i])
+        .collect();
+    vacant.sort_by(|&a, &b| {
+        let v = |i: usize| posts.establishment[i] - posts.in_post[i];
+        v(b).total_cmp(&v(a)).then(a.cmp(&b))
+    });
+    for i in vacant {
+        if needed <= 0.0 {
+            return;
+        }
+        let wte = (posts.establishment[i] - posts.in_post[i]).min(needed / cost(i));
+        posts.establishment[i] -= wte;
+        needed -= wte * cost(i);
+    }
+    let funded: f64 = (0..posts.in_post.len())
+        .filter(|&i| cuttable(i))
+        .map(|i| posts.establishment[i] * cost(i))
         .sum();
-    if needed <= 0.0 || payroll <= 0.0 {
+    if needed <= 0.0 || funded <= 0.0 {
         return;
     }
-    let keep = (1.0 - needed / payroll).max(0.0);
-    for e in &mut posts.establishment {
-        *e *= keep;
+    let keep = (1.0 - needed / funded).max(0.0);
+    for i in (0..posts.in_post.len()).filter(|&i| cuttable(i)) {
+        posts.establishment[i] *= keep;
     }
 }

@@ -33,6 +33,13 @@ pub enum StaffEvent {
         /// Role index.
         role: u8,
     },
+    /// A recruit who accepted an offer but was held over by last month's cap starts, cap permitting.
+    Hire {
+        /// District index.
+        district: u16,
+        /// Role index.
+        role: u8,
+    },
     /// A pipeline intake starts (pipeline index, intake index).
     Intake(u16, u32),
     /// A volunteer finishes onboarding and starts.

@@ -2,18 +2,23 @@
 //! by a [`Schedule`] of systems in a fixed order.
 //!
 //! Each day runs, in this order (the `.chain()` in [`schedule`]):
-//! 1. on the first day of a month: moves and departures ([`population::migrate`]), need-level
-//!    transitions and the month's census ([`need::transition`]), arrivals
-//!    ([`population::arrivals`]) and the month's contact demand ([`need::contact_demand`]);
+//! 1. on the first day of a month: the overspend check ([`budget::check_overspend`]), moves and
+//!    departures ([`population::migrate`]), need-level transitions and the census
+//!    ([`need::transition`]), arrivals ([`population::arrivals`]), the month's contact and universal
+//!    support demand ([`need::contact_demand`]), staff leaving ([`workforce::attrition`]), vacancies
+//!    advertised ([`workforce::recruit`]), productivity ramps ([`pipeline::ramps`]) and volunteer
+//!    recruits ([`volunteers::recruit`]);
 //! 2. pregnancies becoming known ([`population::notify_pregnancies`]);
-//! 3. the day's timed events in (day, sequence) order: births, review windows opening, children
-//!    leaving ([`reviews::process_events`]);
-//! 4. open reviews past their on-time deadline turn late, and past their last chance are missed
-//!    ([`allocation::expire`]);
-//!    and staff pay accrues for the day ([`workforce::accrue_pay`]);
-//! 5. on working days: each district's staff hours ([`workforce::capacity`]) shared out over open
-//!    work by the allocation policy ([`allocation::allocate`]);
-//! 6. on the last day of a month: the month's observations ([`recorder::month_end`]).
+//! 3. the day's children's events in (day, sequence) order: births, review windows opening,
+//!    children leaving ([`reviews::process_events`]);
+//! 4. the day's workforce events: leavers, qualifiers, recruitment outcomes, intakes, volunteers
+//!    ([`staffing::process_events`]);
+//! 5. skill mix changes due today ([`allocation::apply_skill_mix`]); open reviews past their
+//!    on-time deadline turn late, and past their last chance are missed ([`allocation::expire`]);
+//!    the day's spending and budget accrue ([`budget::accrue`]);
+//! 6. on working days: each district's staff hours ([`workforce::capacity`]) shared out over open
+//!    work by the allocation policy, with mutual aid ([`allocation::allocate`]);
+//! 7. on the last day of a month: the month's observations ([`recorder::month_end`]).
 //!
 //! The engine reads only the validated [`Model`]; it does no I/O and cannot fail.
 

@@ -104,5 +104,10 @@ pub fn contact_demand(
                 f64::from(needed),
             );
         }
+        if let Some(support) = &model.universal_support {
+            let hours = f64::from(census.children(d)) * support.hours_per_child_per_month;
+            work.set_support_demand(d, hours);
+            recorder.add(clock.month, d, metrics.universal_support_needed, hours);
+        }
     }
 }

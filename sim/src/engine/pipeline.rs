@@ -116,6 +116,13 @@ pub fn intake(
         census,
         posts,
     ) {
+        // Draw the entrant's fate first: one who dropped out before today (an intake that began
+        // before the run) never appears.
+        let dropout = (rng.random::<f64>() < pipeline.attrition)
+            .then(|| start + rng.random_range(0..(end - start).max(1)));
+        if dropout.is_some_and(|day| day < clock.today) {
+            continue;
+        }
         let staff = Staff {
             district: d as DistrictIx,
             role,
@@ -132,13 +139,10 @@ pub fn intake(
         };
         workforce::join(posts, recorder, params, clock.month, &staff);
         let entity = commands.spawn(staff).id();
-        let event = if rng.random::<f64>() < pipeline.attrition {
-            let day = start + rng.random_range(0..(end - start).max(1));
-            (day.max(clock.today), StaffEvent::Leaves(entity))
-        } else {
-            (end, StaffEvent::Qualifies(entity))
+        match dropout {
+            Some(day) => queue.schedule(day, StaffEvent::Leaves(entity)),
+            None => queue.schedule(end, StaffEvent::Qualifies(entity)),
         };
-        queue.schedule(event.0, event.1);
     }
 }
 

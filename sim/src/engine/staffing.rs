@@ -1,5 +1,5 @@
-//! The day's workforce events, in (day, sequence) order: leavers, qualifiers, recruitment outcomes,
-//! intakes, volunteers starting and leaving.
+//! The day's workforce events, in (day, sequence) order: leavers, qualifiers, recruitment outcomes
+//! and held-over hires, intakes, volunteers starting and leaving.
 
 use bevy_ecs::prelude::*;
 
@@ -65,6 +65,20 @@ pub fn process_events(
                     &mut queue,
                     (district as usize, role as usize),
                 ),
+                StaffEvent::Hire { district, role } => {
+                    let i = posts.at(district as usize, role as usize);
+                    posts.open[i] = posts.open[i].saturating_sub(1);
+                    workforce::hire(
+                        &mut commands,
+                        &params,
+                        &clock,
+                        &mut posts,
+                        &mut recorder,
+                        rng,
+                        &mut queue,
+                        (district as usize, role as usize),
+                    );
+                }
                 StaffEvent::Intake(p, k) => pipeline::intake(
                     &mut commands,
                     &params,

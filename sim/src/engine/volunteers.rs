@@ -65,7 +65,7 @@ pub fn spawn_initial(
                 .id();
             counts.active[d] += 1;
             queue.schedule(
-                tenure(v, &mut streams.workforce),
+                tenure(v, &mut streams.workforce).max(1),
                 StaffEvent::VolunteerLeaves(entity),
             );
         }

@@ -58,7 +58,9 @@ pub struct Staff {
     pub productivity: f64,
     /// Programme or post.
     pub status: Status,
-    /// Age in years on the first simulated day.
+    /// Age in years on the first simulated day, from the role's age bands (0 when the role has
+    /// none, and for programme entrants, whose ages are not modelled: retirement never applies to
+    /// them).
     pub age_at_start: f64,
     /// Already scheduled to leave.
     pub leaving: bool,
@@ -303,8 +305,7 @@ pub fn recruit(
 }
 
 /// The outcome of an attempt to fill a post: dropped if recruitment is frozen or the post was
-/// filled meanwhile; advertised again on failure; on success a starter joins, unless this month's
-/// national cap is reached, when the hire waits for next month.
+/// filled meanwhile; advertised again on failure; on success the recruit starts (see [`hire`]).
 #[allow(clippy::too_many_arguments)]
 pub fn vacancy_outcome(
     commands: &mut Commands,
@@ -325,15 +326,40 @@ pub fn vacancy_outcome(
     if frozen(model, posts, r, clock.today) || posts.vacancy(d, r) + 1e-9 < rec.wte {
         return;
     }
-    let event = StaffEvent::VacancyOutcome {
-        district: d as u16,
-        role: r as u8,
-    };
     if rng.random::<f64>() >= rec.success {
         let day = clock.today + draw_days(&rec.time_to_fill, rng);
+        let event = StaffEvent::VacancyOutcome {
+            district: d as u16,
+            role: r as u8,
+        };
         if queue.schedule(day, event) {
             posts.open[i] += 1;
         }
+        return;
+    }
+    hire(commands, params, clock, posts, recorder, rng, queue, (d, r));
+}
+
+/// A recruit who accepted an offer starts, unless recruitment is frozen or the post was filled
+/// meanwhile; if this month's city-wide cap is reached they are held over to the first day of next
+/// month (still counted as a recruitment under way).
+#[allow(clippy::too_many_arguments)]
+pub fn hire(
+    commands: &mut Commands,
+    params: &Params,
+    clock: &Clock,
+    posts: &mut Posts,
+    recorder: &mut Recorder,
+    rng: &mut Xoshiro256PlusPlus,
+    queue: &mut EventQueue<StaffEvent>,
+    (d, r): (usize, usize),
+) {
+    let model = &params.model;
+    let i = posts.at(d, r);
+    let Some(rec) = &model.roles[r].recruitment else {
+        return;
+    };
+    if frozen(model, posts, r, clock.today) || posts.vacancy(d, r) + 1e-9 < rec.wte {
         return;
     }
     if rec
@@ -341,6 +367,10 @@ pub fn vacancy_outcome(
         .is_some_and(|cap| posts.starters_this_month[r] >= cap)
     {
         let next_month = model.calendar.months()[clock.month].end;
+        let event = StaffEvent::Hire {
+            district: d as u16,
+            role: r as u8,
+        };
         if queue.schedule(next_month, event) {
             posts.open[i] += 1;
         }

@@ -7,6 +7,10 @@
 
 use std::fmt;
 
+use lex::{Tok, Token};
+
+pub(crate) mod lex;
+
 /// One step of a path into a scenario document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Segment {
@@ -93,7 +97,7 @@ pub struct Position {
 /// take its default points at the enclosing struct). `None` only if the text cannot be scanned at
 /// all (then callers fall back to no position).
 pub fn locate(src: &str, path: &FieldPath) -> Option<Position> {
-    let doc = Doc::new(Lexer::tokens(src));
+    let doc = Doc::new(lex::tokens(src));
     let mut at = doc.root()?;
     for segment in path.segments() {
         let Some(next) = doc.child(at, segment) else {
@@ -101,175 +105,30 @@ pub fn locate(src: &str, path: &FieldPath) -> Option<Position> {
         };
         at = next;
     }
-    doc.toks.get(at).map(|t| t.1)
+    doc.toks.get(at).map(|t| t.at)
 }
 
-/// What a token is: just enough of RON to find values and their keys.
-#[derive(Debug, PartialEq)]
-enum Tok {
-    /// `(`, `[` or `{`.
-    Open(char),
-    /// Any closing bracket; not checked against its opener, to stay tolerant.
-    Close,
-    /// `,`, which separates elements.
-    Comma,
-    /// `:`, which follows a field name or map key.
-    Colon,
-    /// A string literal's content, escapes resolved, so keys compare as the validator spells them.
-    Str(String),
-    /// Anything else, as written: identifiers, numbers, char literals, stray symbols.
-    Word(String),
-}
-
-/// A token and where it starts.
-type Token = (Tok, Position);
-
-/// Splits text into tokens, skipping whitespace and comments and tracking line and column.
-struct Lexer {
-    chars: Vec<char>,
-    i: usize,
-    pos: Position,
-}
-
-impl Lexer {
-    /// All tokens of `src`; unterminated strings and comments simply run to the end.
-    fn tokens(src: &str) -> Vec<Token> {
-        let (chars, pos) = (src.chars().collect(), Position { line: 1, col: 1 });
-        let mut lexer = Lexer { chars, i: 0, pos };
-        std::iter::from_fn(|| lexer.next_token()).collect()
+/// The string written at `path` in `src` (a string literal, or one inside `Some(..)`) and where
+/// it starts; `None` if the path is not written in full or its value is not a string. Tolerant
+/// like [`locate`]: it reads text that does not parse.
+pub(crate) fn string_at(src: &str, path: &FieldPath) -> Option<(String, Position)> {
+    let doc = Doc::new(lex::tokens(src));
+    let mut at = doc.root()?;
+    for segment in path.segments() {
+        at = doc.child(at, segment)?;
     }
-
-    /// The char `ahead` places on, if any.
-    fn peek(&self, ahead: usize) -> Option<char> {
-        self.chars.get(self.i + ahead).copied()
+    if let Some(Tok::Word(w)) = doc.kind(at)
+        && w == "Some"
+    {
+        at = doc.child(at, &Segment::Index(0))?;
     }
-
-    /// Whether the text continues with `s`.
-    fn at(&self, s: &str) -> bool {
-        s.chars().enumerate().all(|(k, c)| self.peek(k) == Some(c))
-    }
-
-    /// Consumes one char, keeping the position up to date.
-    fn bump(&mut self) -> Option<char> {
-        let c = self.peek(0)?;
-        self.i += 1;
-        self.pos.col += 1;
-        if c == '\n' {
-            (self.pos.line, self.pos.col) = (self.pos.line + 1, 1);
-        }
-        Some(c)
-    }
-
-    /// Consumes up to `n` chars.
-    fn skip(&mut self, n: usize) {
-        for _ in 0..n {
-            self.bump();
-        }
-    }
-
-    /// Skips whitespace, `//` comments and `/* */` comments, which nest in RON.
-    fn skip_trivia(&mut self) {
-        loop {
-            if self.peek(0).is_some_and(char::is_whitespace) {
-                self.skip(1);
-            } else if self.at("//") {
-                while self.peek(0).is_some_and(|c| c != '\n') {
-                    self.skip(1);
-                }
-            } else if self.at("/*") {
-                self.skip(2);
-                let mut depth = 1;
-                while depth > 0 && self.peek(0).is_some() {
-                    let (open, close) = (self.at("/*"), self.at("*/"));
-                    depth = depth + usize::from(open) - usize::from(close);
-                    self.skip(if open || close { 2 } else { 1 });
-                }
-            } else {
-                return;
-            }
-        }
-    }
-
-    /// The next token, or `None` at the end of the text.
-    fn next_token(&mut self) -> Option<Token> {
-        self.skip_trivia();
-        let (pos, start) = (self.pos, self.i);
-        let tok = if let Some((len, hashes)) = self.string_prefix() {
-            self.skip(len);
-            Tok::Str(self.literal('"', hashes))
-        } else {
-            match self.bump()? {
-                c @ ('(' | '[' | '{') => Tok::Open(c),
-                ')' | ']' | '}' => Tok::Close,
-                ',' => Tok::Comma,
-                ':' => Tok::Colon,
-                c => {
-                    if c == '\'' {
-                        self.literal('\'', None);
-                    }
-                    while c != '\'' && self.in_word() {
-                        self.skip(1);
-                    }
-                    Tok::Word(self.chars[start..self.i].iter().collect())
-                }
-            }
-        };
-        Some((tok, pos))
-    }
-
-    /// If a string literal starts here (`"`, `b"`, `r"`, `r#"`, `br##"`, ...): the length of its
-    /// opening, and for a raw string its number of `#`s.
-    fn string_prefix(&self) -> Option<(usize, Option<usize>)> {
-        let b = usize::from(self.at("b"));
-        if self.peek(b) == Some('r') {
-            let hashes = (b + 1..).take_while(|&k| self.peek(k) == Some('#')).count();
-            if self.peek(b + 1 + hashes) == Some('"') {
-                return Some((b + hashes + 2, Some(hashes)));
-            }
-        }
-        (self.peek(b) == Some('"')).then_some((b + 1, None))
-    }
-
-    /// Whether the next char continues a bare word (identifier, number, symbol run).
-    fn in_word(&self) -> bool {
-        let delimiter = |c: char| c.is_whitespace() || "()[]{},:\"'".contains(c);
-        !(self.peek(0).is_none_or(delimiter) || self.at("//") || self.at("/*"))
-    }
-
-    /// The content of a literal up to `close` (followed by `raw` `#`s for a raw string, in which
-    /// escapes are not special); the closing quote is consumed.
-    fn literal(&mut self, close: char, raw: Option<usize>) -> String {
-        let (mut out, hashes) = (String::new(), raw.unwrap_or(0));
-        while let Some(c) = self.bump() {
-            match c {
-                '\\' if raw.is_none() => out.extend(self.escape()),
-                c if c == close && (0..hashes).all(|k| self.peek(k) == Some('#')) => {
-                    self.skip(hashes);
-                    break;
-                }
-                c => out.push(c),
-            }
-        }
-        out
-    }
-
-    /// The char an escape stands for, after its `\`; `None` if it is malformed.
-    fn escape(&mut self) -> Option<char> {
-        let c = self.bump()?;
-        if c != 'x' && c != 'u' {
-            let plain = [('n', '\n'), ('t', '\t'), ('r', '\r'), ('0', '\0')];
-            return Some(plain.iter().find(|p| p.0 == c).map_or(c, |p| p.1));
-        }
-        self.skip(usize::from(self.at("{")));
-        let (max, mut digits) = (if c == 'x' { 2 } else { 6 }, String::new());
-        while digits.len() < max
-            && let Some(d) = self.peek(0).filter(char::is_ascii_hexdigit)
-        {
-            digits.push(d);
-            self.skip(1);
-        }
-        self.skip(usize::from(self.at("}")));
-        char::from_u32(u32::from_str_radix(&digits, 16).ok()?)
+    match doc.toks.get(at)? {
+        Token {
+            tok: Tok::Str(s),
+            at,
+            ..
+        } => Some((s.clone(), *at)),
+        _ => None,
     }
 }
 
@@ -291,9 +150,9 @@ impl Doc {
         let mut ends = vec![toks.len(); toks.len()];
         let mut open = Vec::new();
         for (i, t) in toks.iter().enumerate() {
-            match t.0 {
+            match t.tok {
                 Tok::Open(_) => open.push(i),
-                Tok::Close => open.pop().into_iter().for_each(|o| ends[o] = i + 1),
+                Tok::Close(_) => open.pop().into_iter().for_each(|o| ends[o] = i + 1),
                 _ => {}
             }
         }
@@ -302,7 +161,7 @@ impl Doc {
 
     /// The token at `i`, if any.
     fn kind(&self, i: usize) -> Option<&Tok> {
-        self.toks.get(i).map(|t| &t.0)
+        self.toks.get(i).map(|t| &t.tok)
     }
 
     /// The index of the root value, after any `#![enable(...)]` attributes.
@@ -328,7 +187,7 @@ impl Doc {
     /// The index just past the value starting at `i`; `i` itself if no value starts there.
     fn skip_value(&self, i: usize) -> usize {
         match self.kind(i) {
-            None | Some(Tok::Close | Tok::Comma) => i,
+            None | Some(Tok::Close(_) | Tok::Comma) => i,
             Some(_) => self.group_at(i).map_or(i + 1, |open| self.ends[open]),
         }
     }
@@ -337,7 +196,7 @@ impl Doc {
     fn elements(&self, open: usize) -> Vec<Element> {
         let (mut out, mut j) = (Vec::new(), open + 1);
         while let Some(tok) = self.kind(j)
-            && *tok != Tok::Close
+            && !matches!(tok, Tok::Close(_))
         {
             let first_end = self.skip_value(j);
             if *tok == Tok::Comma {

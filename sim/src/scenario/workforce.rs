@@ -68,10 +68,11 @@ pub struct Recruitment {
     /// Chance that an attempt fills the post, in [0, 1]; a failed attempt is advertised again.
     pub success: f64,
     /// At most this many external starters in the role a month across all districts (a national
-    /// shortage). Hires over the cap wait for the next month. Default: no cap.
+    /// shortage; >= 1). A recruit over the cap is held over and starts in a later month. Default:
+    /// no cap.
     #[serde(default)]
     pub monthly_cap: Option<u32>,
-    /// WTE of each post advertised and filled, in (0, 1]. Default 1.
+    /// WTE of each post advertised and filled, in [0.1, 1]. Default 1.
     #[serde(default = "one")]
     pub wte: f64,
     /// From this date (ISO, inside the run) no posts are advertised and nobody starts from
@@ -192,7 +193,7 @@ pub struct Volunteers {
 }
 
 /// Universal support: groups, drop-ins and peer support for all families, beyond the reviews.
-/// Served last, by the roles listed and by volunteers.
+/// Served at its `priority` (usually the last), by volunteers first and then the roles listed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UniversalSupport {

@@ -245,7 +245,7 @@ impl Checker {
         ids: &HashMap<String, usize>,
         what: &str,
     ) -> Vec<f64> {
-        let mut probs = vec![0.0; ids.len()];
+        let mut probs = vec![0.0; slots(ids)];
         for (k, &x) in map {
             self.probability(p.key(k), x);
             match ids.get(k) {
@@ -682,4 +682,10 @@ fn is_identifier(s: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
         && s.len() <= 64
+}
+
+/// Vector length covering every index in an id map: with duplicate ids the map holds fewer entries
+/// than the list has items, and validation must not index past them.
+pub(crate) fn slots(ids: &HashMap<String, usize>) -> usize {
+    ids.values().copied().max().map_or(0, |m| m + 1)
 }

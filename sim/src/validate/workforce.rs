@@ -26,6 +26,9 @@ pub(super) struct Ids<'a> {
 /// Most entrants in one intake, and most intakes a pipeline may expand to.
 const MAX_INTAKE_SIZE: u32 = 100_000;
 const MAX_INTAKES: usize = 10_000;
+/// Most entrants over the run across pipelines, and most volunteer recruits expected.
+const MAX_ENTRANTS: u64 = 1_000_000;
+const MAX_VOLUNTEER_RECRUITS: f64 = 5_000_000.0;
 /// Longest time to fill or onboarding considered, in days (ten years).
 const MAX_DAYS: f64 = 3653.0;
 
@@ -175,10 +178,16 @@ impl Checker {
                 let rp = p.field("recruitment");
                 self.days_distribution(rp.field("time_to_fill"), &rec.time_to_fill);
                 self.probability(rp.field("success"), rec.success);
-                if !(rec.wte > 0.0 && rec.wte <= 1.0) {
+                if !(0.1..=1.0).contains(&rec.wte) {
                     self.err(
                         rp.field("wte"),
-                        format!("must be more than 0 and at most 1, found {}", rec.wte),
+                        format!("must be 0.1 to 1, found {}", rec.wte),
+                    );
+                }
+                if rec.monthly_cap == Some(0) {
+                    self.err(
+                        rp.field("monthly_cap"),
+                        "must be at least 1 (to stop recruitment, use frozen_from)",
                     );
                 }
                 let frozen_from = rec
@@ -205,7 +214,7 @@ impl Checker {
     ) {
         let list = FieldPath::root().field("districts");
         for (i, (d, model)) in s.districts.iter().zip(districts.iter_mut()).enumerate() {
-            let mut posts = vec![0.0; roles.len()];
+            let mut posts = vec![0.0; s.roles.len()];
             for &(r, wte) in &model.staff {
                 posts[r as usize] += wte;
             }
@@ -258,7 +267,7 @@ impl Checker {
         match placement {
             Placement::Pressure => PlacementModel::Pressure,
             Placement::Split(shares) => {
-                let mut out = vec![0.0; districts.len()];
+                let mut out = vec![0.0; super::slots(districts)];
                 for (k, &x) in shares {
                     self.probability(p.key(k), x);
                     if let Some(d) = self.district_id(p.key(k), k, districts) {
@@ -284,6 +293,7 @@ impl Checker {
         let list = FieldPath::root().field("pipelines");
         self.ids(list.clone(), s.pipelines.iter().map(|p| p.id.as_str()), 64);
         let mut out = Vec::new();
+        let mut entrants = 0u64;
         for (i, pl) in s.pipelines.iter().enumerate() {
             let p = list.index(i);
             let training_role =
@@ -350,6 +360,9 @@ impl Checker {
                     Some(u) => self.day(ip.field("until"), u, Some(cal), true),
                     None => Some(cal.days() - 1),
                 };
+                if until.is_some_and(|u| u < first) {
+                    self.err(ip.field("until"), "must not be before start");
+                }
                 match intake.every_months {
                     None => intakes.push((first, intake.size)),
                     Some(0) => self.err(ip.field("every_months"), "must be at least 1"),
@@ -372,6 +385,7 @@ impl Checker {
                 self.err(p.field("intakes"), format!("at most {MAX_INTAKES} intakes"));
             }
             intakes.sort_by_key(|&(d, _)| d);
+            entrants += intakes.iter().map(|&(_, n)| u64::from(n)).sum::<u64>();
             let (Some(training_role), Some(qualifies_as)) = (training_role, qualifies_as) else {
                 continue;
             };
@@ -391,6 +405,9 @@ impl Checker {
                 intakes,
             });
         }
+        if entrants > MAX_ENTRANTS {
+            self.err(list, format!("at most {MAX_ENTRANTS} entrants in all pipelines over the run, found {entrants}"));
+        }
         out
     }
 
@@ -401,7 +418,7 @@ impl Checker {
         map: &BTreeMap<String, T>,
         districts: &HashMap<String, usize>,
     ) -> Vec<T> {
-        let mut out = vec![T::default(); districts.len()];
+        let mut out = vec![T::default(); super::slots(districts)];
         for (k, &x) in map {
             if let Some(d) = self.district_id(p.key(k), k, districts) {
                 out[d as usize] = x;
@@ -433,6 +450,13 @@ impl Checker {
             &v.recruited_per_month,
             ids.districts,
         );
+        let expected = recruited_per_month.iter().sum::<f64>() * f64::from(s.calendar.months);
+        if expected > MAX_VOLUNTEER_RECRUITS {
+            self.err(
+                p.field("recruited_per_month"),
+                format!("at most {MAX_VOLUNTEER_RECRUITS} recruits expected over the run, found {expected:.0}"),
+            );
+        }
         let active_at_start = self.per_district(
             p.field("active_at_start"),
             &v.active_at_start,

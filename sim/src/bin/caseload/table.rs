@@ -4,6 +4,7 @@
 use caseload::model::Model;
 use caseload::output::RunRecord;
 use caseload::results::{CITY, Results};
+use caseload::scenario::PipelineKind;
 use caseload::summary::Summary;
 
 /// Months shown: the first, the 13th and 25th (a year and two in), and the last; fewer for short runs.
@@ -97,14 +98,76 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
     add("health visitor WTE".into(), metric("hv_wte"), &|x| {
         format!("{x:.1}")
     });
+    let one_decimal = |x: f64| format!("{x:.1}");
+    // Workforce rows appear only for scenarios whose staff list changes.
+    let dynamic = model
+        .roles
+        .iter()
+        .any(|r| r.attrition > 0.0 || r.recruitment.is_some())
+        || !model.pipelines.is_empty();
+    if let Some(hv) = model
+        .roles
+        .iter()
+        .find(|r| r.health_visitor)
+        .filter(|_| dynamic)
+    {
+        add(
+            format!("{} establishment WTE", hv.name),
+            metric(&format!("establishment:{}", hv.id)),
+            &one_decimal,
+        );
+        add(
+            format!("{} vacancies WTE", hv.name),
+            metric(&format!("vacancies:{}", hv.id)),
+            &one_decimal,
+        );
+    }
     add(
         "caseload per HV WTE".into(),
         metric("caseload_per_hv_wte"),
         &whole,
     );
-    add("spend (£k in the month)".into(), metric("spend"), &|x| {
-        format!("{:.0}", x / 1000.0)
-    });
+    if model
+        .pipelines
+        .iter()
+        .any(|p| p.kind == PipelineKind::Trainee)
+    {
+        add(
+            "trainees in training".into(),
+            metric("trainees_in_training"),
+            &whole,
+        );
+    }
+    if model
+        .pipelines
+        .iter()
+        .any(|p| p.kind == PipelineKind::Apprentice)
+    {
+        add("apprentices".into(), metric("apprentices"), &whole);
+    }
+    if model.volunteers.is_some() {
+        add("volunteers active".into(), metric("volunteers"), &whole);
+    }
+    if model.universal_support.is_some() {
+        add(
+            "universal support hours delivered".into(),
+            metric("universal_support_hours"),
+            &whole,
+        );
+    }
+    let thousands = |x: f64| format!("{:.0}", x / 1000.0);
+    add(
+        "spend (£k in the month)".into(),
+        metric("spend"),
+        &thousands,
+    );
+    if model.budget.is_some() {
+        add(
+            "budget (£k in the month)".into(),
+            metric("budget"),
+            &thousands,
+        );
+    }
     for r in &model.reviews {
         let target = r
             .target
