@@ -134,3 +134,69 @@ pub fn total(
         .map(|m| value(results, rep, m, district, metric))
         .sum()
 }
+
+// Workforce fixtures: runs from Monday 1 January 2024, in which `hv` has 37.5 x 0.5 / 5 = 3.75
+// contact hours a working day.
+
+/// Working days (Monday to Friday) in month `m` of the run (0 is January 2024), counted from
+/// the civil calendar.
+pub fn weekdays(m: usize) -> f64 {
+    let first = jiff::civil::date(2024 + (m / 12) as i16, (m % 12) as i8 + 1, 1);
+    (0..first.days_in_month())
+        .map(|k| first + jiff::Span::new().days(i64::from(k)))
+        .filter(|d| d.weekday().to_monday_zero_offset() < 5)
+        .count() as f64
+}
+
+/// A role with `hours_per_week` x `contact_share` / 5 contact hours a working day.
+pub fn role(id: &str, hours_per_week: f64, contact_share: f64) -> Role {
+    let mut r = tiny().roles[0].clone();
+    (r.id, r.name, r.health_visitor) = (id.into(), id.into(), false);
+    (r.hours_per_week, r.contact_share) = (hours_per_week, contact_share);
+    r
+}
+
+/// `tiny()`'s district with its own id, children per year of age, births and staff.
+pub fn district(id: &str, children: u32, births: f64, staff: &[(&str, f64)]) -> District {
+    let mut d = tiny().districts[0].clone();
+    (d.id, d.name, d.staff) = (id.into(), id.into(), map(staff));
+    (d.children_by_age, d.births_per_year) = (vec![children; 5], births);
+    d
+}
+
+/// `tiny()` for `months` months with roles `hv` and `extra`, and the given districts.
+pub fn scenario(months: u32, extra: Vec<Role>, districts: Vec<District>) -> Scenario {
+    let mut s = tiny();
+    s.calendar.months = months;
+    s.roles.extend(extra);
+    s.districts = districts;
+    s
+}
+
+/// One replication's results.
+pub struct Run(pub Results);
+
+impl Run {
+    pub fn of(s: &Scenario) -> Run {
+        Run(run_scenario(s, 1, 7, None))
+    }
+
+    pub fn get(&self, m: usize, district: &str, metric: &str) -> f64 {
+        value(&self.0, 0, m, district, metric)
+    }
+
+    /// The city's value.
+    pub fn city(&self, m: usize, metric: &str) -> f64 {
+        self.get(m, "ALL", metric)
+    }
+
+    /// The sum over the run.
+    pub fn sum(&self, district: &str, metric: &str) -> f64 {
+        total(&self.0, 0, 0..self.0.months.len(), district, metric)
+    }
+}
+
+/// Asserts `got` is `want` within 1e-6; `what` (a month, a label) names the value.
+pub fn close(got: f64, want: f64, what: impl std::fmt::Display) {
+    assert!((got - want).abs() < 1e-6, "{what}: {got}, expected {want}");
+}

@@ -14,6 +14,10 @@ mod validation;
 mod cli;
 // Workforce mechanisms against closed-form answers.
 mod workforce;
+// Workforce mechanisms worked by hand, and the staff ledger under random settings.
+mod workforce_mechanisms;
+// Every class of bad workforce section gets a clear, located message.
+mod validation_workforce;
 // Every shipped scenario loads and validates; the Birmingham baseline matches its sources.
 mod scenarios;
 // Scenario overlays: merge rules, located errors.

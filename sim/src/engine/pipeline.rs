@@ -104,7 +104,7 @@ pub fn intake(
     let cut = budget.intake_cut.min(size);
     budget.intake_cut -= cut;
     let end = programme_end(model, pipeline, start);
-    if end <= clock.today {
+    if end < clock.today {
         return;
     }
     let role = pipeline.training_role;
@@ -116,11 +116,11 @@ pub fn intake(
         census,
         posts,
     ) {
-        // Draw the entrant's fate first: one who dropped out before today (an intake that began
+        // Draw the entrant's fate first: one who dropped out by today (an intake that began
         // before the run) never appears.
         let dropout = (rng.random::<f64>() < pipeline.attrition)
             .then(|| start + rng.random_range(0..(end - start).max(1)));
-        if dropout.is_some_and(|day| day < clock.today) {
+        if dropout.is_some_and(|day| day <= clock.today) {
             continue;
         }
         let staff = Staff {
@@ -138,6 +138,14 @@ pub fn intake(
             cost_per_year: pipeline.annual_cost / pipeline.wte,
         };
         workforce::join(posts, recorder, params, clock.month, &staff);
+        if end == clock.today {
+            // Completing today (an intake that began before the run): qualified at once, since an
+            // event for an entity spawned in this system could not find it today.
+            let mut staff = staff;
+            qualify(params, clock, &mut staff, census, posts, recorder);
+            commands.spawn(staff);
+            continue;
+        }
         let entity = commands.spawn(staff).id();
         match dropout {
             Some(day) => queue.schedule(day, StaffEvent::Leaves(entity)),

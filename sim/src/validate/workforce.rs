@@ -9,11 +9,10 @@ use super::{Checker, unknown};
 use crate::calendar::{Calendar, Day};
 use crate::locate::FieldPath;
 use crate::model::{
-    BudgetModel, DistrictIx, DistrictModel, MutualAidModel, PipelineModel, PlacementModel,
-    RecruitmentModel, RoleIx, RoleModel, SecondmentModel, SkillMixModel, UniversalSupportModel,
-    VolunteersModel, Work,
+    BudgetModel, DistrictIx, DistrictModel, MutualAidModel, RecruitmentModel, RoleIx, RoleModel,
+    SecondmentModel, SkillMixModel, UniversalSupportModel, VolunteersModel, Work,
 };
-use crate::scenario::{Change, DaysDistribution, Placement, Scenario, WorkRef};
+use crate::scenario::{Change, DaysDistribution, Scenario, WorkRef};
 
 /// The id maps built by the core checks.
 pub(super) struct Ids<'a> {
@@ -23,11 +22,7 @@ pub(super) struct Ids<'a> {
     pub reviews: &'a HashMap<String, usize>,
 }
 
-/// Most entrants in one intake, and most intakes a pipeline may expand to.
-const MAX_INTAKE_SIZE: u32 = 100_000;
-const MAX_INTAKES: usize = 10_000;
-/// Most entrants over the run across pipelines, and most volunteer recruits expected.
-const MAX_ENTRANTS: u64 = 1_000_000;
+/// Most volunteer recruits expected over the run.
 const MAX_VOLUNTEER_RECRUITS: f64 = 5_000_000.0;
 /// Longest time to fill or onboarding considered, in days (ten years).
 const MAX_DAYS: f64 = 3653.0;
@@ -35,7 +30,7 @@ const MAX_DAYS: f64 = 3653.0;
 impl Checker {
     /// A date that must parse; with a calendar, it must also fall inside the run unless
     /// `before_start` allows earlier dates.
-    fn day(
+    pub(super) fn day(
         &mut self,
         p: FieldPath,
         text: &str,
@@ -68,7 +63,7 @@ impl Checker {
         Some(day)
     }
 
-    fn role_id(
+    pub(super) fn role_id(
         &mut self,
         p: FieldPath,
         id: &str,
@@ -83,7 +78,7 @@ impl Checker {
         }
     }
 
-    fn district_id(
+    pub(super) fn district_id(
         &mut self,
         p: FieldPath,
         id: &str,
@@ -150,10 +145,19 @@ impl Checker {
             for (j, band) in r.age_mix.iter().enumerate() {
                 let bp = p.field("age_mix").index(j);
                 self.probability(bp.field("share"), band.share);
-                if band.to_age < band.from_age || band.from_age < 16 || band.to_age > 120 {
+                if band.from_age < 16 {
+                    self.err(
+                        bp.field("from_age"),
+                        format!("staff are 16 or older, found {}", band.from_age),
+                    );
+                }
+                if band.to_age < band.from_age || band.to_age > 120 {
                     self.err(
                         bp.field("to_age"),
-                        "bands must run from from_age (16 or more) to to_age (at most 120)",
+                        format!(
+                            "must be at least from_age ({}) and at most 120",
+                            band.from_age
+                        ),
                     );
                 }
                 acc += band.share;
@@ -255,160 +259,6 @@ impl Checker {
             priority: u.priority,
         };
         (Some(model), roles)
-    }
-
-    /// Placement shares by district.
-    fn placement(
-        &mut self,
-        p: FieldPath,
-        placement: &Placement,
-        districts: &HashMap<String, usize>,
-    ) -> PlacementModel {
-        match placement {
-            Placement::Pressure => PlacementModel::Pressure,
-            Placement::Split(shares) => {
-                let mut out = vec![0.0; super::slots(districts)];
-                for (k, &x) in shares {
-                    self.probability(p.key(k), x);
-                    if let Some(d) = self.district_id(p.key(k), k, districts) {
-                        out[d as usize] = x;
-                    }
-                }
-                let sum: f64 = shares.values().sum();
-                if (sum - 1.0).abs() > super::SUM_TOLERANCE {
-                    self.err(p, format!("shares must sum to 1, they sum to {sum}"));
-                }
-                PlacementModel::Split(out)
-            }
-        }
-    }
-
-    /// Training pipelines and their intakes.
-    pub(super) fn pipelines(
-        &mut self,
-        s: &Scenario,
-        ids: &Ids,
-        cal: Option<&Calendar>,
-    ) -> Vec<PipelineModel> {
-        let list = FieldPath::root().field("pipelines");
-        self.ids(list.clone(), s.pipelines.iter().map(|p| p.id.as_str()), 64);
-        let mut out = Vec::new();
-        let mut entrants = 0u64;
-        for (i, pl) in s.pipelines.iter().enumerate() {
-            let p = list.index(i);
-            let training_role =
-                self.role_id(p.field("training_role"), &pl.training_role, ids.roles);
-            let qualifies_as = self.role_id(p.field("qualifies_as"), &pl.qualifies_as, ids.roles);
-            if !(1..=60).contains(&pl.length_months) {
-                self.err(
-                    p.field("length_months"),
-                    format!("must be 1 to 60 months, found {}", pl.length_months),
-                );
-            }
-            self.probability(p.field("attrition"), pl.attrition);
-            self.probability(p.field("productive_share_start"), pl.productive_share_start);
-            self.probability(p.field("productive_share_end"), pl.productive_share_end);
-            self.non_negative(p.field("annual_cost"), pl.annual_cost);
-            if !(pl.wte > 0.0 && pl.wte <= 1.0) {
-                self.err(
-                    p.field("wte"),
-                    format!("must be more than 0 and at most 1, found {}", pl.wte),
-                );
-            }
-            let placement = self.placement(p.field("placement"), &pl.placement, ids.districts);
-            if let Some(pr) = &pl.preceptorship {
-                if !(1..=60).contains(&pr.months) {
-                    self.err(
-                        p.field("preceptorship").field("months"),
-                        format!("must be 1 to 60, found {}", pr.months),
-                    );
-                }
-                self.probability(
-                    p.field("preceptorship").field("starting_share"),
-                    pr.starting_share,
-                );
-            }
-            let mut intakes = Vec::new();
-            for (j, intake) in pl.intakes.iter().enumerate() {
-                let ip = p.field("intakes").index(j);
-                if intake.size > MAX_INTAKE_SIZE {
-                    self.err(
-                        ip.field("size"),
-                        format!(
-                            "at most {MAX_INTAKE_SIZE} entrants an intake, found {}",
-                            intake.size
-                        ),
-                    );
-                }
-                let Some(cal) = cal else { continue };
-                let Some(first) = self.day(ip.field("start"), &intake.start, Some(cal), true)
-                else {
-                    continue;
-                };
-                let finishes = cal.add(
-                    first,
-                    crate::scenario::Offset::Months(pl.length_months as i32),
-                );
-                if finishes < 0 {
-                    self.err(
-                        ip.field("start"),
-                        "the programme ends before the run starts",
-                    );
-                    continue;
-                }
-                let until = match &intake.until {
-                    Some(u) => self.day(ip.field("until"), u, Some(cal), true),
-                    None => Some(cal.days() - 1),
-                };
-                if until.is_some_and(|u| u < first) {
-                    self.err(ip.field("until"), "must not be before start");
-                }
-                match intake.every_months {
-                    None => intakes.push((first, intake.size)),
-                    Some(0) => self.err(ip.field("every_months"), "must be at least 1"),
-                    Some(every) => {
-                        let until = until.unwrap_or(first);
-                        let mut k = 0;
-                        loop {
-                            let day =
-                                cal.add(first, crate::scenario::Offset::Months(k * every as i32));
-                            if day > until || intakes.len() > MAX_INTAKES {
-                                break;
-                            }
-                            intakes.push((day, intake.size));
-                            k += 1;
-                        }
-                    }
-                }
-            }
-            if intakes.len() > MAX_INTAKES {
-                self.err(p.field("intakes"), format!("at most {MAX_INTAKES} intakes"));
-            }
-            intakes.sort_by_key(|&(d, _)| d);
-            entrants += intakes.iter().map(|&(_, n)| u64::from(n)).sum::<u64>();
-            let (Some(training_role), Some(qualifies_as)) = (training_role, qualifies_as) else {
-                continue;
-            };
-            out.push(PipelineModel {
-                id: pl.id.clone(),
-                kind: pl.kind,
-                training_role,
-                qualifies_as,
-                length_months: pl.length_months,
-                attrition: pl.attrition,
-                share_start: pl.productive_share_start,
-                share_end: pl.productive_share_end,
-                annual_cost: pl.annual_cost,
-                wte: pl.wte,
-                placement,
-                preceptorship: pl.preceptorship.map(|p| (p.months, p.starting_share)),
-                intakes,
-            });
-        }
-        if entrants > MAX_ENTRANTS {
-            self.err(list, format!("at most {MAX_ENTRANTS} entrants in all pipelines over the run, found {entrants}"));
-        }
-        out
     }
 
     /// A per-district map as a vector over district indices.
