@@ -59,12 +59,14 @@
 //!   [`model`]: the typed model; [`calendar`]: days, months, working days.
 //! - [`engine`]: one replication on bevy_ecs; [`metrics`]: what is recorded.
 //! - [`replicate`]: parallel replications; [`results`], [`summary`]: their values and statistics;
+//!   [`targets`]: the chance of meeting a target; [`compare`]: paired differences of two scenarios;
 //!   [`output`]: files written whole or not at all.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod compare;
 pub mod engine;
 pub mod load;
 pub mod locate;
@@ -76,4 +78,5 @@ pub mod replicate;
 pub mod results;
 pub mod scenario;
 pub mod summary;
+pub mod targets;
 pub mod validate;

@@ -120,12 +120,14 @@ impl Pending {
     }
 }
 
-/// Writes `results.csv`, `summary.csv` and `run.json` into `dir` (created if missing), all or none.
+/// Writes `results.csv`, `summary.csv`, `run.json` and any `extra` (name, contents) files into
+/// `dir` (created if missing), all or none.
 pub fn write_run(
     dir: &Path,
     results: &Results,
     summary: &Summary,
     record: &RunRecord,
+    extra: &[(&str, String)],
 ) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
         path: dir.to_path_buf(),
@@ -143,7 +145,16 @@ pub fn write_run(
     json.file
         .write_all(format!("{text}\n").as_bytes())
         .map_err(|e| json.io(e))?;
-    // Refuse before replacing anything if a destination cannot take a file.
+    for (name, contents) in extra {
+        let mut p = Pending::new(dir, name)?;
+        p.file.write_all(contents.as_bytes()).map_err(|e| p.io(e))?;
+        files.push(p);
+    }
+    place(files)
+}
+
+/// Renames finished files into place, after checking that every destination can take a file.
+fn place(files: Vec<Pending>) -> Result<Vec<PathBuf>, OutputError> {
     for p in &files {
         if p.dest.is_dir() {
             return Err(p.io(std::io::Error::new(
@@ -228,4 +239,19 @@ fn write_summary(p: &mut Pending, results: &Results, summary: &Summary) -> Resul
         path: dest,
         source: e,
     })
+}
+
+/// Writes `files` (name, contents) into `dir` (created if missing), all or none.
+pub fn write_files(dir: &Path, files: &[(&str, String)]) -> Result<Vec<PathBuf>, OutputError> {
+    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut pending = Vec::new();
+    for (name, contents) in files {
+        let mut p = Pending::new(dir, name)?;
+        p.file.write_all(contents.as_bytes()).map_err(|e| p.io(e))?;
+        pending.push(p);
+    }
+    place(pending)
 }

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod compare;
 mod table;
 
 use std::io::{IsTerminal, Write};
@@ -14,16 +15,19 @@ use std::time::Instant;
 
 use anyhow::Context;
 use caseload::load::{self, LoadError, Loaded};
+use caseload::metrics::Metrics;
 use caseload::output::{self, RunRecord};
 use caseload::replicate::{self, RunOptions};
+use caseload::results::Results;
 use caseload::summary::Summary;
+use caseload::targets::{Chance, Target};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use args::{Cli, Command, RunArgs};
 
 /// A failure, with the exit code it maps to.
-enum Failure {
+pub(crate) enum Failure {
     /// Bad input or usage: exit 2.
     Input(anyhow::Error),
     /// Anything else: exit 1.
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Run(args) => run(&args),
         Command::Validate { scenarios } => validate(&scenarios),
+        Command::Compare(args) => compare::compare(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -75,7 +80,7 @@ fn report(e: &anyhow::Error) {
 }
 
 /// Writes to stdout; a closed pipe (`caseload run | head`) is not an error.
-fn print(text: &str) -> Result<(), Failure> {
+pub(crate) fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::Other(
@@ -85,58 +90,102 @@ fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-fn load_scenario(path: Option<&std::path::Path>) -> Result<Loaded, LoadError> {
+pub(crate) fn load_scenario(path: Option<&std::path::Path>) -> Result<Loaded, LoadError> {
     match path {
         Some(p) => load::load_file(p),
         None => load::baseline(),
     }
 }
 
-fn run(args: &RunArgs) -> Result<(), Failure> {
-    let loaded = load_scenario(args.scenario.as_deref())?;
+/// A progress bar on stderr when it is a terminal and not silenced.
+fn progress_bar(len: u64, message: &str, quiet: bool) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} replications, {eta} left")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// One scenario's replications, with what run.json records about them.
+pub(crate) struct Completed {
+    pub model: Arc<caseload::model::Model>,
+    pub results: caseload::results::Results,
+    pub record: RunRecord,
+}
+
+/// Runs a loaded scenario's replications with a progress bar.
+pub(crate) fn replicate_loaded(
+    loaded: Loaded,
+    options: &RunOptions,
+    bar: &ProgressBar,
+) -> Result<Completed, Failure> {
     let model = Arc::new(loaded.model);
-    let options = RunOptions {
-        replications: args.reps,
-        seed: args.seed,
-        threads: args.threads,
-    };
-    let bar = if std::io::stderr().is_terminal() && !args.quiet {
-        let bar = ProgressBar::new(u64::from(args.reps));
-        bar.set_style(
-            ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} replications, {eta} left")
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-        );
-        bar.set_message(model.name.clone());
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
     let started = Instant::now();
     let results =
-        replicate::run(&model, &options, &|| bar.inc(1)).map_err(|e| Failure::Other(e.into()))?;
-    let wall_seconds = started.elapsed().as_secs_f64();
-    bar.finish_and_clear();
-    let summary = Summary::new(&results);
+        replicate::run(&model, options, &|| bar.inc(1)).map_err(|e| Failure::Other(e.into()))?;
     let record = RunRecord {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: loaded.source.clone(),
         scenario_name: model.name.clone(),
         scenario_description: loaded.scenario.description.clone(),
         scenario_sha256: output::sha256_hex(&loaded.text),
-        seed: args.seed,
-        replications: args.reps,
-        threads: replicate::worker_threads(&options),
-        wall_seconds,
+        seed: options.seed,
+        replications: options.replications,
+        threads: replicate::worker_threads(options),
+        wall_seconds: started.elapsed().as_secs_f64(),
         months: [
             results.months.first().cloned().unwrap_or_default(),
             results.months.last().cloned().unwrap_or_default(),
         ],
     };
-    let written = output::write_run(&args.out, &results, &summary, &record)
+    Ok(Completed {
+        model,
+        results,
+        record,
+    })
+}
+
+/// Each target's chance, checked against the run before anything is written.
+fn chances(targets: &[Target], results: &Results) -> Result<Vec<Chance>, Failure> {
+    targets
+        .iter()
+        .map(|t| t.chance(results).map_err(|e| Failure::Input(e.into())))
+        .collect()
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let loaded = load_scenario(args.scenario.as_deref())?;
+    // Targets name metrics, months and districts: check them before running.
+    let shape = Results::new(&loaded.model, &Metrics::new(&loaded.model), Vec::new());
+    for t in &args.target {
+        t.resolve(&shape).map_err(|e| Failure::Input(e.into()))?;
+    }
+    let options = RunOptions {
+        replications: args.reps,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let bar = progress_bar(u64::from(args.reps), &loaded.model.name, args.quiet);
+    let run = replicate_loaded(loaded, &options, &bar)?;
+    bar.finish_and_clear();
+    let chances = chances(&args.target, &run.results)?;
+    let summary = Summary::new(&run.results);
+    let extra: Vec<(&str, String)> = if args.target.is_empty() {
+        Vec::new()
+    } else {
+        vec![("targets.csv", table::targets_csv(&args.target, &chances))]
+    };
+    let written = output::write_run(&args.out, &run.results, &summary, &run.record, &extra)
         .with_context(|| format!("cannot write the results to {}", args.out.display()))
         .map_err(Failure::Other)?;
-    let mut text = table::summary(&model, &results, &summary, &record);
+    let mut text = table::summary(&run.model, &run.results, &summary, &run.record);
+    text.push_str(&table::targets(&args.target, &chances));
     text.push_str(&format!(
         "\nWrote {} in {:.1} s of simulation.\n",
         written
@@ -144,7 +193,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             .map(|p| p.display().to_string())
             .collect::<Vec<_>>()
             .join(", "),
-        wall_seconds
+        run.record.wall_seconds
     ));
     print(&text)
 }

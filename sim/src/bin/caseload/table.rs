@@ -1,11 +1,15 @@
 //! The readable summary `caseload run` prints: the city and each district, a few key metrics, at a
 //! few dates.
 
+use caseload::compare::Row;
 use caseload::model::Model;
 use caseload::output::RunRecord;
 use caseload::results::{CITY, Results};
 use caseload::scenario::PipelineKind;
 use caseload::summary::Summary;
+use caseload::targets::{Chance, Target};
+
+use crate::Completed;
 
 /// Months shown: the first, the 13th and 25th (a year and two in), and the last; fewer for short runs.
 fn shown_months(n: usize) -> Vec<usize> {
@@ -230,5 +234,112 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
         text.push_str("\nCaseload per HV WTE by district\n");
         text.push_str(&layout(header("district"), rows));
     }
+    text
+}
+
+/// The printed targets block (empty without targets).
+pub fn targets(targets: &[Target], chances: &[Chance]) -> String {
+    if targets.is_empty() {
+        return String::new();
+    }
+    let rows = targets
+        .iter()
+        .zip(chances)
+        .map(|(t, c)| {
+            vec![
+                t.to_string(),
+                format!("{} of {}", c.met, c.replications),
+                percent(c.probability),
+                format!("{}-{}", percent(c.ci95_low), percent(c.ci95_high)),
+            ]
+        })
+        .collect();
+    let header = ["target", "met", "chance", "95% interval"]
+        .map(String::from)
+        .to_vec();
+    format!(
+        "\nTargets (chance across replications, exact 95% interval)\n{}",
+        layout(header, rows)
+    )
+}
+
+/// targets.csv: one row per target.
+pub fn targets_csv(targets: &[Target], chances: &[Chance]) -> String {
+    let mut text = String::from("target,met,replications,probability,ci95_low,ci95_high\n");
+    for (t, c) in targets.iter().zip(chances) {
+        text.push_str(&format!(
+            "\"{t}\",{},{},{},{},{}\n",
+            c.met, c.replications, c.probability, c.ci95_low, c.ci95_high
+        ));
+    }
+    text
+}
+
+/// The printed comparison: key city metrics, B - A with paired and unpaired intervals.
+pub fn comparison(a: &Completed, b: &Completed, rows: &[Row]) -> String {
+    let months = shown_months(a.results.months.len());
+    let labels: Vec<&String> = months.iter().map(|&m| &a.results.months[m]).collect();
+    let mut text = format!(
+        "A: {}\nB: {}\n{} replications each, seed {}, common random numbers.\nCells: B - A, paired 95% interval [unpaired 95% interval]; compliance and coverage in percentage points.\n\n",
+        a.record.scenario_name, b.record.scenario_name, a.record.replications, a.record.seed
+    );
+    let mut keys = vec![
+        "children".to_string(),
+        "hv_wte".into(),
+        "caseload_per_hv_wte".into(),
+    ];
+    keys.extend(
+        a.model
+            .reviews
+            .iter()
+            .map(|r| format!("compliance:{}", r.id)),
+    );
+    keys.extend(
+        a.model
+            .levels
+            .iter()
+            .filter(|l| l.contacts_per_month > 0.0)
+            .map(|l| format!("contact_coverage:{}", l.id)),
+    );
+    keys.extend(["unmet_hours", "spend"].map(String::from));
+    let fmt = |metric: &str, x: f64| {
+        if metric.starts_with("compliance:") || metric.starts_with("contact_coverage:") {
+            format!("{:+.1}", 100.0 * x)
+        } else if metric == "hv_wte" {
+            format!("{x:+.1}")
+        } else {
+            format!("{x:+.0}")
+        }
+    };
+    let mut table_rows = Vec::new();
+    for key in &keys {
+        let mut row = vec![key.clone()];
+        for label in &labels {
+            let found = rows
+                .iter()
+                .find(|r| r.district == CITY && &&r.month == label && &r.metric == key);
+            row.push(match found {
+                Some(r) if r.difference.pairs > 1 => {
+                    let d = &r.difference;
+                    format!(
+                        "{} ({} to {}) [{} to {}]",
+                        fmt(key, d.difference),
+                        fmt(key, d.ci95_low),
+                        fmt(key, d.ci95_high),
+                        fmt(key, d.unpaired_low),
+                        fmt(key, d.unpaired_high)
+                    )
+                }
+                _ => "-".to_string(),
+            });
+        }
+        if row.iter().skip(1).any(|c| c != "-") {
+            table_rows.push(row);
+        }
+    }
+    let header = std::iter::once("metric (city)".to_string())
+        .chain(labels.iter().map(|l| l.to_string()))
+        .collect();
+    text.push_str(&layout(header, table_rows));
     text
 }
