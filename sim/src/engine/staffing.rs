@@ -9,7 +9,7 @@ use super::need::Census;
 use super::recorder::Recorder;
 use super::rng::Streams;
 use super::volunteers::{self, Volunteer, VolunteerCounts};
-use super::workforce::{self, Posts, Staff};
+use super::workforce::{self, Posts, Recruiting, Staff};
 use super::{Clock, Params, pipeline};
 
 /// Processes the day's workforce events, including any scheduled for today while processing.
@@ -55,29 +55,23 @@ pub fn process_events(
                         );
                     }
                 }
-                StaffEvent::VacancyOutcome { district, role } => workforce::vacancy_outcome(
-                    &mut commands,
-                    &params,
-                    &clock,
-                    &mut posts,
-                    &mut recorder,
-                    rng,
-                    &mut queue,
-                    (district as usize, role as usize),
-                ),
-                StaffEvent::Hire { district, role } => {
-                    let i = posts.at(district as usize, role as usize);
-                    posts.open[i] = posts.open[i].saturating_sub(1);
-                    workforce::hire(
-                        &mut commands,
-                        &params,
-                        &clock,
-                        &mut posts,
-                        &mut recorder,
+                StaffEvent::VacancyOutcome { district, role }
+                | StaffEvent::Hire { district, role } => {
+                    let mut recruiting = Recruiting {
+                        commands: &mut commands,
+                        params: &params,
+                        clock: &clock,
+                        posts: &mut posts,
+                        recorder: &mut recorder,
                         rng,
-                        &mut queue,
-                        (district as usize, role as usize),
-                    );
+                        queue: &mut queue,
+                    };
+                    let (d, r) = (district as usize, role as usize);
+                    if matches!(event, StaffEvent::Hire { .. }) {
+                        recruiting.held_over(d, r);
+                    } else {
+                        recruiting.outcome(d, r);
+                    }
                 }
                 StaffEvent::Intake(p, k) => pipeline::intake(
                     &mut commands,

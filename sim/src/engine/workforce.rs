@@ -304,92 +304,117 @@ pub fn recruit(
     }
 }
 
-/// The outcome of an attempt to fill a post: dropped if recruitment is frozen or the post was
-/// filled meanwhile; advertised again on failure; on success the recruit starts (see [`hire`]).
-#[allow(clippy::too_many_arguments)]
-pub fn vacancy_outcome(
-    commands: &mut Commands,
-    params: &Params,
-    clock: &Clock,
-    posts: &mut Posts,
-    recorder: &mut Recorder,
-    rng: &mut Xoshiro256PlusPlus,
-    queue: &mut EventQueue<StaffEvent>,
-    (d, r): (usize, usize),
-) {
-    let model = &params.model;
-    let i = posts.at(d, r);
-    posts.open[i] = posts.open[i].saturating_sub(1);
-    let Some(rec) = &model.roles[r].recruitment else {
-        return;
-    };
-    if frozen(model, posts, r, clock.today) || posts.vacancy(d, r) + 1e-9 < rec.wte {
-        return;
-    }
-    if rng.random::<f64>() >= rec.success {
-        let day = clock.today + draw_days(&rec.time_to_fill, rng);
-        let event = StaffEvent::VacancyOutcome {
-            district: d as u16,
-            role: r as u8,
-        };
-        if queue.schedule(day, event) {
-            posts.open[i] += 1;
-        }
-        return;
-    }
-    hire(commands, params, clock, posts, recorder, rng, queue, (d, r));
+/// What a recruitment outcome needs from the day's workforce event processing.
+pub struct Recruiting<'a, 'w, 's> {
+    /// For spawning starters.
+    pub commands: &'a mut Commands<'w, 's>,
+    /// The model.
+    pub params: &'a Params,
+    /// Today.
+    pub clock: &'a Clock,
+    /// Posts and recruitment under way.
+    pub posts: &'a mut Posts,
+    /// Observations.
+    pub recorder: &'a mut Recorder,
+    /// The workforce stream.
+    pub rng: &'a mut Xoshiro256PlusPlus,
+    /// Workforce events.
+    pub queue: &'a mut EventQueue<StaffEvent>,
 }
 
-/// A recruit who accepted an offer starts, unless recruitment is frozen or the post was filled
-/// meanwhile; if this month's city-wide cap is reached they are held over to the first day of next
-/// month (still counted as a recruitment under way).
-#[allow(clippy::too_many_arguments)]
-pub fn hire(
-    commands: &mut Commands,
-    params: &Params,
-    clock: &Clock,
-    posts: &mut Posts,
-    recorder: &mut Recorder,
-    rng: &mut Xoshiro256PlusPlus,
-    queue: &mut EventQueue<StaffEvent>,
-    (d, r): (usize, usize),
-) {
-    let model = &params.model;
-    let i = posts.at(d, r);
-    let Some(rec) = &model.roles[r].recruitment else {
-        return;
-    };
-    if frozen(model, posts, r, clock.today) || posts.vacancy(d, r) + 1e-9 < rec.wte {
-        return;
+impl Recruiting<'_, '_, '_> {
+    /// Whether a post of role `r` in district `d` is still to be filled today: recruitment is not
+    /// frozen and a whole post is vacant.
+    fn wanted(&self, d: usize, r: usize, wte: f64) -> bool {
+        let model = &self.params.model;
+        !frozen(model, self.posts, r, self.clock.today) && self.posts.vacancy(d, r) + 1e-9 >= wte
     }
-    if rec
-        .monthly_cap
-        .is_some_and(|cap| posts.starters_this_month[r] >= cap)
-    {
-        let next_month = model.calendar.months()[clock.month].end;
-        let event = StaffEvent::Hire {
-            district: d as u16,
-            role: r as u8,
-        };
-        if queue.schedule(next_month, event) {
-            posts.open[i] += 1;
+
+    /// Schedules `event` for district `d`, role `r` on `day`, counting it as recruitment under way.
+    fn pursue(&mut self, day: Day, d: usize, r: usize, event: StaffEvent) {
+        if self.queue.schedule(day, event) {
+            let i = self.posts.at(d, r);
+            self.posts.open[i] += 1;
         }
-        return;
     }
-    posts.starters_this_month[r] += 1;
-    let role = &model.roles[r];
-    let staff = Staff {
-        district: d as DistrictIx,
-        role: r as RoleIx,
-        wte: rec.wte,
-        productivity: 1.0,
-        status: Status::InPost,
-        age_at_start: draw_age(&role.age_cdf, rng) - f64::from(clock.today) / DAYS_PER_YEAR,
-        leaving: false,
-        cost_per_year: role.annual_cost,
-    };
-    join(posts, recorder, params, clock.month, &staff);
-    commands.spawn(staff);
+
+    /// The outcome of an attempt to fill a post: dropped if recruitment is frozen or the post was
+    /// filled meanwhile; advertised again on failure; on success the recruit starts (see
+    /// [`Recruiting::hire`]).
+    pub fn outcome(&mut self, d: usize, r: usize) {
+        let model = &self.params.model;
+        let i = self.posts.at(d, r);
+        self.posts.open[i] = self.posts.open[i].saturating_sub(1);
+        let Some(rec) = &model.roles[r].recruitment else {
+            return;
+        };
+        if !self.wanted(d, r, rec.wte) {
+            return;
+        }
+        if self.rng.random::<f64>() >= rec.success {
+            let day = self.clock.today + draw_days(&rec.time_to_fill, self.rng);
+            let event = StaffEvent::VacancyOutcome {
+                district: d as u16,
+                role: r as u8,
+            };
+            self.pursue(day, d, r, event);
+            return;
+        }
+        self.hire(d, r);
+    }
+
+    /// A recruit held over by last month's cap tries to start again.
+    pub fn held_over(&mut self, d: usize, r: usize) {
+        let i = self.posts.at(d, r);
+        self.posts.open[i] = self.posts.open[i].saturating_sub(1);
+        self.hire(d, r);
+    }
+
+    /// A recruit who accepted an offer starts, unless recruitment is frozen or the post was filled
+    /// meanwhile; if this month's city-wide cap is reached they are held over to the first day of
+    /// next month (still counted as recruitment under way).
+    fn hire(&mut self, d: usize, r: usize) {
+        let model = &self.params.model;
+        let Some(rec) = &model.roles[r].recruitment else {
+            return;
+        };
+        if !self.wanted(d, r, rec.wte) {
+            return;
+        }
+        if rec
+            .monthly_cap
+            .is_some_and(|cap| self.posts.starters_this_month[r] >= cap)
+        {
+            let next_month = model.calendar.months()[self.clock.month].end;
+            let event = StaffEvent::Hire {
+                district: d as u16,
+                role: r as u8,
+            };
+            self.pursue(next_month, d, r, event);
+            return;
+        }
+        self.posts.starters_this_month[r] += 1;
+        let role = &model.roles[r];
+        let staff = Staff {
+            district: d as DistrictIx,
+            role: r as RoleIx,
+            wte: rec.wte,
+            productivity: 1.0,
+            status: Status::InPost,
+            age_at_start: draw_age(&role.age_cdf, self.rng)
+                - f64::from(self.clock.today) / DAYS_PER_YEAR,
+            leaving: false,
+            cost_per_year: role.annual_cost,
+        };
+        join(
+            self.posts,
+            self.recorder,
+            self.params,
+            self.clock.month,
+            &staff,
+        );
+        self.commands.spawn(staff);
+    }
 }
 
 /// Hours available for contacts and reviews today, by district and role.
