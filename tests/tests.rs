@@ -22,3 +22,11 @@ mod validation_workforce;
 mod scenarios;
 // Scenario overlays: merge rules, located errors.
 mod overlays;
+// The board report: one self-contained HTML page, the same bytes for the same run.
+mod report;
+// Cluster scale: shards run as separate processes merge to the unsharded run's bytes.
+mod shards;
+// Levers, sweeps over grids of them, and goal seeking.
+mod sweep;
+// Targets, paired comparison and precision-driven replications through the binary.
+mod decision;

@@ -56,11 +56,14 @@
 //! - [`scenario`]: the file format (the scenario reference); [`load`]: text to scenario to model;
 //!   [`validate`]: semantic checks; [`locate`]: field paths to line and column; [`overlay`]:
 //!   scenarios that extend another, merged with a map back to where each value was written;
-//!   [`model`]: the typed model; [`calendar`]: days, months, working days.
+//!   [`model`]: the typed model; [`calendar`]: days, months, working days; [`lever`]: one field
+//!   named by a path of ids (`pipelines[scphn].intakes[2].size`) set to another value.
 //! - [`engine`]: one replication on bevy_ecs; [`metrics`]: what is recorded.
 //! - [`replicate`]: parallel replications; [`results`], [`summary`]: their values and statistics;
 //!   [`targets`]: the chance of meeting a target; [`compare`]: paired differences of two scenarios;
-//!   [`output`]: files written whole or not at all.
+//!   [`seek`]: the smallest lever value whose chance of meeting a target reaches a confidence;
+//!   [`output`]: files written whole or not at all; [`report`]: the board report, one
+//!   self-contained HTML page with fan charts, a red/amber/green table and the assumptions.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -68,15 +71,19 @@
 pub mod calendar;
 pub mod compare;
 pub mod engine;
+pub mod lever;
 pub mod load;
 pub mod locate;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod overlay;
+pub mod precision;
 pub mod replicate;
+pub mod report;
 pub mod results;
 pub mod scenario;
+pub mod seek;
 pub mod summary;
 pub mod targets;
 pub mod validate;

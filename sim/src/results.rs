@@ -90,6 +90,44 @@ impl Results {
         }
     }
 
+    /// Results from their labels and each replication's values in (month, district, metric) order,
+    /// as `results.csv` lists them (see `output::read_results`); `None` unless there is at least
+    /// one district and every replication has one value per (month, district, metric).
+    pub fn from_values(
+        metrics: Vec<String>,
+        months: Vec<String>,
+        districts: Vec<String>,
+        values: Vec<Vec<f64>>,
+    ) -> Option<Self> {
+        let cells = months.len() * districts.len() * metrics.len();
+        if districts.is_empty() || values.iter().any(|v| v.len() != cells) {
+            return None;
+        }
+        Some(Results {
+            metrics,
+            months,
+            districts,
+            values,
+        })
+    }
+
+    /// The replications of each of `parts` one after another (a run split into shards, put back
+    /// together); `None` when the parts' metrics, months or districts differ, or there are none.
+    pub fn concat(parts: Vec<Results>) -> Option<Self> {
+        let mut parts = parts.into_iter();
+        let mut all = parts.next()?;
+        for part in parts {
+            if part.metrics != all.metrics
+                || part.months != all.months
+                || part.districts != all.districts
+            {
+                return None;
+            }
+            all.values.extend(part.values);
+        }
+        Some(all)
+    }
+
     /// Number of replications.
     pub fn replications(&self) -> usize {
         self.values.len()

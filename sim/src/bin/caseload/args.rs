@@ -22,6 +22,15 @@ pub enum Command {
     Run(RunArgs),
     /// Run two scenarios with common random numbers and report B - A with 95% intervals.
     Compare(CompareArgs),
+    /// Run a scenario and write only its board report: one self-contained HTML page.
+    Report(crate::report::ReportArgs),
+    /// Put the shards of a run (`run --shard K/N`) back together: the unsharded run's files.
+    Merge(crate::merge::MergeArgs),
+    /// Run a scenario at every point of a grid of lever values (common random numbers) and write
+    /// sweep.csv.
+    Sweep(crate::sweep::SweepArgs),
+    /// Find the smallest lever value whose chance of meeting the target(s) reaches a confidence.
+    Seek(crate::seek::SeekArgs),
     /// Check scenario files and report every problem in each.
     Validate {
         /// Scenario files (RON).
@@ -36,9 +45,17 @@ pub struct RunArgs {
     /// Scenario file (RON); the embedded Birmingham baseline when left out.
     #[arg(value_name = "SCENARIO")]
     pub scenario: Option<PathBuf>,
-    /// Number of Monte Carlo replications.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub reps: u32,
+    /// Number of Monte Carlo replications (1 to 100000), or `auto`: add replications until the
+    /// key forecasts reach --precision (or --max-reps).
+    #[arg(long, default_value = "50", value_name = "N|auto")]
+    pub reps: Reps,
+    /// With --reps auto: the largest 95% interval half-width, relative to the mean, allowed for
+    /// the city's caseload per HV WTE and compliance with each targeted review in the last month.
+    #[arg(long, default_value_t = 0.01, value_name = "SHARE", value_parser = positive_share)]
+    pub precision: f64,
+    /// With --reps auto: the most replications to run.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub max_reps: u32,
     /// Master seed; replication i draws from streams derived from (seed, i).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -57,6 +74,14 @@ pub struct RunArgs {
     /// targets.csv.
     #[arg(long, value_name = "TARGET")]
     pub target: Vec<Target>,
+    /// Also write the board report, one self-contained HTML page, to this file (its folder is
+    /// created if missing).
+    #[arg(long, value_name = "FILE.html", conflicts_with = "shard")]
+    pub report: Option<PathBuf>,
+    /// Run only shard K of N of the replications (a contiguous block) and write results.csv and
+    /// shard.json for `caseload merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<caseload::replicate::Shard>,
 }
 
 /// Arguments of `caseload compare`.
@@ -83,4 +108,39 @@ pub struct CompareArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A number of replications, or `auto` (run until precise enough).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reps {
+    /// This many.
+    Fixed(u32),
+    /// Until the key forecasts reach the precision asked for.
+    Auto,
+}
+
+impl std::str::FromStr for Reps {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "auto" {
+            return Ok(Reps::Auto);
+        }
+        match s.parse::<u32>() {
+            Ok(n) if (1..=100_000).contains(&n) => Ok(Reps::Fixed(n)),
+            _ => Err(format!(
+                "expected a whole number from 1 to 100000, or auto; found {s:?}"
+            )),
+        }
+    }
+}
+
+/// A share in (0, 1).
+fn positive_share(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
+        _ => Err(format!(
+            "expected a number between 0 and 1, e.g. 0.01; found {s:?}"
+        )),
+    }
 }

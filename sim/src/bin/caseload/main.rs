@@ -6,6 +6,11 @@
 
 mod args;
 mod compare;
+mod merge;
+mod report;
+mod seek;
+mod shard;
+mod sweep;
 mod table;
 
 use std::io::{IsTerminal, Write};
@@ -17,6 +22,7 @@ use anyhow::Context;
 use caseload::load::{self, LoadError, Loaded};
 use caseload::metrics::Metrics;
 use caseload::output::{self, RunRecord};
+use caseload::precision;
 use caseload::replicate::{self, RunOptions};
 use caseload::results::Results;
 use caseload::summary::Summary;
@@ -24,7 +30,7 @@ use caseload::targets::{Chance, Target};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use args::{Cli, Command, RunArgs};
+use args::{Cli, Command, Reps, RunArgs};
 
 /// A failure, with the exit code it maps to.
 pub(crate) enum Failure {
@@ -56,6 +62,10 @@ fn main() -> ExitCode {
         Command::Run(args) => run(&args),
         Command::Validate { scenarios } => validate(&scenarios),
         Command::Compare(args) => compare::compare(&args),
+        Command::Report(args) => report::report(&args),
+        Command::Merge(args) => merge::merge(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
+        Command::Seek(args) => seek::seek(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -129,12 +139,65 @@ pub(crate) fn replicate_loaded(
     let started = Instant::now();
     let results =
         replicate::run(&model, options, &|| bar.inc(1)).map_err(|e| Failure::Other(e.into()))?;
+    Ok(completed(
+        &loaded.source,
+        &loaded.scenario.description,
+        &loaded.text,
+        model,
+        results,
+        options,
+        started,
+    ))
+}
+
+/// A loaded scenario's replications run until precise enough (`--reps auto`).
+fn replicate_to_precision(
+    loaded: Loaded,
+    args: &RunArgs,
+    bar: &ProgressBar,
+) -> Result<(Completed, precision::Reached), Failure> {
+    let model = Arc::new(loaded.model);
+    let started = Instant::now();
+    let goal = precision::Goal {
+        relative_half_width: args.precision,
+        max_replications: args.max_reps,
+    };
+    let (results, reached) =
+        precision::run_to_precision(&model, args.seed, args.threads, goal, &|| bar.inc(1))
+            .map_err(|e| Failure::Other(e.into()))?;
+    let options = RunOptions {
+        replications: reached.replications,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let run = completed(
+        &loaded.source,
+        &loaded.scenario.description,
+        &loaded.text,
+        model,
+        results,
+        &options,
+        started,
+    );
+    Ok((run, reached))
+}
+
+/// A finished run with what run.json records about it.
+fn completed(
+    source: &str,
+    description: &str,
+    text: &str,
+    model: Arc<caseload::model::Model>,
+    results: Results,
+    options: &RunOptions,
+    started: Instant,
+) -> Completed {
     let record = RunRecord {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: loaded.source.clone(),
+        scenario: source.to_string(),
         scenario_name: model.name.clone(),
-        scenario_description: loaded.scenario.description.clone(),
-        scenario_sha256: output::sha256_hex(&loaded.text),
+        scenario_description: description.to_string(),
+        scenario_sha256: output::sha256_hex(text),
         seed: options.seed,
         replications: options.replications,
         threads: replicate::worker_threads(options),
@@ -144,11 +207,11 @@ pub(crate) fn replicate_loaded(
             results.months.last().cloned().unwrap_or_default(),
         ],
     };
-    Ok(Completed {
+    Completed {
         model,
         results,
         record,
-    })
+    }
 }
 
 /// Each target's chance, checked against the run before anything is written.
@@ -160,32 +223,71 @@ fn chances(targets: &[Target], results: &Results) -> Result<Vec<Chance>, Failure
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
+    if let Some(shard) = args.shard {
+        return shard::run(args, shard);
+    }
     let loaded = load_scenario(args.scenario.as_deref())?;
     // Targets name metrics, months and districts: check them before running.
     let shape = Results::new(&loaded.model, &Metrics::new(&loaded.model), Vec::new());
     for t in &args.target {
         t.resolve(&shape).map_err(|e| Failure::Input(e.into()))?;
     }
-    let options = RunOptions {
-        replications: args.reps,
-        seed: args.seed,
-        threads: args.threads,
+    // --report: where the board report goes, checked before running.
+    let report_to = args
+        .report
+        .as_deref()
+        .map(report::destination)
+        .transpose()?;
+    let scenario_text = report_to.as_ref().map(|_| loaded.text.clone());
+    let (run, reached) = match args.reps {
+        Reps::Fixed(n) => {
+            let options = RunOptions {
+                replications: n,
+                seed: args.seed,
+                threads: args.threads,
+            };
+            let bar = progress_bar(u64::from(n), &loaded.model.name, args.quiet);
+            let run = replicate_loaded(loaded, &options, &bar)?;
+            bar.finish_and_clear();
+            (run, None)
+        }
+        Reps::Auto => {
+            let bar = progress_bar(u64::from(args.max_reps), &loaded.model.name, args.quiet);
+            let (run, reached) = replicate_to_precision(loaded, args, &bar)?;
+            bar.finish_and_clear();
+            (run, Some(reached))
+        }
     };
-    let bar = progress_bar(u64::from(args.reps), &loaded.model.name, args.quiet);
-    let run = replicate_loaded(loaded, &options, &bar)?;
-    bar.finish_and_clear();
     let chances = chances(&args.target, &run.results)?;
     let summary = Summary::new(&run.results);
-    let extra: Vec<(&str, String)> = if args.target.is_empty() {
-        Vec::new()
-    } else {
-        vec![("targets.csv", table::targets_csv(&args.target, &chances))]
-    };
-    let written = output::write_run(&args.out, &run.results, &summary, &run.record, &extra)
+    let mut extra: Vec<(&str, String)> = Vec::new();
+    if !args.target.is_empty() {
+        extra.push(("targets.csv", table::targets_csv(&args.target, &chances)));
+    }
+    if let Some(reached) = &reached {
+        let json = serde_json::to_string_pretty(reached).map_err(|e| Failure::Other(e.into()))?;
+        extra.push(("precision.json", format!("{json}\n")));
+    }
+    let mut written = output::write_run(&args.out, &run.results, &summary, &run.record, &extra)
         .with_context(|| format!("cannot write the results to {}", args.out.display()))
         .map_err(Failure::Other)?;
+    if let (Some(dest), Some(scenario_text)) = (&report_to, &scenario_text) {
+        let page = report::html(&run, scenario_text, &summary, &args.target, &chances);
+        written.push(report::write(dest, page)?);
+    }
     let mut text = table::summary(&run.model, &run.results, &summary, &run.record);
     text.push_str(&table::targets(&args.target, &chances));
+    if let Some(r) = &reached {
+        text.push_str(&format!(
+            "\n{} after {} replications: the widest 95% interval is {:.2}% of its mean ({}), {} {:.2}%.\n",
+            if r.met { "Precision reached" } else { "Precision NOT reached (--max-reps)" },
+            r.replications,
+            100.0 * r.worst_relative_half_width,
+            r.worst_metric,
+            if r.met { "within" } else { "against" },
+            100.0 * r.goal_relative_half_width
+        ));
+    }
     text.push_str(&format!(
         "\nWrote {} in {:.1} s of simulation.\n",
         written

@@ -34,16 +34,16 @@ fn cell(summary: &Summary, m: usize, d: usize, k: usize, f: &dyn Fn(f64) -> Stri
     }
 }
 
-fn whole(x: f64) -> String {
+pub(crate) fn whole(x: f64) -> String {
     format!("{x:.0}")
 }
 
-fn percent(x: f64) -> String {
+pub(crate) fn percent(x: f64) -> String {
     format!("{:.0}%", 100.0 * x)
 }
 
 /// Lays out rows of cells in aligned columns.
-fn layout(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
+pub(crate) fn layout(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in &rows {
         for (i, c) in row.iter().enumerate() {

@@ -1,0 +1,150 @@
+//! The board report: `caseload report SCENARIO` runs a scenario and writes only the report, and
+//! `caseload run --report FILE.html` writes it beside the usual files. The page itself is built by
+//! `caseload::report::board_report`; this module checks where it goes and writes it whole.
+
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use caseload::metrics::Metrics;
+use caseload::output;
+use caseload::replicate::RunOptions;
+use caseload::results::Results;
+use caseload::summary::Summary;
+use caseload::targets::{Chance, Target};
+use clap::Args;
+
+use crate::{Completed, Failure, load_scenario, print, progress_bar, replicate_loaded};
+
+/// Arguments of `caseload report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Scenario file (RON); the embedded Birmingham baseline when left out.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: Option<PathBuf>,
+    /// Number of Monte Carlo replications.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub reps: u32,
+    /// Master seed; replication i draws from streams derived from (seed, i).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The report file (its folder is created if missing).
+    #[arg(long, default_value = "out/report.html", value_name = "FILE.html")]
+    pub out: PathBuf,
+    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core); results do not
+    /// depend on it.
+    #[arg(long, value_name = "T")]
+    pub threads: Option<NonZeroUsize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// A target whose chance to show in the report, e.g. "compliance:new_birth>=0.95@2020-12";
+    /// repeatable.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Vec<Target>,
+}
+
+/// Where a report goes: its folder and its file name. Checked before anything runs: the path must
+/// name a file, and no folder may stand there.
+pub(crate) struct Destination {
+    dir: PathBuf,
+    name: String,
+}
+
+/// Splits `path` into the folder and file name that `output::write_files` takes.
+pub(crate) fn destination(path: &Path) -> Result<Destination, Failure> {
+    let input =
+        |reason: &str| Failure::Input(anyhow!("the report path {} {reason}", path.display()));
+    if path.is_dir() {
+        return Err(input("is a folder; give a file name such as board.html"));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| input("does not name a file; give one such as board.html"))?
+        .to_str()
+        .ok_or_else(|| input("is not valid UTF-8"))?
+        .to_string();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok(Destination { dir, name })
+}
+
+/// The report's HTML for a finished run.
+pub(crate) fn html(
+    run: &Completed,
+    scenario_text: &str,
+    summary: &Summary,
+    targets: &[Target],
+    chances: &[Chance],
+) -> String {
+    let targets: Vec<(Target, Chance)> = targets
+        .iter()
+        .cloned()
+        .zip(chances.iter().copied())
+        .collect();
+    caseload::report::board_report(
+        &run.model,
+        scenario_text,
+        &run.results,
+        summary,
+        &run.record,
+        &targets,
+    )
+}
+
+/// Writes the report whole or not at all; returns its path.
+pub(crate) fn write(dest: &Destination, html: String) -> Result<PathBuf, Failure> {
+    let written = output::write_files(&dest.dir, &[(dest.name.as_str(), html)])
+        .with_context(|| {
+            format!(
+                "cannot write the report to {}",
+                dest.dir.join(&dest.name).display()
+            )
+        })
+        .map_err(Failure::Other)?;
+    Ok(written
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| dest.dir.join(&dest.name)))
+}
+
+/// `caseload report`: runs the scenario and writes only the report.
+pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
+    let loaded = load_scenario(args.scenario.as_deref())?;
+    // Targets name metrics, months and districts, and the path must take a file: check both
+    // before running.
+    let shape = Results::new(&loaded.model, &Metrics::new(&loaded.model), Vec::new());
+    for t in &args.target {
+        t.resolve(&shape).map_err(|e| Failure::Input(e.into()))?;
+    }
+    let dest = destination(&args.out)?;
+    let scenario_text = loaded.text.clone();
+    let options = RunOptions {
+        replications: args.reps,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let bar = progress_bar(u64::from(args.reps), &loaded.model.name, args.quiet);
+    let run = replicate_loaded(loaded, &options, &bar)?;
+    bar.finish_and_clear();
+    let chances = args
+        .target
+        .iter()
+        .map(|t| t.chance(&run.results).map_err(|e| Failure::Input(e.into())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let summary = Summary::new(&run.results);
+    let page = html(&run, &scenario_text, &summary, &args.target, &chances);
+    let path = write(&dest, page)?;
+    print(&format!(
+        "{}: {} replications, seed {}, {} to {}\nWrote {} in {:.1} s of simulation.\n",
+        run.record.scenario_name,
+        run.record.replications,
+        run.record.seed,
+        run.record.months[0],
+        run.record.months[1],
+        path.display(),
+        run.record.wall_seconds
+    ))
+}

@@ -1,0 +1,326 @@
+//! `caseload sweep SCENARIO --vary PATH=V1,V2,...`: the scenario run at every point of a grid of
+//! lever values, every point with the same seed (common random numbers). Writes sweep.csv (the
+//! summary of every point, tidy, one column per lever) and sweep_targets.csv (each target's chance
+//! at every point); prints the key city metrics at the last month and each target's chance.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use caseload::lever::{self, Lever, LeverPath};
+use caseload::load::Loaded;
+use caseload::metrics::Metrics;
+use caseload::output;
+use caseload::replicate::RunOptions;
+use caseload::results::Results;
+use caseload::summary::{Stats, Summary};
+use caseload::targets::{Chance, Target};
+use clap::Args;
+
+use crate::table::{layout, percent, whole};
+use crate::{Failure, load_scenario, print, progress_bar, replicate_loaded};
+
+/// Arguments of `caseload sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Scenario file (RON); an overlay is swept as merged with its bases.
+    #[arg(value_name = "SCENARIO")]
+    pub scenario: PathBuf,
+    /// A lever and its values, e.g. "districts[ladywood].staff.health_visitor=30,35,40" or
+    /// "budget.changes[0].change=Percent(-10.0),Percent(-5.0)"; repeatable: several make a full
+    /// grid, the last varying fastest.
+    #[arg(long = "vary", value_name = "PATH=V1,V2,...", required = true)]
+    pub vary: Vec<Lever>,
+    /// Number of Monte Carlo replications at each point.
+    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub reps: u32,
+    /// Master seed, shared by every point (common random numbers).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Directory for sweep.csv and sweep_targets.csv (created if missing).
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core).
+    #[arg(long, value_name = "T")]
+    pub threads: Option<NonZeroUsize>,
+    /// No progress bar.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// A target whose chance to report at each point (as for `caseload run --target`);
+    /// repeatable; written to sweep_targets.csv.
+    #[arg(long, value_name = "TARGET")]
+    pub target: Vec<Target>,
+}
+
+/// Bad input: exit 2.
+fn input(e: impl Into<anyhow::Error>) -> Failure {
+    Failure::Input(e.into())
+}
+
+/// A value as written in CSV: shortest round-trip form, empty when undefined.
+fn cell(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        x.to_string()
+    }
+}
+
+/// The scenario with one grid point's values set, checked; its targets checked against it.
+fn point(
+    base: &Loaded,
+    levers: &[Lever],
+    values: &[String],
+    targets: &[Target],
+) -> Result<Loaded, Failure> {
+    let settings: Vec<(&LeverPath, &str)> = levers
+        .iter()
+        .zip(values)
+        .map(|(l, v)| (&l.path, v.as_str()))
+        .collect();
+    let loaded = lever::apply(base, &settings).map_err(input)?;
+    let shape = Results::new(&loaded.model, &Metrics::new(&loaded.model), Vec::new());
+    for t in targets {
+        t.resolve(&shape).map_err(|e| {
+            let at: Vec<String> = settings.iter().map(|(p, v)| format!("{p}={v}")).collect();
+            input(anyhow::anyhow!("{e} (with {})", at.join(", ")))
+        })?;
+    }
+    Ok(loaded)
+}
+
+/// A median (P10-P90) cell, or `-` when undefined.
+fn spread(s: &Stats, f: &dyn Fn(f64) -> String) -> String {
+    if s.n == 0 {
+        return "-".into();
+    }
+    let (lo, mid, hi) = (s.percentiles[1], s.median(), s.percentiles[3]);
+    if f(lo) == f(hi) {
+        f(mid)
+    } else {
+        format!("{} ({}-{})", f(mid), f(lo), f(hi))
+    }
+}
+
+/// A chance and its exact interval, in percent.
+pub(crate) fn chance_cell(c: &Chance) -> String {
+    format!(
+        "{} ({}-{})",
+        percent(c.probability),
+        percent(c.ci95_low),
+        percent(c.ci95_high)
+    )
+}
+
+/// The printed cells of one point: the last month, then its key city metrics.
+fn key_cells(reviews: &[String], results: &Results, summary: &Summary) -> (String, Vec<String>) {
+    let Some(m) = results.months.len().checked_sub(1) else {
+        return (String::new(), Vec::new());
+    };
+    let city = results.city();
+    let at = |name: &str, f: &dyn Fn(f64) -> String| match results.metric_index(name) {
+        Some(k) => spread(summary.get(m, city, k), f),
+        None => "-".into(),
+    };
+    let mut cells = vec![
+        at("caseload_per_hv_wte", &whole),
+        at("hv_wte", &|x| format!("{x:.1}")),
+    ];
+    for r in reviews {
+        let k = results.metric_index(&format!("compliance:{r}"));
+        cells.push(match k {
+            Some(k) if summary.get(m, city, k).n > 0 => percent(summary.get(m, city, k).median()),
+            _ => "-".into(),
+        });
+    }
+    (results.months[m].clone(), cells)
+}
+
+/// Writes one point's summary rows to sweep.csv.
+fn summary_rows(
+    w: &mut csv::Writer<Vec<u8>>,
+    values: &[String],
+    results: &Results,
+    summary: &Summary,
+) -> Result<(), csv::Error> {
+    for (m, month) in results.months.iter().enumerate() {
+        for (d, district) in results.districts.iter().enumerate() {
+            for (k, metric) in results.metrics.iter().enumerate() {
+                let s = summary.get(m, d, k);
+                let mut rec = values.to_vec();
+                rec.extend([month.clone(), district.clone(), metric.clone()]);
+                rec.extend([s.mean, s.ci95_low, s.ci95_high].map(cell));
+                rec.extend(s.percentiles.map(cell));
+                w.write_record(&rec)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The text a CSV writer built.
+fn csv_text(w: csv::Writer<Vec<u8>>, name: &str) -> Result<String, Failure> {
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot build {name}: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Failure::Other(e.into()))
+}
+
+pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
+    let base = load_scenario(Some(&args.scenario))?;
+    let grid = lever::grid(&args.vary).map_err(input)?;
+    let mut scenario_values = Vec::new();
+    for l in &args.vary {
+        let now = lever::current(&base, &l.path).map_err(input)?;
+        scenario_values.push(now.unwrap_or_else(|| "left to its default".into()));
+    }
+    // Every point is set up and checked before anything runs.
+    let points = grid
+        .iter()
+        .map(|values| point(&base, &args.vary, values, &args.target))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = RunOptions {
+        replications: args.reps,
+        seed: args.seed,
+        threads: args.threads,
+    };
+    let paths: Vec<String> = args.vary.iter().map(|l| l.path.to_string()).collect();
+    let fail = |name: &'static str| {
+        move |e: csv::Error| {
+            Failure::Other(anyhow::Error::new(e).context(format!("cannot build {name}")))
+        }
+    };
+    let mut sweep_csv = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "month",
+        "district",
+        "metric",
+        "mean",
+        "ci95_low",
+        "ci95_high",
+        "p5",
+        "p10",
+        "p50",
+        "p90",
+        "p95",
+    ];
+    let mut record = paths.clone();
+    record.extend(header.map(String::from));
+    sweep_csv.write_record(&record).map_err(fail("sweep.csv"))?;
+    let mut targets_csv = csv::Writer::from_writer(Vec::new());
+    let mut record = paths.clone();
+    let header = [
+        "target",
+        "met",
+        "replications",
+        "probability",
+        "ci95_low",
+        "ci95_high",
+    ];
+    record.extend(header.map(String::from));
+    targets_csv
+        .write_record(&record)
+        .map_err(fail("sweep_targets.csv"))?;
+
+    // Compliance columns: the first point's reviews (a lever may change the list).
+    let reviews: Vec<String> = points
+        .first()
+        .map(|p| p.model.reviews.iter().map(|r| r.id.clone()).collect())
+        .unwrap_or_default();
+    let total = points.len() as u64 * u64::from(args.reps);
+    let bar = progress_bar(total, "sweep", args.quiet);
+    let mut rows = Vec::with_capacity(points.len());
+    let mut name = String::new();
+    for (values, loaded) in grid.iter().zip(points) {
+        let run = replicate_loaded(loaded, &options, &bar)?;
+        name.clone_from(&run.model.name);
+        let summary = Summary::new(&run.results);
+        summary_rows(&mut sweep_csv, values, &run.results, &summary).map_err(fail("sweep.csv"))?;
+        let (month, mut cells) = key_cells(&reviews, &run.results, &summary);
+        for t in &args.target {
+            let c = t.chance(&run.results).map_err(input)?;
+            let mut rec = values.clone();
+            rec.push(t.to_string());
+            rec.extend([c.met.to_string(), c.replications.to_string()]);
+            rec.extend([c.probability, c.ci95_low, c.ci95_high].map(cell));
+            targets_csv
+                .write_record(&rec)
+                .map_err(fail("sweep_targets.csv"))?;
+            cells.push(chance_cell(&c));
+        }
+        rows.push((values.clone(), month, cells));
+    }
+    bar.finish_and_clear();
+
+    let mut files = vec![("sweep.csv", csv_text(sweep_csv, "sweep.csv")?)];
+    if !args.target.is_empty() {
+        files.push((
+            "sweep_targets.csv",
+            csv_text(targets_csv, "sweep_targets.csv")?,
+        ));
+    }
+    let written = output::write_files(&args.out, &files)
+        .with_context(|| format!("cannot write the sweep to {}", args.out.display()))
+        .map_err(Failure::Other)?;
+
+    let mut text = format!(
+        "{name}: sweep of {} point{}, {} replications each, seed {}, common random numbers.\n",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        args.reps,
+        args.seed
+    );
+    for (l, now) in args.vary.iter().zip(&scenario_values) {
+        text.push_str(&format!(
+            "  {}: {} (the scenario: {now})\n",
+            l.path,
+            l.values.join(", ")
+        ));
+    }
+    text.push_str(&table(&paths, &reviews, &args.target, &rows));
+    text.push_str(&format!(
+        "\nWrote {}.\n",
+        written
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    print(&text)
+}
+
+/// One printed row: lever values, last month, cells.
+type Row = (Vec<String>, String, Vec<String>);
+
+/// The printed table: one row per point.
+fn table(paths: &[String], reviews: &[String], targets: &[Target], rows: &[Row]) -> String {
+    let months: Vec<&String> = rows.iter().map(|r| &r.1).collect();
+    let same_month = months.windows(2).all(|w| w[0] == w[1]);
+    let mut header = paths.to_vec();
+    if !same_month {
+        header.push("month".into());
+    }
+    header.extend(["caseload per HV WTE".to_string(), "HV WTE".into()]);
+    header.extend(reviews.iter().map(|r| format!("compliance: {r}")));
+    header.extend(targets.iter().map(|t| format!("chance: {t}")));
+    let body = rows
+        .iter()
+        .map(|(values, month, cells)| {
+            let mut row = values.clone();
+            if !same_month {
+                row.push(month.clone());
+            }
+            row.extend(cells.iter().cloned());
+            row
+        })
+        .collect();
+    let when = if same_month {
+        format!(" at {}", months.first().map_or("", |m| m.as_str()))
+    } else {
+        " at each point's last month".into()
+    };
+    format!(
+        "City{when}: median (P10-P90) across replications; chances with their exact 95% interval.\n\n{}",
+        layout(header, body)
+    )
+}

@@ -1,0 +1,392 @@
+//! The board report: one self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched)
+//! with fan charts of the forecast, a red/amber/green table and the scenario's assumptions.
+//!
+//! [`board_report`] is a pure function of a finished run: the same run gives the same bytes. The
+//! page records no date or wall-clock time, only what reproduces it (scenario hash, seed,
+//! replications, version). Writing the file is the caller's business
+//! ([`crate::output::write_files`] writes it whole or not at all).
+//!
+//! Colours follow the Okabe-Ito palette, and every red/amber/green cell also says its status in
+//! words, so nothing is read from colour alone.
+//!
+//! The page, top to bottom: the header (here), the status tables (`status`), the chart sections
+//! (`figures`, each chart drawn by [`charts`]) and the assumptions (`assumptions`).
+
+mod assumptions;
+pub mod charts;
+mod figures;
+mod status;
+
+use crate::model::Model;
+use crate::output::RunRecord;
+use crate::results::Results;
+use crate::summary::Summary;
+use crate::targets::{Chance, Target};
+
+use charts::month_name;
+
+/// The Institute of Health Visiting's recommended most children per health-visitor WTE.
+pub const IHV_GUIDANCE: f64 = 250.0;
+/// Birmingham's planned caseload per health-visitor WTE (about 350).
+pub const BIRMINGHAM_PLAN: f64 = 350.0;
+/// Caseload per HV WTE at or below which a district is green.
+pub const CASELOAD_GREEN: f64 = 350.0;
+/// Caseload per HV WTE at or below which a district is amber (above it, red).
+pub const CASELOAD_AMBER: f64 = 450.0;
+/// How far (a share: 0.05 is 5 percentage points) median compliance may fall below its target
+/// and still be amber rather than red.
+pub const COMPLIANCE_AMBER_BAND: f64 = 0.05;
+
+/// A red/amber/green status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rag {
+    /// On track.
+    Green,
+    /// Close: watch.
+    Amber,
+    /// Off track.
+    Red,
+}
+
+impl Rag {
+    /// `"green"`, `"amber"` or `"red"`: the word shown in the cell and its CSS class.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rag::Green => "green",
+            Rag::Amber => "amber",
+            Rag::Red => "red",
+        }
+    }
+}
+
+/// Compliance against its target: green at or above it, amber up to
+/// [`COMPLIANCE_AMBER_BAND`] below it, red further below; `None` when undefined.
+pub fn compliance_rag(median: f64, target: f64) -> Option<Rag> {
+    if median.is_nan() || target.is_nan() {
+        return None;
+    }
+    // Compared in percentage points, with room for float round-off at the band's edge.
+    let shortfall = (target - median) * 100.0;
+    Some(if shortfall <= 1e-9 {
+        Rag::Green
+    } else if shortfall <= COMPLIANCE_AMBER_BAND * 100.0 + 1e-9 {
+        Rag::Amber
+    } else {
+        Rag::Red
+    })
+}
+
+/// Caseload per HV WTE: green at or below [`CASELOAD_GREEN`], amber at or below
+/// [`CASELOAD_AMBER`], red above; `None` when undefined.
+pub fn caseload_rag(median: f64) -> Option<Rag> {
+    if median.is_nan() {
+        None
+    } else if median <= CASELOAD_GREEN {
+        Some(Rag::Green)
+    } else if median <= CASELOAD_AMBER {
+        Some(Rag::Amber)
+    } else {
+        Some(Rag::Red)
+    }
+}
+
+/// `text` with `&`, `<`, `>`, `"` and `'` escaped for HTML text and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A share as a percentage, to at most one decimal: `0.86` is `86%`, `0.755` is `75.5%`.
+pub(crate) fn percent(x: f64) -> String {
+    if x.is_nan() {
+        return "-".to_string();
+    }
+    let p = format!("{:.1}", 100.0 * x);
+    format!("{}%", p.strip_suffix(".0").unwrap_or(&p))
+}
+
+/// A share as a percentage with one decimal: `0.97` is `97.0%`.
+fn percent1(x: f64) -> String {
+    if x.is_nan() {
+        "-".to_string()
+    } else {
+        format!("{:.1}%", 100.0 * x)
+    }
+}
+
+/// A number rounded to `decimals` with thousands separators: `86600` is `86,600`.
+pub(crate) fn number(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "-".to_string();
+    }
+    let text = format!("{:.*}", decimals, x.abs());
+    let (whole, fraction) = text.split_once('.').map_or((text.as_str(), ""), |p| p);
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if x < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
+        "-"
+    } else {
+        ""
+    };
+    if fraction.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{fraction}")
+    }
+}
+
+/// The board report of a finished run, as a complete HTML document.
+///
+/// `scenario_text` is the text that was run (shown in full, and read for the inputs the model
+/// does not keep, such as each role's contact share); `targets` are the run's `--target`s with
+/// their chances.
+pub fn board_report(
+    model: &Model,
+    scenario_text: &str,
+    results: &Results,
+    summary: &Summary,
+    record: &RunRecord,
+    targets: &[(Target, Chance)],
+) -> String {
+    let run = Run {
+        model,
+        results,
+        summary,
+        record,
+    };
+    let mut html = String::new();
+    html.push_str(&format!(
+        "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"generator\" content=\"caseload {}\">\n<title>Board report: {}</title>\n\
+         <style>\n{STYLE}</style>\n</head>\n<body>\n",
+        escape(&record.version),
+        escape(&record.scenario_name)
+    ));
+    html.push_str(&header(&run, scenario_text, targets));
+    html.push_str(&status::glance(&run, targets));
+    html.push_str(&figures::caseload_charts(&run));
+    html.push_str(&figures::compliance_charts(&run));
+    html.push_str(&figures::workforce_and_spend_charts(&run));
+    html.push_str(&assumptions::section(model, scenario_text, record));
+    html.push_str(&format!(
+        "<footer><p>Made by caseload {} from the scenario whose SHA-256 is <code>{}</code>.</p></footer>\n\
+         </body>\n</html>\n",
+        escape(&record.version),
+        escape(&record.scenario_sha256)
+    ));
+    html
+}
+
+/// What every section reads.
+struct Run<'a> {
+    model: &'a Model,
+    results: &'a Results,
+    summary: &'a Summary,
+    record: &'a RunRecord,
+}
+
+impl Run<'_> {
+    fn metric(&self, name: &str) -> Option<usize> {
+        self.results.metric_index(name)
+    }
+
+    fn months(&self) -> usize {
+        self.results.months.len()
+    }
+
+    /// The last month in which `metric` has a value in `district`.
+    fn latest(&self, district: usize, metric: usize) -> Option<usize> {
+        (0..self.months())
+            .rev()
+            .find(|&m| self.summary.get(m, district, metric).n > 0)
+    }
+
+    /// The share of replications with a value of `metric` in (`month`, `district`) for which
+    /// `holds`, among those with a value: (met, with a value).
+    fn share(
+        &self,
+        month: usize,
+        district: usize,
+        metric: usize,
+        holds: impl Fn(f64) -> bool,
+    ) -> (usize, usize) {
+        let values: Vec<f64> = self
+            .results
+            .across_replications(month, district, metric)
+            .into_iter()
+            .filter(|v| !v.is_nan())
+            .collect();
+        (values.iter().filter(|&&v| holds(v)).count(), values.len())
+    }
+}
+
+/// Title, run facts and how to reproduce the run.
+fn header(run: &Run, scenario_text: &str, targets: &[(Target, Chance)]) -> String {
+    let r = run.record;
+    let n = run.months();
+    let mut html = format!("<header>\n<h1>{}</h1>\n", escape(&r.scenario_name));
+    if !r.scenario_description.trim().is_empty() {
+        html.push_str(&format!(
+            "<p class=\"description\">{}</p>\n",
+            escape(r.scenario_description.trim())
+        ));
+    }
+    let embedded =
+        r.scenario == crate::load::BASELINE_NAME && scenario_text == crate::load::BASELINE;
+    let mut command = String::from("caseload report");
+    if !embedded {
+        command.push_str(&format!(" {}", shell_quote(&r.scenario)));
+    }
+    command.push_str(&format!(" --reps {} --seed {}", r.replications, r.seed));
+    for (t, _) in targets {
+        command.push_str(&format!(" --target {}", shell_quote(&t.to_string())));
+    }
+    let facts = [
+        (
+            "Months covered",
+            format!(
+                "{} to {} ({n} month{})",
+                month_name(&r.months[0]),
+                month_name(&r.months[1]),
+                if n == 1 { "" } else { "s" }
+            ),
+        ),
+        ("Replications", r.replications.to_string()),
+        ("Seed", r.seed.to_string()),
+        (
+            "Scenario",
+            if embedded {
+                format!("{} (embedded in caseload)", r.scenario)
+            } else {
+                r.scenario.clone()
+            },
+        ),
+        ("Scenario SHA-256", r.scenario_sha256.clone()),
+        ("Caseload version", r.version.clone()),
+        ("Reproduce with", command),
+    ];
+    html.push_str("<dl class=\"facts\">\n");
+    for (term, value) in facts {
+        let value = escape(&value);
+        let value = if matches!(term, "Scenario SHA-256" | "Reproduce with") {
+            format!("<code>{value}</code>")
+        } else {
+            value
+        };
+        html.push_str(&format!("<dt>{term}</dt><dd>{value}</dd>\n"));
+    }
+    html.push_str("</dl>\n");
+    html.push_str(&format!(
+        "<p class=\"note\">Every figure is a forecast across {} Monte Carlo replications of the \
+         scenario. Charts show the median (line) and the ranges holding the middle 80% (P10-P90, \
+         darker band) and 90% (P5-P95, lighter band) of replications. Values are for the whole \
+         month, or its last day for counts of children and staff.</p>\n</header>\n",
+        r.replications
+    ));
+    html
+}
+
+/// Quotes `text` for a POSIX shell when it needs it.
+fn shell_quote(text: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c);
+    if !text.is_empty() && text.chars().all(plain) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
+/// The page's style: readable on screen and on paper, colours from the Okabe-Ito palette.
+const STYLE: &str = "\
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#222;\
+margin:0 auto;max-width:1280px;padding:1.5rem;line-height:1.45}
+h1{margin:0 0 .3rem;font-size:1.8rem}h2{margin-top:2.2rem;border-bottom:2px solid #0072B2;\
+padding-bottom:.2rem}h3{margin-top:1.4rem}
+.description{font-size:1.05rem;max-width:60rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:1rem 0}
+dl.facts dt{font-weight:600}dl.facts dd{margin:0;overflow-wrap:anywhere}
+.note{color:#444;font-size:.92rem;max-width:60rem}
+table{border-collapse:collapse;margin:.5rem 0 1rem;font-size:.92rem}
+th,td{border:1px solid #ccc;padding:.3rem .55rem;text-align:left;vertical-align:top}
+thead th{background:#f2f2f2}td.num,.rag-table td{font-variant-numeric:tabular-nums}
+.rag{font-weight:700}
+td.rag,span.rag{border-left:.45rem solid transparent}
+span.rag{padding:0 .3rem}
+.rag.green{background:#d5f0e6;border-left-color:#009E73}
+.rag.amber{background:#fbe9c0;border-left-color:#E69F00}
+.rag.red{background:#f7d6c3;border-left-color:#D55E00}
+.rag.none{font-weight:400;color:#555}
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(340px,1fr));gap:1rem}
+.grid.wide{grid-template-columns:repeat(auto-fill,minmax(540px,1fr))}
+figure{margin:0;border:1px solid #e2e2e2;padding:.4rem;break-inside:avoid}
+figcaption{font-weight:600;margin-bottom:.2rem}
+figure svg{width:100%;height:auto;display:block}
+.legend{font-size:.9rem}
+.swatch{display:inline-block;width:1.6rem;height:.8rem;vertical-align:middle;margin:0 .2rem 0 .8rem}
+.swatch.outer{background:rgba(0,114,178,.18)}.swatch.inner{background:rgba(0,114,178,.45)}
+.swatch.median{height:3px;background:#0072B2}.swatch.target{height:3px;background:#009E73}
+.swatch.establishment{height:3px;background:#D55E00}.swatch.budget{height:3px;background:#CC79A7}
+details{margin:1rem 0}summary{cursor:pointer;font-weight:600}
+pre{background:#f7f7f7;border:1px solid #ddd;padding:.8rem;overflow:auto;font-size:.8rem;\
+white-space:pre-wrap}
+footer{margin-top:2rem;color:#555;font-size:.85rem}
+@media print{body{max-width:none;padding:0}details{display:none}h2{break-before:auto}}
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rag_thresholds() {
+        assert_eq!(compliance_rag(0.86, 0.86), Some(Rag::Green));
+        assert_eq!(compliance_rag(0.90, 0.86), Some(Rag::Green));
+        assert_eq!(compliance_rag(0.81, 0.86), Some(Rag::Amber));
+        assert_eq!(compliance_rag(0.8099, 0.86), Some(Rag::Red));
+        assert_eq!(compliance_rag(f64::NAN, 0.86), None);
+        assert_eq!(caseload_rag(350.0), Some(Rag::Green));
+        assert_eq!(caseload_rag(350.1), Some(Rag::Amber));
+        assert_eq!(caseload_rag(450.0), Some(Rag::Amber));
+        assert_eq!(caseload_rag(450.1), Some(Rag::Red));
+        assert_eq!(caseload_rag(f64::NAN), None);
+        assert_eq!(Rag::Amber.as_str(), "amber");
+    }
+
+    #[test]
+    fn formatting() {
+        assert_eq!(
+            escape("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert_eq!(percent(0.86), "86%");
+        assert_eq!(percent(0.755), "75.5%");
+        assert_eq!(percent(f64::NAN), "-");
+        assert_eq!(number(86_600.0, 0), "86,600");
+        assert_eq!(number(1_234_567.891, 1), "1,234,567.9");
+        assert_eq!(number(999.0, 0), "999");
+        assert_eq!(number(-1_500.0, 0), "-1,500");
+        assert_eq!(number(-0.2, 0), "0");
+        assert_eq!(shell_quote("scenarios/a.ron"), "scenarios/a.ron");
+        assert_eq!(shell_quote("my file's.ron"), "'my file'\\''s.ron'");
+        assert_eq!(
+            shell_quote("caseload_per_hv_wte<=350@2022-03/*"),
+            "'caseload_per_hv_wte<=350@2022-03/*'"
+        );
+    }
+}

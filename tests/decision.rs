@@ -1,0 +1,238 @@
+//! Decision support through the binary: targets and their chance, paired comparison with common
+//! random numbers, and replications driven by precision.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use caseload::load::to_ron;
+use caseload::scenario::Scenario;
+
+use crate::common::{map, tiny};
+
+fn caseload(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("the caseload binary runs")
+}
+
+fn ok(o: &Output) -> String {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "stderr: {err}");
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn write(dir: &Path, name: &str, s: &Scenario) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, to_ron(s).expect("serialises")).expect("written");
+    path.display().to_string()
+}
+
+fn small() -> Scenario {
+    let mut s = tiny();
+    s.calendar.months = 12;
+    s
+}
+
+#[test]
+fn targets_report_their_chance_with_an_exact_interval() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let file = write(dir.path(), "tiny.ron", &small());
+    let o = caseload(
+        dir.path(),
+        &[
+            "run",
+            &file,
+            "--reps",
+            "10",
+            "-q",
+            "--out",
+            "out",
+            // Always met: 2 WTE of health visitor all year.
+            "--target",
+            "hv_wte>=2@2024-12",
+            // Never met.
+            "--target",
+            "hv_wte>2@2024-12/north",
+            "--target",
+            "children>0@2024-06/*",
+        ],
+    );
+    let text = ok(&o);
+    assert!(text.contains("Targets"), "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("out/targets.csv")).expect("targets.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "target,met,replications,probability,ci95_low,ci95_high"
+    );
+    // 10 of 10: exact interval [0.025^(1/10), 1].
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(&cells[..4], ["\"hv_wte>=2@2024-12\"", "10", "10", "1"]);
+    let low: f64 = cells[4].parse().expect("a number");
+    assert!((low - 0.025f64.powf(0.1)).abs() < 1e-12, "{low}");
+    assert_eq!(cells[5], "1");
+    assert!(
+        lines[2].starts_with("\"hv_wte>2@2024-12/north\",0,10,0,0,"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3].starts_with("\"children>0@2024-06/*\",10,10,1,"),
+        "{}",
+        lines[3]
+    );
+}
+
+#[test]
+fn a_bad_target_is_refused_before_running_and_nothing_is_written() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let file = write(dir.path(), "tiny.ron", &small());
+    for (target, message) in [
+        ("nope>=1@2024-01", "no metric \"nope\""),
+        ("hv_wte>=1@2030-01", "outside the run"),
+        ("hv_wte>=1@2024-01/south", "no district \"south\""),
+        ("hv_wte=1@2024-01", "no comparison"),
+    ] {
+        let o = caseload(
+            dir.path(),
+            &[
+                "run", &file, "--reps", "2", "-q", "--out", "out", "--target", target,
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{target}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(message), "{target}: {err}");
+        assert!(
+            !dir.path().join("out").exists(),
+            "{target}: nothing written"
+        );
+    }
+}
+
+#[test]
+fn pairing_narrows_the_interval_of_a_difference() {
+    // B has more health-visitor time than A; everything else (births, needs, uptake) is drawn
+    // from the same streams, so the paired interval of B - A is far narrower than the unpaired
+    // one wherever the shared randomness dominates.
+    let dir = tempfile::tempdir().expect("a directory");
+    let mut a = small();
+    a.districts[0].staff = map(&[("hv", 1.0)]);
+    let mut b = a.clone();
+    b.districts[0].staff = map(&[("hv", 2.0)]);
+    let width = |r: &[f64]| (r[4] - r[3], r[6] - r[5]);
+    let (fa, fb) = (
+        write(dir.path(), "a.ron", &a),
+        write(dir.path(), "b.ron", &b),
+    );
+    let text = ok(&caseload(
+        dir.path(),
+        &["compare", &fa, &fb, "--reps", "12", "-q", "--out", "cmp"],
+    ));
+    assert!(text.contains("B - A"), "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("cmp/compare.csv")).expect("compare.csv");
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some(
+            "month,district,metric,mean_a,mean_b,difference,ci95_low,ci95_high,unpaired_ci95_low,unpaired_ci95_high"
+        )
+    );
+    let row = |month: &str, metric: &str| -> Vec<f64> {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("{month},ALL,{metric},")))
+            .unwrap_or_else(|| panic!("{month} {metric}"))
+            .split(',')
+            .skip(3)
+            .map(|c| c.parse().unwrap_or(f64::NAN))
+            .collect()
+    };
+    // Caseload per HV WTE: children are identical in A and B, so the ratio halves exactly.
+    let c = row("2024-12", "caseload_per_hv_wte");
+    assert!((c[2] + c[0] / 2.0).abs() < 1e-9, "B - A = -A/2: {c:?}");
+    let (paired, unpaired) = width(&c);
+    assert!(paired < unpaired, "paired {paired} vs unpaired {unpaired}");
+    // Reviews due follow the births alone: identical in A and B, so the paired interval is a
+    // point while the unpaired one spans the month-to-month noise of births.
+    let due = row("2024-06", "review_due:new_birth");
+    assert_eq!((due[2], width(&due).0), (0.0, 0.0));
+    assert!(width(&due).1 > 5.0, "{due:?}");
+    // Children do not depend on staffing: their difference is exactly zero, with no width.
+    let k = row("2024-12", "children");
+    assert_eq!((k[2], k[3], k[4]), (0.0, 0.0, 0.0));
+    assert!(k[6] - k[5] > 0.0, "the unpaired interval still has width");
+}
+
+#[test]
+fn replications_can_be_driven_by_precision() {
+    let dir = tempfile::tempdir().expect("a directory");
+    let mut s = small();
+    s.reviews[0].target = Some(0.9);
+    let file = write(dir.path(), "tiny.ron", &s);
+    let text = ok(&caseload(
+        dir.path(),
+        &[
+            "run",
+            &file,
+            "--reps",
+            "auto",
+            "--precision",
+            "0.2",
+            "--max-reps",
+            "80",
+            "-q",
+            "--out",
+            "out",
+        ],
+    ));
+    assert!(text.contains("Precision reached"), "{text}");
+    let json =
+        std::fs::read_to_string(dir.path().join("out/precision.json")).expect("precision.json");
+    let record: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let n = record["replications"].as_u64().expect("a count");
+    assert!([10, 20, 40, 80].contains(&n), "{n}");
+    assert_eq!(record["met"], serde_json::Value::Bool(true));
+    assert!(
+        record["worst_relative_half_width"]
+            .as_f64()
+            .expect("a share")
+            <= 0.2
+    );
+    let run: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.path().join("out/run.json")).expect("run.json"),
+    )
+    .expect("json");
+    assert_eq!(run["replications"].as_u64(), Some(n));
+    // An unreachable goal stops at the cap and says so.
+    let text = ok(&caseload(
+        dir.path(),
+        &[
+            "run",
+            &file,
+            "--reps",
+            "auto",
+            "--precision",
+            "0.000001",
+            "--max-reps",
+            "15",
+            "-q",
+            "--out",
+            "cap",
+        ],
+    ));
+    assert!(text.contains("NOT reached"), "{text}");
+    for bad in [
+        ["--precision", "0"],
+        ["--precision", "1.5"],
+        ["--max-reps", "1"],
+    ] {
+        let o = caseload(
+            dir.path(),
+            &[
+                "run", &file, "--reps", "auto", bad[0], bad[1], "-q", "--out", "x",
+            ],
+        );
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+    }
+}

@@ -1,0 +1,389 @@
+//! The board report, written by the real binary: `caseload run --report FILE.html` and
+//! `caseload report`. One self-contained HTML page with a fan chart per district, review,
+//! workforce and spend, a red/amber/green table, and the scenario it came from.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use caseload::load::to_ron;
+use caseload::report::escape;
+use caseload::scenario::{Budget, Offset, OverspendPolicy, Scenario};
+use tempfile::TempDir;
+
+use crate::common::{district, tiny};
+
+/// The Okabe-Ito blue of the fan and its median.
+const FAN: &str = "#0072B2";
+
+fn caseload(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_caseload"))
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("the caseload binary runs")
+}
+
+fn assert_exit(o: &Output, code: i32) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        o.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{err}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().expect("temporary paths are UTF-8")
+}
+
+/// `tiny()` for 12 months with a second district (green: few children per HV) and a second
+/// review, both reviews with targets, and a description that needs escaping.
+fn scenario() -> Scenario {
+    let mut s = tiny();
+    s.calendar.months = 12;
+    s.description = "Tom & Jerry's <b>\"plan\"</b>".into();
+    s.districts
+        .push(district("south", 100, 100.0, &[("hv", 3.0)]));
+    s.reviews[0].target = Some(0.9);
+    let mut six_week = s.reviews[0].clone();
+    (six_week.id, six_week.name, six_week.metric) =
+        ("six_week".into(), "6-8 week review".into(), "C8i".into());
+    (six_week.opens, six_week.on_time, six_week.last_chance) =
+        (Offset::Weeks(6), Offset::Weeks(8), Offset::Weeks(12));
+    six_week.target = Some(0.5);
+    s.reviews.push(six_week);
+    s
+}
+
+/// A temporary directory holding `scenario` as `tiny.ron`; returns the path and its text.
+fn workspace(s: &Scenario) -> (TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("tiny.ron");
+    let text = to_ron(s).expect("serialises");
+    std::fs::write(&path, &text).expect("written");
+    (dir, path, text)
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Each chart's figure, as (`data-chart` value, the figure's HTML).
+fn figures(html: &str) -> Vec<(String, String)> {
+    html.split("<figure class=\"chart ")
+        .skip(1)
+        .map(|f| {
+            let f = &f[..f.find("</figure>").expect("a closed figure")];
+            let key = f
+                .split("data-chart=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .expect("a data-chart attribute");
+            (key.to_string(), f.to_string())
+        })
+        .collect()
+}
+
+/// The `points` of each SVG element line starting `element` with `attribute` in it.
+fn points<'a>(svg: &'a str, element: &str, attribute: &str) -> Vec<&'a str> {
+    svg.lines()
+        .filter(|l| l.starts_with(element) && l.contains(attribute))
+        .filter_map(|l| l.split("points=\"").nth(1)?.split('"').next())
+        .collect()
+}
+
+/// Whether some polyline with `stroke` is a horizontal line.
+fn has_level_line(svg: &str, stroke: &str) -> bool {
+    points(svg, "<polyline", &format!("stroke=\"{stroke}\""))
+        .iter()
+        .any(|p| {
+            let ys: Vec<&str> = p
+                .split_whitespace()
+                .filter_map(|xy| xy.split(',').nth(1))
+                .collect();
+            ys.len() >= 2 && ys.iter().all(|y| *y == ys[0])
+        })
+}
+
+/// The table row of the status table with `attribute` (`data-review="id"`).
+fn row<'a>(html: &'a str, attribute: &str) -> &'a str {
+    let start = html
+        .find(attribute)
+        .unwrap_or_else(|| panic!("no row {attribute}"));
+    let rest = &html[start..];
+    &rest[..rest.find("</tr>").expect("a closed row")]
+}
+
+/// Asserts the row's status cell carries its word and the matching colour class.
+fn assert_rag_word(row: &str) {
+    assert!(
+        ["green", "amber", "red"]
+            .iter()
+            .any(|w| row.contains(&format!("<td class=\"rag {w}\">{w}</td>"))),
+        "no status word in {row}"
+    );
+}
+
+#[test]
+fn run_report_writes_one_self_contained_page() {
+    let s = scenario();
+    let (dir, path, text) = workspace(&s);
+    let report = dir.path().join("board").join("board.html");
+    let out = dir.path().join("out");
+    let o = caseload(
+        dir.path(),
+        &[
+            "run",
+            arg(&path),
+            "--reps",
+            "3",
+            "--seed",
+            "5",
+            "--quiet",
+            "--out",
+            arg(&out),
+            "--report",
+            arg(&report),
+        ],
+    );
+    assert_exit(&o, 0);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("board.html"));
+    assert!(out.join("results.csv").is_file() && out.join("run.json").is_file());
+    let html = read(&report);
+
+    // A whole HTML document that fetches nothing and runs nothing.
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+    assert!(html.ends_with("</html>\n"));
+    assert!(html.contains("<meta charset=\"utf-8\">"));
+    for banned in [
+        "<script", " src=", " href=", "http://", "https://", "url(", "@import",
+    ] {
+        assert!(!html.contains(banned), "the page contains {banned:?}");
+    }
+
+    // The header: what reproduces the run, and no date.
+    let sha = caseload::output::sha256_hex(&text);
+    for fact in [
+        "<h1>tiny</h1>",
+        "<dt>Seed</dt><dd>5</dd>",
+        "<dt>Replications</dt><dd>3</dd>",
+        "<dt>Months covered</dt><dd>Jan 2024 to Dec 2024 (12 months)</dd>",
+        &format!("<dd><code>{sha}</code></dd>"),
+        &format!("<dd>{}</dd>", env!("CARGO_PKG_VERSION")),
+    ] {
+        assert!(html.contains(fact), "no {fact:?} in the header");
+    }
+
+    // One chart per district and the city, per review, for the workforce and for spend.
+    assert_eq!(html.matches("<svg ").count(), 7);
+    assert_eq!(html.matches("</svg>").count(), 7);
+    let figures = figures(&html);
+    let keys: Vec<&str> = figures.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "caseload:north",
+            "caseload:south",
+            "caseload:ALL",
+            "compliance:new_birth",
+            "compliance:six_week",
+            "workforce:hv_wte",
+            "spend:spend"
+        ]
+    );
+    for (key, figure) in &figures {
+        // P5-P95 and P10-P90 bands, and the median line, in the fan's colour.
+        let fill = format!("fill=\"{FAN}\"");
+        assert!(
+            points(figure, "<polygon", &fill).len() >= 2,
+            "{key}: no bands"
+        );
+        let median = format!("stroke=\"{FAN}\" stroke-width=\"2\"");
+        assert!(
+            !points(figure, "<polyline", &median).is_empty(),
+            "{key}: no median"
+        );
+        assert!(figure.contains("Jan 2024"), "{key}: no dated x axis");
+        if key.starts_with("caseload:") {
+            // Horizontal reference lines at 250 (bluish green) and 350 (orange), labelled.
+            assert!(has_level_line(figure, "#009E73"), "{key}: no 250 line");
+            assert!(has_level_line(figure, "#E69F00"), "{key}: no 350 line");
+            assert!(figure.contains("iHV guidance 250"), "{key}");
+            assert!(figure.contains("Birmingham plan ~350"), "{key}");
+        }
+    }
+    let figure = |key: &str| &figures.iter().find(|(k, _)| k == key).expect("a figure").1;
+    assert!(figure("compliance:new_birth").contains("target 90%"));
+    assert!(has_level_line(figure("compliance:new_birth"), "#009E73"));
+    assert!(figure("compliance:six_week").contains("target 50%"));
+    assert!(figure("workforce:hv_wte").contains("establishment"));
+    assert!(figure("spend:spend").contains("no budget set"));
+
+    // The status table: a row per review and per district (and the city), each with its word.
+    for attribute in [
+        "data-review=\"new_birth\"",
+        "data-review=\"six_week\"",
+        "data-district=\"north\"",
+        "data-district=\"south\"",
+        "data-district=\"ALL\"",
+    ] {
+        assert_rag_word(row(&html, attribute));
+    }
+    // North has 5000 children for 2 HV WTE; South about 500 for 3.
+    assert!(row(&html, "data-district=\"north\"").contains(">red</td>"));
+    assert!(row(&html, "data-district=\"south\"").contains(">green</td>"));
+    assert!(html.contains("green</span> at 350 or fewer children"));
+
+    // The assumptions, and the scenario text, escaped, in a collapsible block.
+    assert!(html.contains("<h2>Assumptions</h2>"));
+    assert!(html.contains("<th scope=\"row\">North</th><td>5,000</td><td>1,000</td><td>2.0</td>"));
+    assert!(html.contains("<details>"));
+    assert!(html.contains(&format!("<pre class=\"scenario\">{}</pre>", escape(&text))));
+    assert!(html.contains("Tom &amp; Jerry&#39;s &lt;b&gt;&quot;plan&quot;&lt;/b&gt;"));
+    assert!(!html.contains("<b>\"plan\"</b>") && !html.contains("<b>\\\"plan"));
+}
+
+#[test]
+fn report_subcommand_writes_only_the_report_the_same_every_time() {
+    let (dir, path, _) = workspace(&scenario());
+    let report_at = |name: &str, threads: &str| {
+        let file = dir.path().join(name).join("report.html");
+        let o = caseload(
+            dir.path(),
+            &[
+                "report",
+                arg(&path),
+                "--reps",
+                "3",
+                "--seed",
+                "5",
+                "--threads",
+                threads,
+                "-q",
+                "--out",
+                arg(&file),
+            ],
+        );
+        assert_exit(&o, 0);
+        file
+    };
+    let a = report_at("a", "1");
+    let b = report_at("b", "2");
+    // Only the report is written.
+    let written: Vec<_> = std::fs::read_dir(dir.path().join("a"))
+        .expect("readable")
+        .map(|e| e.expect("an entry").file_name())
+        .collect();
+    assert_eq!(written, ["report.html"]);
+    // The same run gives the same bytes, whatever the thread count.
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    // And the same page as `run --report`.
+    let c = dir.path().join("c.html");
+    let o = caseload(
+        dir.path(),
+        &[
+            "run",
+            arg(&path),
+            "--reps",
+            "3",
+            "--seed",
+            "5",
+            "-q",
+            "--out",
+            arg(&dir.path().join("out")),
+            "--report",
+            arg(&c),
+        ],
+    );
+    assert_exit(&o, 0);
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
+}
+
+#[test]
+fn report_shows_budget_and_targets() {
+    let mut s = scenario();
+    s.budget = Some(Budget {
+        annual: 120_000.0,
+        other_costs: 10_000.0,
+        changes: vec![],
+        overspend: OverspendPolicy::Report,
+    });
+    let (dir, path, _) = workspace(&s);
+    let file = dir.path().join("r.html");
+    let o = caseload(
+        dir.path(),
+        &[
+            "report",
+            arg(&path),
+            "--reps",
+            "3",
+            "-q",
+            "--out",
+            arg(&file),
+            "--target",
+            "caseload_per_hv_wte<=350@2024-06/*",
+            "--target",
+            "compliance:new_birth>=0.9@2024-12",
+        ],
+    );
+    assert_exit(&o, 0);
+    let html = read(&file);
+    let spend = figures(&html)
+        .into_iter()
+        .find(|(k, _)| k == "spend:spend")
+        .expect("a spend chart")
+        .1;
+    assert!(spend.contains("against budget") && spend.contains(">\nbudget\n</text>"));
+    assert!(!points(&spend, "<polyline", "stroke=\"#CC79A7\"").is_empty());
+    assert!(html.contains("<td>£120,000</td>"));
+    assert!(html.contains("<h3>Targets asked of this run</h3>"));
+    // Every district above 350 is never true here: North has 2,500 children per HV WTE.
+    assert!(html.contains(
+        "<code>caseload_per_hv_wte&lt;=350@2024-06/*</code></th><td>0 of 3</td><td>0%</td>"
+    ));
+    assert!(html.contains("<code>compliance:new_birth&gt;=0.9@2024-12</code>"));
+    // The command that reproduces the run quotes the targets for a shell.
+    assert!(html.contains("--target &#39;caseload_per_hv_wte&lt;=350@2024-06/*&#39;"));
+}
+
+#[test]
+fn a_bad_scenario_or_report_path_writes_nothing() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let mut s = tiny();
+    s.reviews[0].uptake = 1.2;
+    let bad = dir.path().join("bad.ron");
+    std::fs::write(&bad, to_ron(&s).expect("serialises")).expect("written");
+    let out = dir.path().join("out");
+    let o = caseload(
+        dir.path(),
+        &["report", arg(&bad), "--out", arg(&out.join("r.html"))],
+    );
+    assert_exit(&o, 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("uptake"));
+    assert!(!out.exists());
+
+    // A folder where the report should go: refused before running.
+    let (dir, path, _) = workspace(&scenario());
+    let folder = dir.path().join("taken");
+    std::fs::create_dir(&folder).expect("a folder");
+    let run_out = dir.path().join("out");
+    let o = caseload(
+        dir.path(),
+        &[
+            "run",
+            arg(&path),
+            "--reps",
+            "1",
+            "--out",
+            arg(&run_out),
+            "--report",
+            arg(&folder),
+        ],
+    );
+    assert_exit(&o, 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
+    assert!(!run_out.exists());
+    assert_eq!(std::fs::read_dir(&folder).expect("readable").count(), 0);
+}
