@@ -92,6 +92,7 @@ pub fn tiny() -> Scenario {
         skill_mix_changes: vec![],
         mutual_aid: None,
         budget: None,
+        uncertain: vec![],
     }
 }
 

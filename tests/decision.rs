@@ -236,3 +236,133 @@ fn replications_can_be_driven_by_precision() {
         assert_eq!(o.status.code(), Some(2), "{bad:?}");
     }
 }
+
+#[test]
+fn uncertain_values_are_drawn_per_replication_and_widen_the_bands() {
+    use caseload::scenario::{Distribution, UncertainValue};
+    let dir = tempfile::tempdir().expect("a directory");
+    let mut certain = small();
+    certain.roles[0].attrition = 0.2;
+    certain.districts[0].staff = map(&[("hv", 100.0)]);
+    let mut uncertain = certain.clone();
+    uncertain.uncertain = vec![UncertainValue {
+        path: "roles[hv].attrition".into(),
+        distribution: Distribution::Uniform { min: 0.0, max: 0.4 },
+    }];
+    let (fc, fu) = (
+        write(dir.path(), "certain.ron", &certain),
+        write(dir.path(), "uncertain.ron", &uncertain),
+    );
+    let args = |file: &str, out: &str| {
+        vec![
+            "run".to_string(),
+            file.into(),
+            "--reps".into(),
+            "16".into(),
+            "-q".into(),
+            "--out".into(),
+            out.into(),
+        ]
+    };
+    let run = |a: Vec<String>| {
+        ok(&caseload(
+            dir.path(),
+            &a.iter().map(String::as_str).collect::<Vec<_>>(),
+        ))
+    };
+    run(args(&fc, "c"));
+    let text = run(args(&fu, "u"));
+    assert!(text.contains("Uncertain values"), "{text}");
+    run(args(&fu, "u2"));
+    // Same seed, same draws, same results.
+    for f in ["results.csv", "parameters.csv"] {
+        let a = std::fs::read(dir.path().join("u").join(f)).expect("written");
+        assert_eq!(
+            a,
+            std::fs::read(dir.path().join("u2").join(f)).expect("written"),
+            "{f}"
+        );
+    }
+    let params = std::fs::read_to_string(dir.path().join("u/parameters.csv")).expect("written");
+    let rows: Vec<&str> = params.lines().skip(1).collect();
+    assert_eq!(rows.len(), 16, "one draw per replication");
+    for (i, row) in rows.iter().enumerate() {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells[0], i.to_string());
+        assert_eq!(cells[1], "\"roles[hv].attrition\"");
+        let x: f64 = cells[2].parse().expect("a number");
+        assert!((0.0..=0.4).contains(&x), "{x}");
+    }
+    // The spread of WTE at the end of the year is far wider with the attrition rate uncertain.
+    let spread = |out: &str| {
+        let summary =
+            std::fs::read_to_string(dir.path().join(out).join("summary.csv")).expect("written");
+        let row = summary
+            .lines()
+            .find(|l| l.starts_with("2024-12,ALL,hv_wte,"))
+            .expect("a row");
+        let cells: Vec<f64> = row
+            .split(',')
+            .skip(3)
+            .map(|c| c.parse().expect("a number"))
+            .collect();
+        cells[6] - cells[4] // p90 - p10
+    };
+    assert!(
+        spread("u") > 2.0 * spread("c"),
+        "{} vs {}",
+        spread("u"),
+        spread("c")
+    );
+}
+
+#[test]
+fn bad_uncertain_values_are_refused_before_running() {
+    use caseload::scenario::{Distribution, UncertainValue};
+    let dir = tempfile::tempdir().expect("a directory");
+    for (path, distribution, message) in [
+        (
+            "roles[hv].name",
+            Distribution::Uniform { min: 0.0, max: 1.0 },
+            "not a number",
+        ),
+        (
+            "roles[nurse].attrition",
+            Distribution::Uniform { min: 0.0, max: 0.1 },
+            "nurse",
+        ),
+        (
+            "roles[hv].contact_share",
+            Distribution::Normal { mean: 0.9, sd: 0.1 },
+            "must be a probability",
+        ),
+        (
+            "roles[hv].attrition",
+            Distribution::Uniform { min: 0.3, max: 0.1 },
+            "min < max",
+        ),
+        (
+            "roles[hv",
+            Distribution::Beta {
+                alpha: 1.0,
+                beta: 1.0,
+            },
+            "lever path",
+        ),
+    ] {
+        let mut s = small();
+        s.uncertain = vec![UncertainValue {
+            path: path.into(),
+            distribution,
+        }];
+        let file = write(dir.path(), "bad.ron", &s);
+        let o = caseload(
+            dir.path(),
+            &["run", &file, "--reps", "2", "-q", "--out", "out"],
+        );
+        assert_eq!(o.status.code(), Some(2), "{path}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(message), "{path}: {err}");
+        assert!(!dir.path().join("out").exists());
+    }
+}

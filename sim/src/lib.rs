@@ -86,4 +86,5 @@ pub mod scenario;
 pub mod seek;
 pub mod summary;
 pub mod targets;
+pub mod uncertainty;
 pub mod validate;

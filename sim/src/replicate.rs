@@ -30,6 +30,9 @@ pub struct RunOptions {
 /// Why a run could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// A replication's drawn uncertain values do not give a valid scenario.
+    #[error("a replication's drawn values are not valid: {0}")]
+    Draw(String),
     /// The thread pool could not be created.
     #[error("cannot start {threads} worker threads: {source}")]
     ThreadPool {

@@ -24,6 +24,8 @@ pub enum Process {
     Reviews = 4,
     /// Staff ages, attrition, recruitment, programme drop-outs and volunteers.
     Workforce = 5,
+    /// Draws of the scenario's uncertain values (one set per replication).
+    Parameters = 6,
 }
 
 /// The streams of one replication.

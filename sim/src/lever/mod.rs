@@ -27,6 +27,14 @@ pub use path::{Lever, LeverPath, MAX_POINTS, Step, grid};
 /// Why a lever could not be read or set.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LeverError {
+    /// An uncertain value's path names something that is not a number.
+    #[error("uncertain value {path:?}: the scenario has {found:?} there, not a number")]
+    NotANumber {
+        /// The path.
+        path: String,
+        /// What is written there (empty when nothing is).
+        found: String,
+    },
     /// The path does not follow the syntax.
     #[error(
         "lever path {text:?}: {reason}; expected field names joined by '.', with [id], [index] \

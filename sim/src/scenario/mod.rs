@@ -68,6 +68,59 @@ pub struct Scenario {
     /// The budget and the overspend policy. Default: none (spend is still reported).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub budget: Option<Budget>,
+    /// Numeric values that are uncertain: each is drawn afresh for every replication from its
+    /// distribution (second-order Monte Carlo), so the bands include parameter uncertainty.
+    /// Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uncertain: Vec<UncertainValue>,
+}
+
+/// A numeric scenario value given as a distribution instead of a number.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UncertainValue {
+    /// The value, as a lever path: field names joined by '.', with `[id]`, `[index]` or `[key]`
+    /// after a list or map (`"roles[health_visitor].attrition"`).
+    pub path: String,
+    /// Its distribution; each replication draws once, from its own stream.
+    pub distribution: Distribution,
+}
+
+/// A distribution of a number.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Distribution {
+    /// Uniform between `min` and `max` (min < max).
+    Uniform {
+        /// Lowest value.
+        min: f64,
+        /// Highest value.
+        max: f64,
+    },
+    /// Normal with this mean and standard deviation (sd > 0), cut at 3 sd either side so a
+    /// draw can always be checked in advance.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Beta with shape parameters `alpha` and `beta` (both > 0): values in [0, 1], for shares and
+    /// probabilities.
+    Beta {
+        /// First shape parameter.
+        alpha: f64,
+        /// Second shape parameter.
+        beta: f64,
+    },
+    /// Triangular from `min` to `max` with its peak at `mode` (min <= mode <= max, min < max).
+    Triangular {
+        /// Lowest value.
+        min: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Highest value.
+        max: f64,
+    },
 }
 
 /// The simulated period. Time runs in whole days; results are reported per calendar month.

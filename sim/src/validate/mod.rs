@@ -15,6 +15,7 @@ use crate::scenario::{Anchor, LeaveAt, Offset, Scenario};
 
 mod districts;
 mod pipelines;
+mod uncertain;
 mod workforce;
 
 /// One thing wrong with a scenario.
@@ -90,6 +91,7 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
     let skill_mix_changes = v.skill_mix(scenario, &ids, cal);
     let mutual_aid = v.mutual_aid(scenario, &ids, cal);
     let budget = v.budget(scenario, cal);
+    v.uncertain(scenario);
 
     let (Some(calendar), true) = (calendar, v.problems.is_empty()) else {
         return Err(v.problems);

@@ -27,6 +27,7 @@ use caseload::replicate::{self, RunOptions};
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
+use caseload::uncertainty;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -97,6 +98,19 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
             anyhow::Error::new(e).context("cannot write to standard output"),
         )),
         _ => Ok(()),
+    }
+}
+
+/// Refuses a scenario with uncertain values where `what` does not draw them yet.
+pub(crate) fn certain(loaded: Loaded, what: &str) -> Result<Loaded, Failure> {
+    if loaded.scenario.uncertain.is_empty() {
+        Ok(loaded)
+    } else {
+        Err(Failure::Input(anyhow::anyhow!(
+            "{}: {what} does not draw uncertain values yet; use `caseload run` (or remove the \
+             `uncertain` section)",
+            loaded.source
+        )))
     }
 }
 
@@ -239,8 +253,46 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .map(report::destination)
         .transpose()?;
     let scenario_text = report_to.as_ref().map(|_| loaded.text.clone());
-    let (run, reached) = match args.reps {
-        Reps::Fixed(n) => {
+    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let uncertain_paths: Vec<String> = loaded
+        .scenario
+        .uncertain
+        .iter()
+        .map(|u| u.path.clone())
+        .collect();
+    let mut draws = None;
+    let (run, reached) = match (args.reps, uncertain) {
+        (Reps::Fixed(n), Some(uncertain)) => {
+            let bar = progress_bar(u64::from(n), &loaded.model.name, args.quiet);
+            let started = Instant::now();
+            let (results, drawn) =
+                uncertainty::run(&uncertain, n, args.seed, args.threads, &|| bar.inc(1))
+                    .map_err(|e| Failure::Other(e.into()))?;
+            bar.finish_and_clear();
+            draws = Some(drawn);
+            let options = RunOptions {
+                replications: n,
+                seed: args.seed,
+                threads: args.threads,
+            };
+            let model = Arc::new(uncertain.base().model.clone());
+            let run = completed(
+                &loaded.source,
+                &loaded.scenario.description,
+                &loaded.text,
+                model,
+                results,
+                &options,
+                started,
+            );
+            (run, None)
+        }
+        (Reps::Auto, Some(_)) => {
+            return Err(Failure::Input(anyhow::anyhow!(
+                "--reps auto does not draw uncertain values yet: give a number of replications"
+            )));
+        }
+        (Reps::Fixed(n), None) => {
             let options = RunOptions {
                 replications: n,
                 seed: args.seed,
@@ -251,7 +303,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             bar.finish_and_clear();
             (run, None)
         }
-        Reps::Auto => {
+        (Reps::Auto, None) => {
             let bar = progress_bar(u64::from(args.max_reps), &loaded.model.name, args.quiet);
             let (run, reached) = replicate_to_precision(loaded, args, &bar)?;
             bar.finish_and_clear();
@@ -263,6 +315,9 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let mut extra: Vec<(&str, String)> = Vec::new();
     if !args.target.is_empty() {
         extra.push(("targets.csv", table::targets_csv(&args.target, &chances)));
+    }
+    if let Some(draws) = &draws {
+        extra.push(("parameters.csv", uncertainty::parameters_csv(draws)));
     }
     if let Some(reached) = &reached {
         let json = serde_json::to_string_pretty(reached).map_err(|e| Failure::Other(e.into()))?;
@@ -277,6 +332,12 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     let mut text = table::summary(&run.model, &run.results, &summary, &run.record);
     text.push_str(&table::targets(&args.target, &chances));
+    if !uncertain_paths.is_empty() {
+        text.push_str(&format!(
+            "\nUncertain values, drawn afresh for each replication (see parameters.csv): {}.\n",
+            uncertain_paths.join(", ")
+        ));
+    }
     if let Some(r) = &reached {
         text.push_str(&format!(
             "\n{} after {} replications: the widest 95% interval is {:.2}% of its mean ({}), {} {:.2}%.\n",

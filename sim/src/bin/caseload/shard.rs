@@ -69,7 +69,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
              --shard: give a number"
         )));
     };
-    let loaded = load_scenario(args.scenario.as_deref())?;
+    let loaded = crate::certain(load_scenario(args.scenario.as_deref())?, "--shard")?;
     if shard.count() > reps {
         return Err(Failure::Input(anyhow!(
             "--shard {shard}: {} shards for {} replications; use at most {} shards",

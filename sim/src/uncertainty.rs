@@ -1,0 +1,244 @@
+//! Parameter uncertainty (second-order Monte Carlo): the scenario's `uncertain` values are drawn
+//! afresh for every replication, from a stream of their own derived from (seed, i), and each
+//! replication runs the scenario with its draws. The bands of the results then hold both the
+//! randomness of the service and the uncertainty of the inputs.
+//!
+//! Each draw is set through a lever path ([`crate::lever`]) and the scenario validated again, so a
+//! draw is checked like any other value. Before a run, [`prepare`] checks that every path names a
+//! number and that the scenario is valid at both ends of every distribution's range (the normal is
+//! cut at three standard deviations), so no replication can fail half-way through.
+
+use std::sync::Arc;
+
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+use rand_distr::{Beta, Distribution as _, Normal, Triangular};
+use rayon::prelude::*;
+
+use crate::engine::{self, rng};
+use crate::lever::{self, LeverError, LeverPath};
+use crate::load::Loaded;
+use crate::metrics::Metrics;
+use crate::model::Model;
+use crate::replicate::RunError;
+use crate::results::Results;
+use crate::scenario::Distribution;
+
+/// Normal draws are cut at this many standard deviations.
+const NORMAL_CUT: f64 = 3.0;
+
+/// A scenario whose uncertain values are ready to draw.
+#[derive(Debug, Clone)]
+pub struct Uncertain {
+    /// The scenario with the `uncertain` section removed (the values stand as written).
+    base: Loaded,
+    /// The paths and their distributions, in scenario order.
+    values: Vec<(LeverPath, Distribution)>,
+}
+
+/// One replication's drawn values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draws {
+    /// Replication index.
+    pub replication: u64,
+    /// (path, value) in scenario order.
+    pub values: Vec<(String, f64)>,
+}
+
+/// The range a distribution can draw from.
+fn support(d: Distribution) -> (f64, f64) {
+    match d {
+        Distribution::Uniform { min, max } | Distribution::Triangular { min, max, .. } => {
+            (min, max)
+        }
+        Distribution::Normal { mean, sd } => (mean - NORMAL_CUT * sd, mean + NORMAL_CUT * sd),
+        Distribution::Beta { .. } => (0.0, 1.0),
+    }
+}
+
+/// One draw from `d`.
+fn draw(d: Distribution, rng: &mut Xoshiro256PlusPlus) -> f64 {
+    let (lo, hi) = support(d);
+    let x = match d {
+        Distribution::Uniform { min, max } => min + rng.random::<f64>() * (max - min),
+        Distribution::Normal { mean, sd } => Normal::new(mean, sd).map_or(mean, |n| {
+            loop {
+                let x = n.sample(rng);
+                if (lo..=hi).contains(&x) {
+                    break x;
+                }
+            }
+        }),
+        Distribution::Beta { alpha, beta } => {
+            Beta::new(alpha, beta).map_or(alpha / (alpha + beta), |b| b.sample(rng))
+        }
+        Distribution::Triangular { min, mode, max } => {
+            Triangular::new(min, max, mode).map_or(mode, |t| t.sample(rng))
+        }
+    };
+    x.clamp(lo, hi)
+}
+
+/// Checks a loaded scenario's uncertain values and prepares them; `None` when it has none.
+pub fn prepare(loaded: &Loaded) -> Result<Option<Uncertain>, LeverError> {
+    if loaded.scenario.uncertain.is_empty() {
+        return Ok(None);
+    }
+    let section: LeverPath = "uncertain".parse()?;
+    let base = lever::apply(loaded, &[(&section, "[]")])?;
+    let mut values = Vec::new();
+    for u in &loaded.scenario.uncertain {
+        let path: LeverPath = u.path.parse()?;
+        let written = lever::current(&base, &path)?;
+        if written
+            .as_deref()
+            .and_then(|w| w.trim().parse::<f64>().ok())
+            .is_none()
+        {
+            return Err(LeverError::NotANumber {
+                path: u.path.clone(),
+                found: written.unwrap_or_default(),
+            });
+        }
+        let (lo, hi) = support(u.distribution);
+        for end in [lo, hi] {
+            lever::apply(&base, &[(&path, &end.to_string())])?;
+        }
+        values.push((path, u.distribution));
+    }
+    Ok(Some(Uncertain { base, values }))
+}
+
+impl Uncertain {
+    /// The paths of the uncertain values, in scenario order.
+    pub fn paths(&self) -> Vec<String> {
+        self.values.iter().map(|(p, _)| p.to_string()).collect()
+    }
+
+    /// Replication `replication`'s draws and its model.
+    pub fn replication(&self, seed: u64, replication: u64) -> Result<(Draws, Model), LeverError> {
+        let mut rng = rng::stream(seed, replication, rng::Process::Parameters);
+        let drawn: Vec<(String, f64)> = self
+            .values
+            .iter()
+            .map(|(p, d)| (p.to_string(), draw(*d, &mut rng)))
+            .collect();
+        let texts: Vec<String> = drawn.iter().map(|(_, x)| x.to_string()).collect();
+        let settings: Vec<(&LeverPath, &str)> = self
+            .values
+            .iter()
+            .zip(&texts)
+            .map(|((p, _), t)| (p, t.as_str()))
+            .collect();
+        let loaded = lever::apply(&self.base, &settings)?;
+        Ok((
+            Draws {
+                replication,
+                values: drawn,
+            },
+            loaded.model,
+        ))
+    }
+
+    /// The scenario with its values as written (no draws).
+    pub fn base(&self) -> &Loaded {
+        &self.base
+    }
+}
+
+/// Runs `replications` replications, each with its own draws, in parallel; results in
+/// replication order, identical whatever the thread count.
+pub fn run(
+    uncertain: &Uncertain,
+    replications: u32,
+    seed: u64,
+    threads: Option<std::num::NonZeroUsize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Results, Vec<Draws>), RunError> {
+    let model = &uncertain.base.model;
+    let metrics = Arc::new(Metrics::new(model));
+    let threads = threads.map_or(0, std::num::NonZeroUsize::get);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("caseload-replication-{i}"))
+        .build()
+        .map_err(|source| RunError::ThreadPool { threads, source })?;
+    let runs: Vec<Result<(Draws, Vec<f64>), LeverError>> = pool.install(|| {
+        (0..u64::from(replications))
+            .into_par_iter()
+            .map(|i| {
+                let (draws, model) = uncertain.replication(seed, i)?;
+                let values = engine::simulate(&Arc::new(model), &metrics, seed, i);
+                progress();
+                Ok((draws, values))
+            })
+            .collect()
+    });
+    let mut draws = Vec::new();
+    let mut raw = Vec::new();
+    for r in runs {
+        let (d, v) = r.map_err(|e| RunError::Draw(e.to_string()))?;
+        draws.push(d);
+        raw.push(v);
+    }
+    Ok((Results::new(model, &metrics, raw), draws))
+}
+
+/// parameters.csv: `replication,path,value`, one row per replication and uncertain value.
+pub fn parameters_csv(draws: &[Draws]) -> String {
+    let mut text = String::from("replication,path,value\n");
+    for d in draws {
+        for (path, value) in &d.values {
+            text.push_str(&format!(
+                "{},\"{}\",{value}\n",
+                d.replication,
+                path.replace('"', "\"\"")
+            ));
+        }
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draws_stay_in_their_support_with_the_right_mean() {
+        let mut rng = rng::stream(1, 0, rng::Process::Parameters);
+        for (d, mean) in [
+            (Distribution::Uniform { min: 2.0, max: 4.0 }, 3.0),
+            (
+                Distribution::Normal {
+                    mean: 10.0,
+                    sd: 1.0,
+                },
+                10.0,
+            ),
+            (
+                Distribution::Beta {
+                    alpha: 2.0,
+                    beta: 6.0,
+                },
+                0.25,
+            ),
+            (
+                Distribution::Triangular {
+                    min: 0.0,
+                    mode: 0.0,
+                    max: 3.0,
+                },
+                1.0,
+            ),
+        ] {
+            let (lo, hi) = support(d);
+            let xs: Vec<f64> = (0..20_000).map(|_| draw(d, &mut rng)).collect();
+            assert!(xs.iter().all(|x| (lo..=hi).contains(x)), "{d:?}");
+            let m = xs.iter().sum::<f64>() / xs.len() as f64;
+            assert!(
+                (m - mean).abs() < 0.03 * (hi - lo),
+                "{d:?}: mean {m}, expected {mean}"
+            );
+        }
+    }
+}
