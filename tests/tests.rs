@@ -28,5 +28,7 @@ mod report;
 mod shards;
 // Levers, sweeps over grids of them, and goal seeking.
 mod sweep;
+// Sweep shards and their merge: byte-identical to the unsharded sweep.
+mod sweep_shards;
 // Targets, paired comparison and precision-driven replications through the binary.
 mod decision;

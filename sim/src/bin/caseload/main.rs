@@ -11,6 +11,7 @@ mod report;
 mod seek;
 mod shard;
 mod sweep;
+mod sweep_merge;
 mod table;
 
 use std::io::{IsTerminal, Write};

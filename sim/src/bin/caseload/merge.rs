@@ -29,7 +29,8 @@ use crate::{Failure, chances, print, table};
 /// Arguments of `caseload merge`.
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The shards' output directories (each with results.csv and shard.json), in any order.
+    /// The shards' output directories (each with results.csv and shard.json, or, for the shards
+    /// of a sweep, sweep.csv and sweep_shard.json), in any order.
     #[arg(required = true, value_name = "DIR")]
     pub dirs: Vec<PathBuf>,
     /// Directory for the merged output files (created if missing); not one of the shards'.
@@ -204,7 +205,7 @@ fn describe(block: std::ops::Range<u32>) -> String {
 }
 
 /// Whether `out` is the directory `dir` (so merging there would overwrite a shard).
-fn same_dir(out: &Path, dir: &Path) -> bool {
+pub(crate) fn same_dir(out: &Path, dir: &Path) -> bool {
     match (std::fs::canonicalize(out), std::fs::canonicalize(dir)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
@@ -253,6 +254,21 @@ fn read_shard_results(dir: &Path, record: &ShardRecord) -> Result<Results, Failu
 }
 
 pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
+    // Sweep shards (sweep_shard.json) or run shards (shard.json): one kind only.
+    let is_sweep = |d: &PathBuf| d.join(crate::sweep::SWEEP_SHARD_JSON).is_file();
+    let sweeps: Vec<&PathBuf> = args.dirs.iter().filter(|d| is_sweep(d)).collect();
+    if let (Some(sweep), Some(run)) = (sweeps.first(), args.dirs.iter().find(|d| !is_sweep(d))) {
+        return Err(input(format!(
+            "{} holds a sweep shard ({}) but {} does not: merge the shards of one run or of one \
+             sweep, not both",
+            sweep.display(),
+            crate::sweep::SWEEP_SHARD_JSON,
+            run.display()
+        )));
+    }
+    if !sweeps.is_empty() {
+        return crate::sweep_merge::merge(args);
+    }
     // Every record first: a missing or foreign shard is found before any results are read.
     let mut by_shard: BTreeMap<u32, (&Path, ShardRecord)> = BTreeMap::new();
     let mut reference: Option<(&Path, ShardRecord)> = None;

@@ -11,11 +11,12 @@ use caseload::lever::{self, Lever, LeverPath};
 use caseload::load::Loaded;
 use caseload::metrics::Metrics;
 use caseload::output;
-use caseload::replicate::RunOptions;
+use caseload::replicate::{RunOptions, Shard};
 use caseload::results::Results;
 use caseload::summary::{Stats, Summary};
 use caseload::targets::{Chance, Target};
 use clap::Args;
+use serde::{Deserialize, Serialize};
 
 use crate::table::{layout, percent, whole};
 use crate::{Failure, load_scenario, print, progress_bar, replicate_loaded};
@@ -50,6 +51,42 @@ pub struct SweepArgs {
     /// repeatable; written to sweep_targets.csv.
     #[arg(long, value_name = "TARGET")]
     pub target: Vec<Target>,
+    /// Run only shard K of N of the grid points (a contiguous block, in grid order) and write
+    /// their rows and sweep_shard.json, for `caseload merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+/// The name of a sweep shard's record.
+pub(crate) const SWEEP_SHARD_JSON: &str = "sweep_shard.json";
+
+/// What `sweep_shard.json` records: the sweep the shard belongs to and which points it ran.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct SweepShardRecord {
+    /// Caseload's version.
+    pub version: String,
+    /// Scenario path.
+    pub scenario: String,
+    /// SHA-256 of the scenario text, hex.
+    pub scenario_sha256: String,
+    /// Master seed, shared by every point.
+    pub seed: u64,
+    /// Replications at each point.
+    pub replications: u32,
+    /// The levers, as `PATH=V1,V2,...`, in the order given.
+    pub levers: Vec<String>,
+    /// The targets, as given (their chances are in sweep_targets.csv).
+    pub targets: Vec<String>,
+    /// Points of the whole grid.
+    pub points: u32,
+    /// K: this shard, from 1.
+    pub shard: u32,
+    /// N: the number of shards.
+    pub shards: u32,
+    /// The first grid point this shard ran (from 0, in grid order).
+    pub first_point: u32,
+    /// The last grid point this shard ran (inclusive).
+    pub last_point: u32,
 }
 
 /// Bad input: exit 2.
@@ -179,6 +216,20 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .iter()
         .map(|values| point(&base, &args.vary, values, &args.target))
         .collect::<Result<Vec<_>, _>>()?;
+    // The points this process runs: all of them, or the shard's contiguous block.
+    let total_points = u32::try_from(points.len()).map_err(|e| Failure::Other(e.into()))?;
+    let block = match args.shard {
+        Some(shard) if shard.count() > total_points => {
+            return Err(input(anyhow::anyhow!(
+                "--shard {shard}: {} shards for {total_points} grid points; use at most \
+                 {total_points} shards",
+                shard.count()
+            )));
+        }
+        Some(shard) => shard.replications(total_points),
+        None => 0..total_points,
+    };
+    let (skip, take) = (block.start as usize, block.len());
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
@@ -227,11 +278,12 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .first()
         .map(|p| p.model.reviews.iter().map(|r| r.id.clone()).collect())
         .unwrap_or_default();
-    let total = points.len() as u64 * u64::from(args.reps);
+    let total = take as u64 * u64::from(args.reps);
     let bar = progress_bar(total, "sweep", args.quiet);
     let mut rows = Vec::with_capacity(points.len());
     let mut name = String::new();
-    for (values, loaded) in grid.iter().zip(points) {
+    let chosen = grid.iter().zip(points).skip(skip).take(take);
+    for (values, loaded) in chosen {
         let run = replicate_loaded(loaded, &options, &bar)?;
         name.clone_from(&run.model.name);
         let summary = Summary::new(&run.results);
@@ -259,6 +311,24 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
             csv_text(targets_csv, "sweep_targets.csv")?,
         ));
     }
+    if let Some(shard) = args.shard {
+        let record = SweepShardRecord {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            scenario: base.source.clone(),
+            scenario_sha256: output::sha256_hex(&base.text),
+            seed: args.seed,
+            replications: args.reps,
+            levers: args.vary.iter().map(ToString::to_string).collect(),
+            targets: args.target.iter().map(ToString::to_string).collect(),
+            points: total_points,
+            shard: shard.index(),
+            shards: shard.count(),
+            first_point: block.start,
+            last_point: block.end - 1,
+        };
+        let json = serde_json::to_string_pretty(&record).map_err(|e| Failure::Other(e.into()))?;
+        files.push((SWEEP_SHARD_JSON, format!("{json}\n")));
+    }
     let written = output::write_files(&args.out, &files)
         .with_context(|| format!("cannot write the sweep to {}", args.out.display()))
         .map_err(Failure::Other)?;
@@ -270,6 +340,14 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         args.reps,
         args.seed
     );
+    if let Some(shard) = args.shard {
+        text.push_str(&format!(
+            "Shard {shard}: grid points {}-{} of {total_points} (numbered from 0); put the shards \
+             together with `caseload merge`.\n",
+            block.start,
+            block.end - 1
+        ));
+    }
     for (l, now) in args.vary.iter().zip(&scenario_values) {
         text.push_str(&format!(
             "  {}: {} (the scenario: {now})\n",
