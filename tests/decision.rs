@@ -366,3 +366,31 @@ fn bad_uncertain_values_are_refused_before_running() {
         assert!(!dir.path().join("out").exists());
     }
 }
+
+#[test]
+fn uncertain_whole_numbers_are_drawn_whole() {
+    use caseload::scenario::{Distribution, UncertainValue};
+    let dir = tempfile::tempdir().expect("a directory");
+    let mut s = small();
+    s.uncertain = vec![UncertainValue {
+        path: "districts[north].children_by_age[0]".into(),
+        distribution: Distribution::Triangular {
+            min: 900.0,
+            mode: 1000.0,
+            max: 1100.0,
+        },
+    }];
+    let file = write(dir.path(), "whole.ron", &s);
+    ok(&caseload(
+        dir.path(),
+        &["run", &file, "--reps", "8", "-q", "--out", "out"],
+    ));
+    let params = std::fs::read_to_string(dir.path().join("out/parameters.csv")).expect("written");
+    for row in params.lines().skip(1) {
+        let value = row.rsplit(',').next().expect("a value");
+        let n: u32 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("a whole number: {row}"));
+        assert!((900..=1100).contains(&n), "{row}");
+    }
+}

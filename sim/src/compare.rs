@@ -78,7 +78,9 @@ pub fn difference(a: &[f64], b: &[f64]) -> Difference {
     let half = t975((n as f64) - 1.0) * (var_d / n as f64).sqrt();
     let (sa, sb) = (var_a / n as f64, var_b / n as f64);
     let welch_df = (sa + sb).powi(2) / (sa * sa / (n as f64 - 1.0) + sb * sb / (n as f64 - 1.0));
-    let unpaired_half = if sa + sb > 0.0 {
+    let unpaired_half = if n < 2 {
+        f64::NAN
+    } else if sa + sb > 0.0 {
         t975(welch_df) * (sa + sb).sqrt()
     } else {
         0.0

@@ -62,6 +62,8 @@
 //! - [`replicate`]: parallel replications; [`results`], [`summary`]: their values and statistics;
 //!   [`targets`]: the chance of meeting a target; [`compare`]: paired differences of two scenarios;
 //!   [`seek`]: the smallest lever value whose chance of meeting a target reaches a confidence;
+//!   [`precision`]: replications added until the key forecasts are precise enough;
+//!   [`uncertainty`]: uncertain scenario values drawn afresh for each replication;
 //!   [`output`]: files written whole or not at all; [`report`]: the board report, one
 //!   self-contained HTML page with fan charts, a red/amber/green table and the assumptions.
 

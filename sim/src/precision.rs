@@ -81,7 +81,9 @@ pub fn run_to_precision(
         // Every batch comes from the same model, so the shapes always match.
         let results = Results::concat(std::mem::take(&mut done))
             .expect("batches of one model share their shape");
-        let (worst, metric) = worst_precision(model, &results).unwrap_or((0.0, String::new()));
+        // With no defined key forecast there is nothing to be precise about: not met.
+        let (worst, metric) =
+            worst_precision(model, &results).unwrap_or((f64::INFINITY, String::new()));
         let met = worst <= goal.relative_half_width;
         if met || n >= goal.max_replications {
             let reached = Reached {

@@ -32,8 +32,9 @@ const NORMAL_CUT: f64 = 3.0;
 pub struct Uncertain {
     /// The scenario with the `uncertain` section removed (the values stand as written).
     base: Loaded,
-    /// The paths and their distributions, in scenario order.
-    values: Vec<(LeverPath, Distribution)>,
+    /// The paths, their distributions, and whether each is a whole number (then draws are
+    /// rounded), in scenario order.
+    values: Vec<(LeverPath, Distribution, bool)>,
 }
 
 /// One replication's drawn values.
@@ -79,6 +80,15 @@ fn draw(d: Distribution, rng: &mut Xoshiro256PlusPlus) -> f64 {
     x.clamp(lo, hi)
 }
 
+/// A drawn value as scenario text: whole numbers without a point.
+fn value_text(x: f64, whole: bool) -> String {
+    if whole {
+        format!("{}", x.round() as i64)
+    } else {
+        x.to_string()
+    }
+}
+
 /// Checks a loaded scenario's uncertain values and prepares them; `None` when it has none.
 pub fn prepare(loaded: &Loaded) -> Result<Option<Uncertain>, LeverError> {
     if loaded.scenario.uncertain.is_empty() {
@@ -89,22 +99,21 @@ pub fn prepare(loaded: &Loaded) -> Result<Option<Uncertain>, LeverError> {
     let mut values = Vec::new();
     for u in &loaded.scenario.uncertain {
         let path: LeverPath = u.path.parse()?;
-        let written = lever::current(&base, &path)?;
-        if written
-            .as_deref()
-            .and_then(|w| w.trim().parse::<f64>().ok())
-            .is_none()
-        {
+        let written = lever::current(&base, &path)?.unwrap_or_default();
+        let written = written.trim();
+        if written.parse::<f64>().is_err() {
             return Err(LeverError::NotANumber {
                 path: u.path.clone(),
-                found: written.unwrap_or_default(),
+                found: written.to_string(),
             });
         }
+        // A whole number written without a point or exponent takes whole-number draws.
+        let whole = written.parse::<i64>().is_ok();
         let (lo, hi) = support(u.distribution);
         for end in [lo, hi] {
-            lever::apply(&base, &[(&path, &end.to_string())])?;
+            lever::apply(&base, &[(&path, &value_text(end, whole))])?;
         }
-        values.push((path, u.distribution));
+        values.push((path, u.distribution, whole));
     }
     Ok(Some(Uncertain { base, values }))
 }
@@ -112,7 +121,7 @@ pub fn prepare(loaded: &Loaded) -> Result<Option<Uncertain>, LeverError> {
 impl Uncertain {
     /// The paths of the uncertain values, in scenario order.
     pub fn paths(&self) -> Vec<String> {
-        self.values.iter().map(|(p, _)| p.to_string()).collect()
+        self.values.iter().map(|(p, _, _)| p.to_string()).collect()
     }
 
     /// Replication `replication`'s draws and its model.
@@ -121,14 +130,22 @@ impl Uncertain {
         let drawn: Vec<(String, f64)> = self
             .values
             .iter()
-            .map(|(p, d)| (p.to_string(), draw(*d, &mut rng)))
+            .map(|&(ref p, d, whole)| {
+                let x = draw(d, &mut rng);
+                (p.to_string(), if whole { x.round() } else { x })
+            })
             .collect();
-        let texts: Vec<String> = drawn.iter().map(|(_, x)| x.to_string()).collect();
+        let texts: Vec<String> = self
+            .values
+            .iter()
+            .zip(&drawn)
+            .map(|(&(_, _, whole), (_, x))| value_text(*x, whole))
+            .collect();
         let settings: Vec<(&LeverPath, &str)> = self
             .values
             .iter()
             .zip(&texts)
-            .map(|((p, _), t)| (p, t.as_str()))
+            .map(|((p, _, _), t)| (p, t.as_str()))
             .collect();
         let loaded = lever::apply(&self.base, &settings)?;
         Ok((

@@ -217,8 +217,8 @@ impl Run<'_> {
             .find(|&m| self.summary.get(m, district, metric).n > 0)
     }
 
-    /// The share of replications with a value of `metric` in (`month`, `district`) for which
-    /// `holds`, among those with a value: (met, with a value).
+    /// The replications whose value of `metric` in (`month`, `district`) is defined and `holds`,
+    /// out of all: (met, replications).
     fn share(
         &self,
         month: usize,
@@ -226,13 +226,10 @@ impl Run<'_> {
         metric: usize,
         holds: impl Fn(f64) -> bool,
     ) -> (usize, usize) {
-        let values: Vec<f64> = self
-            .results
-            .across_replications(month, district, metric)
-            .into_iter()
-            .filter(|v| !v.is_nan())
-            .collect();
-        (values.iter().filter(|&&v| holds(v)).count(), values.len())
+        // An undefined value never meets a target, as `--target` counts it.
+        let values = self.results.across_replications(month, district, metric);
+        let met = values.iter().filter(|&&v| !v.is_nan() && holds(v)).count();
+        (met, values.len())
     }
 }
 

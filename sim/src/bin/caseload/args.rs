@@ -99,7 +99,7 @@ pub struct CompareArgs {
     /// Master seed, shared by both (common random numbers).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Directory for compare.csv (created if missing).
+    /// Directory for compare.csv and compare.json (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core).

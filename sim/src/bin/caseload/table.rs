@@ -195,7 +195,8 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
     text.push_str(&format!("City ({CITY})\n"));
     text.push_str(&layout(header("metric"), rows));
 
-    // Chance of meeting each review's target: the share of replications at or above it.
+    // Chance of meeting each review's target: the share of replications at or above it, an
+    // undefined value (nothing due) counting as not met, as `--target` counts it.
     let mut rows = Vec::new();
     for r in &model.reviews {
         let (Some(target), Some(k)) = (r.target, metric(&format!("compliance:{}", r.id))) else {
@@ -203,12 +204,8 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
         };
         let mut row = vec![format!("{} >= {}", r.name, percent(target))];
         row.extend(months.iter().map(|&m| {
-            let values: Vec<f64> = results
-                .across_replications(m, city, k)
-                .into_iter()
-                .filter(|v| !v.is_nan())
-                .collect();
-            if values.is_empty() {
+            let values = results.across_replications(m, city, k);
+            if values.iter().all(|v| v.is_nan()) {
                 "-".to_string()
             } else {
                 let met = values.iter().filter(|&&v| v >= target).count();
