@@ -394,3 +394,52 @@ fn uncertain_whole_numbers_are_drawn_whole() {
         assert!((900..=1100).contains(&n), "{row}");
     }
 }
+
+#[test]
+fn comparisons_draw_uncertain_values_too() {
+    use caseload::scenario::{Distribution, UncertainValue};
+    let dir = tempfile::tempdir().expect("a directory");
+    let mut a = small();
+    a.uncertain = vec![UncertainValue {
+        path: "reviews[new_birth].uptake".into(),
+        distribution: Distribution::Beta {
+            alpha: 8.0,
+            beta: 2.0,
+        },
+    }];
+    let fa = write(dir.path(), "a.ron", &a);
+    // The same uncertain scenario against itself: every draw is paired, so every difference is
+    // exactly zero.
+    ok(&caseload(
+        dir.path(),
+        &["compare", &fa, &fa, "--reps", "6", "-q", "--out", "cmp"],
+    ));
+    let csv = std::fs::read_to_string(dir.path().join("cmp/compare.csv")).expect("written");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("2024-06,ALL,compliance:new_birth,"))
+        .expect("a row");
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(&cells[5..8], ["0", "0", "0"], "{row}");
+    // Against the certain scenario, uptake differs replication by replication.
+    let fc = write(dir.path(), "c.ron", &small());
+    ok(&caseload(
+        dir.path(),
+        &["compare", &fc, &fa, "--reps", "6", "-q", "--out", "cmp2"],
+    ));
+    let csv = std::fs::read_to_string(dir.path().join("cmp2/compare.csv")).expect("written");
+    let row = csv
+        .lines()
+        .find(|l| l.starts_with("2024-06,ALL,compliance:new_birth,"))
+        .expect("a row");
+    let difference: f64 = row
+        .split(',')
+        .nth(5)
+        .expect("a cell")
+        .parse()
+        .expect("a number");
+    assert!(
+        difference < -0.05,
+        "uptake around 0.8 lowers compliance: {row}"
+    );
+}

@@ -8,7 +8,7 @@ use caseload::replicate::RunOptions;
 use serde::Serialize;
 
 use crate::args::CompareArgs;
-use crate::{Failure, certain, load_scenario, print, progress_bar, replicate_loaded, table};
+use crate::{Failure, load_scenario, print, progress_bar, replicate_loaded, table};
 
 /// What compare.json records.
 #[derive(Serialize)]
@@ -68,8 +68,8 @@ fn csv_text(rows: &[Row]) -> Result<String, Failure> {
 
 pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     // Both files are read and checked before either runs.
-    let a = certain(load_scenario(Some(&args.a))?, "compare")?;
-    let b = certain(load_scenario(Some(&args.b))?, "compare")?;
+    let a = load_scenario(Some(&args.a))?;
+    let b = load_scenario(Some(&args.b))?;
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,

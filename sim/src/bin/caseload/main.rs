@@ -142,19 +142,43 @@ pub(crate) struct Completed {
     pub model: Arc<caseload::model::Model>,
     pub results: caseload::results::Results,
     pub record: RunRecord,
+    /// Each replication's draws of the scenario's uncertain values, if it has any.
+    pub draws: Option<Vec<uncertainty::Draws>>,
 }
 
-/// Runs a loaded scenario's replications with a progress bar.
+/// Runs a loaded scenario's replications with a progress bar, drawing its uncertain values
+/// afresh for each replication if it has any.
 pub(crate) fn replicate_loaded(
     loaded: Loaded,
     options: &RunOptions,
     bar: &ProgressBar,
 ) -> Result<Completed, Failure> {
-    let model = Arc::new(loaded.model);
     let started = Instant::now();
-    let results =
-        replicate::run(&model, options, &|| bar.inc(1)).map_err(|e| Failure::Other(e.into()))?;
-    Ok(completed(
+    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let (model, results, draws) = match uncertain {
+        None => {
+            let model = Arc::new(loaded.model);
+            let results = replicate::run(&model, options, &|| bar.inc(1))
+                .map_err(|e| Failure::Other(e.into()))?;
+            (model, results, None)
+        }
+        Some(uncertain) => {
+            let (results, draws) = uncertainty::run(
+                &uncertain,
+                options.replications,
+                options.seed,
+                options.threads,
+                &|| bar.inc(1),
+            )
+            .map_err(|e| Failure::Other(e.into()))?;
+            (
+                Arc::new(uncertain.base().model.clone()),
+                results,
+                Some(draws),
+            )
+        }
+    };
+    let mut run = completed(
         &loaded.source,
         &loaded.scenario.description,
         &loaded.text,
@@ -162,7 +186,9 @@ pub(crate) fn replicate_loaded(
         results,
         options,
         started,
-    ))
+    );
+    run.draws = draws;
+    Ok(run)
 }
 
 /// A loaded scenario's replications run until precise enough (`--reps auto`).
@@ -226,6 +252,7 @@ fn completed(
         model,
         results,
         record,
+        draws: None,
     }
 }
 
@@ -254,46 +281,19 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .map(report::destination)
         .transpose()?;
     let scenario_text = report_to.as_ref().map(|_| loaded.text.clone());
-    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
     let uncertain_paths: Vec<String> = loaded
         .scenario
         .uncertain
         .iter()
         .map(|u| u.path.clone())
         .collect();
-    let mut draws = None;
-    let (run, reached) = match (args.reps, uncertain) {
-        (Reps::Fixed(n), Some(uncertain)) => {
-            let bar = progress_bar(u64::from(n), &loaded.model.name, args.quiet);
-            let started = Instant::now();
-            let (results, drawn) =
-                uncertainty::run(&uncertain, n, args.seed, args.threads, &|| bar.inc(1))
-                    .map_err(|e| Failure::Other(e.into()))?;
-            bar.finish_and_clear();
-            draws = Some(drawn);
-            let options = RunOptions {
-                replications: n,
-                seed: args.seed,
-                threads: args.threads,
-            };
-            let model = Arc::new(uncertain.base().model.clone());
-            let run = completed(
-                &loaded.source,
-                &loaded.scenario.description,
-                &loaded.text,
-                model,
-                results,
-                &options,
-                started,
-            );
-            (run, None)
-        }
-        (Reps::Auto, Some(_)) => {
+    let (run, reached) = match args.reps {
+        Reps::Auto if !uncertain_paths.is_empty() => {
             return Err(Failure::Input(anyhow::anyhow!(
                 "--reps auto does not draw uncertain values yet: give a number of replications"
             )));
         }
-        (Reps::Fixed(n), None) => {
+        Reps::Fixed(n) => {
             let options = RunOptions {
                 replications: n,
                 seed: args.seed,
@@ -304,7 +304,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             bar.finish_and_clear();
             (run, None)
         }
-        (Reps::Auto, None) => {
+        Reps::Auto => {
             let bar = progress_bar(u64::from(args.max_reps), &loaded.model.name, args.quiet);
             let (run, reached) = replicate_to_precision(loaded, args, &bar)?;
             bar.finish_and_clear();
@@ -317,7 +317,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     if !args.target.is_empty() {
         extra.push(("targets.csv", table::targets_csv(&args.target, &chances)));
     }
-    if let Some(draws) = &draws {
+    if let Some(draws) = &run.draws {
         extra.push(("parameters.csv", uncertainty::parameters_csv(draws)));
     }
     if let Some(reached) = &reached {

@@ -112,7 +112,7 @@ pub(crate) fn write(dest: &Destination, html: String) -> Result<PathBuf, Failure
 
 /// `caseload report`: runs the scenario and writes only the report.
 pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
-    let loaded = crate::certain(load_scenario(args.scenario.as_deref())?, "report")?;
+    let loaded = load_scenario(args.scenario.as_deref())?;
     // Targets name metrics, months and districts, and the path must take a file: check both
     // before running.
     let shape = Results::new(&loaded.model, &Metrics::new(&loaded.model), Vec::new());

@@ -90,7 +90,7 @@ fn setting(
 }
 
 pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
-    let base = crate::certain(load_scenario(Some(&args.scenario))?, "seek")?;
+    let base = load_scenario(Some(&args.scenario))?;
     let grid = Grid::new(&args.range, args.step.as_deref()).map_err(input)?;
     let now = lever::current(&base, &args.lever).map_err(input)?;
     // Both ends are set up and checked before anything runs.

@@ -204,7 +204,7 @@ fn csv_text(w: csv::Writer<Vec<u8>>, name: &str) -> Result<String, Failure> {
 }
 
 pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
-    let base = crate::certain(load_scenario(Some(&args.scenario))?, "sweep")?;
+    let base = load_scenario(Some(&args.scenario))?;
     let grid = lever::grid(&args.vary).map_err(input)?;
     let mut scenario_values = Vec::new();
     for l in &args.vary {
