@@ -1,0 +1,9 @@
+//! Caseload desktop app: a dashboard and what-if levers over the `caseload` simulator.
+//!
+//! [`app::CaseloadApp`] holds the state and draws the UI; [`worker`] runs forecasts on a named
+//! background thread; `main.rs` is a thin eframe shell.
+
+#![forbid(unsafe_code)]
+
+pub mod app;
+pub mod worker;

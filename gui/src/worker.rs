@@ -1,0 +1,327 @@
+//! The simulation worker: one named background thread that runs forecasts, so the UI never blocks.
+//!
+//! The app sends [`Job`]s; the worker runs each job's passes (a quick pass, then a refined one
+//! that reuses the quick pass's replications, which are bit-identical), in small chunks, and
+//! sends [`Message`]s back, calling `request_repaint` after each. A job is cancelled as soon as
+//! a newer job is wanted (the shared `wanted` id moves on) or the app cancels it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+use caseload::lever::{self, LeverPath};
+use caseload::load::Loaded;
+use caseload::model::Model;
+use caseload::replicate;
+use caseload::results::{CITY, Results};
+use caseload::summary::Summary;
+use caseload::targets::{Comparison, Scope, Target};
+
+/// One forecast to run: the scenario with lever settings applied, and the passes to run.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Increasing id; the app shows results of the newest job only.
+    pub id: u64,
+    /// The loaded scenario the levers apply to.
+    pub base: Arc<Loaded>,
+    /// Lever settings `(path, RON value)`, applied with [`caseload::lever::apply`].
+    pub levers: Vec<(LeverPath, String)>,
+    /// Replications after each pass, increasing (e.g. `[8, 40]`).
+    pub passes: Vec<u32>,
+    /// Master seed (the same for every job, so forecasts share common random numbers).
+    pub seed: u64,
+}
+
+/// What the worker reports.
+#[derive(Debug)]
+pub enum Message {
+    /// Replications done so far of the job's last pass.
+    Progress {
+        /// The job.
+        job: u64,
+        /// Replications finished.
+        done: u32,
+        /// Replications the job will run in all.
+        total: u32,
+    },
+    /// A pass finished; `last` says whether it was the job's final pass.
+    Forecast {
+        /// The job.
+        job: u64,
+        /// The forecast.
+        forecast: Box<Forecast>,
+        /// Whether more passes follow.
+        last: bool,
+    },
+    /// The job could not run (e.g. a lever value the scenario rejects).
+    Failed {
+        /// The job.
+        job: u64,
+        /// What went wrong, for the user.
+        error: String,
+    },
+}
+
+/// Red/amber/green status of a review tile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The median meets the target.
+    Green,
+    /// The median is below the target by less than [`AMBER_MARGIN`].
+    Amber,
+    /// The median is further below the target.
+    Red,
+    /// No replication has a value.
+    NoData,
+}
+
+/// How far below target (as a share) a median may be and still be amber: 5 percentage points.
+pub const AMBER_MARGIN: f64 = 0.05;
+
+impl Status {
+    /// The status of a median against a target.
+    pub fn of(median: f64, target: f64) -> Self {
+        if median.is_nan() {
+            Status::NoData
+        } else if median >= target {
+            Status::Green
+        } else if median >= target - AMBER_MARGIN {
+            Status::Amber
+        } else {
+            Status::Red
+        }
+    }
+
+    /// The status in words (never colour alone).
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Green => "Green: on track",
+            Status::Amber => "Amber: close",
+            Status::Red => "Red: off track",
+            Status::NoData => "No data",
+        }
+    }
+}
+
+/// One mandated review with a target, at the last month of the forecast.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tile {
+    /// Display name.
+    pub name: String,
+    /// Public metric code (e.g. `C2`).
+    pub code: String,
+    /// Compliance target (share).
+    pub target: f64,
+    /// Median compliance across replications (share; NaN if undefined).
+    pub median: f64,
+    /// Chance of meeting the target: the share of replications that meet it.
+    pub chance: f64,
+    /// Red/amber/green.
+    pub status: Status,
+}
+
+/// A forecast ready to draw: computed once on the worker, borrowed every frame.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Forecast {
+    /// Replications behind it.
+    pub replications: usize,
+    /// Month labels, `YYYY-MM`.
+    pub months: Vec<String>,
+    /// A tile per review with a target.
+    pub tiles: Vec<Tile>,
+    /// City caseload per HV WTE by month: P10, median, P90.
+    pub caseload_p10: Vec<f64>,
+    /// Median.
+    pub caseload_p50: Vec<f64>,
+    /// P90.
+    pub caseload_p90: Vec<f64>,
+}
+
+impl Forecast {
+    /// Summarises `results` of `model` for the dashboard.
+    pub fn new(model: &Model, results: &Results) -> Self {
+        let summary = Summary::new(results);
+        let city = results.city();
+        let last = results.months.len().saturating_sub(1);
+        let month = results.months.get(last).cloned().unwrap_or_default();
+        let tiles = model
+            .reviews
+            .iter()
+            .filter_map(|review| {
+                let target = review.target?;
+                let metric = format!("compliance:{}", review.id);
+                let index = results.metric_index(&metric)?;
+                let median = summary.get(last, city, index).median();
+                let chance = Target {
+                    metric,
+                    comparison: Comparison::AtLeast,
+                    value: target,
+                    month: month.clone(),
+                    scope: Scope::District(CITY.into()),
+                }
+                .chance(results)
+                .map_or(f64::NAN, |c| c.probability);
+                Some(Tile {
+                    name: review.name.clone(),
+                    code: review.metric.clone(),
+                    target,
+                    median,
+                    chance,
+                    status: Status::of(median, target),
+                })
+            })
+            .collect();
+        let (mut p10, mut p50, mut p90) = (Vec::new(), Vec::new(), Vec::new());
+        if let Some(m) = results.metric_index("caseload_per_hv_wte") {
+            for month in 0..results.months.len() {
+                let s = summary.get(month, city, m);
+                p10.push(s.percentiles[1]);
+                p50.push(s.percentiles[2]);
+                p90.push(s.percentiles[3]);
+            }
+        }
+        Forecast {
+            replications: results.replications(),
+            months: results.months.clone(),
+            tiles,
+            caseload_p10: p10,
+            caseload_p50: p50,
+            caseload_p90: p90,
+        }
+    }
+
+    /// Median city caseload per HV WTE in the last month.
+    pub fn last_caseload(&self) -> f64 {
+        self.caseload_p50.last().copied().unwrap_or(f64::NAN)
+    }
+}
+
+/// The handle the app holds: send jobs, receive messages.
+pub struct Worker {
+    jobs: Option<Sender<Job>>,
+    messages: Receiver<Message>,
+    wanted: Arc<AtomicU64>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Replications run between checks of the cancel flag and progress reports.
+const CHUNK: u32 = 4;
+
+impl Worker {
+    /// Starts the worker thread `caseload-worker`; it calls `repaint` after each message.
+    pub fn spawn(repaint: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+        let (job_tx, job_rx) = channel::<Job>();
+        let (msg_tx, msg_rx) = channel::<Message>();
+        let wanted = Arc::new(AtomicU64::new(0));
+        let shared = Arc::clone(&wanted);
+        let thread = std::thread::Builder::new()
+            .name("caseload-worker".into())
+            .spawn(move || work(&job_rx, &msg_tx, &shared, &repaint))?;
+        Ok(Worker {
+            jobs: Some(job_tx),
+            messages: msg_rx,
+            wanted,
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues `job`, cancelling any older one.
+    pub fn submit(&self, job: Job) {
+        self.wanted.store(job.id, Ordering::SeqCst);
+        if let Some(jobs) = &self.jobs {
+            // A send fails only if the worker has gone; the app then shows no new results.
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// Cancels the running job (its id is no longer wanted).
+    pub fn cancel(&self) {
+        self.wanted.store(u64::MAX, Ordering::SeqCst);
+    }
+
+    /// The next message, if any (never blocks).
+    pub fn poll(&self) -> Option<Message> {
+        self.messages.try_recv().ok()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        self.cancel();
+        self.jobs = None; // closes the channel, so the worker loop ends
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint: &dyn Fn()) {
+    let send = |m: Message| {
+        let _ = out.send(m);
+        repaint();
+    };
+    while let Ok(mut job) = jobs.recv() {
+        // Only the newest queued job matters.
+        while let Ok(newer) = jobs.try_recv() {
+            job = newer;
+        }
+        let current = || wanted.load(Ordering::SeqCst) == job.id;
+        if !current() {
+            continue;
+        }
+        let settings: Vec<(&LeverPath, &str)> =
+            job.levers.iter().map(|(p, v)| (p, v.as_str())).collect();
+        let loaded = if settings.is_empty() {
+            None
+        } else {
+            match lever::apply(&job.base, &settings) {
+                Ok(l) => Some(l),
+                Err(e) => {
+                    send(Message::Failed {
+                        job: job.id,
+                        error: e.to_string(),
+                    });
+                    continue;
+                }
+            }
+        };
+        let model = Arc::new(loaded.map_or_else(|| job.base.model.clone(), |l| l.model));
+        let total = job.passes.last().copied().unwrap_or(0);
+        let mut parts: Vec<Results> = Vec::new();
+        let mut done = 0u32;
+        'passes: for (k, &pass) in job.passes.iter().enumerate() {
+            while done < pass {
+                if !current() {
+                    break 'passes;
+                }
+                let end = (done + CHUNK).min(pass);
+                let indices: Vec<u64> = (u64::from(done)..u64::from(end)).collect();
+                match replicate::run_indices(&model, &indices, job.seed, None, &|| {}) {
+                    Ok(r) => parts.push(r),
+                    Err(e) => {
+                        send(Message::Failed {
+                            job: job.id,
+                            error: e.to_string(),
+                        });
+                        break 'passes;
+                    }
+                }
+                done = end;
+                send(Message::Progress {
+                    job: job.id,
+                    done,
+                    total,
+                });
+            }
+            if let Some(results) = Results::concat(parts.clone()) {
+                parts = vec![results.clone()];
+                send(Message::Forecast {
+                    job: job.id,
+                    forecast: Box::new(Forecast::new(&model, &results)),
+                    last: k + 1 == job.passes.len(),
+                });
+            }
+        }
+    }
+}
