@@ -32,3 +32,8 @@ mod sweep;
 mod sweep_shards;
 // Targets, paired comparison and precision-driven replications through the binary.
 mod decision;
+// The validation report's own checks: the Birmingham calibration against the seed, migration and
+// contact demand against closed forms (docs/validation.md).
+mod validation_report;
+// External checks: Scotland's 2014-2018 training drive and England 2015-2023 (docs/validation.md).
+mod external;

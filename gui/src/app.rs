@@ -1,49 +1,28 @@
 //! The app: pure state plus UI. Drawing emits [`Command`]s; [`CaseloadApp::apply`] runs them
 //! afterwards. Forecasts run on the [`Worker`]; the frame only polls its channel.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use caseload::lever::LeverPath;
 use caseload::load::Loaded;
-use egui::{Color32, RichText};
-use egui_plot::{FilledArea, HLine, Legend, Line, Plot, PlotPoints};
 
-use crate::worker::{Forecast, Job, Message, Status, Worker};
+use crate::export;
+use crate::forecast::{Band, Forecast};
+use crate::levers::{Levers, Value};
+use crate::shipped;
+use crate::state::{Saved, Source, Tab, ViewState};
+use crate::view::{self, compare::Pinned};
+use crate::worker::{Job, Message, Worker};
 
-/// Okabe-Ito colours (colour-blind safe).
-pub mod palette {
-    use egui::Color32;
-    /// Bluish green.
-    pub const GREEN: Color32 = Color32::from_rgb(0x00, 0x9E, 0x73);
-    /// Orange.
-    pub const AMBER: Color32 = Color32::from_rgb(0xE6, 0x9F, 0x00);
-    /// Vermillion.
-    pub const RED: Color32 = Color32::from_rgb(0xD5, 0x5E, 0x00);
-    /// Blue.
-    pub const BLUE: Color32 = Color32::from_rgb(0x00, 0x72, 0xB2);
-    /// Sky blue.
-    pub const SKY: Color32 = Color32::from_rgb(0x56, 0xB4, 0xE9);
-    /// Reddish purple.
-    pub const PURPLE: Color32 = Color32::from_rgb(0xCC, 0x79, 0xA7);
-    /// Grey for "no data".
-    pub const GREY: Color32 = Color32::from_rgb(0x99, 0x99, 0x99);
-}
-
-/// The health-visitor contact share lever.
-pub const CONTACT_SHARE_PATH: &str = "roles[health_visitor].contact_share";
-/// Its label (also its accessible name).
-pub const CONTACT_SHARE_LABEL: &str = "Health-visitor contact share";
-/// Range and step of the lever.
-const CONTACT_SHARE_RANGE: std::ops::RangeInclusive<f64> = 0.30..=0.70;
-const CONTACT_SHARE_STEP: f64 = 0.01;
+pub use crate::palette;
 
 /// How the app runs forecasts.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Replications after each pass: a quick first pass, then refined (e.g. `[8, 40]`).
     pub passes: Vec<u32>,
-    /// Master seed.
+    /// Master seed (the same for every forecast, so any two share common random numbers).
     pub seed: u64,
     /// Quiet time after the last lever change before a new forecast starts.
     pub debounce: Duration,
@@ -59,21 +38,57 @@ impl Default for Settings {
     }
 }
 
-/// Something the UI asked for while drawing.
+/// An export the user asked for.
 #[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Export {
+    /// The Explore chart's data.
+    ChartCsv,
+    /// The Explore chart as an image; the rectangle is where it is on screen.
+    ChartPng(egui::Rect),
+    /// The Compare page's table.
+    CompareCsv,
+    /// The board report of the current forecast.
+    Report,
+}
+
+/// Something the UI asked for while drawing.
+#[derive(Debug, Clone)]
 pub enum Command {
-    /// Set the health-visitor contact share.
-    SetContactShare(f64),
+    /// Set a lever (by key).
+    SetLever(String, Value),
+    /// Every lever back to the scenario's value.
+    ResetLevers,
+    /// Forecast a scenario shipped with the app.
+    UseShipped(&'static str),
+    /// Forecast this scenario, which came from `Source`.
+    UseScenario(Box<Loaded>, Source),
     /// Cancel the running forecast.
     Cancel,
+    /// Pin the current forecast as A.
+    Pin,
+    /// Drop the pinned forecast.
+    Unpin,
+    /// Write an export.
+    Export(Export),
+}
+
+/// Views computed from the forecast once, and again only when it or the view changes.
+#[derive(Default)]
+struct Prepared {
+    key: Option<(u64, ViewState)>,
+    dashboard: view::dashboard::Prepared,
+    explore: Option<Band>,
+    compare: Option<view::compare::Prepared>,
+    districts: Vec<view::districts::Row>,
 }
 
 /// The whole app state.
 pub struct CaseloadApp {
-    base: Arc<Loaded>,
+    scenario: Arc<Loaded>,
+    source: Source,
+    levers: Levers,
     settings: Settings,
-    contact_share: f64,
-    baseline_share: f64,
+    view: ViewState,
     /// When the levers last changed and no job has started for them yet.
     changed_at: Option<Instant>,
     worker: Worker,
@@ -81,38 +96,89 @@ pub struct CaseloadApp {
     running: Option<u64>,
     progress: (u32, u32),
     forecast: Option<Forecast>,
+    /// Counts forecasts and pins, so prepared views know when to refresh.
+    generation: u64,
     refined: bool,
+    pinned: Option<Pinned>,
+    prepared: Prepared,
     error: Option<String>,
+    notice: Option<String>,
+    started: Instant,
+    first_forecast: Option<Duration>,
+    /// A PNG export to ask a screenshot for: the chart's rectangle and the file.
+    png: Option<(egui::Rect, PathBuf)>,
+    /// Where the outcome of the screenshot asked for arrives.
+    png_written: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
 }
 
 impl CaseloadApp {
-    /// An app on `base` that starts its first forecast at once; fails only if the worker thread
-    /// cannot start.
-    pub fn new(ctx: &egui::Context, base: Loaded, settings: Settings) -> std::io::Result<Self> {
+    /// The app as it was left (`saved`): its scenario (the baseline if that cannot be read, with
+    /// the reason shown), levers and view. Starts the first forecast at once; fails only if the
+    /// worker thread cannot start.
+    pub fn new(ctx: &egui::Context, saved: Saved, settings: Settings) -> std::io::Result<Self> {
+        let (loaded, source, error) = match open(&saved.source) {
+            Ok(l) => (l, saved.source.clone(), None),
+            Err(e) => {
+                let baseline = shipped::load(caseload::load::BASELINE_NAME)
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                (
+                    baseline,
+                    Source::default(),
+                    Some(format!("Could not reopen the scenario: {e}")),
+                )
+            }
+        };
+        let mut app = Self::on(ctx, loaded, source, settings)?;
+        app.levers.restore(&saved.levers);
+        app.view = saved.view;
+        app.error = error;
+        app.start();
+        Ok(app)
+    }
+
+    /// The app on `loaded` (from `source`) with default levers and view; starts its forecast.
+    pub fn on(
+        ctx: &egui::Context,
+        loaded: Loaded,
+        source: Source,
+        settings: Settings,
+    ) -> std::io::Result<Self> {
         let repaint = ctx.clone();
         let worker = Worker::spawn(move || repaint.request_repaint())?;
-        let baseline_share = base
-            .scenario
-            .roles
-            .iter()
-            .find(|r| r.id == "health_visitor")
-            .map_or(0.47, |r| r.contact_share);
         let mut app = CaseloadApp {
-            base: Arc::new(base),
+            levers: Levers::of(&loaded.scenario),
+            scenario: Arc::new(loaded),
+            source,
             settings,
-            contact_share: baseline_share,
-            baseline_share,
+            view: ViewState::default(),
             changed_at: None,
             worker,
             next_job: 0,
             running: None,
             progress: (0, 0),
             forecast: None,
+            generation: 0,
             refined: false,
+            pinned: None,
+            prepared: Prepared::default(),
             error: None,
+            notice: None,
+            started: Instant::now(),
+            first_forecast: None,
+            png: None,
+            png_written: None,
         };
         app.start();
         Ok(app)
+    }
+
+    /// What to persist.
+    pub fn saved(&self) -> Saved {
+        Saved {
+            source: self.source.clone(),
+            levers: self.levers.values.clone(),
+            view: self.view.clone(),
+        }
     }
 
     /// The forecast on screen, if any.
@@ -120,14 +186,34 @@ impl CaseloadApp {
         self.forecast.as_ref()
     }
 
+    /// The pinned forecast, if any.
+    pub fn pinned(&self) -> Option<&Pinned> {
+        self.pinned.as_ref()
+    }
+
     /// Whether a forecast is running or waiting for the debounce.
     pub fn is_busy(&self) -> bool {
         self.running.is_some() || self.changed_at.is_some()
     }
 
-    /// The lever's current value.
-    pub fn contact_share(&self) -> f64 {
-        self.contact_share
+    /// The levers and their values.
+    pub fn levers(&self) -> &Levers {
+        &self.levers
+    }
+
+    /// The view.
+    pub fn view(&self) -> &ViewState {
+        &self.view
+    }
+
+    /// The view, to change (tests and keyboard shortcuts).
+    pub fn view_mut(&mut self) -> &mut ViewState {
+        &mut self.view
+    }
+
+    /// The scenario chosen (before levers).
+    pub fn scenario(&self) -> &Loaded {
+        &self.scenario
     }
 
     /// The last error, if any.
@@ -135,36 +221,89 @@ impl CaseloadApp {
         self.error.as_deref()
     }
 
+    /// The last notice (e.g. where an export was written), if any.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Seconds from launch to the first forecast on screen.
+    pub fn first_forecast(&self) -> Option<Duration> {
+        self.first_forecast
+    }
+
     /// Applies a command from the UI.
     pub fn apply(&mut self, command: Command) {
         match command {
-            Command::SetContactShare(v) => {
-                let v = v.clamp(*CONTACT_SHARE_RANGE.start(), *CONTACT_SHARE_RANGE.end());
-                let v = (v / CONTACT_SHARE_STEP).round() * CONTACT_SHARE_STEP;
-                if (v - self.contact_share).abs() > 1e-9 {
-                    self.contact_share = v;
+            Command::SetLever(key, value) => {
+                if self.levers.set(&key, value) {
                     self.changed_at = Some(Instant::now());
                 }
             }
+            Command::ResetLevers => {
+                if self.levers.changed() {
+                    self.levers.reset();
+                    self.changed_at = Some(Instant::now());
+                }
+            }
+            Command::UseShipped(file) => match shipped::load(file) {
+                Ok(loaded) => self.use_scenario(loaded, Source::Shipped(file.into())),
+                Err(e) => self.error = Some(e.to_string()),
+            },
+            Command::UseScenario(loaded, source) => self.use_scenario(*loaded, source),
             Command::Cancel => {
                 self.worker.cancel();
                 self.running = None;
                 self.changed_at = None;
             }
+            Command::Pin => {
+                if let Some(f) = &self.forecast {
+                    self.pinned = Some(Pinned {
+                        forecast: f.clone(),
+                        label: self.describe(),
+                    });
+                    self.generation += 1;
+                }
+            }
+            Command::Unpin => {
+                self.pinned = None;
+                self.generation += 1;
+            }
+            Command::Export(kind) => self.export(kind),
         }
+    }
+
+    /// The scenario and the levers off their baseline, in words.
+    pub fn describe(&self) -> String {
+        let changed: Vec<String> = self
+            .levers
+            .levers
+            .iter()
+            .filter_map(|l| {
+                let v = self.levers.value(&l.key)?;
+                (*v != l.baseline).then(|| format!("{} {}", l.label, l.show(v)))
+            })
+            .collect();
+        if changed.is_empty() {
+            self.scenario.scenario.name.clone()
+        } else {
+            format!("{}; {}", self.scenario.scenario.name, changed.join("; "))
+        }
+    }
+
+    fn use_scenario(&mut self, loaded: Loaded, source: Source) {
+        self.levers = Levers::of(&loaded.scenario);
+        self.scenario = Arc::new(loaded);
+        self.source = source;
+        self.error = None;
+        self.start();
     }
 
     fn start(&mut self) {
         self.next_job += 1;
-        let mut levers = Vec::new();
-        if (self.contact_share - self.baseline_share).abs() > 1e-9 {
-            let path: LeverPath = CONTACT_SHARE_PATH.parse().expect("a valid lever path");
-            levers.push((path, format!("{:.2}", self.contact_share)));
-        }
         self.worker.submit(Job {
             id: self.next_job,
-            base: Arc::clone(&self.base),
-            levers,
+            base: Arc::clone(&self.scenario),
+            levers: self.levers.settings(),
             passes: self.settings.passes.clone(),
             seed: self.settings.seed,
         });
@@ -185,7 +324,10 @@ impl CaseloadApp {
                     forecast,
                     last,
                 } if Some(job) == self.running => {
+                    self.first_forecast
+                        .get_or_insert_with(|| self.started.elapsed());
                     self.forecast = Some(*forecast);
+                    self.generation += 1;
                     self.refined = last;
                     self.error = None;
                     if last {
@@ -207,16 +349,51 @@ impl CaseloadApp {
                 ctx.request_repaint_after(self.settings.debounce - waited);
             }
         }
+        self.take_screenshot(ctx);
+    }
+
+    fn prepare(&mut self) {
+        let Some(f) = &self.forecast else { return };
+        let key = (self.generation, self.view.clone());
+        if self.prepared.key.as_ref() == Some(&key) {
+            return;
+        }
+        let focus = view::focus_index(f, &self.view);
+        self.prepared = Prepared {
+            dashboard: view::dashboard::Prepared::new(f, &self.view),
+            explore: f.band(&self.view.metric, focus),
+            compare: self
+                .pinned
+                .as_ref()
+                .map(|a| view::compare::Prepared::new(&a.forecast, f, &self.view)),
+            districts: view::districts::rows(f, &self.view),
+            key: Some(key),
+        };
     }
 
     /// Draws the whole app and applies what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.update(ui.ctx());
+        self.shortcuts(ui.ctx());
+        self.prepare();
         let mut commands = Vec::new();
         egui::Panel::top("header").show(ui, |ui| self.header(ui, &mut commands));
-        egui::Panel::left("levers").show(ui, |ui| self.levers(ui, &mut commands));
+        egui::Panel::left("levers")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    view::levers::show(
+                        ui,
+                        &self.source,
+                        &self.scenario.scenario.name,
+                        &self.levers,
+                        &mut commands,
+                    );
+                });
+            });
         egui::CentralPanel::default().show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| self.dashboard(ui));
+            egui::ScrollArea::vertical().show(ui, |ui| self.page(ui, &mut commands));
         });
         for c in commands {
             self.apply(c);
@@ -227,10 +404,41 @@ impl CaseloadApp {
         }
     }
 
-    fn header(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.horizontal(|ui| {
+    /// Ctrl+1..5 switch pages; Escape cancels a running forecast.
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        let keys = [
+            egui::Key::Num1,
+            egui::Key::Num2,
+            egui::Key::Num3,
+            egui::Key::Num4,
+            egui::Key::Num5,
+        ];
+        for (key, tab) in keys.into_iter().zip(Tab::ALL) {
+            if ctx.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, key)) {
+                self.view.tab = tab;
+            }
+        }
+        if self.running.is_some()
+            && ctx.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::Escape))
+        {
+            self.apply(Command::Cancel);
+        }
+    }
+
+    fn header(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        ui.horizontal_wrapped(|ui| {
             ui.heading("Caseload");
-            ui.label(&self.base.scenario.name);
+            ui.label(self.describe());
+        });
+        ui.horizontal_wrapped(|ui| {
+            for tab in Tab::ALL {
+                ui.selectable_value(&mut self.view.tab, tab, tab.label())
+                    .on_hover_text(format!(
+                        "Ctrl+{}",
+                        1 + Tab::ALL.iter().position(|t| *t == tab).unwrap_or(0)
+                    ));
+            }
+            ui.separator();
             if self.running.is_some() {
                 let (done, total) = self.progress;
                 ui.add(
@@ -238,147 +446,160 @@ impl CaseloadApp {
                         .desired_width(160.0)
                         .text(format!("Forecasting: {done} of {total} replications")),
                 );
-                if ui.button("Cancel forecast").clicked() {
+                if ui
+                    .button("Cancel forecast")
+                    .on_hover_text("Escape")
+                    .clicked()
+                {
                     commands.push(Command::Cancel);
                 }
             } else if self.changed_at.is_some() {
-                ui.label("Waiting for the lever to settle");
+                ui.label("Waiting for the levers to settle");
             } else if let Some(f) = &self.forecast {
-                ui.label(format!("{} replications", f.replications));
+                ui.label(format!(
+                    "{} replications in {:.1} s",
+                    f.replications,
+                    f.elapsed.as_secs_f64()
+                ));
             }
-            if let Some(e) = &self.error {
-                ui.colored_label(palette::RED, format!("Error: {e}"));
+            if self.forecast.is_some() && ui.button("Export board report (HTML)").clicked() {
+                commands.push(Command::Export(Export::Report));
             }
         });
-    }
-
-    fn levers(&self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.heading("Levers");
-        let mut share = self.contact_share;
-        let slider = ui.add(
-            egui::Slider::new(&mut share, CONTACT_SHARE_RANGE)
-                .step_by(CONTACT_SHARE_STEP)
-                .show_value(false)
-                .text(CONTACT_SHARE_LABEL),
-        );
-        slider.on_hover_text(
-            "Share of a health visitor's hours spent on contacts with families \
-             (the rest is travel, admin, training).",
-        );
-        if share != self.contact_share {
-            commands.push(Command::SetContactShare(share));
+        if let Some(e) = &self.error {
+            ui.colored_label(palette::RED, format!("Error: {e}"));
         }
-        ui.horizontal(|ui| {
-            if ui.button("Decrease contact share").clicked() {
-                commands.push(Command::SetContactShare(
-                    self.contact_share - CONTACT_SHARE_STEP,
-                ));
-            }
-            ui.label(format!("{:.0}%", self.contact_share * 100.0));
-            if ui.button("Increase contact share").clicked() {
-                commands.push(Command::SetContactShare(
-                    self.contact_share + CONTACT_SHARE_STEP,
-                ));
-            }
-        });
-        ui.label(format!("Baseline: {:.0}%", self.baseline_share * 100.0));
+        if let Some(n) = &self.notice {
+            ui.label(n);
+        }
     }
 
-    fn dashboard(&self, ui: &mut egui::Ui) {
+    fn page(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
         let Some(f) = &self.forecast else {
             ui.label("Running the first forecast…");
             return;
         };
-        let last = f.months.last().map_or("", String::as_str);
-        let refining = if self.refined { "" } else { " (quick pass)" };
-        ui.heading(format!(
-            "Reviews in {last}: median compliance across {} replications{refining}",
-            f.replications
-        ));
-        ui.horizontal_wrapped(|ui| {
-            for t in &f.tiles {
-                tile(ui, t);
+        let p = &self.prepared;
+        match self.view.tab {
+            Tab::Dashboard => {
+                view::dashboard::show(ui, f, &mut self.view, &p.dashboard, self.refined)
             }
-        });
-        ui.separator();
-        ui.heading(format!(
-            "City caseload per HV WTE: {:.0} in {last} (median)",
-            f.last_caseload()
-        ));
-        caseload_chart(ui, f);
+            Tab::Explore => {
+                view::explore::show(ui, f, &mut self.view, p.explore.as_ref(), commands)
+            }
+            Tab::Compare => {
+                let current = self.describe_forecast();
+                let empty = view::compare::Prepared::default();
+                view::compare::show(
+                    ui,
+                    f,
+                    self.pinned.as_ref(),
+                    &current,
+                    &mut self.view,
+                    p.compare.as_ref().unwrap_or(&empty),
+                    commands,
+                );
+            }
+            Tab::Districts => view::districts::show(ui, f, &mut self.view, &p.districts),
+            Tab::Scenario => {
+                ui.label("The scenario editor.");
+            }
+        }
     }
-}
 
-fn status_colour(status: Status) -> Color32 {
-    match status {
-        Status::Green => palette::GREEN,
-        Status::Amber => palette::AMBER,
-        Status::Red => palette::RED,
-        Status::NoData => palette::GREY,
+    /// The forecast on screen, in words.
+    fn describe_forecast(&self) -> String {
+        self.describe()
     }
-}
 
-fn percent(x: f64) -> String {
-    if x.is_nan() {
-        "-".into()
-    } else {
-        format!("{:.0}%", x * 100.0)
+    fn export(&mut self, kind: Export) {
+        let Some(f) = &self.forecast else { return };
+        let dir = self.view.export_dir.clone();
+        let month = view::month_index(f, &self.view);
+        let focus = view::focus_index(f, &self.view);
+        let stem = format!(
+            "{}_{}",
+            export::file_stem(&self.view.metric),
+            export::file_stem(&f.districts[focus])
+        );
+        let result = match kind {
+            Export::ChartCsv => export::chart_csv(f, &self.view.metric, focus).and_then(|text| {
+                export::write_whole(&dir.join(format!("{stem}.csv")), text.as_bytes())
+            }),
+            Export::CompareCsv => match &self.prepared.compare {
+                Some(p) => view::compare::csv(p, &f.months[month], &f.districts[focus])
+                    .map_err(|e| export::ExportError::Data(e.to_string()))
+                    .and_then(|text| {
+                        export::write_whole(
+                            &dir.join(format!("compare_{stem}.csv")),
+                            text.as_bytes(),
+                        )
+                    }),
+                None => Err(export::ExportError::Data(
+                    "pin a forecast as A first".into(),
+                )),
+            },
+            Export::Report => {
+                let html = export::board_report(f, self.settings.seed, month);
+                export::write_whole(&dir.join("board_report.html"), html.as_bytes())
+            }
+            Export::ChartPng(rect) => {
+                self.png = Some((rect, dir.join(format!("{stem}.png"))));
+                self.notice = Some("Taking the chart's picture…".into());
+                return;
+            }
+        };
+        match result {
+            Ok(path) => {
+                self.notice = Some(format!("Wrote {}", path.display()));
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
     }
-}
 
-fn tile(ui: &mut egui::Ui, t: &crate::worker::Tile) {
-    egui::Frame::group(ui.style())
-        .stroke(egui::Stroke::new(2.0, status_colour(t.status)))
-        .show(ui, |ui| {
-            ui.set_width(190.0);
-            ui.vertical(|ui| {
-                ui.label(RichText::new(format!("{} ({})", t.name, t.code)).strong());
-                ui.label(format!(
-                    "Compliance {} vs target {}",
-                    percent(t.median),
-                    percent(t.target)
-                ));
-                ui.colored_label(status_colour(t.status), t.status.word());
-                ui.label(format!("Chance of meeting target: {}", percent(t.chance)));
+    /// Asks for a screenshot when a PNG export waits for one; the integration calls back with
+    /// the image, the chart's part is written, and the outcome comes back over a channel.
+    fn take_screenshot(&mut self, ctx: &egui::Context) {
+        if let Some((rect, path)) = self.png.take() {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let ppp = ctx.pixels_per_point();
+            let repaint = ctx.clone();
+            ctx.request_screenshot(move |image| {
+                let written = export::png(&image, rect, ppp)
+                    .and_then(|bytes| export::write_whole(&path, &bytes))
+                    .map_err(|e| e.to_string());
+                let _ = tx.send(written);
+                repaint.request_repaint();
             });
-        });
+            self.png_written = Some(rx);
+        }
+        if let Some(rx) = &self.png_written
+            && let Ok(written) = rx.try_recv()
+        {
+            self.png_written = None;
+            match written {
+                Ok(p) => self.notice = Some(format!("Wrote {}", p.display())),
+                Err(e) => self.error = Some(e),
+            }
+        }
+    }
 }
 
-fn caseload_chart(ui: &mut egui::Ui, f: &Forecast) {
-    let xs: Vec<f64> = (0..f.months.len()).map(|i| i as f64).collect();
-    let months = f.months.clone();
-    let points =
-        |ys: &[f64]| -> PlotPoints<'static> { xs.iter().zip(ys).map(|(&x, &y)| [x, y]).collect() };
-    Plot::new("caseload_per_hv_wte")
-        .height(320.0)
-        .legend(Legend::default())
-        .x_axis_label("Month")
-        .y_axis_label("Children per HV WTE")
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                months.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
-        .show(ui, |plot| {
-            plot.add(
-                FilledArea::new("P10-P90", &xs, &f.caseload_p10, &f.caseload_p90)
-                    .fill_color(palette::SKY.gamma_multiply(0.4)),
-            );
-            plot.line(
-                Line::new("Median", points(&f.caseload_p50))
-                    .color(palette::BLUE)
-                    .width(2.0),
-            );
-            plot.hline(HLine::new("Planned 350", 350.0).color(palette::AMBER));
-            plot.hline(HLine::new("iHV recommended 250", 250.0).color(palette::PURPLE));
-        });
+/// The scenario at `source`.
+fn open(source: &Source) -> Result<Loaded, caseload::load::LoadError> {
+    match source {
+        Source::Shipped(file) => shipped::load(file),
+        Source::File(path) => caseload::load::load_file(path),
+    }
 }
 
 impl eframe::App for CaseloadApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, crate::state::STORAGE_KEY, &self.saved());
     }
 }

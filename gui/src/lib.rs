@@ -6,4 +6,12 @@
 #![forbid(unsafe_code)]
 
 pub mod app;
+pub mod charts;
+pub mod export;
+pub mod forecast;
+pub mod levers;
+pub mod palette;
+pub mod shipped;
+pub mod state;
+pub mod view;
 pub mod worker;

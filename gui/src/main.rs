@@ -3,26 +3,26 @@
 #![forbid(unsafe_code)]
 
 use caseload_gui::app::{CaseloadApp, Settings};
+use caseload_gui::state::{STORAGE_KEY, Saved};
 
 fn main() -> eframe::Result {
-    let baseline = match caseload::load::baseline() {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!("caseload-gui: the embedded baseline does not load: {e}");
-            std::process::exit(1);
-        }
-    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Caseload")
-            .with_inner_size([1200.0, 800.0]),
+            .with_inner_size([1280.0, 860.0]),
         ..Default::default()
     };
     eframe::run_native(
         "Caseload",
         options,
         Box::new(|cc| {
-            let app = CaseloadApp::new(&cc.egui_ctx, baseline, Settings::default())?;
+            // The state left at the last close; a store from another version falls back to the
+            // defaults field by field.
+            let saved: Saved = cc
+                .storage
+                .and_then(|s| eframe::get_value(s, STORAGE_KEY))
+                .unwrap_or_default();
+            let app = CaseloadApp::new(&cc.egui_ctx, saved, Settings::default())?;
             Ok(Box::new(app))
         }),
     )

@@ -9,14 +9,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
-use caseload::model::Model;
 use caseload::replicate;
-use caseload::results::{CITY, Results};
-use caseload::summary::Summary;
-use caseload::targets::{Comparison, Scope, Target};
+use caseload::results::Results;
+
+use crate::forecast::Forecast;
 
 /// One forecast to run: the scenario with lever settings applied, and the passes to run.
 #[derive(Debug, Clone)]
@@ -61,140 +61,6 @@ pub enum Message {
         /// What went wrong, for the user.
         error: String,
     },
-}
-
-/// Red/amber/green status of a review tile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// The median meets the target.
-    Green,
-    /// The median is below the target by less than [`AMBER_MARGIN`].
-    Amber,
-    /// The median is further below the target.
-    Red,
-    /// No replication has a value.
-    NoData,
-}
-
-/// How far below target (as a share) a median may be and still be amber: 5 percentage points.
-pub const AMBER_MARGIN: f64 = 0.05;
-
-impl Status {
-    /// The status of a median against a target.
-    pub fn of(median: f64, target: f64) -> Self {
-        if median.is_nan() {
-            Status::NoData
-        } else if median >= target {
-            Status::Green
-        } else if median >= target - AMBER_MARGIN {
-            Status::Amber
-        } else {
-            Status::Red
-        }
-    }
-
-    /// The status in words (never colour alone).
-    pub fn word(self) -> &'static str {
-        match self {
-            Status::Green => "Green: on track",
-            Status::Amber => "Amber: close",
-            Status::Red => "Red: off track",
-            Status::NoData => "No data",
-        }
-    }
-}
-
-/// One mandated review with a target, at the last month of the forecast.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Tile {
-    /// Display name.
-    pub name: String,
-    /// Public metric code (e.g. `C2`).
-    pub code: String,
-    /// Compliance target (share).
-    pub target: f64,
-    /// Median compliance across replications (share; NaN if undefined).
-    pub median: f64,
-    /// Chance of meeting the target: the share of replications that meet it.
-    pub chance: f64,
-    /// Red/amber/green.
-    pub status: Status,
-}
-
-/// A forecast ready to draw: computed once on the worker, borrowed every frame.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Forecast {
-    /// Replications behind it.
-    pub replications: usize,
-    /// Month labels, `YYYY-MM`.
-    pub months: Vec<String>,
-    /// A tile per review with a target.
-    pub tiles: Vec<Tile>,
-    /// City caseload per HV WTE by month: P10, median, P90.
-    pub caseload_p10: Vec<f64>,
-    /// Median.
-    pub caseload_p50: Vec<f64>,
-    /// P90.
-    pub caseload_p90: Vec<f64>,
-}
-
-impl Forecast {
-    /// Summarises `results` of `model` for the dashboard.
-    pub fn new(model: &Model, results: &Results) -> Self {
-        let summary = Summary::new(results);
-        let city = results.city();
-        let last = results.months.len().saturating_sub(1);
-        let month = results.months.get(last).cloned().unwrap_or_default();
-        let tiles = model
-            .reviews
-            .iter()
-            .filter_map(|review| {
-                let target = review.target?;
-                let metric = format!("compliance:{}", review.id);
-                let index = results.metric_index(&metric)?;
-                let median = summary.get(last, city, index).median();
-                let chance = Target {
-                    metric,
-                    comparison: Comparison::AtLeast,
-                    value: target,
-                    month: month.clone(),
-                    scope: Scope::District(CITY.into()),
-                }
-                .chance(results)
-                .map_or(f64::NAN, |c| c.probability);
-                Some(Tile {
-                    name: review.name.clone(),
-                    code: review.metric.clone(),
-                    target,
-                    median,
-                    chance,
-                    status: Status::of(median, target),
-                })
-            })
-            .collect();
-        let (mut p10, mut p50, mut p90) = (Vec::new(), Vec::new(), Vec::new());
-        if let Some(m) = results.metric_index("caseload_per_hv_wte") {
-            for month in 0..results.months.len() {
-                let s = summary.get(month, city, m);
-                p10.push(s.percentiles[1]);
-                p50.push(s.percentiles[2]);
-                p90.push(s.percentiles[3]);
-            }
-        }
-        Forecast {
-            replications: results.replications(),
-            months: results.months.clone(),
-            tiles,
-            caseload_p10: p10,
-            caseload_p50: p50,
-            caseload_p90: p90,
-        }
-    }
-
-    /// Median city caseload per HV WTE in the last month.
-    pub fn last_caseload(&self) -> f64 {
-        self.caseload_p50.last().copied().unwrap_or(f64::NAN)
-    }
 }
 
 /// The handle the app holds: send jobs, receive messages.
@@ -270,6 +136,7 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
         if !current() {
             continue;
         }
+        let started = Instant::now();
         let settings: Vec<(&LeverPath, &str)> =
             job.levers.iter().map(|(p, v)| (p, v.as_str())).collect();
         let loaded = if settings.is_empty() {
@@ -286,7 +153,8 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
                 }
             }
         };
-        let model = Arc::new(loaded.map_or_else(|| job.base.model.clone(), |l| l.model));
+        let scenario = loaded.map_or_else(|| Arc::clone(&job.base), Arc::new);
+        let model = Arc::new(scenario.model.clone());
         let total = job.passes.last().copied().unwrap_or(0);
         let mut parts: Vec<Results> = Vec::new();
         let mut done = 0u32;
@@ -318,7 +186,11 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
                 parts = vec![results.clone()];
                 send(Message::Forecast {
                     job: job.id,
-                    forecast: Box::new(Forecast::new(&model, &results)),
+                    forecast: Box::new(Forecast::new(
+                        Arc::clone(&scenario),
+                        results,
+                        started.elapsed(),
+                    )),
                     last: k + 1 == job.passes.len(),
                 });
             }

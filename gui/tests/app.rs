@@ -1,35 +1,57 @@
-//! The app driven headless by egui_kittest: the first forecast appears, and a lever change
-//! produces a new forecast.
+//! The app driven headless by egui_kittest through its main flows: the first forecast appears, a
+//! lever change produces a new forecast, compare shows a difference, a bad file shows its
+//! message, the districts table sorts and focuses, exports are written, and the state persists.
 
 use std::time::Duration;
 
 use caseload::lever::{self, LeverPath};
-use caseload::load::{self, Loaded};
+use caseload::load::Loaded;
 use caseload_gui::app::{CaseloadApp, Settings};
+use caseload_gui::levers::Value;
+use caseload_gui::shipped;
+use caseload_gui::state::{Saved, Source, Tab};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-/// The Birmingham baseline shortened to 12 months (its bank holidays cleared, as they must fall
-/// inside the run), so the tests stay quick.
-fn short_baseline() -> Loaded {
-    let baseline = load::baseline().expect("the embedded baseline loads");
+/// A shipped scenario shortened to 12 months (30 for the workforce scenarios, whose dated
+/// intakes and budget change run to April 2021; bank holidays cleared, as they must fall inside
+/// the run), so the tests stay quick.
+fn short(file: &str) -> Loaded {
+    let loaded = shipped::load(file).expect("a shipped scenario loads");
     let months: LeverPath = "calendar.months".parse().unwrap();
     let holidays: LeverPath = "calendar.bank_holidays".parse().unwrap();
-    lever::apply(&baseline, &[(&months, "12"), (&holidays, "[]")])
-        .expect("a 12-month baseline is valid")
+    let n = if loaded.scenario.pipelines.is_empty() {
+        "12"
+    } else {
+        "30"
+    };
+    lever::apply(&loaded, &[(&months, n), (&holidays, "[]")]).expect("a shorter run is valid")
 }
 
-fn harness() -> Harness<'static, CaseloadApp> {
-    let settings = Settings {
+fn settings() -> Settings {
+    Settings {
         passes: vec![4],
         seed: 1,
         debounce: Duration::from_millis(50),
-    };
+    }
+}
+
+fn harness_on(file: &'static str) -> Harness<'static, CaseloadApp> {
     Harness::builder()
-        .with_size(egui::vec2(1200.0, 900.0))
+        .with_size(egui::vec2(1280.0, 1000.0))
         .build_eframe(move |cc| {
-            CaseloadApp::new(&cc.egui_ctx, short_baseline(), settings).expect("worker starts")
+            CaseloadApp::on(
+                &cc.egui_ctx,
+                short(file),
+                Source::Shipped(file.into()),
+                settings(),
+            )
+            .expect("worker starts")
         })
+}
+
+fn harness() -> Harness<'static, CaseloadApp> {
+    harness_on("birmingham_baseline.ron")
 }
 
 /// Steps the app (with short sleeps, bounded) until it is idle; then one settling run, which
@@ -57,8 +79,8 @@ fn first_forecast_appears() {
         "{}",
         forecast.last_caseload()
     );
-    assert!(!forecast.tiles.is_empty());
-    // The tiles and the caseload are on screen.
+    assert!(harness.state().first_forecast().is_some());
+    // The tiles, the district chart and the headline caseload are on screen.
     harness.get_by_label_contains("New birth visit (C2)");
     harness.get_by_label_contains("Antenatal contact (C1)");
     assert!(
@@ -68,37 +90,230 @@ fn first_forecast_appears() {
             >= 5
     );
     let heading = format!(
-        "City caseload per HV WTE: {:.0} in 2019-12",
+        "Caseload per HV WTE: city {:.0} in 2019-12",
         forecast.last_caseload()
     );
     harness.get_by_label_contains(&heading);
+    harness.get_by_label_contains("Health-visitor WTE against establishment");
+    // The baseline has no budget: the page says so under its spend.
+    harness.get_by_label("This scenario sets no budget: spend only.");
 }
 
 #[test]
 fn lever_change_produces_a_new_forecast() {
     let mut harness = harness();
     wait_idle(&mut harness);
-    let before = harness.state().forecast().expect("a forecast").clone();
+    let before = harness.state().forecast().expect("a forecast").tiles(11);
     for _ in 0..10 {
-        harness.get_by_label("Decrease contact share").click();
+        harness
+            .get_by_label("Decrease Health-visitor contact share")
+            .click();
         harness.step();
     }
-    assert!((harness.state().contact_share() - 0.37).abs() < 1e-9);
+    assert_eq!(
+        harness.state().levers().value("contact_share"),
+        Some(&Value::Number(0.37))
+    );
     wait_idle(&mut harness);
     assert_eq!(harness.state().error(), None);
-    let after = harness.state().forecast().expect("a forecast");
-    assert_ne!(
-        after.tiles, before.tiles,
-        "the compliance forecast did not change"
-    );
-    // The new numbers are on screen.
+    let after = harness.state().forecast().expect("a forecast").tiles(11);
+    assert_ne!(after, before, "the compliance forecast did not change");
     let changed = after
-        .tiles
         .iter()
-        .zip(&before.tiles)
+        .zip(&before)
         .find(|(a, b)| a.median != b.median)
         .map(|(a, _)| a)
         .expect("a tile whose median changed");
     let label = format!("Compliance {:.0}% vs target", changed.median * 100.0);
     assert!(harness.query_all_by_label_contains(&label).count() >= 1);
+    // The header names the lever off its baseline.
+    harness.get_by_label_contains("Health-visitor contact share 37.0%");
+}
+
+#[test]
+fn compare_shows_a_difference() {
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    harness.get_by_label("Compare").click();
+    harness.run();
+    harness.get_by_label("Pin current forecast as A").click();
+    harness.run();
+    assert!(harness.state().pinned().is_some());
+    for _ in 0..15 {
+        harness
+            .get_by_label("Decrease Health-visitor contact share")
+            .click();
+        harness.step();
+    }
+    wait_idle(&mut harness);
+    // Fewer contact hours: caseload is unchanged (same children, same staff) but compliance
+    // falls; the paired interval sees it.
+    harness.get_by_label_contains("Difference B - A with its paired 95% interval (4 pairs)");
+    harness.get_by_label_contains("A: Birmingham baseline");
+    assert!(
+        harness.query_all_by_label("B lower").count() >= 1,
+        "no metric is clearly lower under B"
+    );
+    assert!(harness.query_all_by_label("no clear difference").count() >= 1);
+}
+
+#[test]
+fn a_bad_file_shows_its_message_and_the_app_runs_on_the_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.ron");
+    std::fs::write(
+        &path,
+        "Scenario(\n    name: \"Broken\",\n    calendar: (start: 12),\n)\n",
+    )
+    .unwrap();
+    let saved = Saved {
+        source: Source::File(path.clone()),
+        ..Saved::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1000.0))
+        .build_eframe(move |cc| {
+            CaseloadApp::new(&cc.egui_ctx, saved, settings()).expect("worker starts")
+        });
+    harness.step();
+    let error = harness.state().error().expect("an error").to_string();
+    assert!(error.contains("broken.ron:3:"), "{error}");
+    harness.get_by_label_contains("Could not reopen the scenario");
+    assert_eq!(harness.state().saved().source, Source::default());
+}
+
+#[test]
+fn districts_table_sorts_and_focuses_the_charts() {
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    harness.get_by_label("Districts").click();
+    harness.run();
+    assert_eq!(harness.state().view().tab, Tab::Districts);
+    // Sorted by caseload, highest first; sorting by name puts Edgbaston first.
+    harness.get_by_label("District name").click();
+    harness.run();
+    let rows = caseload_gui::view::districts::rows(
+        harness.state().forecast().unwrap(),
+        harness.state().view(),
+    );
+    assert_eq!(rows[0].name, "Edgbaston");
+    assert!(rows.windows(2).all(|w| w[0].name <= w[1].name));
+    harness.get_by_label("Ladywood").click();
+    harness.run();
+    assert_eq!(harness.state().view().focus.as_deref(), Some("ladywood"));
+    harness.get_by_label("Dashboard").click();
+    harness.run();
+    harness.get_by_label_contains("Health-visitor WTE against establishment: Ladywood");
+}
+
+#[test]
+fn keyboard_switches_pages_and_reaches_the_levers() {
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Num2);
+    harness.run();
+    assert_eq!(harness.state().view().tab, Tab::Explore);
+    // Tab moves the focus from control to control until the first lever's slider has it.
+    let mut reached = false;
+    for _ in 0..40 {
+        harness.key_press(egui::Key::Tab);
+        harness.run();
+        if harness
+            .get_by_label("Health-visitor contact share")
+            .is_focused()
+        {
+            reached = true;
+            break;
+        }
+    }
+    assert!(reached, "Tab never reached the contact-share slider");
+    // Arrow keys move the focused slider.
+    harness.key_press(egui::Key::ArrowLeft);
+    harness.run();
+    assert_ne!(
+        harness.state().levers().value("contact_share"),
+        Some(&Value::Number(0.47))
+    );
+}
+
+#[test]
+fn exports_are_written_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    harness.state_mut().view_mut().export_dir = dir.path().to_path_buf();
+    harness.get_by_label("Explore").click();
+    harness.run();
+    harness.get_by_label("Export chart data as CSV").click();
+    harness.run();
+    let csv = std::fs::read_to_string(dir.path().join("caseload_per_hv_wte_ALL.csv")).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 13, "a header and 12 months");
+    assert_eq!(
+        lines[0],
+        "month,district,metric,p5,p10,p50,p90,p95,mean,replications"
+    );
+    assert!(lines[12].starts_with("2019-12,ALL,caseload_per_hv_wte,"));
+    harness.get_by_label("Export board report (HTML)").click();
+    harness.run();
+    let html = std::fs::read_to_string(dir.path().join("board_report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("<svg"));
+    assert!(harness.state().notice().unwrap_or("").starts_with("Wrote "));
+}
+
+#[test]
+fn a_workforce_scenario_brings_its_levers_and_the_state_persists() {
+    let mut harness = harness_on("birmingham_budget_cut.ron");
+    wait_idle(&mut harness);
+    let keys: Vec<String> = harness
+        .state()
+        .levers()
+        .levers
+        .iter()
+        .map(|l| l.key.clone())
+        .collect();
+    for key in [
+        "attrition",
+        "recruitment_success",
+        "recruitment_cap",
+        "intake_size:scphn",
+        "intake_every:scphn",
+        "volunteers",
+        "budget_change",
+        "budget_from",
+        "skill_mix",
+        "allocation",
+    ] {
+        assert!(keys.iter().any(|k| k == key), "no lever {key} in {keys:?}");
+    }
+    assert_eq!(
+        harness.state().levers().value("budget_change"),
+        Some(&Value::Number(-10.0))
+    );
+    harness.get_by_label("Increase Budget change").click();
+    harness.step();
+    wait_idle(&mut harness);
+    assert_eq!(harness.state().error(), None);
+    // The spend chart is drawn for a scenario with a budget.
+    harness.get_by_label_contains("Spend against budget");
+    // What is saved restores the levers and the view through RON, as eframe stores it.
+    harness.state_mut().view_mut().tab = Tab::Explore;
+    let saved = harness.state().saved();
+    let text = ron::to_string(&saved).unwrap();
+    let back: Saved = ron::from_str(&text).unwrap();
+    assert_eq!(back, saved);
+    assert_eq!(back.levers.get("budget_change"), Some(&Value::Number(-9.0)));
+    let restored = Harness::builder().build_eframe(move |cc| {
+        CaseloadApp::new(&cc.egui_ctx, back, settings()).expect("worker starts")
+    });
+    assert_eq!(restored.state().view().tab, Tab::Explore);
+    assert_eq!(
+        restored.state().levers().value("budget_change"),
+        Some(&Value::Number(-9.0))
+    );
+    assert_eq!(
+        restored.state().saved().source,
+        Source::Shipped("birmingham_budget_cut.ron".into())
+    );
 }

@@ -141,6 +141,16 @@ impl fmt::Display for LocatedProblem {
 
 /// Reads, parses and validates the scenario file at `path`, and its bases if it is an overlay.
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
+    load_with(path, &read)
+}
+
+/// Reads, parses and validates the scenario at `path` and its bases, getting each file's text
+/// from `read` (the file system for [`load_file`]; embedded texts in the desktop app, which ships
+/// the Birmingham scenarios inside its binary). `read` says in words why a file cannot be read.
+pub fn load_with(
+    path: &Path,
+    read: &dyn Fn(&Path) -> Result<String, String>,
+) -> Result<Loaded, LoadError> {
     let shown = path.display().to_string();
     let text = read(path).map_err(|reason| LoadError::Read {
         path: shown.clone(),
@@ -149,7 +159,7 @@ pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
     if locate::string_at(&text, &extends_field()).is_none() {
         return load_str(&shown, &text);
     }
-    load_overlay(path, shown, &text)
+    load_overlay(path, shown, &text, read)
 }
 
 /// The text of the file at `path`, or why it cannot be read.
@@ -249,7 +259,12 @@ fn checked(
 
 /// Loads the overlay `text` read from `path` (shown as `shown`): reads its chain of bases,
 /// merges them, then parses and validates the merged text.
-fn load_overlay(path: &Path, shown: String, text: &str) -> Result<Loaded, LoadError> {
+fn load_overlay(
+    path: &Path,
+    shown: String,
+    text: &str,
+    read: &dyn Fn(&Path) -> Result<String, String>,
+) -> Result<Loaded, LoadError> {
     let mut sources = vec![shown];
     let mut docs = vec![document(&sources[0], text, 0)?];
     let mut paths = vec![path.to_path_buf()];

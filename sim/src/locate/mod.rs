@@ -111,7 +111,7 @@ pub fn locate(src: &str, path: &FieldPath) -> Option<Position> {
 /// The string written at `path` in `src` (a string literal, or one inside `Some(..)`) and where
 /// it starts; `None` if the path is not written in full or its value is not a string. Tolerant
 /// like [`locate`]: it reads text that does not parse.
-pub(crate) fn string_at(src: &str, path: &FieldPath) -> Option<(String, Position)> {
+pub fn string_at(src: &str, path: &FieldPath) -> Option<(String, Position)> {
     let doc = Doc::new(lex::tokens(src));
     let mut at = doc.root()?;
     for segment in path.segments() {

@@ -1,0 +1,220 @@
+//! Exports: the data behind a chart as CSV, a chart as PNG, the board report as HTML. Every file
+//! is written whole or not at all (a temporary file in the same folder, renamed into place).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use caseload::output::{self, RunRecord};
+use caseload::report;
+use caseload::results::CITY;
+use caseload::summary::PERCENTILES;
+use caseload::targets::{Comparison, Scope, Target};
+
+use crate::forecast::Forecast;
+
+/// Why an export failed, for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The file could not be written.
+    #[error("cannot write {path}: {reason}")]
+    Write {
+        /// The file.
+        path: String,
+        /// The cause.
+        reason: String,
+    },
+    /// The chart's data could not be formed.
+    #[error("{0}")]
+    Data(String),
+}
+
+/// Writes `bytes` to `path` whole or not at all, creating its folder.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<PathBuf, ExportError> {
+    let fail = |e: std::io::Error| ExportError::Write {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    file.write_all(bytes).map_err(fail)?;
+    file.as_file().sync_all().map_err(fail)?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(path.to_path_buf())
+}
+
+/// A file name made safe from a metric or district id (`compliance:new_birth` is
+/// `compliance-new_birth`).
+pub fn file_stem(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// The data behind a fan chart: month, the five percentiles and the mean, one row a month.
+pub fn chart_csv(
+    forecast: &Forecast,
+    metric: &str,
+    district: usize,
+) -> Result<String, ExportError> {
+    let k = forecast
+        .results
+        .metric_index(metric)
+        .ok_or_else(|| ExportError::Data(format!("the forecast has no metric {metric:?}")))?;
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["month".to_string(), "district".into(), "metric".into()];
+    header.extend(PERCENTILES.iter().map(|p| format!("p{p}")));
+    header.extend(["mean".into(), "replications".into()]);
+    let bad = |e: csv::Error| ExportError::Data(e.to_string());
+    w.write_record(&header).map_err(bad)?;
+    let district_id = &forecast.districts[district];
+    for (m, month) in forecast.months.iter().enumerate() {
+        let s = forecast.summary.get(m, district, k);
+        let mut row = vec![month.clone(), district_id.clone(), metric.to_string()];
+        row.extend(s.percentiles.iter().chain([&s.mean]).map(|x| cell(*x)));
+        row.push(s.n.to_string());
+        w.write_record(&row).map_err(bad)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| ExportError::Data(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| ExportError::Data(e.to_string()))
+}
+
+fn cell(x: f64) -> String {
+    if x.is_nan() {
+        String::new()
+    } else {
+        x.to_string()
+    }
+}
+
+/// The board report (one self-contained HTML page) of `forecast`, with the chance of each
+/// review's target at `month`.
+pub fn board_report(forecast: &Forecast, seed: u64, month: usize) -> String {
+    let scenario = &forecast.scenario;
+    let model = &scenario.model;
+    let label = forecast.months.get(month).cloned().unwrap_or_default();
+    let record = RunRecord {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: scenario.source.clone(),
+        scenario_name: model.name.clone(),
+        scenario_description: scenario.scenario.description.clone(),
+        scenario_sha256: output::sha256_hex(&scenario.text),
+        seed,
+        replications: forecast.replications as u32,
+        threads: 1,
+        wall_seconds: forecast.elapsed.as_secs_f64(),
+        months: [
+            forecast.months.first().cloned().unwrap_or_default(),
+            forecast.months.last().cloned().unwrap_or_default(),
+        ],
+    };
+    let targets: Vec<_> = model
+        .reviews
+        .iter()
+        .filter_map(|r| {
+            let target = Target {
+                metric: format!("compliance:{}", r.id),
+                comparison: Comparison::AtLeast,
+                value: r.target?,
+                month: label.clone(),
+                scope: Scope::District(CITY.into()),
+            };
+            let chance = target.chance(&forecast.results).ok()?;
+            Some((target, chance))
+        })
+        .collect();
+    report::board_report(
+        model,
+        &scenario.text,
+        &forecast.results,
+        &forecast.summary,
+        &record,
+        &targets,
+    )
+}
+
+/// The part of a screenshot inside `rect` (in points, at `pixels_per_point`) as PNG bytes.
+pub fn png(
+    image: &egui::ColorImage,
+    rect: egui::Rect,
+    pixels_per_point: f32,
+) -> Result<Vec<u8>, ExportError> {
+    let [width, height] = image.size;
+    let px = |v: f32, max: usize| ((v * pixels_per_point).round().max(0.0) as usize).min(max);
+    let (x0, x1) = (px(rect.min.x, width), px(rect.max.x, width));
+    let (y0, y1) = (px(rect.min.y, height), px(rect.max.y, height));
+    if x1 <= x0 || y1 <= y0 {
+        return Err(ExportError::Data("the chart is not on screen".into()));
+    }
+    let mut rgba = Vec::with_capacity((x1 - x0) * (y1 - y0) * 4);
+    for y in y0..y1 {
+        for p in &image.pixels[y * width + x0..y * width + x1] {
+            rgba.extend_from_slice(&p.to_srgba_unmultiplied());
+        }
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, (x1 - x0) as u32, (y1 - y0) as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let bad = |e: png::EncodingError| ExportError::Data(e.to_string());
+    let mut writer = encoder.write_header().map_err(bad)?;
+    writer.write_image_data(&rgba).map_err(bad)?;
+    writer.finish().map_err(bad)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_png_is_cropped_to_the_chart() {
+        let mut image = egui::ColorImage::filled([8, 6], egui::Color32::WHITE);
+        image.pixels[2 * 8 + 3] = egui::Color32::RED;
+        // Points (1, 1)-(3, 2) at 2 pixels per point: pixels x 2..6, y 2..4.
+        let rect = egui::Rect::from_min_max(egui::pos2(1.0, 1.0), egui::pos2(3.0, 2.0));
+        let bytes = png(&image, rect, 2.0).expect("a png");
+        let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+        let mut reader = decoder.read_info().expect("png header");
+        let mut buf = vec![0; reader.output_buffer_size().expect("a size")];
+        let info = reader.next_frame(&mut buf).expect("a frame");
+        assert_eq!((info.width, info.height), (4, 2));
+        // Pixel (3, 2) of the screenshot is (1, 0) of the crop.
+        assert_eq!(&buf[4..8], &[255, 0, 0, 255]);
+        assert_eq!(&buf[0..4], &[255, 255, 255, 255]);
+        let off = egui::Rect::from_min_max(egui::pos2(10.0, 10.0), egui::pos2(12.0, 12.0));
+        assert!(png(&image, off, 2.0).is_err());
+    }
+
+    #[test]
+    fn files_are_written_whole_and_their_folder_made() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("sub").join("a.csv");
+        write_whole(&path, b"x,y\n").expect("written");
+        assert_eq!(std::fs::read(&path).expect("read"), b"x,y\n");
+        assert_eq!(
+            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
+            1
+        );
+        // A folder where the file should go: an error naming the path, nothing replaced.
+        let e = write_whole(dir.path(), b"x").unwrap_err().to_string();
+        assert!(e.contains("cannot write"), "{e}");
+    }
+
+    #[test]
+    fn file_stems_are_safe() {
+        assert_eq!(file_stem("compliance:new_birth"), "compliance-new_birth");
+        assert_eq!(file_stem("../x"), "---x");
+    }
+}

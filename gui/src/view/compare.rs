@@ -1,0 +1,357 @@
+//! Compare: a pinned forecast (A) against the current one (B), both run with the same seed, so
+//! replication i of each shares its random numbers (common random numbers, as `caseload compare`
+//! does) and the difference B - A is estimated from the pairs.
+
+use caseload::compare::{Difference, difference};
+use egui_plot::{FilledArea, HLine, Legend, Line, Plot, PlotPoints};
+
+use crate::app::{Command, Export};
+use crate::charts::{self, Chart, Series};
+use crate::forecast::{Band, Forecast, metric_label};
+use crate::palette;
+use crate::state::ViewState;
+
+use super::explore::{format_of, metric_selector, references};
+use super::{bands_selector, district_selector, focus_index, month_index};
+
+/// A forecast pinned as A.
+#[derive(Debug, Clone)]
+pub struct Pinned {
+    /// The forecast.
+    pub forecast: Forecast,
+    /// What it was: the scenario and the levers off their baseline.
+    pub label: String,
+}
+
+/// One row of the comparison table: a metric at the view's month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Metric name for people.
+    pub label: String,
+    /// The metric.
+    pub metric: String,
+    /// The paired difference.
+    pub difference: Difference,
+}
+
+impl Row {
+    /// The difference in words: which way, if the interval excludes zero.
+    pub fn verdict(&self) -> &'static str {
+        let d = &self.difference;
+        if d.pairs < 2 || d.ci95_low.is_nan() {
+            "too few replications"
+        } else if d.ci95_low > 0.0 {
+            "B higher"
+        } else if d.ci95_high < 0.0 {
+            "B lower"
+        } else {
+            "no clear difference"
+        }
+    }
+}
+
+/// What the page draws, computed once per pair of forecasts and view.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    /// A's band of the view's metric and focus.
+    pub a: Option<Band>,
+    /// B's band.
+    pub b: Option<Band>,
+    /// B - A by month.
+    pub by_month: Vec<Difference>,
+    /// Headline metrics at the view's month.
+    pub rows: Vec<Row>,
+    /// Replication pairs used.
+    pub pairs: usize,
+}
+
+/// Replication by replication values of a cell, the first `n` replications.
+fn values(f: &Forecast, month: usize, district: usize, metric: &str, n: usize) -> Option<Vec<f64>> {
+    let k = f.results.metric_index(metric)?;
+    let mut v = f.results.across_replications(month, district, k);
+    v.truncate(n);
+    Some(v)
+}
+
+/// The paired difference of `metric` in one cell; replications 0..n of each are the pairs.
+fn cell(
+    a: &Forecast,
+    b: &Forecast,
+    month: usize,
+    district: usize,
+    metric: &str,
+) -> Option<Difference> {
+    let n = a.replications.min(b.replications);
+    let district_id = a.districts.get(district)?;
+    let db = b.districts.iter().position(|d| d == district_id)?;
+    let mb = b
+        .months
+        .iter()
+        .position(|m| Some(m) == a.months.get(month))?;
+    Some(difference(
+        &values(a, month, district, metric, n)?,
+        &values(b, mb, db, metric, n)?,
+    ))
+}
+
+impl Prepared {
+    /// The comparison of `a` and `b` as `view` asks.
+    pub fn new(a: &Forecast, b: &Forecast, view: &ViewState) -> Self {
+        let focus = focus_index(a, view);
+        let month = month_index(a, view);
+        let by_month = (0..a.months.len())
+            .map_while(|m| cell(a, b, m, focus, &view.metric))
+            .collect();
+        let mut metrics = vec!["caseload_per_hv_wte".to_string(), "hv_wte".into()];
+        metrics.extend(
+            a.metrics
+                .iter()
+                .filter(|m| m.starts_with("compliance:"))
+                .cloned(),
+        );
+        metrics.extend(["spend".to_string(), "children".into()]);
+        let rows = metrics
+            .into_iter()
+            .filter_map(|metric| {
+                Some(Row {
+                    label: metric_label(&a.scenario.model, &metric),
+                    difference: cell(a, b, month, focus, &metric)?,
+                    metric,
+                })
+            })
+            .collect();
+        let b_focus = b
+            .districts
+            .iter()
+            .position(|d| Some(d) == a.districts.get(focus))
+            .unwrap_or_else(|| b.city());
+        Prepared {
+            a: a.band(&view.metric, focus),
+            b: b.band(&view.metric, b_focus),
+            by_month,
+            rows,
+            pairs: a.replications.min(b.replications),
+        }
+    }
+}
+
+/// Draws the page.
+pub fn show(
+    ui: &mut egui::Ui,
+    b: &Forecast,
+    pinned: Option<&Pinned>,
+    current_label: &str,
+    view: &mut ViewState,
+    p: &Prepared,
+    commands: &mut Vec<Command>,
+) {
+    let Some(pinned) = pinned else {
+        ui.label(
+            "Pin the forecast on screen as A, then change levers or the scenario: the new \
+             forecast is B, and this page shows B against A with paired intervals.",
+        );
+        if ui.button("Pin current forecast as A").clicked() {
+            commands.push(Command::Pin);
+        }
+        return;
+    };
+    let a = &pinned.forecast;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "A: {} ({} replications)",
+            pinned.label, a.replications
+        ));
+        if ui.button("Unpin A").clicked() {
+            commands.push(Command::Unpin);
+        }
+        if ui.button("Pin current forecast as A").clicked() {
+            commands.push(Command::Pin);
+        }
+    });
+    ui.label(format!(
+        "B: {current_label} ({} replications)",
+        b.replications
+    ));
+    ui.horizontal_wrapped(|ui| {
+        metric_selector(ui, a, view);
+        district_selector(ui, a, view);
+        bands_selector(ui, view);
+        super::month_selector(ui, a, view);
+    });
+    let format = format_of(&view.metric);
+    let focus = focus_index(a, view);
+    let name = metric_label(&a.scenario.model, &view.metric);
+    ui.heading(format!("{name} - {}: A and B", a.district_names[focus]));
+    let mut series = Vec::new();
+    if let Some(band) = &p.a {
+        series.push(Series {
+            name: "A".into(),
+            band,
+            colour: palette::GREY,
+            bands: true,
+        });
+    }
+    if let Some(band) = &p.b {
+        series.push(Series {
+            name: "B".into(),
+            band,
+            colour: palette::BLUE,
+            bands: true,
+        });
+    }
+    charts::show(
+        ui,
+        &Chart {
+            id: "compare_overlay",
+            y_label: name.clone(),
+            months: &a.months,
+            series,
+            references: references(a, &view.metric),
+            bands: view.bands,
+            height: 260.0,
+            format,
+        },
+    );
+    ui.heading(format!(
+        "Difference B - A with its paired 95% interval ({} pairs)",
+        p.pairs
+    ));
+    difference_chart(ui, &a.months, &p.by_month, format);
+    ui.heading(format!(
+        "At {}, {}",
+        a.months
+            .get(month_index(a, view))
+            .map_or("", String::as_str),
+        a.district_names[focus]
+    ));
+    table(ui, &p.rows);
+    if ui.button("Export comparison as CSV").clicked() {
+        commands.push(Command::Export(Export::CompareCsv));
+    }
+}
+
+fn difference_chart(
+    ui: &mut egui::Ui,
+    months: &[String],
+    diffs: &[Difference],
+    format: fn(f64) -> String,
+) {
+    let xs: Vec<f64> = (0..diffs.len()).map(|i| i as f64).collect();
+    let low: Vec<f64> = diffs.iter().map(|d| d.ci95_low).collect();
+    let high: Vec<f64> = diffs.iter().map(|d| d.ci95_high).collect();
+    let mean: PlotPoints<'static> = diffs
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.difference.is_finite())
+        .map(|(x, d)| [x as f64, d.difference])
+        .collect();
+    let labels = months.to_vec();
+    Plot::new("compare_difference")
+        .height(200.0)
+        .legend(Legend::default())
+        .x_axis_label("Month")
+        .x_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
+                labels.get(i as usize).cloned().unwrap_or_default()
+            } else {
+                String::new()
+            }
+        })
+        .label_formatter(move |pos| match pos {
+            egui_plot::HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(format!("{plot_name}: {}", format(position.y))),
+            egui_plot::HoverPosition::Elsewhere { .. } => None,
+        })
+        .show(ui, |plot| {
+            if low.iter().all(|v| v.is_finite()) && high.iter().all(|v| v.is_finite()) {
+                plot.add(
+                    FilledArea::new("Paired 95% interval", &xs, &low, &high)
+                        .fill_color(palette::BLUE.gamma_multiply(0.3)),
+                );
+            }
+            plot.line(
+                Line::new("Mean difference B - A", mean)
+                    .color(palette::BLUE)
+                    .width(2.0),
+            );
+            plot.hline(HLine::new("No difference", 0.0).color(palette::GREY));
+        });
+}
+
+fn table(ui: &mut egui::Ui, rows: &[Row]) {
+    egui::Grid::new("compare_table")
+        .striped(true)
+        .show(ui, |ui| {
+            for h in [
+                "Metric",
+                "A (mean)",
+                "B (mean)",
+                "B - A",
+                "Paired 95% interval",
+                "Verdict",
+            ] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for r in rows {
+                let f = format_of(&r.metric);
+                let d = &r.difference;
+                ui.label(&r.label);
+                ui.label(f(d.mean_a));
+                ui.label(f(d.mean_b));
+                ui.label(f(d.difference));
+                ui.label(format!("{} to {}", f(d.ci95_low), f(d.ci95_high)));
+                ui.label(r.verdict());
+                ui.end_row();
+            }
+        });
+}
+
+/// The comparison table as CSV (what the page shows, for every row).
+pub fn csv(p: &Prepared, month: &str, district: &str) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record([
+        "month",
+        "district",
+        "metric",
+        "mean_a",
+        "mean_b",
+        "difference",
+        "ci95_low",
+        "ci95_high",
+        "unpaired_low",
+        "unpaired_high",
+        "pairs",
+        "verdict",
+    ])?;
+    let cell = |x: f64| {
+        if x.is_nan() {
+            String::new()
+        } else {
+            x.to_string()
+        }
+    };
+    for r in &p.rows {
+        let d = &r.difference;
+        w.write_record([
+            month.to_string(),
+            district.to_string(),
+            r.metric.clone(),
+            cell(d.mean_a),
+            cell(d.mean_b),
+            cell(d.difference),
+            cell(d.ci95_low),
+            cell(d.ci95_high),
+            cell(d.unpaired_low),
+            cell(d.unpaired_high),
+            d.pairs.to_string(),
+            r.verdict().to_string(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}

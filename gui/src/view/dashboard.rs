@@ -1,0 +1,243 @@
+//! The dashboard: a tile per mandated review, caseload per HV WTE by district against the 250
+//! and 350 lines, health-visitor WTE against establishment, spend against budget.
+
+use egui::RichText;
+
+use crate::charts::{self, Chart, Reference, Series};
+use crate::forecast::{Band, CASELOAD_PLANNED, CASELOAD_RECOMMENDED, Forecast, Tile};
+use crate::palette;
+use crate::state::ViewState;
+
+use super::{district_selector, focus_index, month_index, month_selector};
+
+/// What the dashboard draws, computed once per forecast and view.
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    /// Review tiles at the view's month.
+    pub tiles: Vec<Tile>,
+    /// Caseload per HV WTE for each district (name, band), the focused one first.
+    pub caseloads: Vec<(String, Band)>,
+    /// Health-visitor WTE in post in the focus.
+    pub hv_wte: Option<Band>,
+    /// Funded health-visitor WTE in the focus.
+    pub establishment: Option<Band>,
+    /// Monthly spend (city).
+    pub spend: Option<Band>,
+    /// Monthly budget (city).
+    pub budget: Option<Band>,
+}
+
+/// The health-visitor role's id.
+pub fn hv_role(forecast: &Forecast) -> Option<&str> {
+    forecast
+        .scenario
+        .scenario
+        .roles
+        .iter()
+        .find(|r| r.health_visitor)
+        .map(|r| r.id.as_str())
+}
+
+/// A band with any defined, non-zero value.
+fn meaningful(band: Option<Band>) -> Option<Band> {
+    band.filter(|b| b.median().iter().any(|v| v.is_finite() && *v != 0.0))
+}
+
+impl Prepared {
+    /// The dashboard of `forecast` as `view` asks.
+    pub fn new(forecast: &Forecast, view: &ViewState) -> Self {
+        let focus = focus_index(forecast, view);
+        let city = forecast.city();
+        let mut caseloads: Vec<(String, Band)> = (0..city)
+            .filter_map(|d| {
+                let band = forecast.band("caseload_per_hv_wte", d)?;
+                Some((forecast.district_names[d].clone(), band))
+            })
+            .collect();
+        if focus < city {
+            caseloads.swap(0, focus);
+        }
+        let establishment = hv_role(forecast)
+            .and_then(|id| meaningful(forecast.band(&format!("establishment:{id}"), focus)));
+        Prepared {
+            tiles: forecast.tiles(month_index(forecast, view)),
+            caseloads,
+            hv_wte: forecast.band("hv_wte", focus),
+            establishment,
+            spend: meaningful(forecast.band("spend", city)),
+            budget: meaningful(forecast.band("budget", city)),
+        }
+    }
+}
+
+fn percent(x: f64) -> String {
+    if x.is_nan() {
+        "-".into()
+    } else {
+        format!("{:.0}%", x * 100.0)
+    }
+}
+
+fn tile(ui: &mut egui::Ui, t: &Tile) {
+    egui::Frame::group(ui.style())
+        .stroke(egui::Stroke::new(2.0, palette::status(t.status)))
+        .show(ui, |ui| {
+            ui.set_width(190.0);
+            ui.vertical(|ui| {
+                ui.label(RichText::new(format!("{} ({})", t.name, t.code)).strong());
+                ui.label(format!(
+                    "Compliance {} vs target {}",
+                    percent(t.median),
+                    percent(t.target)
+                ));
+                ui.colored_label(palette::status(t.status), t.status.word());
+                ui.label(format!("Chance of meeting target: {}", percent(t.chance)));
+            });
+        });
+}
+
+/// Draws the dashboard.
+pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared, refined: bool) {
+    let month = month_index(f, view);
+    ui.horizontal(|ui| {
+        month_selector(ui, f, view);
+        district_selector(ui, f, view);
+    });
+    let label = f.months.get(month).map_or("", String::as_str);
+    let refining = if refined { "" } else { " (quick pass)" };
+    ui.heading(format!(
+        "Reviews in {label}: median compliance across {} replications{refining}",
+        f.replications
+    ));
+    ui.horizontal_wrapped(|ui| {
+        for t in &p.tiles {
+            tile(ui, t);
+        }
+    });
+    ui.separator();
+    let focus = focus_index(f, view);
+    let focus_name = &f.district_names[focus];
+    ui.heading(format!(
+        "Caseload per HV WTE: city {:.0} in {label} (median)",
+        f.median("caseload_per_hv_wte", f.city(), month)
+    ));
+    let series = p
+        .caseloads
+        .iter()
+        .enumerate()
+        .map(|(i, (name, band))| Series {
+            name: name.clone(),
+            band,
+            colour: palette::SERIES[i % palette::SERIES.len()],
+            // Bands for the focused district only; ten bands would hide each other.
+            bands: i == 0 && focus != f.city(),
+        })
+        .collect();
+    charts::show(
+        ui,
+        &Chart {
+            id: "dashboard_caseload",
+            y_label: "Children per HV WTE".into(),
+            months: &f.months,
+            series,
+            references: caseload_lines(),
+            bands: view.bands,
+            height: 300.0,
+            format: charts::whole,
+        },
+    );
+    ui.columns(2, |cols| {
+        cols[0].heading(format!(
+            "Health-visitor WTE against establishment: {focus_name}"
+        ));
+        match &p.hv_wte {
+            Some(hv) => {
+                let mut series = vec![Series {
+                    name: "HV WTE in post".into(),
+                    band: hv,
+                    colour: palette::BLUE,
+                    bands: true,
+                }];
+                if let Some(e) = &p.establishment {
+                    series.push(Series {
+                        name: "Establishment".into(),
+                        band: e,
+                        colour: palette::GREY,
+                        bands: false,
+                    });
+                } else {
+                    cols[0].label("This scenario sets no establishment.");
+                }
+                charts::show(
+                    &mut cols[0],
+                    &Chart {
+                        id: "dashboard_hv_wte",
+                        y_label: "WTE".into(),
+                        months: &f.months,
+                        series,
+                        references: vec![],
+                        bands: view.bands,
+                        height: 240.0,
+                        format: charts::decimal,
+                    },
+                );
+            }
+            None => {
+                cols[0].label("No health-visitor WTE in this forecast.");
+            }
+        }
+        cols[1].heading("Spend against budget: whole city, per month");
+        match (&p.spend, &p.budget) {
+            (Some(spend), budget) => {
+                let mut series = vec![Series {
+                    name: "Spend".into(),
+                    band: spend,
+                    colour: palette::PURPLE,
+                    bands: true,
+                }];
+                if let Some(b) = budget {
+                    series.push(Series {
+                        name: "Budget".into(),
+                        band: b,
+                        colour: palette::GREY,
+                        bands: false,
+                    });
+                } else {
+                    cols[1].label("This scenario sets no budget: spend only.");
+                }
+                charts::show(
+                    &mut cols[1],
+                    &Chart {
+                        id: "dashboard_spend",
+                        y_label: "£ a month".into(),
+                        months: &f.months,
+                        series,
+                        references: vec![],
+                        bands: view.bands,
+                        height: 240.0,
+                        format: charts::millions,
+                    },
+                );
+            }
+            (None, _) => {
+                cols[1].label("This scenario costs nothing and sets no budget.");
+            }
+        }
+    });
+}
+
+/// The 250 and 350 reference lines.
+pub fn caseload_lines() -> Vec<Reference> {
+    vec![
+        Reference {
+            name: format!("Planned {CASELOAD_PLANNED:.0}"),
+            value: CASELOAD_PLANNED,
+            colour: palette::AMBER,
+        },
+        Reference {
+            name: format!("iHV recommended {CASELOAD_RECOMMENDED:.0}"),
+            value: CASELOAD_RECOMMENDED,
+            colour: palette::PURPLE,
+        },
+    ]
+}

@@ -1,0 +1,110 @@
+//! Explore: any metric, for the city or a district, with its bands, reference lines and exports.
+
+use crate::app::{Command, Export};
+use crate::charts::{self, Chart, Reference, Series};
+use crate::forecast::{Band, Forecast, metric_label};
+use crate::palette;
+use crate::state::ViewState;
+
+use super::{bands_selector, district_selector, focus_index};
+
+/// The reference lines for `metric`: a review's target, or the caseload thresholds.
+pub fn references(forecast: &Forecast, metric: &str) -> Vec<Reference> {
+    if metric == "caseload_per_hv_wte" {
+        return super::dashboard::caseload_lines();
+    }
+    metric
+        .strip_prefix("compliance:")
+        .and_then(|id| forecast.scenario.model.reviews.iter().find(|r| r.id == id))
+        .and_then(|r| {
+            Some(Reference {
+                name: format!("Target {:.0}%", r.target? * 100.0),
+                value: r.target?,
+                colour: palette::AMBER,
+            })
+        })
+        .into_iter()
+        .collect()
+}
+
+/// How values of `metric` read on hover.
+pub fn format_of(metric: &str) -> fn(f64) -> String {
+    if metric.starts_with("compliance") || metric.starts_with("share") {
+        charts::share
+    } else if metric == "spend" || metric == "budget" {
+        charts::millions
+    } else if metric.contains("wte") || metric.contains("hours") {
+        charts::decimal
+    } else {
+        charts::whole
+    }
+}
+
+/// A metric selector over the forecast's metrics.
+pub fn metric_selector(ui: &mut egui::Ui, forecast: &Forecast, view: &mut ViewState) {
+    let model = &forecast.scenario.model;
+    egui::ComboBox::from_label("Metric")
+        .selected_text(metric_label(model, &view.metric))
+        .height(500.0)
+        .show_ui(ui, |ui| {
+            for m in &forecast.metrics {
+                ui.selectable_value(&mut view.metric, m.clone(), metric_label(model, m));
+            }
+        });
+}
+
+/// Draws the page; `band` is the prepared band of the view's metric and focus.
+pub fn show(
+    ui: &mut egui::Ui,
+    f: &Forecast,
+    view: &mut ViewState,
+    band: Option<&Band>,
+    commands: &mut Vec<Command>,
+) {
+    ui.horizontal_wrapped(|ui| {
+        metric_selector(ui, f, view);
+        district_selector(ui, f, view);
+        bands_selector(ui, view);
+    });
+    let focus = focus_index(f, view);
+    let title = format!(
+        "{} - {}",
+        metric_label(&f.scenario.model, &view.metric),
+        f.district_names[focus]
+    );
+    ui.heading(&title);
+    let Some(band) = band else {
+        ui.label(format!("This forecast has no metric {:?}.", view.metric));
+        return;
+    };
+    let response = charts::show(
+        ui,
+        &Chart {
+            id: "explore",
+            y_label: metric_label(&f.scenario.model, &view.metric),
+            months: &f.months,
+            series: vec![Series {
+                name: "Median".into(),
+                band,
+                colour: palette::BLUE,
+                bands: true,
+            }],
+            references: references(f, &view.metric),
+            bands: view.bands,
+            height: 380.0,
+            format: format_of(&view.metric),
+        },
+    );
+    ui.horizontal(|ui| {
+        if ui.button("Export chart data as CSV").clicked() {
+            commands.push(Command::Export(Export::ChartCsv));
+        }
+        if ui.button("Export chart as PNG").clicked() {
+            commands.push(Command::Export(Export::ChartPng(response.rect)));
+        }
+    });
+    ui.label(
+        "Hover over a line for its value. Drag to pan, scroll or pinch to zoom, double-click to \
+         reset.",
+    );
+}

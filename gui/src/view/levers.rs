@@ -1,0 +1,108 @@
+//! The levers panel: the scenario to run and a control per lever. Changes are sent as commands;
+//! the app debounces them and re-runs the forecast.
+
+use crate::app::Command;
+use crate::levers::{Control, Lever, Levers, Value};
+use crate::shipped::SHIPPED;
+use crate::state::Source;
+
+/// Draws the panel for `levers`, with `source` the scenario chosen and `name` its title.
+pub fn show(
+    ui: &mut egui::Ui,
+    source: &Source,
+    name: &str,
+    levers: &Levers,
+    commands: &mut Vec<Command>,
+) {
+    ui.heading("Scenario");
+    let selected = match source {
+        Source::Shipped(_) => name.to_string(),
+        Source::File(path) => format!("File: {}", path.display()),
+    };
+    egui::ComboBox::from_label("Scenario to forecast")
+        .selected_text(selected)
+        .width(260.0)
+        .show_ui(ui, |ui| {
+            for s in SHIPPED {
+                let title = crate::shipped::title(s);
+                let on = *source == Source::Shipped(s.file.to_string());
+                if ui.selectable_label(on, title).clicked() && !on {
+                    commands.push(Command::UseShipped(s.file));
+                }
+            }
+        });
+    ui.separator();
+    ui.heading("Levers");
+    if levers.levers.is_empty() {
+        ui.label("This scenario offers no levers.");
+    }
+    for lever in &levers.levers {
+        let value = levers.value(&lever.key).unwrap_or(&lever.baseline);
+        control(ui, lever, value, commands);
+        ui.add_space(4.0);
+    }
+    ui.separator();
+    if ui
+        .add_enabled(levers.changed(), egui::Button::new("Reset levers"))
+        .on_hover_text("Every lever back to the scenario's own value")
+        .clicked()
+    {
+        commands.push(Command::ResetLevers);
+    }
+}
+
+fn control(ui: &mut egui::Ui, lever: &Lever, value: &Value, commands: &mut Vec<Command>) {
+    let set = |v: Value| Command::SetLever(lever.key.clone(), v);
+    match (&lever.control, value) {
+        (Control::Number { range, step, unit }, Value::Number(v)) => {
+            let mut x = *v;
+            let label = ui.label(&lever.label).on_hover_text(&lever.help);
+            ui.horizontal(|ui| {
+                let slider = ui
+                    .add(
+                        egui::Slider::new(&mut x, range.clone())
+                            .step_by(*step)
+                            .show_value(false),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(&lever.help);
+                if slider.changed() && x != *v {
+                    commands.push(set(Value::Number(x)));
+                }
+                if named_button(ui, "-", &format!("Decrease {}", lever.label)) {
+                    commands.push(set(Value::Number(v - step)));
+                }
+                ui.label(unit.show(*v));
+                if named_button(ui, "+", &format!("Increase {}", lever.label)) {
+                    commands.push(set(Value::Number(v + step)));
+                }
+            });
+            if *value != lever.baseline {
+                ui.weak(format!("Scenario: {}", lever.show(&lever.baseline)));
+            }
+        }
+        (Control::Choice(options), Value::Choice(i)) => {
+            let mut chosen = *i;
+            egui::ComboBox::from_label(&lever.label)
+                .selected_text(options.get(*i).map_or("", |o| o.1.as_str()))
+                .show_ui(ui, |ui| {
+                    for (k, (_, label)) in options.iter().enumerate() {
+                        ui.selectable_value(&mut chosen, k, label);
+                    }
+                })
+                .response
+                .on_hover_text(&lever.help);
+            if chosen != *i {
+                commands.push(set(Value::Choice(chosen)));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A small button showing `text` whose accessible name (and tooltip) is `name`.
+fn named_button(ui: &mut egui::Ui, text: &str, name: &str) -> bool {
+    let response = ui.small_button(text);
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
+    response.on_hover_text(name).clicked()
+}
