@@ -1,5 +1,7 @@
 //! Caseload's workspace integration tests: one test binary, one module per theme.
 
+#![forbid(unsafe_code)]
+
 // Shared fixtures: small hand-checkable scenarios and helpers to run them.
 mod common;
 // Closed-form and hand-worked answers the engine must reproduce.
@@ -32,8 +34,30 @@ mod sweep;
 mod sweep_shards;
 // Targets, paired comparison and precision-driven replications through the binary.
 mod decision;
+// Hostile input: the fuzz driver and its checks (short pass here, a million inputs on demand).
+mod fuzz;
+// Random scenarios with every section, for the fuzzer and the property tests.
+mod fuzz_gen;
+// Their workforce sections: pipelines, volunteers, skill mix, mutual aid, budget, uncertain.
+mod fuzz_gen_workforce;
+// Fuzzed scenario text: arbitrary bytes, random RON, mutated shipped scenarios.
+mod fuzz_text;
+// Fuzzed generated scenarios and overlays, simulated when they load.
+mod fuzz_scenarios;
+// Fuzzed flags and files: levers, targets, shards, seek ranges, results.csv.
+mod fuzz_flags;
+// Random valid scenarios: books balance, compliance is a share, threads and shards change nothing.
+mod properties;
+// A run killed mid-write leaves only whole files, and the user's files alone.
+mod killed_write;
 // The validation report's own checks: the Birmingham calibration against the seed, migration and
 // contact demand against closed forms (docs/validation.md).
 mod validation_report;
 // External checks: Scotland's 2014-2018 training drive and England 2015-2023 (docs/validation.md).
 mod external;
+// Inputs the fuzzer found that once panicked, with the answers they should get.
+mod fuzz_regressions;
+// Hostile command lines through the binary: refused with a message, never a panic.
+mod fuzz_cli;
+// Scale: the generated national scenario, the engine's event count, the benchmark run flags.
+mod scale;

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use caseload::load::Loaded;
 
+use crate::editor::{CloseDecision, Editor, EditorEvent};
 use crate::export;
 use crate::forecast::{Band, Forecast};
 use crate::levers::{Levers, Value};
@@ -109,6 +110,7 @@ pub struct CaseloadApp {
     png: Option<(egui::Rect, PathBuf)>,
     /// Where the outcome of the screenshot asked for arrives.
     png_written: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
+    editor: Editor,
 }
 
 impl CaseloadApp {
@@ -129,6 +131,10 @@ impl CaseloadApp {
             }
         };
         let mut app = Self::on(ctx, loaded, source, settings)?;
+        app.editor = Editor::new(&app.scenario, saved.editor.clone());
+        if let Source::File(path) = &app.source {
+            app.editor.open(path);
+        }
         app.levers.restore(&saved.levers);
         app.view = saved.view;
         app.error = error;
@@ -146,6 +152,7 @@ impl CaseloadApp {
         let repaint = ctx.clone();
         let worker = Worker::spawn(move || repaint.request_repaint())?;
         let mut app = CaseloadApp {
+            editor: Editor::new(&loaded, Default::default()),
             levers: Levers::of(&loaded.scenario),
             scenario: Arc::new(loaded),
             source,
@@ -178,6 +185,7 @@ impl CaseloadApp {
             source: self.source.clone(),
             levers: self.levers.values.clone(),
             view: self.view.clone(),
+            editor: self.editor.state(),
         }
     }
 
@@ -214,6 +222,16 @@ impl CaseloadApp {
     /// The scenario chosen (before levers).
     pub fn scenario(&self) -> &Loaded {
         &self.scenario
+    }
+
+    /// The scenario editor.
+    pub fn editor(&self) -> &Editor {
+        &self.editor
+    }
+
+    /// The scenario editor, to change (tests).
+    pub fn editor_mut(&mut self) -> &mut Editor {
+        &mut self.editor
     }
 
     /// The last error, if any.
@@ -291,6 +309,10 @@ impl CaseloadApp {
     }
 
     fn use_scenario(&mut self, loaded: Loaded, source: Source) {
+        // The editor follows the scenario chosen unless it holds edits of its own.
+        if !self.editor.is_dirty() && !matches!(source, Source::File(_)) {
+            self.editor = Editor::new(&loaded, self.editor.state());
+        }
         self.levers = Levers::of(&loaded.scenario);
         self.scenario = Arc::new(loaded);
         self.source = source;
@@ -374,6 +396,7 @@ impl CaseloadApp {
     /// Draws the whole app and applies what the user asked for.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.update(ui.ctx());
+        self.guard_close(ui);
         self.shortcuts(ui.ctx());
         self.prepare();
         let mut commands = Vec::new();
@@ -401,6 +424,18 @@ impl CaseloadApp {
         if self.changed_at.is_some() {
             // Re-check the debounce even if nothing else repaints.
             ui.ctx().request_repaint_after(self.settings.debounce);
+        }
+    }
+
+    /// Unsaved scenario edits hold a window close until the user saves or discards them.
+    fn guard_close(&mut self, ui: &mut egui::Ui) {
+        if ui.ctx().input(|i| i.viewport().close_requested()) && !self.editor.request_close() {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.view.tab = Tab::Scenario;
+        }
+        if self.editor.close_guard(ui) == CloseDecision::Close {
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
 
@@ -475,6 +510,16 @@ impl CaseloadApp {
     }
 
     fn page(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
+        if self.view.tab == Tab::Scenario {
+            if let Some(EditorEvent::Apply(loaded)) = self.editor.show(ui) {
+                let source = self
+                    .editor
+                    .path()
+                    .map_or_else(|| self.source.clone(), |p| Source::File(p.to_path_buf()));
+                commands.push(Command::UseScenario(loaded, source));
+            }
+            return;
+        }
         let Some(f) = &self.forecast else {
             ui.label("Running the first forecast…");
             return;
@@ -488,7 +533,7 @@ impl CaseloadApp {
                 view::explore::show(ui, f, &mut self.view, p.explore.as_ref(), commands)
             }
             Tab::Compare => {
-                let current = self.describe_forecast();
+                let current = self.describe();
                 let empty = view::compare::Prepared::default();
                 view::compare::show(
                     ui,
@@ -501,15 +546,8 @@ impl CaseloadApp {
                 );
             }
             Tab::Districts => view::districts::show(ui, f, &mut self.view, &p.districts),
-            Tab::Scenario => {
-                ui.label("The scenario editor.");
-            }
+            Tab::Scenario => {}
         }
-    }
-
-    /// The forecast on screen, in words.
-    fn describe_forecast(&self) -> String {
-        self.describe()
     }
 
     fn export(&mut self, kind: Export) {

@@ -104,6 +104,7 @@ pub fn show(ui: &mut egui::Ui, chart: &Chart<'_>) -> egui::Response {
         .x_axis_label("Month")
         .y_axis_label(chart.y_label.clone())
         .x_axis_formatter(move |mark, _| month_at(months, mark.value).unwrap_or("").to_string())
+        .y_axis_formatter(move |mark, _| format(mark.value))
         .label_formatter(move |pos| match pos {
             HoverPosition::NearDataPoint {
                 plot_name,

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod charts;
+pub mod editor;
 pub mod export;
 pub mod forecast;
 pub mod levers;

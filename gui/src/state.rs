@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use crate::charts::Bands;
+use crate::editor::EditorState;
 use crate::levers::Value;
 
 /// Where the scenario the forecasts run on came from.
@@ -57,7 +58,7 @@ impl Tab {
             Tab::Explore => "Explore",
             Tab::Compare => "Compare",
             Tab::Districts => "Districts",
-            Tab::Scenario => "Scenario",
+            Tab::Scenario => "Scenario editor",
         }
     }
 }
@@ -127,6 +128,8 @@ pub struct Saved {
     pub levers: BTreeMap<String, Value>,
     /// The view.
     pub view: ViewState,
+    /// The scenario editor's recent files and last path.
+    pub editor: EditorState,
 }
 
 /// The key the state is stored under.

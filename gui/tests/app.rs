@@ -317,3 +317,68 @@ fn a_workforce_scenario_brings_its_levers_and_the_state_persists() {
         Source::Shipped("birmingham_budget_cut.ron".into())
     );
 }
+
+#[test]
+fn unsaved_edits_prompt_before_closing() {
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    // An edit in the scenario editor, not saved.
+    let text = harness.state().editor().text().replace(
+        "name: \"Birmingham baseline (January 2019)\"",
+        "name: \"Birmingham, edited\"",
+    );
+    harness.state_mut().editor_mut().set_text(text);
+    assert!(harness.state().editor().is_dirty());
+    // The window is asked to close: the app stays, shows the scenario page and asks.
+    harness
+        .input_mut()
+        .viewports
+        .entry(egui::ViewportId::ROOT)
+        .or_default()
+        .events
+        .push(egui::ViewportEvent::Close);
+    harness.run();
+    assert_eq!(harness.state().view().tab, Tab::Scenario);
+    harness.get_by_label_contains("You have unsaved edits");
+    // Cancel keeps the edits and the app.
+    harness.get_by_label("Cancel and keep editing").click();
+    harness.run();
+    assert!(harness.state().editor().is_dirty());
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("You have unsaved edits")
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn the_edited_scenario_is_applied_to_the_forecasts() {
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    harness.get_by_label("Scenario editor").click();
+    harness.run();
+    let text = harness.state().editor().text().replace(
+        "name: \"Birmingham baseline (January 2019)\"",
+        "name: \"Birmingham, edited\"",
+    );
+    harness.state_mut().editor_mut().set_text(text);
+    harness.run();
+    harness.get_by_label("Use for forecasts").click();
+    harness.run();
+    wait_idle(&mut harness);
+    assert_eq!(
+        harness.state().scenario().scenario.name,
+        "Birmingham, edited"
+    );
+    assert_eq!(
+        harness
+            .state()
+            .forecast()
+            .expect("a forecast")
+            .scenario
+            .scenario
+            .name,
+        "Birmingham, edited"
+    );
+}

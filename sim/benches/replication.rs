@@ -1,5 +1,9 @@
-//! Benchmarks: one five-year Birmingham replication, and 100 replications on all cores.
-//! `cargo bench -p caseload` runs them; peak memory is measured separately (see the README).
+//! Benchmarks: one five-year Birmingham replication, and 100 replications on all cores, with
+//! throughput in engine events per second. `cargo bench -p caseload` runs them. The long runs
+//! (1,000 Birmingham replications, the national scenario) and peak memory are measured through the
+//! command line by `scripts/bench.sh` (see the README's Benchmarks section).
+
+#![forbid(unsafe_code)]
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -7,24 +11,28 @@ use std::sync::Arc;
 use caseload::engine;
 use caseload::load;
 use caseload::metrics::Metrics;
-use caseload::replicate::{RunOptions, run};
-use criterion::{Criterion, criterion_group, criterion_main};
+use caseload::replicate::{RunOptions, run, run_with_stats};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn birmingham(c: &mut Criterion) {
     let model = Arc::new(load::baseline().expect("the baseline is valid").model);
     let metrics = Arc::new(Metrics::new(&model));
     let mut group = c.benchmark_group("birmingham_5y");
     group.sample_size(20);
+    let (_, one) = engine::simulate_with_stats(&model, &metrics, 1, 0);
+    group.throughput(Throughput::Elements(one.events));
     group.bench_function("1_replication", |b| {
         b.iter(|| black_box(engine::simulate(&model, &metrics, 1, 0)))
     });
     group.sample_size(10);
+    let options = RunOptions {
+        replications: 100,
+        seed: 1,
+        threads: None,
+    };
+    let (_, hundred) = run_with_stats(&model, &options, &|| {}).expect("thread pool");
+    group.throughput(Throughput::Elements(hundred.events));
     group.bench_function("100_replications", |b| {
-        let options = RunOptions {
-            replications: 100,
-            seed: 1,
-            threads: None,
-        };
         b.iter(|| black_box(run(&model, &options, &|| {}).expect("thread pool")))
     });
     group.finish();

@@ -78,6 +78,7 @@ pub mod load;
 pub mod locate;
 pub mod metrics;
 pub mod model;
+pub mod national;
 pub mod output;
 pub mod overlay;
 pub mod precision;

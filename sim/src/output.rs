@@ -129,22 +129,49 @@ pub fn write_run(
     record: &impl Serialize,
     extra: &[(&str, String)],
 ) -> Result<Vec<PathBuf>, OutputError> {
+    write_run_files(dir, true, results, summary, record, extra)
+}
+
+/// As [`write_run`] but without `results.csv`: for long runs whose per-replication table nobody
+/// will read (1,000 Birmingham replications make about 3 GB of it). `caseload run --summary-only`.
+pub fn write_run_summary(
+    dir: &Path,
+    results: &Results,
+    summary: &Summary,
+    record: &impl Serialize,
+    extra: &[(&str, String)],
+) -> Result<Vec<PathBuf>, OutputError> {
+    write_run_files(dir, false, results, summary, record, extra)
+}
+
+/// The files of a run, with `results.csv` when `table` is set.
+fn write_run_files(
+    dir: &Path,
+    table: bool,
+    results: &Results,
+    summary: &Summary,
+    record: &impl Serialize,
+    extra: &[(&str, String)],
+) -> Result<Vec<PathBuf>, OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut files = vec![
-        Pending::new(dir, "results.csv")?,
-        Pending::new(dir, "summary.csv")?,
-        Pending::new(dir, "run.json")?,
-    ];
-    write_results(&mut files[0], results, 0)?;
-    write_summary(&mut files[1], results, summary)?;
-    let json = &mut files[2];
+    let mut files = Vec::new();
+    if table {
+        let mut p = Pending::new(dir, "results.csv")?;
+        write_results(&mut p, results, 0)?;
+        files.push(p);
+    }
+    let mut p = Pending::new(dir, "summary.csv")?;
+    write_summary(&mut p, results, summary)?;
+    files.push(p);
+    let mut json = Pending::new(dir, "run.json")?;
     let text = serde_json::to_string_pretty(record).map_err(|e| json.io(e.into()))?;
     json.file
         .write_all(format!("{text}\n").as_bytes())
         .map_err(|e| json.io(e))?;
+    files.push(json);
     for (name, contents) in extra {
         let mut p = Pending::new(dir, name)?;
         p.file.write_all(contents.as_bytes()).map_err(|e| p.io(e))?;

@@ -72,6 +72,27 @@ pub fn run_indices(
     threads: Option<NonZeroUsize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<Results, RunError> {
+    run_indices_with_stats(model, indices, seed, threads, progress).map(|(results, _)| results)
+}
+
+/// As [`run`], with what the replications did between them (for benchmarks: `caseload run
+/// --stats`).
+pub fn run_with_stats(
+    model: &Arc<Model>,
+    options: &RunOptions,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Results, engine::Stats), RunError> {
+    let indices: Vec<u64> = (0..u64::from(options.replications)).collect();
+    run_indices_with_stats(model, &indices, options.seed, options.threads, progress)
+}
+
+fn run_indices_with_stats(
+    model: &Arc<Model>,
+    indices: &[u64],
+    seed: u64,
+    threads: Option<NonZeroUsize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Results, engine::Stats), RunError> {
     let metrics = Arc::new(Metrics::new(model));
     let threads = threads.map_or(0, NonZeroUsize::get);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -79,17 +100,21 @@ pub fn run_indices(
         .thread_name(|i| format!("caseload-replication-{i}"))
         .build()
         .map_err(|source| RunError::ThreadPool { threads, source })?;
-    let raw: Vec<Vec<f64>> = pool.install(|| {
+    let done: Vec<(Vec<f64>, engine::Stats)> = pool.install(|| {
         indices
             .par_iter()
             .map(|&i| {
-                let values = engine::simulate(model, &metrics, seed, i);
+                let done = engine::simulate_with_stats(model, &metrics, seed, i);
                 progress();
-                values
+                done
             })
             .collect()
     });
-    Ok(Results::new(model, &metrics, raw))
+    let stats = done
+        .iter()
+        .fold(engine::Stats::default(), |a, (_, s)| a + *s);
+    let raw = done.into_iter().map(|(values, _)| values).collect();
+    Ok((Results::new(model, &metrics, raw), stats))
 }
 
 /// One share of a run's replications, for running a run as several processes (`caseload run

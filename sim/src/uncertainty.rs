@@ -6,7 +6,8 @@
 //! Each draw is set through a lever path ([`crate::lever`]) and the scenario validated again, so a
 //! draw is checked like any other value. Before a run, [`prepare`] checks that every path names a
 //! number and that the scenario is valid at both ends of every distribution's range (the normal is
-//! cut at three standard deviations), so no replication can fail half-way through.
+//! cut at three standard deviations), with the same months, so no replication can fail half-way
+//! through and all replications share one table of results.
 
 use std::sync::Arc;
 
@@ -111,7 +112,12 @@ pub fn prepare(loaded: &Loaded) -> Result<Option<Uncertain>, LeverError> {
         let whole = written.parse::<i64>().is_ok();
         let (lo, hi) = support(u.distribution);
         for end in [lo, hi] {
-            lever::apply(&base, &[(&path, &value_text(end, whole))])?;
+            let at_end = lever::apply(&base, &[(&path, &value_text(end, whole))])?;
+            if at_end.model.calendar.months() != base.model.calendar.months() {
+                return Err(LeverError::ChangesTheRun {
+                    path: u.path.clone(),
+                });
+            }
         }
         values.push((path, u.distribution, whole));
     }

@@ -78,11 +78,15 @@ fn percent(x: f64) -> String {
     }
 }
 
+/// A tile's content width, and the room one takes in a row (frame margins, stroke and spacing).
+const TILE_WIDTH: f32 = 190.0;
+const TILE_PITCH: f32 = TILE_WIDTH + 24.0;
+
 fn tile(ui: &mut egui::Ui, t: &Tile) {
     egui::Frame::group(ui.style())
         .stroke(egui::Stroke::new(2.0, palette::status(t.status)))
         .show(ui, |ui| {
-            ui.set_width(190.0);
+            ui.set_width(TILE_WIDTH);
             ui.vertical(|ui| {
                 ui.label(RichText::new(format!("{} ({})", t.name, t.code)).strong());
                 ui.label(format!(
@@ -109,11 +113,15 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
         "Reviews in {label}: median compliance across {} replications{refining}",
         f.replications
     ));
-    ui.horizontal_wrapped(|ui| {
-        for t in &p.tiles {
-            tile(ui, t);
-        }
-    });
+    // Rows of as many tiles as fit (egui wraps plain widgets, not framed groups).
+    let per_row = ((ui.available_width() + 8.0) / TILE_PITCH).floor().max(1.0) as usize;
+    for row in p.tiles.chunks(per_row) {
+        ui.horizontal(|ui| {
+            for t in row {
+                tile(ui, t);
+            }
+        });
+    }
     ui.separator();
     let focus = focus_index(f, view);
     let focus_name = &f.district_names[focus];

@@ -19,9 +19,10 @@ pub fn show(
         Source::Shipped(_) => name.to_string(),
         Source::File(path) => format!("File: {}", path.display()),
     };
-    egui::ComboBox::from_label("Scenario to forecast")
+    let label = ui.label("Scenario to forecast");
+    egui::ComboBox::from_id_salt("scenario_to_forecast")
         .selected_text(selected)
-        .width(260.0)
+        .width(ui.available_width() - 8.0)
         .show_ui(ui, |ui| {
             for s in SHIPPED {
                 let title = crate::shipped::title(s);
@@ -30,7 +31,9 @@ pub fn show(
                     commands.push(Command::UseShipped(s.file));
                 }
             }
-        });
+        })
+        .response
+        .labelled_by(label.id);
     ui.separator();
     ui.heading("Levers");
     if levers.levers.is_empty() {

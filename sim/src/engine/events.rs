@@ -53,6 +53,7 @@ pub enum StaffEvent {
 pub struct EventQueue<E: Send + Sync + 'static = Event> {
     buckets: Vec<Vec<E>>,
     pending: usize,
+    taken: u64,
 }
 
 impl<E: Send + Sync + Clone + 'static> EventQueue<E> {
@@ -61,6 +62,7 @@ impl<E: Send + Sync + Clone + 'static> EventQueue<E> {
         EventQueue {
             buckets: vec![Vec::new(); usize::try_from(days).unwrap_or(0)],
             pending: 0,
+            taken: 0,
         }
     }
 
@@ -88,7 +90,13 @@ impl<E: Send + Sync + Clone + 'static> EventQueue<E> {
             .map(std::mem::take)
             .unwrap_or_default();
         self.pending -= events.len();
+        self.taken += events.len() as u64;
         events
+    }
+
+    /// Events taken so far: the events the engine has processed (for benchmarks).
+    pub fn taken(&self) -> u64 {
+        self.taken
     }
 
     /// Events not yet taken.
@@ -133,6 +141,7 @@ mod tests {
                 got.extend(queue.take(day).into_iter().map(|e| (day, e)));
             }
             let want: Vec<_> = reference.into_iter().map(|((d, _), e)| (d, e)).collect();
+            prop_assert_eq!(queue.taken(), want.len() as u64);
             prop_assert_eq!(got, want);
             prop_assert!(queue.is_empty());
         }

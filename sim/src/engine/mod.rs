@@ -220,15 +220,59 @@ impl Replication {
         true
     }
 
+    /// What the replication has done so far.
+    pub fn stats(&self) -> Stats {
+        let taken = |q: Option<u64>| q.unwrap_or(0);
+        Stats {
+            events: taken(
+                self.world
+                    .get_resource::<events::EventQueue<events::Event>>()
+                    .map(events::EventQueue::taken),
+            ) + taken(
+                self.world
+                    .get_resource::<events::EventQueue<events::StaffEvent>>()
+                    .map(events::EventQueue::taken),
+            ),
+        }
+    }
+
     /// Simulates every remaining day and returns the monthly observations, one value per (month,
     /// district, metric); reviews still open at the end are counted as pending.
-    pub fn finish(mut self) -> Vec<f64> {
+    pub fn finish(self) -> Vec<f64> {
+        self.finish_with_stats().0
+    }
+
+    /// As [`Replication::finish`], with what the replication did.
+    pub fn finish_with_stats(mut self) -> (Vec<f64>, Stats) {
         while self.step() {}
         reviews::close_run(&mut self.world);
-        self.world
+        let stats = self.stats();
+        let values = self
+            .world
             .remove_resource::<recorder::Recorder>()
             .map(recorder::Recorder::into_values)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        (values, stats)
+    }
+}
+
+/// Counts of the work a replication (or a run) did, for benchmarks: they measure speed, never
+/// results.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Timed events taken off the queues and processed: children's milestones (review windows
+    /// opening, births, leaving) and workforce events (leavers, qualifiers, recruitment, intakes,
+    /// volunteers).
+    pub events: u64,
+}
+
+impl std::ops::Add for Stats {
+    type Output = Stats;
+
+    fn add(self, other: Stats) -> Stats {
+        Stats {
+            events: self.events + other.events,
+        }
     }
 }
 
@@ -241,4 +285,14 @@ pub fn simulate(
     replication: u64,
 ) -> Vec<f64> {
     Replication::new(model, metrics, seed, replication).finish()
+}
+
+/// As [`simulate`], with what the replication did.
+pub fn simulate_with_stats(
+    model: &Arc<Model>,
+    metrics: &Arc<Metrics>,
+    seed: u64,
+    replication: u64,
+) -> (Vec<f64>, Stats) {
+    Replication::new(model, metrics, seed, replication).finish_with_stats()
 }

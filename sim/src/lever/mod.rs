@@ -35,6 +35,15 @@ pub enum LeverError {
         /// What is written there (empty when nothing is).
         found: String,
     },
+    /// An uncertain value changes the length of the run, which every replication must share.
+    #[error(
+        "uncertain value {path:?}: it changes the number of months in the run, which every \
+         replication must share; give it a single value"
+    )]
+    ChangesTheRun {
+        /// The path.
+        path: String,
+    },
     /// The path does not follow the syntax.
     #[error(
         "lever path {text:?}: {reason}; expected field names joined by '.', with [id], [index] \

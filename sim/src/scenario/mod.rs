@@ -12,6 +12,7 @@ mod workforce;
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use workforce::{
@@ -21,7 +22,7 @@ pub use workforce::{
 };
 
 /// A whole scenario: one service, its population, its staff and the policy it runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     /// Another scenario file this one changes, as a path relative to this file
@@ -76,7 +77,7 @@ pub struct Scenario {
 }
 
 /// A numeric scenario value given as a distribution instead of a number.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UncertainValue {
     /// The value, as a lever path: field names joined by '.', with `[id]`, `[index]` or `[key]`
@@ -87,7 +88,7 @@ pub struct UncertainValue {
 }
 
 /// A distribution of a number.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Distribution {
     /// Uniform between `min` and `max` (min < max).
     Uniform {
@@ -124,7 +125,7 @@ pub enum Distribution {
 }
 
 /// The simulated period. Time runs in whole days; results are reported per calendar month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
     /// First simulated day, an ISO date (`"2019-01-01"`). Must be the first day of a month.
@@ -145,7 +146,7 @@ fn default_working_days() -> Vec<Weekday> {
 }
 
 /// A day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[allow(missing_docs)]
 pub enum Weekday {
     Mon,
@@ -158,7 +159,7 @@ pub enum Weekday {
 }
 
 /// Who is on the service's caseload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Population {
     /// When a child leaves the service.
@@ -166,7 +167,7 @@ pub struct Population {
 }
 
 /// When a child leaves the service.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum LeaveAt {
     /// On the fifth birthday.
     FifthBirthday,
@@ -182,7 +183,7 @@ pub enum LeaveAt {
 
 /// A level of need: how many extra contacts a child at this level needs, who may deliver them, and
 /// how children move between levels month to month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NeedLevel {
     /// Identifier used in metric names and in `transitions` and `need_mix` maps.
@@ -207,7 +208,7 @@ pub struct NeedLevel {
 }
 
 /// A scheduled review (a mandated Healthy Child Programme contact or a targeted one).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Review {
     /// Identifier used in metric names (`compliance:<id>`).
@@ -248,7 +249,7 @@ fn one() -> f64 {
 }
 
 /// The event a review window is measured from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Anchor {
     /// The child's birth.
     Birth,
@@ -257,7 +258,7 @@ pub enum Anchor {
 }
 
 /// A signed span of time from an anchor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum Offset {
     /// Whole days.
     Days(i32),
@@ -268,7 +269,7 @@ pub enum Offset {
 }
 
 /// A staff role.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     /// Identifier used in metric names (`wte:<id>`) and in `roles` lists.
@@ -307,7 +308,7 @@ fn is_zero(x: &f64) -> bool {
 }
 
 /// A district: its children, births, migration and staff.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct District {
     /// Identifier used in the `district` column of the results.
@@ -338,7 +339,7 @@ pub struct District {
 }
 
 /// Moves of families with young children.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
     /// Children aged under five arriving from outside the city per year (>= 0); their ages follow the
@@ -355,7 +356,7 @@ pub struct Migration {
 }
 
 /// How a district's available hours each working day are shared out over open work.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum AllocationPolicy {
     /// Serve work in order of `priority` (need-level contacts and reviews alike), then work that
     /// can still be on time before work already late, then earliest deadline.

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 fn one() -> f64 {
@@ -12,7 +13,7 @@ fn one() -> f64 {
 }
 
 /// Extra annual leaving probability for staff in an age band (retirement).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgeBand {
     /// First age of the band, in whole years.
@@ -24,7 +25,7 @@ pub struct AgeBand {
 }
 
 /// The share of a role's staff in post at the start in an age band.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgeShare {
     /// First age of the band, in whole years.
@@ -36,7 +37,7 @@ pub struct AgeShare {
 }
 
 /// A distribution of a number of days.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum DaysDistribution {
     /// Always this many days (>= 0).
     Fixed(f64),
@@ -60,7 +61,7 @@ pub enum DaysDistribution {
 }
 
 /// External recruitment to a role's vacancies.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recruitment {
     /// Days from advertising a vacant post to the outcome of that attempt.
@@ -82,7 +83,7 @@ pub struct Recruitment {
 }
 
 /// What kind of programme a pipeline is: decides the metrics its entrants count in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum PipelineKind {
     /// Trainees working towards a professional qualification (e.g. the SCPHN health-visiting
     /// programme): counted in `trainees_in_training`.
@@ -92,7 +93,7 @@ pub enum PipelineKind {
 }
 
 /// Where a pipeline's entrants train and where they work once qualified.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Placement {
     /// By fixed shares, by district id (shares in [0, 1] summing to 1); entrants are shared out by
     /// largest remainder.
@@ -103,7 +104,7 @@ pub enum Placement {
 }
 
 /// The productive share of a newly qualified member of staff, rising to 1 (preceptorship).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Preceptorship {
     /// Months to full productivity (>= 1).
@@ -113,7 +114,7 @@ pub struct Preceptorship {
 }
 
 /// One intake of a pipeline, or a series of them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Intake {
     /// Date the (first) intake starts, ISO. May be before the run starts (entrants then begin the
@@ -131,7 +132,7 @@ pub struct Intake {
 
 /// A training programme that turns entrants into qualified staff: trainee health visitors,
 /// apprentices.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pipeline {
     /// Identifier, used in messages.
@@ -169,7 +170,7 @@ pub struct Pipeline {
 }
 
 /// Volunteers: recruited, onboarded, giving hours of universal support, supervised by staff.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Volunteers {
     /// Mean volunteers recruited a month in each district (a Poisson draw), by district id; districts
@@ -194,7 +195,7 @@ pub struct Volunteers {
 
 /// Universal support: groups, drop-ins and peer support for all families, beyond the reviews.
 /// Served at its `priority` (usually the last), by volunteers first and then the roles listed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UniversalSupport {
     /// Hours of universal support wanted per child on the caseload per month (>= 0).
@@ -206,7 +207,7 @@ pub struct UniversalSupport {
 }
 
 /// Work whose allowed roles can change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum WorkRef {
     /// A review, by id.
     Review(String),
@@ -218,7 +219,7 @@ pub enum WorkRef {
 
 /// From a date, a piece of work may be delivered by a different list of roles (e.g. early-years
 /// workers accredited for the 2-2½-year review).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SkillMixChange {
     /// Date the change takes effect, ISO, inside the run.
@@ -230,7 +231,7 @@ pub struct SkillMixChange {
 }
 
 /// Mutual aid between districts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MutualAid {
     /// Share of each district's hours left over after its own work that goes, the same day, to the
@@ -243,7 +244,7 @@ pub struct MutualAid {
 }
 
 /// WTE of a role lent from one district to another for a period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Secondment {
     /// Role id.
@@ -261,7 +262,7 @@ pub struct Secondment {
 }
 
 /// A dated change to the annual budget.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BudgetChange {
     /// Date the change takes effect, ISO, inside the run.
@@ -271,7 +272,7 @@ pub struct BudgetChange {
 }
 
 /// How a budget changes.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum Change {
     /// By a percentage of the budget in force (-10.0 is a 10% cut; > -100).
     Percent(f64),
@@ -280,7 +281,7 @@ pub enum Change {
 }
 
 /// What the service does when its spending runs above its budget.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
 pub enum OverspendPolicy {
     /// Nothing: the overspend is reported only.
     #[default]
@@ -295,7 +296,7 @@ pub enum OverspendPolicy {
 }
 
 /// The service's budget.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Budget {
     /// Annual budget at the start, in pounds (>= 0).

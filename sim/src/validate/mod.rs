@@ -30,6 +30,11 @@ pub struct Problem {
 /// How far a probability row may be from summing to exactly 1.
 const SUM_TOLERANCE: f64 = 1e-6;
 
+/// Largest amount, rate or number of hours a scenario may give: far above any real service (£1e12
+/// a year, 1e12 hours), and small enough that sums and products over a run (spend, hours needed)
+/// stay finite.
+const MAX_AMOUNT: f64 = 1e12;
+
 /// Checks `scenario` and builds its [`Model`], or returns every problem found.
 pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
     let mut v = Checker::default();
@@ -175,12 +180,22 @@ impl Checker {
     fn non_negative(&mut self, p: FieldPath, x: f64) {
         if !(x.is_finite() && x >= 0.0) {
             self.err(p, format!("must be a finite number >= 0, found {x}"));
+        } else {
+            self.not_huge(p, x);
         }
     }
 
     fn positive(&mut self, p: FieldPath, x: f64) {
         if !(x.is_finite() && x > 0.0) {
             self.err(p, format!("must be a finite number > 0, found {x}"));
+        } else {
+            self.not_huge(p, x);
+        }
+    }
+
+    fn not_huge(&mut self, p: FieldPath, x: f64) {
+        if x > MAX_AMOUNT {
+            self.err(p, format!("must be at most {MAX_AMOUNT:e}, found {x:e}"));
         }
     }
 

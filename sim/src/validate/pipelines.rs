@@ -14,6 +14,8 @@ const MAX_INTAKE_SIZE: u32 = 100_000;
 const MAX_INTAKES: usize = 10_000;
 /// Most entrants over the run, across pipelines.
 const MAX_ENTRANTS: u64 = 1_000_000;
+/// Smallest WTE of an entrant: a hundredth of a post.
+const MIN_WTE: f64 = 0.01;
 
 impl Checker {
     /// Placement shares by district.
@@ -73,6 +75,12 @@ impl Checker {
                     p.field("wte"),
                     format!("must be more than 0 and at most 1, found {}", pl.wte),
                 );
+            } else if pl.wte < MIN_WTE {
+                // An entrant's pay is annual_cost / wte a year per WTE: a tiny wte makes it infinite.
+                self.err(
+                    p.field("wte"),
+                    format!("must be at least {MIN_WTE}, found {:e}", pl.wte),
+                );
             }
             let placement = self.placement(p.field("placement"), &pl.placement, ids.districts);
             if let Some(pr) = &pl.preceptorship {
@@ -127,10 +135,12 @@ impl Checker {
                     Some(0) => self.err(ip.field("every_months"), "must be at least 1"),
                     Some(every) => {
                         let until = until.unwrap_or(first);
-                        let mut k = 0;
+                        // Saturating: a huge `every_months` (up to u32::MAX) lands past `until`.
+                        let every = i32::try_from(every).unwrap_or(i32::MAX);
+                        let mut k: i32 = 0;
                         loop {
-                            let day =
-                                cal.add(first, crate::scenario::Offset::Months(k * every as i32));
+                            let months = k.saturating_mul(every);
+                            let day = cal.add(first, crate::scenario::Offset::Months(months));
                             if day > until || intakes.len() > MAX_INTAKES {
                                 break;
                             }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use jiff::civil::Date;
 
-use super::{Checker, unknown};
+use super::{Checker, MAX_AMOUNT, unknown};
 use crate::calendar::{Calendar, Day};
 use crate::locate::FieldPath;
 use crate::model::{
@@ -469,6 +469,8 @@ impl Checker {
         self.non_negative(p.field("other_costs"), b.other_costs);
         let mut changes = Vec::new();
         let mut last = None;
+        // The annual budget in force after each change, which must stay finite.
+        let mut in_force = b.annual;
         for (i, c) in b.changes.iter().enumerate() {
             let cp = p.field("changes").index(i);
             match c.change {
@@ -480,7 +482,22 @@ impl Checker {
                     cp.field("change"),
                     format!("an amount must be a finite number >= 0, found {x}"),
                 ),
-                _ => {}
+                change => {
+                    let before = in_force;
+                    in_force = match change {
+                        Change::Percent(x) => in_force * (1.0 + x / 100.0),
+                        Change::Absolute(x) => x,
+                    };
+                    if in_force > MAX_AMOUNT && before <= MAX_AMOUNT {
+                        self.err(
+                            cp.field("change"),
+                            format!(
+                                "the budget in force would be {in_force:e} a year, more than \
+                                 {MAX_AMOUNT:e}"
+                            ),
+                        );
+                    }
+                }
             }
             if let Some(day) = self.day(cp.field("from"), &c.from, cal, false) {
                 if last.is_some_and(|l| day < l) {

@@ -31,6 +31,8 @@ pub enum Command {
     Sweep(crate::sweep::SweepArgs),
     /// Find the smallest lever value whose chance of meeting the target(s) reaches a confidence.
     Seek(crate::seek::SeekArgs),
+    /// Write a generated scenario (`generate national`: a synthetic national-scale service).
+    Generate(crate::generate::GenerateArgs),
     /// Check scenario files and report every problem in each.
     Validate {
         /// Scenario files (RON).
@@ -82,6 +84,14 @@ pub struct RunArgs {
     /// shard.json for `caseload merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<caseload::replicate::Shard>,
+    /// Write summary.csv and run.json (and any other files asked for) but not the
+    /// per-replication results.csv, which long runs make very large.
+    #[arg(long, conflicts_with = "shard")]
+    pub summary_only: bool,
+    /// Report on standard error what the run cost: wall time of the replications, events
+    /// processed and per second, and the process's peak memory (for benchmarks).
+    #[arg(long)]
+    pub stats: bool,
 }
 
 /// Arguments of `caseload compare`.

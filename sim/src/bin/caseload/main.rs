@@ -6,10 +6,12 @@
 
 mod args;
 mod compare;
+mod generate;
 mod merge;
 mod report;
 mod seek;
 mod shard;
+mod stats;
 mod sweep;
 mod sweep_merge;
 mod table;
@@ -68,6 +70,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Seek(args) => seek::seek(&args),
+        Command::Generate(args) => generate::generate(&args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -144,6 +147,8 @@ pub(crate) struct Completed {
     pub record: RunRecord,
     /// Each replication's draws of the scenario's uncertain values, if it has any.
     pub draws: Option<Vec<uncertainty::Draws>>,
+    /// What the replications did (counted for runs without uncertain values).
+    pub stats: Option<caseload::engine::Stats>,
 }
 
 /// Runs a loaded scenario's replications with a progress bar, drawing its uncertain values
@@ -155,12 +160,12 @@ pub(crate) fn replicate_loaded(
 ) -> Result<Completed, Failure> {
     let started = Instant::now();
     let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
-    let (model, results, draws) = match uncertain {
+    let (model, results, draws, stats) = match uncertain {
         None => {
             let model = Arc::new(loaded.model);
-            let results = replicate::run(&model, options, &|| bar.inc(1))
+            let (results, stats) = replicate::run_with_stats(&model, options, &|| bar.inc(1))
                 .map_err(|e| Failure::Other(e.into()))?;
-            (model, results, None)
+            (model, results, None, Some(stats))
         }
         Some(uncertain) => {
             let (results, draws) = uncertainty::run(
@@ -175,6 +180,7 @@ pub(crate) fn replicate_loaded(
                 Arc::new(uncertain.base().model.clone()),
                 results,
                 Some(draws),
+                None,
             )
         }
     };
@@ -188,6 +194,7 @@ pub(crate) fn replicate_loaded(
         started,
     );
     run.draws = draws;
+    run.stats = stats;
     Ok(run)
 }
 
@@ -253,6 +260,7 @@ fn completed(
         results,
         record,
         draws: None,
+        stats: None,
     }
 }
 
@@ -324,7 +332,12 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         let json = serde_json::to_string_pretty(reached).map_err(|e| Failure::Other(e.into()))?;
         extra.push(("precision.json", format!("{json}\n")));
     }
-    let mut written = output::write_run(&args.out, &run.results, &summary, &run.record, &extra)
+    let write = if args.summary_only {
+        output::write_run_summary
+    } else {
+        output::write_run
+    };
+    let mut written = write(&args.out, &run.results, &summary, &run.record, &extra)
         .with_context(|| format!("cannot write the results to {}", args.out.display()))
         .map_err(Failure::Other)?;
     if let (Some(dest), Some(scenario_text)) = (&report_to, &scenario_text) {
@@ -359,7 +372,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             .join(", "),
         run.record.wall_seconds
     ));
-    print(&text)
+    print(&text)?;
+    if args.stats {
+        eprintln!("{}", stats::line(&run));
+    }
+    Ok(())
 }
 
 fn validate(paths: &[std::path::PathBuf]) -> Result<(), Failure> {

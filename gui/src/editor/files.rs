@@ -1,0 +1,173 @@
+//! Files: reading a scenario safely, writing it whole or not at all, the recent-files list, and
+//! the native file dialog on its own thread.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+use caseload::load::MAX_FILE_BYTES;
+
+/// How many recent files are remembered.
+pub const MAX_RECENT: usize = 8;
+
+/// The text of the scenario file at `path`, or why it cannot be read, in words: it is missing,
+/// a folder, larger than [`MAX_FILE_BYTES`] or not UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("it is a folder, not a scenario file".into());
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "it is {} bytes; scenarios are at most {MAX_FILE_BYTES} bytes",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "it is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Writes `text` to `path` whole or not at all: into a temporary file in the same folder, then
+/// renamed over `path`, so a failed save never leaves half a scenario behind.
+pub fn write_whole(path: &Path, text: &str) -> Result<(), String> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(folder).map_err(|e| e.to_string())?;
+    tmp.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
+    tmp.as_file().sync_all().map_err(|e| e.to_string())?;
+    tmp.persist(path).map_err(|e| e.error.to_string())?;
+    Ok(())
+}
+
+/// Puts `path` first in `recent`, once, keeping at most [`MAX_RECENT`].
+pub fn remember(recent: &mut Vec<PathBuf>, path: &Path) {
+    recent.retain(|p| p != path);
+    recent.insert(0, path.to_path_buf());
+    recent.truncate(MAX_RECENT);
+}
+
+/// What a file dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Choose a scenario to open.
+    Open,
+    /// Choose where to save.
+    SaveAs,
+}
+
+/// A native file dialog running on its own thread; the UI polls it and never waits.
+#[derive(Debug)]
+pub struct Dialog {
+    purpose: Purpose,
+    answer: Receiver<Option<PathBuf>>,
+}
+
+/// What a dialog said, once it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// The user chose this file.
+    Chosen(Purpose, PathBuf),
+    /// No file came back: the user cancelled, or there is no dialog service.
+    Nothing(Purpose),
+}
+
+impl Dialog {
+    /// Opens a dialog for `purpose`, starting in `folder`; `repaint` wakes the UI when it closes.
+    pub fn spawn(
+        purpose: Purpose,
+        folder: Option<PathBuf>,
+        repaint: impl FnOnce() + Send + 'static,
+    ) -> std::io::Result<Dialog> {
+        let (tx, answer) = channel();
+        std::thread::Builder::new()
+            .name("caseload-file-dialog".into())
+            .spawn(move || {
+                let mut dialog = rfd::FileDialog::new()
+                    .set_title("Scenario file")
+                    .add_filter("RON scenario", &["ron"]);
+                if let Some(folder) = folder {
+                    dialog = dialog.set_directory(folder);
+                }
+                let chosen = match purpose {
+                    Purpose::Open => dialog.pick_file(),
+                    Purpose::SaveAs => dialog.set_file_name("scenario.ron").save_file(),
+                };
+                // The editor may be gone; then nobody wants the answer.
+                let _ = tx.send(chosen);
+                repaint();
+            })?;
+        Ok(Dialog { purpose, answer })
+    }
+
+    /// The answer, once the dialog has closed; `Nothing` too if its thread died.
+    pub fn poll(&self) -> Option<Answer> {
+        match self.answer.try_recv() {
+            Ok(Some(path)) => Some(Answer::Chosen(self.purpose, path)),
+            Ok(None) | Err(TryRecvError::Disconnected) => Some(Answer::Nothing(self.purpose)),
+            Err(TryRecvError::Empty) => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_files_are_unique_newest_first_and_bounded() {
+        let mut recent = Vec::new();
+        for i in 0..10 {
+            remember(&mut recent, Path::new(&format!("{i}.ron")));
+        }
+        remember(&mut recent, Path::new("5.ron"));
+        assert_eq!(recent.len(), MAX_RECENT);
+        assert_eq!(recent[0], Path::new("5.ron"));
+        assert_eq!(recent[1], Path::new("9.ron"));
+        assert_eq!(
+            recent.iter().filter(|p| *p == Path::new("5.ron")).count(),
+            1
+        );
+    }
+
+    #[test]
+    fn bad_files_give_reasons() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = read_text(&dir.path().join("none.ron")).unwrap_err();
+        assert!(missing.contains("No such file"), "{missing}");
+        assert!(read_text(dir.path()).unwrap_err().contains("folder"));
+        let latin1 = dir.path().join("latin1.ron");
+        std::fs::write(&latin1, b"(name: \"caf\xe9\")").unwrap();
+        let err = read_text(&latin1).unwrap_err();
+        assert!(
+            err.contains("not UTF-8") && err.contains("offset 11"),
+            "{err}"
+        );
+        let big = dir.path().join("big.ron");
+        let file = std::fs::File::create(&big).unwrap();
+        file.set_len(MAX_FILE_BYTES + 1).unwrap();
+        assert!(read_text(&big).unwrap_err().contains("at most"));
+    }
+
+    #[test]
+    fn writes_replace_the_file_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.ron");
+        write_whole(&path, "first").unwrap();
+        write_whole(&path, "second").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "second");
+        let into_missing = dir.path().join("no/such/folder/s.ron");
+        assert!(write_whole(&into_missing, "x").is_err());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp files left"
+        );
+    }
+}

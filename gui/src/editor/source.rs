@@ -1,0 +1,362 @@
+//! The scenario text and its syntax tree, and edits made as splices of the text.
+//!
+//! The text is the one source of truth: the form reads the tree that `caseload::overlay::parse`
+//! makes of it, and each form edit replaces, inserts or removes a span of the text. Everything
+//! outside the span (comments, layout, the order of fields) stays as the author wrote it, which
+//! re-printing the tree would lose.
+
+use std::ops::Range;
+
+use caseload::locate::{FieldPath, Position};
+use caseload::overlay::{self, Document, Node, Value};
+
+/// A change to the text: replace the bytes in `range` with `with`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Splice {
+    /// Bytes replaced.
+    pub range: Range<usize>,
+    /// What replaces them.
+    pub with: String,
+}
+
+impl Splice {
+    /// Applies the splice to `text` (a range outside the text or off a char boundary is ignored).
+    pub fn apply(&self, text: &mut String) {
+        if text.get(self.range.clone()).is_some() {
+            text.replace_range(self.range.clone(), &self.with);
+        }
+    }
+}
+
+/// A text parsed into a tree, with what is needed to turn tree positions into byte offsets.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The syntax tree.
+    pub doc: Document,
+    /// Byte offset of the start of each line.
+    lines: Vec<usize>,
+}
+
+impl Parsed {
+    /// Parses `text`; the error says where and what was expected.
+    pub fn new(text: &str) -> Result<Self, overlay::SyntaxError> {
+        let doc = overlay::parse(text, 0)?;
+        let lines = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Ok(Parsed { doc, lines })
+    }
+
+    /// The byte offset of a 1-based line and char column.
+    pub fn offset(&self, text: &str, at: Position) -> usize {
+        let Some(&start) = self.lines.get(at.line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let line = &text[start..];
+        let col = at.col.saturating_sub(1);
+        start + line.char_indices().nth(col).map_or(line.len(), |(i, _)| i)
+    }
+
+    /// Where `node` starts, in bytes.
+    pub fn start(&self, text: &str, node: &Node) -> usize {
+        self.offset(text, node.at)
+    }
+
+    /// Just past where `node` ends, in bytes.
+    pub fn end(&self, text: &str, node: &Node) -> usize {
+        let start = self.start(text, node);
+        let (name, last) = match &node.value {
+            Value::Atom { text: t, .. } => return start + t.len(),
+            Value::Struct { name, fields } => (name, fields.last().map(|f| &f.value)),
+            Value::Tuple { name, items } => (name, items.last()),
+            Value::List(items) => (&None, items.last()),
+            Value::Map(pairs) => (&None, pairs.last().map(|p| &p.value)),
+        };
+        let from = match last {
+            Some(last) => self.end(text, last),
+            None => {
+                let open = skip_trivia(text, start + name.as_ref().map_or(0, String::len));
+                open + 1
+            }
+        };
+        (skip_trivia(text, from) + 1).min(text.len())
+    }
+
+    /// Replaces `node` whole with `with`.
+    pub fn replace(&self, text: &str, node: &Node, with: String) -> Splice {
+        Splice {
+            range: self.start(text, node)..self.end(text, node),
+            with,
+        }
+    }
+
+    /// Removes the element or entry that starts at `first` and ends with `last` (the same node
+    /// for a list element; key and value for a field or map entry), with its comma, and its
+    /// line if it stood alone on it.
+    pub fn remove(&self, text: &str, first: &Node, last: &Node) -> Splice {
+        let mut start = self.start(text, first);
+        let mut end = self.end(text, last);
+        let bytes = text.as_bytes();
+        while bytes.get(end).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            end += 1;
+        }
+        if bytes.get(end) == Some(&b',') {
+            end += 1;
+            while bytes.get(end).is_some_and(|b| *b == b' ' || *b == b'\t') {
+                end += 1;
+            }
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let rest_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+        if text[line_start..start].trim().is_empty() && text[end..rest_end].trim().is_empty() {
+            start = line_start;
+            end = (rest_end + 1).min(text.len());
+        }
+        Splice {
+            range: start..end,
+            with: String::new(),
+        }
+    }
+
+    /// Appends `entry` (an element, `key: value` or `field: value`) to the group `container`
+    /// (a list, map, struct or tuple), laid out like its last entry.
+    pub fn append(&self, text: &str, container: &Node, entry: &str) -> Splice {
+        let last = match &container.value {
+            Value::Struct { fields, .. } => fields.last().map(|f| (&f.key, &f.value)),
+            Value::Map(pairs) => pairs.last().map(|p| (&p.key, &p.value)),
+            Value::List(items) | Value::Tuple { items, .. } => items.last().map(|i| (i, i)),
+            Value::Atom { .. } => None,
+        };
+        let Some((first, last)) = last else {
+            // Empty: insert just inside the opening bracket.
+            let end = self.end(text, container);
+            let at = end.saturating_sub(1);
+            return Splice {
+                range: at..at,
+                with: entry.to_string(),
+            };
+        };
+        let start = self.start(text, first);
+        let mut at = self.end(text, last);
+        let bytes = text.as_bytes();
+        let mut p = at;
+        while bytes.get(p).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            p += 1;
+        }
+        let comma = bytes.get(p) == Some(&b',');
+        if comma {
+            at = p + 1;
+        }
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let indent = &text[line_start..start];
+        let sep = if comma { "" } else { "," };
+        let with = if indent.trim().is_empty() {
+            format!("{sep}\n{indent}{entry},")
+        } else {
+            format!("{sep} {entry}")
+        };
+        Splice {
+            range: at..at,
+            with,
+        }
+    }
+
+    /// The path of the deepest node that starts at or before `at` and contains it, as the
+    /// validator would name it.
+    pub fn path_at(&self, at: Position) -> FieldPath {
+        let key = |p: Position| (p.line, p.col);
+        let mut path = FieldPath::root();
+        let mut node = &self.doc.root;
+        loop {
+            let children = children(node);
+            let Some((segment, child)) = children
+                .into_iter()
+                .rev()
+                .find(|(_, c)| key(c.at) <= key(at))
+            else {
+                return path;
+            };
+            if let Some(s) = segment {
+                path = s.extend(&path);
+            }
+            node = child;
+        }
+    }
+
+    /// The deepest written ancestor of `field` (itself if it is written).
+    pub fn written_part(&self, field: &FieldPath) -> FieldPath {
+        let mut path = FieldPath::root();
+        let mut node = &self.doc.root;
+        for segment in field.segments() {
+            let next = children(node)
+                .into_iter()
+                .find(|(s, _)| s.as_ref().is_some_and(|s| s.matches(segment)));
+            match next {
+                Some((Some(s), child)) => {
+                    path = s.extend(&path);
+                    node = child;
+                }
+                _ => break,
+            }
+        }
+        path
+    }
+}
+
+/// One step from a node to a child, as validation paths name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// A struct field.
+    Field(String),
+    /// A list or tuple element.
+    Index(usize),
+    /// A map entry.
+    Key(String),
+}
+
+impl Step {
+    /// `path` one step deeper.
+    pub fn extend(&self, path: &FieldPath) -> FieldPath {
+        match self {
+            Step::Field(f) => path.field(f),
+            Step::Index(i) => path.index(*i),
+            Step::Key(k) => path.key(k),
+        }
+    }
+
+    fn matches(&self, segment: &caseload::locate::Segment) -> bool {
+        use caseload::locate::Segment;
+        match (self, segment) {
+            (Step::Field(a), Segment::Field(b) | Segment::Key(b))
+            | (Step::Key(a), Segment::Key(b) | Segment::Field(b)) => a == b,
+            (Step::Index(a), Segment::Index(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// The children of `node` with the step to each; `None` for the content of a one-item tuple
+/// (`Some(..)`, `Days(14)`), which validation paths do not name.
+pub fn children(node: &Node) -> Vec<(Option<Step>, &Node)> {
+    match &node.value {
+        Value::Atom { .. } => Vec::new(),
+        Value::Struct { fields, .. } => fields
+            .iter()
+            .map(|f| {
+                let name = f.key.identity().unwrap_or_default().to_string();
+                (Some(Step::Field(name)), &f.value)
+            })
+            .collect(),
+        Value::Tuple { items, .. } if items.len() == 1 => vec![(None, &items[0])],
+        Value::Tuple { items, .. } | Value::List(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (Some(Step::Index(i)), n))
+            .collect(),
+        Value::Map(pairs) => pairs
+            .iter()
+            .map(|p| {
+                let key = p.key.identity().unwrap_or_default().to_string();
+                (Some(Step::Key(key)), &p.value)
+            })
+            .collect(),
+    }
+}
+
+/// The first byte at or after `from` that is not white space, a comma or a comment.
+fn skip_trivia(text: &str, mut from: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        match bytes.get(from) {
+            Some(b) if b.is_ascii_whitespace() || *b == b',' => from += 1,
+            Some(b'/') if bytes.get(from + 1) == Some(&b'/') => {
+                from = text[from..].find('\n').map_or(text.len(), |i| from + i);
+            }
+            Some(b'/') if bytes.get(from + 1) == Some(&b'*') => {
+                let mut depth = 0usize;
+                while from < bytes.len() {
+                    if bytes[from..].starts_with(b"/*") {
+                        depth += 1;
+                        from += 2;
+                    } else if bytes[from..].starts_with(b"*/") {
+                        depth -= 1;
+                        from += 2;
+                        if depth == 0 {
+                            break;
+                        }
+                    } else {
+                        from += 1;
+                    }
+                }
+            }
+            _ => return from,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "Scenario(\n    name: \"A\", // the name\n    list: [1, 2, /* c */ ],\n    \
+                        map: {\n        \"a\": Days(3),\n    },\n    empty: [],\n)\n";
+
+    fn field<'a>(p: &'a Parsed, name: &str) -> &'a Node {
+        p.doc.root.field(name).expect("a field")
+    }
+
+    #[test]
+    fn spans_cover_whole_values_and_keep_comments() {
+        let p = Parsed::new(TEXT).unwrap();
+        let span = |n: &Node| &TEXT[p.start(TEXT, n)..p.end(TEXT, n)];
+        assert_eq!(span(field(&p, "name")), "\"A\"");
+        assert_eq!(span(field(&p, "list")), "[1, 2, /* c */ ]");
+        assert_eq!(span(field(&p, "map")), "{\n        \"a\": Days(3),\n    }");
+        assert_eq!(span(field(&p, "empty")), "[]");
+        assert_eq!(span(&p.doc.root), TEXT.trim_end());
+    }
+
+    #[test]
+    fn removing_and_appending_keep_the_text_valid() {
+        let p = Parsed::new(TEXT).unwrap();
+        let Value::List(items) = &field(&p, "list").value else {
+            panic!("a list")
+        };
+        let mut text = TEXT.to_string();
+        p.remove(TEXT, &items[0], &items[0]).apply(&mut text);
+        assert!(text.contains("list: [2, /* c */ ],"), "{text}");
+
+        let mut text = TEXT.to_string();
+        p.append(TEXT, field(&p, "empty"), "7").apply(&mut text);
+        assert!(text.contains("empty: [7],"), "{text}");
+
+        let mut text = TEXT.to_string();
+        p.append(TEXT, &p.doc.root, "extra: 1").apply(&mut text);
+        assert!(
+            text.ends_with("    empty: [],\n    extra: 1,\n)\n"),
+            "{text}"
+        );
+        assert!(text.contains("// the name"));
+
+        let mut text = TEXT.to_string();
+        let Value::Struct { fields, .. } = &p.doc.root.value else {
+            panic!("a struct")
+        };
+        let map = &fields[2];
+        p.remove(TEXT, &map.key, &map.value).apply(&mut text);
+        assert!(
+            text.contains("/* c */ ],\n    empty: [],"),
+            "the map's lines are gone: {text}"
+        );
+        Parsed::new(&text).expect("still parses");
+    }
+
+    #[test]
+    fn positions_map_to_validation_paths() {
+        let p = Parsed::new(TEXT).unwrap();
+        let path = p.path_at(Position { line: 5, col: 20 });
+        assert_eq!(path.to_string(), "map[\"a\"]");
+        let written = p.written_part(&FieldPath::root().field("list").index(7));
+        assert_eq!(written.to_string(), "list");
+    }
+}

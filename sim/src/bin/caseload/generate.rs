@@ -1,0 +1,80 @@
+//! `caseload generate`: writes generated scenarios. The scenario itself is built by the library
+//! (`caseload::national`); this module checks it loads and writes it whole, or prints it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, anyhow};
+use caseload::{load, national, output};
+use clap::builder::TypedValueParser;
+use clap::{Args, Subcommand};
+
+use crate::{Failure, print};
+
+/// Arguments of `caseload generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Which scenario to generate.
+    #[command(subcommand)]
+    pub what: Generated,
+}
+
+/// The scenarios `caseload generate` can write.
+#[derive(Debug, Subcommand)]
+pub enum Generated {
+    /// A synthetic national-scale scenario (England's size: 3.2 million children under five,
+    /// 7,000 HV WTE) built from the Birmingham baseline's rates, the same every time: for
+    /// benchmarks, not a forecast of real areas.
+    National {
+        /// Number of areas the national totals are spread over.
+        #[arg(long, default_value_t = national::AREAS,
+              value_parser = clap::value_parser!(u16).range(1..=2000).map(usize::from))]
+        areas: usize,
+        /// The scenario file to write (whole or not at all; its folder is created if missing);
+        /// standard output when left out.
+        #[arg(long, value_name = "FILE.ron")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// `caseload generate`.
+pub(crate) fn generate(args: &GenerateArgs) -> Result<(), Failure> {
+    let Generated::National { areas, out } = &args.what;
+    let text = national::ron(*areas).map_err(|e| match e {
+        national::NationalError::Areas(_) => Failure::Input(e.into()),
+        _ => Failure::Other(e.into()),
+    })?;
+    // What is written must load: a generator defect is caught here, not by the user's next run.
+    load::load_str("generated national scenario", &text)
+        .context("the generated scenario does not load (a defect in caseload)")
+        .map_err(Failure::Other)?;
+    let Some(path) = out else {
+        return print(&text);
+    };
+    let (dir, name) = split(path)?;
+    output::write_files(&dir, &[(name.as_str(), text)])
+        .with_context(|| format!("cannot write {}", path.display()))
+        .map_err(Failure::Other)?;
+    print(&format!(
+        "Wrote {} ({areas} areas).\n",
+        dir.join(&name).display()
+    ))
+}
+
+/// The folder and file name of `path`, which must name a file.
+fn split(path: &Path) -> Result<(PathBuf, String), Failure> {
+    let input = |reason: &str| Failure::Input(anyhow!("--out {}: {reason}", path.display()));
+    if path.is_dir() {
+        return Err(input("is a folder; give a file name such as national.ron"));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| input("does not name a file; give one such as national.ron"))?
+        .to_str()
+        .ok_or_else(|| input("is not valid UTF-8"))?
+        .to_string();
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((dir, name))
+}

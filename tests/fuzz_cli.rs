@@ -1,0 +1,213 @@
+//! Hostile command lines through the `caseload` binary itself: every subcommand with flags and
+//! paths that are missing, malformed, out of range or pointing at the wrong kind of file. The
+//! binary must never panic: each run succeeds, or exits 2 (bad input) or 1 (could not write) with
+//! a message. Fewer cases than the in-process fuzzer, as each is a process;
+//! `CASELOAD_FUZZ_CLI_CASES` sets how many.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use caseload::load::to_ron;
+
+use crate::common::tiny;
+use crate::fuzz_gen::Gen;
+
+/// Command lines in the default test run.
+const CASES: u64 = 80;
+
+/// Values that break flag parsers.
+const HOSTILE: &[&str] = &[
+    "",
+    " ",
+    "-1",
+    "0",
+    "1.5",
+    "1e999",
+    "NaN",
+    "inf",
+    "18446744073709551616",
+    "4294967296",
+    "abc",
+    "ａ",
+    "--",
+    "-q",
+    "=",
+    "..",
+    "auto",
+    "/",
+];
+
+/// Files and folders to name where a scenario, a shard folder or an output goes.
+const PATHS: &[&str] = &[
+    "tiny.ron",
+    "tiny.ron",
+    "overlay.ron",
+    "missing.ron",
+    ".",
+    "empty.ron",
+    "bytes.ron",
+    "cycle.ron",
+    "/dev/null",
+    "shard_bad",
+    "shard_empty",
+    "out_file",
+];
+
+/// A flag's value: usually a sane one, sometimes a hostile one.
+fn value(g: &mut Gen, sane: &'static str) -> &'static str {
+    if g.chance(0.3) {
+        g.pick::<&str>(HOSTILE)
+    } else {
+        sane
+    }
+}
+
+/// A random command line, cheap to run when it is valid.
+fn command_line(g: &mut Gen) -> Vec<String> {
+    let mut a: Vec<&str> = Vec::new();
+    let sub = *g.pick(&[
+        "run", "compare", "report", "merge", "sweep", "seek", "validate", "nope",
+    ]);
+    a.push(sub);
+    match sub {
+        "run" | "report" => {
+            if g.chance(0.9) {
+                a.push(*g.pick(PATHS));
+            }
+            if g.chance(0.2) {
+                a.extend(["--reps", "auto", "--max-reps", value(g, "4"), "--precision"]);
+                a.push(value(g, "0.5"));
+            } else {
+                a.extend(["--reps", value(g, "2")]);
+            }
+            a.extend(["--seed", value(g, "3"), "--threads", value(g, "1")]);
+            a.extend(["--out", if sub == "run" { "out" } else { "out/r.html" }]);
+            if g.chance(0.5) {
+                a.extend(["--target", value(g, "children>=0@2024-06")]);
+            }
+            if sub == "run" && g.chance(0.3) {
+                a.extend(["--shard", value(g, "1/2")]);
+            }
+        }
+        "compare" => {
+            a.extend([*g.pick(PATHS), *g.pick(PATHS), "--reps", value(g, "2")]);
+            a.extend(["--seed", value(g, "1"), "--out", "out"]);
+        }
+        "merge" => {
+            for _ in 0..1 + g.below(2) {
+                a.push(*g.pick(&["shard_bad", "shard_empty", "missing", ".", "tiny.ron"]));
+            }
+            a.extend(["--out", value(g, "merged")]);
+        }
+        "sweep" => {
+            a.extend([
+                *g.pick(PATHS),
+                "--vary",
+                value(g, "districts[north].staff.hv=1,2"),
+            ]);
+            a.extend(["--reps", value(g, "2"), "--out", "out"]);
+            if g.chance(0.3) {
+                a.extend(["--shard", value(g, "2/2")]);
+            }
+        }
+        "seek" => {
+            a.extend([
+                *g.pick(PATHS),
+                "--lever",
+                value(g, "districts[north].staff.hv"),
+            ]);
+            a.extend(["--range", value(g, "1..3"), "--reps", value(g, "2")]);
+            a.extend(["--target", value(g, "compliance:new_birth>=0.5@2024-12")]);
+            a.extend(["--confidence", value(g, "0.5"), "--out", "out"]);
+            if g.chance(0.3) {
+                a.extend(["--step", value(g, "1")]);
+            }
+        }
+        _ => {
+            for _ in 0..1 + g.below(3) {
+                a.push(*g.pick(PATHS));
+            }
+        }
+    }
+    if g.chance(0.1) {
+        a.push(*g.pick(HOSTILE));
+    }
+    a.push("--quiet");
+    if sub == "validate" || sub == "merge" || sub == "nope" {
+        a.pop();
+    }
+    a.into_iter().map(str::to_string).collect()
+}
+
+/// A folder with a small scenario, an overlay of it, broken files and broken shard folders.
+fn workspace(dir: &Path) {
+    let mut s = tiny();
+    s.calendar.months = 12;
+    let w = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).expect("written");
+    w("tiny.ron", to_ron(&s).expect("serialises").as_bytes());
+    w(
+        "overlay.ron",
+        b"Scenario(extends: \"tiny.ron\", name: \"Overlay\")",
+    );
+    w("empty.ron", b"");
+    w("bytes.ron", &[0xff, 0xfe, 0x00, 0x41]);
+    w(
+        "cycle.ron",
+        b"Scenario(extends: \"cycle.ron\", name: \"Cycle\")",
+    );
+    w("out_file", b"a file where a folder is expected");
+    std::fs::create_dir_all(dir.join("shard_empty")).expect("a folder");
+    std::fs::create_dir_all(dir.join("shard_bad")).expect("a folder");
+    std::fs::write(
+        dir.join("shard_bad/results.csv"),
+        "replication,month\n1,2\n",
+    )
+    .expect("written");
+    std::fs::write(dir.join("shard_bad/shard.json"), "{\"shard\": ").expect("written");
+}
+
+#[test]
+fn hostile_command_lines_never_panic() {
+    let cases = std::env::var("CASELOAD_FUZZ_CLI_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CASES);
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    workspace(dir.path());
+    let mut codes = [0u32; 3];
+    for case in 0..cases {
+        let args = command_line(&mut Gen::new(case ^ 0x5eed));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_caseload"))
+            .current_dir(dir.path())
+            .args(&args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let started = Instant::now();
+        while child.try_wait().expect("a status").is_none() {
+            if started.elapsed() > Duration::from_secs(120) {
+                let _ = child.kill();
+                panic!("case {case} ran for two minutes: caseload {args:?}");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let out = child.wait_with_output().expect("its output");
+        let err = String::from_utf8_lossy(&out.stderr);
+        let code = out.status.code();
+        assert!(
+            !err.contains("panicked") && matches!(code, Some(0..=2)),
+            "case {case}: caseload {args:?} exited {code:?}:\n{err}"
+        );
+        if code != Some(0) {
+            assert!(
+                !err.trim().is_empty(),
+                "case {case}: caseload {args:?} failed silently"
+            );
+        }
+        codes[code.unwrap_or(1) as usize] += 1;
+    }
+    // Both paths were taken: some command lines ran, most were refused.
+    assert!(codes[0] > 0 && codes[2] > 0, "exit codes 0/1/2: {codes:?}");
+}
