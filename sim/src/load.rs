@@ -141,7 +141,7 @@ impl fmt::Display for LocatedProblem {
 
 /// Reads, parses and validates the scenario file at `path`, and its bases if it is an overlay.
 pub fn load_file(path: &Path) -> Result<Loaded, LoadError> {
-    load_with(path, &read)
+    load_with(path, &read_text)
 }
 
 /// Reads, parses and validates the scenario at `path` and its bases, getting each file's text
@@ -162,8 +162,9 @@ pub fn load_with(
     load_overlay(path, shown, &text, read)
 }
 
-/// The text of the file at `path`, or why it cannot be read.
-fn read(path: &Path) -> Result<String, String> {
+/// The text of the scenario file at `path`, or why it cannot be read, in words: it is missing,
+/// a directory, larger than [`MAX_FILE_BYTES`] or not UTF-8 text.
+pub fn read_text(path: &Path) -> Result<String, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if meta.is_dir() {
         return Err("it is a directory, not a scenario file".into());

@@ -5,32 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
-use caseload::load::MAX_FILE_BYTES;
-
 /// How many recent files are remembered.
 pub const MAX_RECENT: usize = 8;
 
-/// The text of the scenario file at `path`, or why it cannot be read, in words: it is missing,
-/// a folder, larger than [`MAX_FILE_BYTES`] or not UTF-8 text.
-pub fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.is_dir() {
-        return Err("it is a folder, not a scenario file".into());
-    }
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(format!(
-            "it is {} bytes; scenarios are at most {MAX_FILE_BYTES} bytes",
-            meta.len()
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "it is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
-}
+pub use caseload::load::read_text;
 
 /// Writes `text` to `path` whole or not at all: into a temporary file in the same folder, then
 /// renamed over `path`, so a failed save never leaves half a scenario behind.
@@ -119,6 +97,7 @@ impl Dialog {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use caseload::load::MAX_FILE_BYTES;
 
     #[test]
     fn recent_files_are_unique_newest_first_and_bounded() {
@@ -141,7 +120,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let missing = read_text(&dir.path().join("none.ron")).unwrap_err();
         assert!(missing.contains("No such file"), "{missing}");
-        assert!(read_text(dir.path()).unwrap_err().contains("folder"));
+        assert!(read_text(dir.path()).unwrap_err().contains("directory"));
         let latin1 = dir.path().join("latin1.ron");
         std::fs::write(&latin1, b"(name: \"caf\xe9\")").unwrap();
         let err = read_text(&latin1).unwrap_err();
