@@ -1,9 +1,9 @@
 //! `caseload generate`: writes generated scenarios. The scenario itself is built by the library
 //! (`caseload::national`); this module checks it loads and writes it whole, or prints it.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use caseload::{load, national, output};
 use clap::builder::TypedValueParser;
 use clap::{Args, Subcommand};
@@ -50,7 +50,8 @@ pub(crate) fn generate(args: &GenerateArgs) -> Result<(), Failure> {
     let Some(path) = out else {
         return print(&text);
     };
-    let (dir, name) = split(path)?;
+    let label = format!("--out {}:", path.display());
+    let (dir, name) = crate::report::folder_and_name(path, &label, "national.ron")?;
     output::write_files(&dir, &[(name.as_str(), text)])
         .with_context(|| format!("cannot write {}", path.display()))
         .map_err(Failure::Other)?;
@@ -58,23 +59,4 @@ pub(crate) fn generate(args: &GenerateArgs) -> Result<(), Failure> {
         "Wrote {} ({areas} areas).\n",
         dir.join(&name).display()
     ))
-}
-
-/// The folder and file name of `path`, which must name a file.
-fn split(path: &Path) -> Result<(PathBuf, String), Failure> {
-    let input = |reason: &str| Failure::Input(anyhow!("--out {}: {reason}", path.display()));
-    if path.is_dir() {
-        return Err(input("is a folder; give a file name such as national.ron"));
-    }
-    let name = path
-        .file_name()
-        .ok_or_else(|| input("does not name a file; give one such as national.ron"))?
-        .to_str()
-        .ok_or_else(|| input("is not valid UTF-8"))?
-        .to_string();
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    Ok((dir, name))
 }

@@ -53,14 +53,27 @@ pub(crate) struct Destination {
 
 /// Splits `path` into the folder and file name that `output::write_files` takes.
 pub(crate) fn destination(path: &Path) -> Result<Destination, Failure> {
-    let input =
-        |reason: &str| Failure::Input(anyhow!("the report path {} {reason}", path.display()));
+    let label = format!("the report path {}", path.display());
+    let (dir, name) = folder_and_name(path, &label, "board.html")?;
+    Ok(Destination { dir, name })
+}
+
+/// The folder and file name of `path`, which must name a file; a refusal reads
+/// "`label` is a folder; give a file name such as `example`".
+pub(crate) fn folder_and_name(
+    path: &Path,
+    label: &str,
+    example: &str,
+) -> Result<(PathBuf, String), Failure> {
+    let input = |reason: &str| Failure::Input(anyhow!("{label} {reason}"));
     if path.is_dir() {
-        return Err(input("is a folder; give a file name such as board.html"));
+        return Err(input(&format!(
+            "is a folder; give a file name such as {example}"
+        )));
     }
     let name = path
         .file_name()
-        .ok_or_else(|| input("does not name a file; give one such as board.html"))?
+        .ok_or_else(|| input(&format!("does not name a file; give one such as {example}")))?
         .to_str()
         .ok_or_else(|| input("is not valid UTF-8"))?
         .to_string();
@@ -68,7 +81,7 @@ pub(crate) fn destination(path: &Path) -> Result<Destination, Failure> {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    Ok(Destination { dir, name })
+    Ok((dir, name))
 }
 
 /// The report's HTML for a finished run.
