@@ -64,13 +64,9 @@ pub struct RunArgs {
     /// Directory for the output files (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core); results do not
-    /// depend on it.
-    #[arg(long, value_name = "T")]
-    pub threads: Option<NonZeroUsize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Threads and progress.
+    #[command(flatten)]
+    pub exec: Execution,
     /// A target whose chance to report, e.g. "compliance:new_birth>=0.95@2020-12" or
     /// "caseload_per_hv_wte<=350@2022-03/*" (every district); repeatable; also written to
     /// targets.csv.
@@ -112,7 +108,16 @@ pub struct CompareArgs {
     /// Directory for compare.csv and compare.json (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core).
+    /// Threads and progress.
+    #[command(flatten)]
+    pub exec: Execution,
+}
+
+/// How a command's replications run, for every command that runs any: neither changes results.
+#[derive(Debug, Args)]
+pub struct Execution {
+    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core); results do not
+    /// depend on it.
     #[arg(long, value_name = "T")]
     pub threads: Option<NonZeroUsize>,
     /// No progress bar.

@@ -73,9 +73,9 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
-        threads: args.threads,
+        threads: args.exec.threads,
     };
-    let bar = progress_bar(2 * u64::from(args.reps), "A and B", args.quiet);
+    let bar = progress_bar(2 * u64::from(args.reps), "A and B", args.exec.quiet);
     let run_a = replicate_loaded(a, &options, &bar)?;
     let run_b = replicate_loaded(b, &options, &bar)?;
     bar.finish_and_clear();

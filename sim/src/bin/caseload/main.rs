@@ -6,6 +6,7 @@
 
 mod args;
 mod compare;
+mod gather;
 mod generate;
 mod merge;
 mod report;
@@ -211,12 +212,12 @@ fn replicate_to_precision(
         max_replications: args.max_reps,
     };
     let (results, reached) =
-        precision::run_to_precision(&model, args.seed, args.threads, goal, &|| bar.inc(1))
+        precision::run_to_precision(&model, args.seed, args.exec.threads, goal, &|| bar.inc(1))
             .map_err(|e| Failure::Other(e.into()))?;
     let options = RunOptions {
         replications: reached.replications,
         seed: args.seed,
-        threads: args.threads,
+        threads: args.exec.threads,
     };
     let run = completed(
         &loaded.source,
@@ -305,15 +306,19 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             let options = RunOptions {
                 replications: n,
                 seed: args.seed,
-                threads: args.threads,
+                threads: args.exec.threads,
             };
-            let bar = progress_bar(u64::from(n), &loaded.model.name, args.quiet);
+            let bar = progress_bar(u64::from(n), &loaded.model.name, args.exec.quiet);
             let run = replicate_loaded(loaded, &options, &bar)?;
             bar.finish_and_clear();
             (run, None)
         }
         Reps::Auto => {
-            let bar = progress_bar(u64::from(args.max_reps), &loaded.model.name, args.quiet);
+            let bar = progress_bar(
+                u64::from(args.max_reps),
+                &loaded.model.name,
+                args.exec.quiet,
+            );
             let (run, reached) = replicate_to_precision(loaded, args, &bar)?;
             bar.finish_and_clear();
             (run, Some(reached))

@@ -11,18 +11,17 @@
 //! time. Any problem is an input error (exit 2) that names it and the directory, and nothing is
 //! written.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
+use anyhow::Context;
 use caseload::output::{self, RunRecord};
-use caseload::replicate::Shard;
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::Target;
 use clap::Args;
 use serde::Serialize;
 
+use crate::gather::{Manifest, gather, input};
 use crate::shard::{SHARD_JSON, ShardRecord};
 use crate::{Failure, chances, print, table};
 
@@ -61,154 +60,59 @@ struct ShardEntry {
     wall_seconds: f64,
 }
 
-fn input(message: String) -> Failure {
-    Failure::Input(anyhow!(message))
-}
-
-/// Reads a shard's record.
-fn read_record(dir: &Path) -> Result<ShardRecord, Failure> {
-    if !dir.is_dir() {
-        return Err(input(format!(
-            "{}: not a directory: give the directories `caseload run --shard K/N --out DIR` wrote",
-            dir.display()
-        )));
-    }
-    let path = dir.join(SHARD_JSON);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(input(format!(
-                "{}: no {SHARD_JSON}: not the output of `caseload run --shard K/N`",
-                dir.display()
-            )));
-        }
-        Err(e) => {
-            return Err(Failure::Input(
-                anyhow::Error::new(e).context(format!("cannot read {}", path.display())),
-            ));
-        }
-    };
-    serde_json::from_str(&text).map_err(|e| {
-        Failure::Input(anyhow::Error::new(e).context(format!(
-            "{}: not a shard record as `caseload run --shard` writes it",
-            path.display()
-        )))
-    })
-}
-
 /// The first 12 hex digits of a hash, enough to tell scenarios apart in a message.
 fn short(sha: &str) -> &str {
     sha.get(..12).unwrap_or(sha)
 }
 
-/// Checks that `record` (from `dir`) belongs to the same run as `reference` (from `ref_dir`).
-fn check_same_run(
-    dir: &Path,
-    record: &ShardRecord,
-    ref_dir: &Path,
-    reference: &ShardRecord,
-) -> Result<(), Failure> {
-    let differs = |what: &str, this: String, that: String| {
-        input(format!(
-            "{}: {what} {this}, but {} has {what} {that}: the shards of one run share the \
-             scenario, seed, replications and number of shards",
-            dir.display(),
-            ref_dir.display()
-        ))
-    };
-    if record.scenario_sha256 != reference.scenario_sha256 {
-        return Err(differs(
-            "scenario",
-            format!(
-                "{:?} (sha256 {})",
-                record.scenario,
-                short(&record.scenario_sha256)
-            ),
-            format!(
-                "{:?} (sha256 {})",
-                reference.scenario,
-                short(&reference.scenario_sha256)
-            ),
-        ));
-    }
-    if record.seed != reference.seed {
-        return Err(differs(
-            "seed",
-            record.seed.to_string(),
-            reference.seed.to_string(),
-        ));
-    }
-    if record.replications != reference.replications {
-        return Err(differs(
-            "replications",
-            record.replications.to_string(),
-            reference.replications.to_string(),
-        ));
-    }
-    if record.shards != reference.shards {
-        return Err(differs(
-            "number of shards",
-            record.shards.to_string(),
-            reference.shards.to_string(),
-        ));
-    }
-    if record.months != reference.months {
-        return Err(differs(
-            "months",
-            record.months.join(" to "),
-            reference.months.join(" to "),
-        ));
-    }
-    Ok(())
-}
+impl Manifest for ShardRecord {
+    const FILE: &'static str = SHARD_JSON;
+    const NOUN: &'static str = "shard";
+    const WRITER: &'static str = "caseload run --shard K/N";
+    const UNIT: &'static str = "replications";
+    const WHOLE: &'static str = "run";
+    const SHARED: &'static str = "the scenario, seed, replications and number of shards";
 
-/// Checks a record's own fields: this version, a valid shard, the replications that shard runs.
-fn check_record(dir: &Path, record: &ShardRecord) -> Result<Shard, Failure> {
-    let ours = env!("CARGO_PKG_VERSION");
-    if record.version != ours {
-        return Err(input(format!(
-            "{}: written by caseload {}, but this is caseload {ours}: merge shards with the \
-             version that ran them",
-            dir.display(),
-            record.version
-        )));
+    fn version(&self) -> &str {
+        &self.version
     }
-    let shard = Shard::new(record.shard, record.shards).map_err(|e| {
-        Failure::Input(anyhow::Error::new(e).context(format!(
-            "{}: {SHARD_JSON} names no valid shard",
-            dir.display()
-        )))
-    })?;
-    let block = shard.replications(record.replications);
-    if block.is_empty()
-        || (block.start, block.end - 1) != (record.first_replication, record.last_replication)
-    {
-        return Err(input(format!(
-            "{}: {SHARD_JSON} lists replications {}-{}, but shard {shard} of {} replications \
-             runs {}",
-            dir.display(),
-            record.first_replication,
-            record.last_replication,
-            record.replications,
-            describe(block)
-        )));
+    fn index(&self) -> u32 {
+        self.shard
     }
-    Ok(shard)
-}
-
-fn describe(block: std::ops::Range<u32>) -> String {
-    if block.is_empty() {
-        "none".to_string()
-    } else {
-        format!("{}-{}", block.start, block.end - 1)
+    fn count(&self) -> u32 {
+        self.shards
     }
-}
-
-/// Whether `out` is the directory `dir` (so merging there would overwrite a shard).
-pub(crate) fn same_dir(out: &Path, dir: &Path) -> bool {
-    match (std::fs::canonicalize(out), std::fs::canonicalize(dir)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
+    fn total(&self) -> u32 {
+        self.replications
+    }
+    fn block(&self) -> (u32, u32) {
+        (self.first_replication, self.last_replication)
+    }
+    fn differs(&self, other: &Self) -> Option<(&'static str, String, String)> {
+        let scenario =
+            |r: &Self| format!("{:?} (sha256 {})", r.scenario, short(&r.scenario_sha256));
+        if self.scenario_sha256 != other.scenario_sha256 {
+            return Some(("scenario", scenario(self), scenario(other)));
+        }
+        let fields = |r: &Self| {
+            [
+                ("seed", r.seed.to_string()),
+                ("replications", r.replications.to_string()),
+                ("number of shards", r.shards.to_string()),
+                ("months", r.months.join(" to ")),
+            ]
+        };
+        fields(self)
+            .into_iter()
+            .zip(fields(other))
+            .find(|((_, this), (_, that))| this != that)
+            .map(|((what, this), (_, that))| (what, this, that))
+    }
+    fn describe_whole(&self) -> String {
+        format!(
+            "the run of {} replications with seed {}",
+            self.replications, self.seed
+        )
     }
 }
 
@@ -270,62 +174,8 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
         return crate::sweep_merge::merge(args);
     }
     // Every record first: a missing or foreign shard is found before any results are read.
-    let mut by_shard: BTreeMap<u32, (&Path, ShardRecord)> = BTreeMap::new();
-    let mut reference: Option<(&Path, ShardRecord)> = None;
-    for dir in &args.dirs {
-        let dir = dir.as_path();
-        if same_dir(&args.out, dir) {
-            return Err(input(format!(
-                "--out {} is the shard directory {}: merging there would overwrite the shard",
-                args.out.display(),
-                dir.display()
-            )));
-        }
-        let record = read_record(dir)?;
-        let shard = check_record(dir, &record)?;
-        match &reference {
-            Some((ref_dir, r)) => check_same_run(dir, &record, ref_dir, r)?,
-            None => reference = Some((dir, record.clone())),
-        }
-        if let Some((other, _)) = by_shard.get(&shard.index()) {
-            return Err(input(format!(
-                "shard {shard} is given twice: {} and {}",
-                other.display(),
-                dir.display()
-            )));
-        }
-        by_shard.insert(shard.index(), (dir, record));
-    }
-    let Some((_, first)) = reference else {
-        return Err(input("no shard directories given".to_string()));
-    };
-    // Every shard given is one of 1..=N, once: the rest are missing. At most a few are named.
-    let absent = (first.shards as usize).saturating_sub(by_shard.len());
-    if absent > 0 {
-        const NAMED: usize = 5;
-        let mut missing: Vec<String> = (1..=first.shards)
-            .filter(|k| !by_shard.contains_key(k))
-            .take(NAMED)
-            .map(|k| {
-                let block = Shard::new(k, first.shards)
-                    .map_or(0..0, |s| s.replications(first.replications));
-                format!("{k}/{} (replications {})", first.shards, describe(block))
-            })
-            .collect();
-        if absent > NAMED {
-            missing.push(format!("and {} more", absent - NAMED));
-        }
-        let given: Vec<String> = args.dirs.iter().map(|d| d.display().to_string()).collect();
-        return Err(input(format!(
-            "missing shard{} {} of the run of {} replications with seed {}; given: {}",
-            if absent == 1 { "" } else { "s" },
-            missing.join(", "),
-            first.replications,
-            first.seed,
-            given.join(", ")
-        )));
-    }
-    let shards: Vec<(&Path, ShardRecord)> = by_shard.into_values().collect();
+    let shards: Vec<(&Path, ShardRecord)> = gather(&args.dirs, &args.out)?;
+    let first = &shards[0].1;
 
     // Then every shard's results, in replication order.
     let mut parts: Vec<Results> = Vec::with_capacity(shards.len());

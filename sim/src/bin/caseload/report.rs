@@ -2,7 +2,7 @@
 //! `caseload run --report FILE.html` writes it beside the usual files. The page itself is built by
 //! `caseload::report::board_report`; this module checks where it goes and writes it whole.
 
-use std::num::NonZeroUsize;
+use crate::args::Execution;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
@@ -31,13 +31,9 @@ pub struct ReportArgs {
     /// The report file (its folder is created if missing).
     #[arg(long, default_value = "out/report.html", value_name = "FILE.html")]
     pub out: PathBuf,
-    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core); results do not
-    /// depend on it.
-    #[arg(long, value_name = "T")]
-    pub threads: Option<NonZeroUsize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Threads and progress.
+    #[command(flatten)]
+    pub exec: Execution,
     /// A target whose chance to show in the report, e.g. "compliance:new_birth>=0.95@2020-12";
     /// repeatable.
     #[arg(long, value_name = "TARGET")]
@@ -137,9 +133,9 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
-        threads: args.threads,
+        threads: args.exec.threads,
     };
-    let bar = progress_bar(u64::from(args.reps), &loaded.model.name, args.quiet);
+    let bar = progress_bar(u64::from(args.reps), &loaded.model.name, args.exec.quiet);
     let run = replicate_loaded(loaded, &options, &bar)?;
     bar.finish_and_clear();
     let chances = args

@@ -3,7 +3,7 @@
 //! common random numbers, reported with the evidence around it. Writes seek.csv (every value
 //! evaluated). Not finding a value in the range is a finding (exit 0), not an error.
 
-use std::num::NonZeroUsize;
+use crate::args::Execution;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -51,12 +51,9 @@ pub struct SeekArgs {
     /// Directory for seek.csv (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core).
-    #[arg(long, value_name = "T")]
-    pub threads: Option<NonZeroUsize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Threads and progress.
+    #[command(flatten)]
+    pub exec: Execution,
 }
 
 /// A confidence: a number in (0, 1].
@@ -100,12 +97,12 @@ pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
-        threads: args.threads,
+        threads: args.exec.threads,
     };
     // At most both ends and one value per halving.
     let halvings = usize::BITS - (grid.len().saturating_sub(1)).leading_zeros();
     let total = u64::from(2 + halvings) * u64::from(args.reps);
-    let bar = progress_bar(total, "seek", args.quiet);
+    let bar = progress_bar(total, "seek", args.exec.quiet);
     let mut name = String::new();
     let search = seek::seek(&grid, args.confidence, |value| {
         let loaded = setting(&base, &args.lever, &grid.label(value), &args.target)?;

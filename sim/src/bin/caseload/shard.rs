@@ -84,14 +84,16 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
     let options = RunOptions {
         replications: reps,
         seed: args.seed,
-        threads: args.threads,
+        threads: args.exec.threads,
     };
     let model = Arc::new(loaded.model);
     let label = format!("{} (shard {shard})", model.name);
-    let bar = progress_bar(indices.len() as u64, &label, args.quiet);
+    let bar = progress_bar(indices.len() as u64, &label, args.exec.quiet);
     let started = Instant::now();
-    let results = replicate::run_indices(&model, &indices, args.seed, args.threads, &|| bar.inc(1))
-        .map_err(|e| Failure::Other(e.into()))?;
+    let results = replicate::run_indices(&model, &indices, args.seed, args.exec.threads, &|| {
+        bar.inc(1)
+    })
+    .map_err(|e| Failure::Other(e.into()))?;
     let wall_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let record = ShardRecord {

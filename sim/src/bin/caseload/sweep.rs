@@ -3,7 +3,7 @@
 //! summary of every point, tidy, one column per lever) and sweep_targets.csv (each target's chance
 //! at every point); prints the key city metrics at the last month and each target's chance.
 
-use std::num::NonZeroUsize;
+use crate::args::Execution;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -41,12 +41,9 @@ pub struct SweepArgs {
     /// Directory for sweep.csv and sweep_targets.csv (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
-    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core).
-    #[arg(long, value_name = "T")]
-    pub threads: Option<NonZeroUsize>,
-    /// No progress bar.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Threads and progress.
+    #[command(flatten)]
+    pub exec: Execution,
     /// A target whose chance to report at each point (as for `caseload run --target`);
     /// repeatable; written to sweep_targets.csv.
     #[arg(long, value_name = "TARGET")]
@@ -233,7 +230,7 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
-        threads: args.threads,
+        threads: args.exec.threads,
     };
     let paths: Vec<String> = args.vary.iter().map(|l| l.path.to_string()).collect();
     let fail = |name: &'static str| {
@@ -279,7 +276,7 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         .map(|p| p.model.reviews.iter().map(|r| r.id.clone()).collect())
         .unwrap_or_default();
     let total = take as u64 * u64::from(args.reps);
-    let bar = progress_bar(total, "sweep", args.quiet);
+    let bar = progress_bar(total, "sweep", args.exec.quiet);
     let mut rows = Vec::with_capacity(points.len());
     let mut name = String::new();
     let chosen = grid.iter().zip(points).skip(skip).take(take);
