@@ -2,14 +2,13 @@
 //! flags, bad files and bad output paths.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-use caseload::load::{self, to_ron};
-use sha2::{Digest, Sha256};
-use tempfile::TempDir;
+use caseload::load;
 
-use crate::common::tiny;
+use crate::binary::{arg, assert_exit, caseload, sha256_hex, stdout, workspace, write_scenario};
+use crate::common::{invalid_uptake, tiny_year};
 
 /// The documented header of `results.csv`.
 const RESULTS_HEADER: &str = "replication,month,district,metric,value";
@@ -17,59 +16,6 @@ const RESULTS_HEADER: &str = "replication,month,district,metric,value";
 const SUMMARY_HEADER: &str = "month,district,metric,mean,ci95_low,ci95_high,p5,p10,p50,p90,p95";
 /// The files a run writes.
 const OUTPUTS: [&str; 3] = ["results.csv", "summary.csv", "run.json"];
-
-/// Runs the binary with `args` in `cwd`.
-fn caseload(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the caseload binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Asserts the process exited with `code` without panicking; returns its stderr.
-fn assert_exit(o: &Output, code: i32) -> String {
-    let err = stderr(o);
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{err}",
-        stdout(o)
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
-
-/// A temporary directory holding `tiny.ron`: `common::tiny()` cut to 12 months.
-fn workspace() -> (TempDir, PathBuf) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut s = tiny();
-    s.calendar.months = 12;
-    let path = dir.path().join("tiny.ron");
-    std::fs::write(&path, to_ron(&s).expect("serialises")).expect("written");
-    (dir, path)
-}
-
-/// Writes `tiny()` with one invalid value (uptake 1.2) as `name` in `dir`.
-fn write_bad(dir: &Path, name: &str) -> PathBuf {
-    let mut s = tiny();
-    s.reviews[0].uptake = 1.2;
-    let path = dir.join(name);
-    std::fs::write(&path, to_ron(&s).expect("serialises")).expect("written");
-    path
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
 
 /// Every file name under `dir`, recursively, relative to it.
 fn tree(dir: &Path) -> BTreeSet<String> {
@@ -113,13 +59,6 @@ fn assert_ok(o: &Output, scenario: &Path) {
     assert!(shown.lines().any(|l| l == ok), "{ok:?} not in\n{shown}");
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// Runs `caseload run SCENARIO --quiet --out OUT` and `more` flags.
 fn run_into(cwd: &Path, scenario: &Path, out: &Path, more: &[&str]) -> Output {
     let mut args = vec!["run", arg(scenario), "--quiet", "--out", arg(out)];
@@ -137,7 +76,7 @@ fn run_tiny(cwd: &Path, scenario: &Path, out: &Path, seed: &str, threads: &str) 
 
 #[test]
 fn run_writes_the_documented_files() {
-    let (dir, scenario) = workspace();
+    let (dir, scenario) = workspace(&tiny_year());
     let out = dir.path().join("out");
     let o = run_tiny(dir.path(), &scenario, &out, "7", "2");
     let listed: BTreeSet<String> = OUTPUTS.iter().map(|s| s.to_string()).collect();
@@ -203,7 +142,7 @@ fn run_writes_the_documented_files() {
 
 #[test]
 fn results_depend_on_the_seed_not_the_thread_count() {
-    let (dir, scenario) = workspace();
+    let (dir, scenario) = workspace(&tiny_year());
     let bytes = |name: &str, seed: &str, threads: &str| {
         let out = dir.path().join(name);
         run_tiny(dir.path(), &scenario, &out, seed, threads);
@@ -220,12 +159,12 @@ fn results_depend_on_the_seed_not_the_thread_count() {
 
 #[test]
 fn validate_reports_ok_or_located_problems() {
-    let (dir, good) = workspace();
+    let (dir, good) = workspace(&tiny_year());
     let o = caseload(dir.path(), &["validate", arg(&good)]);
     assert_exit(&o, 0);
     assert_ok(&o, &good);
 
-    let bad = write_bad(dir.path(), "bad.ron");
+    let bad = write_scenario(dir.path(), "bad.ron", &invalid_uptake());
     let text = std::fs::read_to_string(&bad).expect("written");
     let before = &text[..text.find("uptake: 1.2").expect("written") + "uptake: ".len()];
     let line = 1 + before.matches('\n').count();
@@ -248,7 +187,7 @@ fn validate_reports_ok_or_located_problems() {
 
 #[test]
 fn validate_reports_syntax_errors_with_file_line_col() {
-    let (dir, good) = workspace();
+    let (dir, good) = workspace(&tiny_year());
     let text = std::fs::read_to_string(&good).expect("written");
     let broken = dir.path().join("broken.ron");
     let text = text.replacen("name: \"tiny\",", "name: \"tiny\"", 1);
@@ -260,7 +199,7 @@ fn validate_reports_syntax_errors_with_file_line_col() {
 
 #[test]
 fn unreadable_scenarios_are_input_errors() {
-    let (dir, _) = workspace();
+    let (dir, _) = workspace(&tiny_year());
     let missing = dir.path().join("no_such_scenario.ron");
     let not_utf8 = dir.path().join("latin1.ron");
     std::fs::write(&not_utf8, b"Scenario(name: \"caf\xe9\")").expect("written");
@@ -291,7 +230,7 @@ fn unreadable_scenarios_are_input_errors() {
 
 #[test]
 fn bad_flags_are_usage_errors() {
-    let (dir, scenario) = workspace();
+    let (dir, scenario) = workspace(&tiny_year());
     let s = arg(&scenario);
     let cases: [&[&str]; 8] = [
         &[],
@@ -321,7 +260,7 @@ fn bad_flags_are_usage_errors() {
 
 #[test]
 fn unwritable_output_fails_without_partial_files() {
-    let (dir, scenario) = workspace();
+    let (dir, scenario) = workspace(&tiny_year());
     let blocker = dir.path().join("blocker");
     std::fs::write(&blocker, "not a directory").expect("written");
     let before = tree(dir.path());
@@ -338,11 +277,11 @@ fn unwritable_output_fails_without_partial_files() {
 
 #[test]
 fn a_failed_run_leaves_earlier_outputs_untouched() {
-    let (dir, scenario) = workspace();
+    let (dir, scenario) = workspace(&tiny_year());
     let out = dir.path().join("out");
     run_tiny(dir.path(), &scenario, &out, "3", "1");
     let earlier = outputs(&out);
-    let bad = write_bad(dir.path(), "bad.ron");
+    let bad = write_scenario(dir.path(), "bad.ron", &invalid_uptake());
     let o = run_into(dir.path(), &bad, &out, &["--reps", "2"]);
     let err = assert_exit(&o, 2);
     assert!(err.contains("reviews[0].uptake"), "{err}");
@@ -372,7 +311,7 @@ fn the_embedded_baseline_runs_by_default() {
 
 #[test]
 fn validate_refuses_a_run_past_the_last_date_without_panicking() {
-    let (dir, good) = workspace();
+    let (dir, good) = workspace(&tiny_year());
     let text = std::fs::read_to_string(&good).expect("written");
     let far = dir.path().join("far.ron");
     std::fs::write(&far, text.replacen("2024-01-01", "9999-06-01", 1)).expect("written");
@@ -384,7 +323,7 @@ fn validate_refuses_a_run_past_the_last_date_without_panicking() {
 
 #[test]
 fn a_run_that_cannot_place_every_file_replaces_none() {
-    let (dir, scenario) = workspace();
+    let (dir, scenario) = workspace(&tiny_year());
     let out = dir.path().join("out");
     run_tiny(dir.path(), &scenario, &out, "3", "1");
     let earlier = std::fs::read(out.join("results.csv")).expect("results");

@@ -2,14 +2,16 @@
 //! thing it is about, and helpers to run it.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use caseload::load;
 use caseload::replicate::{RunOptions, run};
 use caseload::results::Results;
 use caseload::scenario::{
-    AllocationPolicy, Anchor, Calendar, District, LeaveAt, Migration, NeedLevel, Offset,
-    Population, Review, Role, Scenario,
+    AllocationPolicy, Anchor, Budget, BudgetChange, Calendar, DaysDistribution, District, Intake,
+    LeaveAt, Migration, NeedLevel, Offset, OverspendPolicy, Pipeline, PipelineKind, Placement,
+    Population, Recruitment, Review, Role, Scenario, Volunteers,
 };
 use caseload::validate::validate;
 
@@ -96,6 +98,22 @@ pub fn tiny() -> Scenario {
     }
 }
 
+/// `tiny()` cut to 12 months: long enough for a year's targets, cheap enough to run through the
+/// binary many times.
+pub fn tiny_year() -> Scenario {
+    let mut s = tiny();
+    s.calendar.months = 12;
+    s
+}
+
+/// `tiny()` with one invalid value, an uptake of 1.2 (a share above 1): a scenario every command
+/// must refuse.
+pub fn invalid_uptake() -> Scenario {
+    let mut s = tiny();
+    s.reviews[0].uptake = 1.2;
+    s
+}
+
 /// Runs `scenario` (which must be valid) for `reps` replications.
 pub fn run_scenario(scenario: &Scenario, reps: u32, seed: u64, threads: Option<usize>) -> Results {
     let model = validate(scenario).unwrap_or_else(|p| panic!("invalid test scenario: {p:?}"));
@@ -105,6 +123,11 @@ pub fn run_scenario(scenario: &Scenario, reps: u32, seed: u64, threads: Option<u
         threads: threads.and_then(std::num::NonZeroUsize::new),
     };
     run(&Arc::new(model), &options, &|| {}).expect("thread pool")
+}
+
+/// The shipped scenarios folder.
+pub fn scenarios_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
 }
 
 /// The embedded baseline as a scenario.
@@ -121,6 +144,15 @@ pub fn value(results: &Results, rep: usize, month: usize, district: &str, metric
         .metric_index(metric)
         .unwrap_or_else(|| panic!("no metric {metric}"));
     results.value(rep, month, d, k)
+}
+
+/// The mean over replications of a metric in one month and district (`"ALL"` for the city).
+pub fn mean(results: &Results, month: usize, district: &str, metric: &str) -> f64 {
+    let n = results.replications();
+    (0..n)
+        .map(|r| value(results, r, month, district, metric))
+        .sum::<f64>()
+        / n as f64
 }
 
 /// The sum of a metric over months `months` for one replication and district.
@@ -172,6 +204,89 @@ pub fn scenario(months: u32, extra: Vec<Role>, districts: Vec<District>) -> Scen
     s.roles.extend(extra);
     s.districts = districts;
     s
+}
+
+/// A student health visitor: a trainee programme's training role, 3.75 contact hours a day.
+pub fn student() -> Role {
+    role("student", 37.5, 0.5)
+}
+
+/// A nursery nurse: 3.75 contact hours a day.
+pub fn nursery_nurse() -> Role {
+    role("nn", 37.5, 0.5)
+}
+
+/// A trainee programme of one intake of `size` on `start`, from `student` to `hv`, with no
+/// drop-outs and no productive time.
+pub fn programme(size: u32, start: &str, length_months: u32, placement: Placement) -> Pipeline {
+    let intake = Intake {
+        start: start.into(),
+        size,
+        every_months: None,
+        until: None,
+    };
+    Pipeline {
+        id: "scphn".into(),
+        name: "SCPHN".into(),
+        kind: PipelineKind::Trainee,
+        training_role: "student".into(),
+        qualifies_as: "hv".into(),
+        length_months,
+        attrition: 0.0,
+        productive_share_start: 0.0,
+        productive_share_end: 0.0,
+        annual_cost: 30_000.0,
+        wte: 1.0,
+        placement,
+        preceptorship: None,
+        intakes: vec![intake],
+    }
+}
+
+/// A placement of a programme's entrants by these shares of districts.
+pub fn split(shares: &[(&str, f64)]) -> Placement {
+    Placement::Split(map(shares))
+}
+
+/// A budget of `annual` a year with no other costs.
+pub fn budget(
+    annual: f64,
+    changes: Vec<BudgetChange>,
+    overspend: OverspendPolicy,
+) -> Option<Budget> {
+    let other_costs = 0.0;
+    Some(Budget {
+        annual,
+        other_costs,
+        changes,
+        overspend,
+    })
+}
+
+/// Recruitment of whole posts, never frozen, with an optional monthly cap.
+pub fn recruitment(time_to_fill: DaysDistribution, success: f64, cap: Option<u32>) -> Recruitment {
+    let (monthly_cap, wte, frozen_from) = (cap, 1.0, None);
+    Recruitment {
+        time_to_fill,
+        success,
+        monthly_cap,
+        wte,
+        frozen_from,
+    }
+}
+
+/// Volunteers active in `north` at the start, staying 50 years on average, none recruited.
+pub fn volunteers(active: u32, hours_per_week: f64, supervision_hours_per_week: f64) -> Volunteers {
+    Volunteers {
+        recruited_per_month: BTreeMap::new(),
+        active_at_start: [("north".to_string(), active)].into_iter().collect(),
+        onboarding_days: 0,
+        mean_tenure_months: 600.0,
+        hours_per_week,
+        supervision_hours_per_week,
+        supervisor_role: "hv".into(),
+        annual_cost: 0.0,
+    }
 }
 
 /// One replication's results.

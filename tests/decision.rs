@@ -2,43 +2,21 @@
 //! random numbers, and replications driven by precision.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use caseload::load::to_ron;
 use caseload::scenario::Scenario;
 
-use crate::common::{map, tiny};
+use crate::binary::{arg, assert_exit, caseload, ok, read, read_text, write_scenario};
+use crate::common::{map, tiny_year};
 
-fn caseload(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the caseload binary runs")
-}
-
-fn ok(o: &Output) -> String {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(o.status.code(), Some(0), "stderr: {err}");
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
+/// Writes `s` as `name` in `dir`; returns its path as the text every command line here takes.
 fn write(dir: &Path, name: &str, s: &Scenario) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, to_ron(s).expect("serialises")).expect("written");
-    path.display().to_string()
-}
-
-fn small() -> Scenario {
-    let mut s = tiny();
-    s.calendar.months = 12;
-    s
+    arg(&write_scenario(dir, name, s)).to_string()
 }
 
 #[test]
 fn targets_report_their_chance_with_an_exact_interval() {
     let dir = tempfile::tempdir().expect("a directory");
-    let file = write(dir.path(), "tiny.ron", &small());
+    let file = write(dir.path(), "tiny.ron", &tiny_year());
     let o = caseload(
         dir.path(),
         &[
@@ -61,7 +39,7 @@ fn targets_report_their_chance_with_an_exact_interval() {
     );
     let text = ok(&o);
     assert!(text.contains("Targets"), "{text}");
-    let csv = std::fs::read_to_string(dir.path().join("out/targets.csv")).expect("targets.csv");
+    let csv = read_text(&dir.path().join("out/targets.csv"));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -88,7 +66,7 @@ fn targets_report_their_chance_with_an_exact_interval() {
 #[test]
 fn a_bad_target_is_refused_before_running_and_nothing_is_written() {
     let dir = tempfile::tempdir().expect("a directory");
-    let file = write(dir.path(), "tiny.ron", &small());
+    let file = write(dir.path(), "tiny.ron", &tiny_year());
     for (target, message) in [
         ("nope>=1@2024-01", "no metric \"nope\""),
         ("hv_wte>=1@2030-01", "outside the run"),
@@ -101,8 +79,7 @@ fn a_bad_target_is_refused_before_running_and_nothing_is_written() {
                 "run", &file, "--reps", "2", "-q", "--out", "out", "--target", target,
             ],
         );
-        assert_eq!(o.status.code(), Some(2), "{target}");
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = assert_exit(&o, 2);
         assert!(err.contains(message), "{target}: {err}");
         assert!(
             !dir.path().join("out").exists(),
@@ -117,7 +94,7 @@ fn pairing_narrows_the_interval_of_a_difference() {
     // from the same streams, so the paired interval of B - A is far narrower than the unpaired
     // one wherever the shared randomness dominates.
     let dir = tempfile::tempdir().expect("a directory");
-    let mut a = small();
+    let mut a = tiny_year();
     a.districts[0].staff = map(&[("hv", 1.0)]);
     let mut b = a.clone();
     b.districts[0].staff = map(&[("hv", 2.0)]);
@@ -131,7 +108,7 @@ fn pairing_narrows_the_interval_of_a_difference() {
         &["compare", &fa, &fb, "--reps", "12", "-q", "--out", "cmp"],
     ));
     assert!(text.contains("B - A"), "{text}");
-    let csv = std::fs::read_to_string(dir.path().join("cmp/compare.csv")).expect("compare.csv");
+    let csv = read_text(&dir.path().join("cmp/compare.csv"));
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
@@ -167,7 +144,7 @@ fn pairing_narrows_the_interval_of_a_difference() {
 #[test]
 fn replications_can_be_driven_by_precision() {
     let dir = tempfile::tempdir().expect("a directory");
-    let mut s = small();
+    let mut s = tiny_year();
     s.reviews[0].target = Some(0.9);
     let file = write(dir.path(), "tiny.ron", &s);
     let text = ok(&caseload(
@@ -187,8 +164,7 @@ fn replications_can_be_driven_by_precision() {
         ],
     ));
     assert!(text.contains("Precision reached"), "{text}");
-    let json =
-        std::fs::read_to_string(dir.path().join("out/precision.json")).expect("precision.json");
+    let json = read_text(&dir.path().join("out/precision.json"));
     let record: serde_json::Value = serde_json::from_str(&json).expect("json");
     let n = record["replications"].as_u64().expect("a count");
     assert!([10, 20, 40, 80].contains(&n), "{n}");
@@ -199,10 +175,8 @@ fn replications_can_be_driven_by_precision() {
             .expect("a share")
             <= 0.2
     );
-    let run: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(dir.path().join("out/run.json")).expect("run.json"),
-    )
-    .expect("json");
+    let run: serde_json::Value =
+        serde_json::from_str(&read_text(&dir.path().join("out/run.json"))).expect("json");
     assert_eq!(run["replications"].as_u64(), Some(n));
     // An unreachable goal stops at the cap and says so.
     let text = ok(&caseload(
@@ -233,7 +207,7 @@ fn replications_can_be_driven_by_precision() {
                 "run", &file, "--reps", "auto", bad[0], bad[1], "-q", "--out", "x",
             ],
         );
-        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+        assert_exit(&o, 2);
     }
 }
 
@@ -241,7 +215,7 @@ fn replications_can_be_driven_by_precision() {
 fn uncertain_values_are_drawn_per_replication_and_widen_the_bands() {
     use caseload::scenario::{Distribution, UncertainValue};
     let dir = tempfile::tempdir().expect("a directory");
-    let mut certain = small();
+    let mut certain = tiny_year();
     certain.roles[0].attrition = 0.2;
     certain.districts[0].staff = map(&[("hv", 100.0)]);
     let mut uncertain = certain.clone();
@@ -276,14 +250,10 @@ fn uncertain_values_are_drawn_per_replication_and_widen_the_bands() {
     run(args(&fu, "u2"));
     // Same seed, same draws, same results.
     for f in ["results.csv", "parameters.csv"] {
-        let a = std::fs::read(dir.path().join("u").join(f)).expect("written");
-        assert_eq!(
-            a,
-            std::fs::read(dir.path().join("u2").join(f)).expect("written"),
-            "{f}"
-        );
+        let a = read(&dir.path().join("u").join(f));
+        assert_eq!(a, read(&dir.path().join("u2").join(f)), "{f}");
     }
-    let params = std::fs::read_to_string(dir.path().join("u/parameters.csv")).expect("written");
+    let params = read_text(&dir.path().join("u/parameters.csv"));
     let rows: Vec<&str> = params.lines().skip(1).collect();
     assert_eq!(rows.len(), 16, "one draw per replication");
     for (i, row) in rows.iter().enumerate() {
@@ -295,8 +265,7 @@ fn uncertain_values_are_drawn_per_replication_and_widen_the_bands() {
     }
     // The spread of WTE at the end of the year is far wider with the attrition rate uncertain.
     let spread = |out: &str| {
-        let summary =
-            std::fs::read_to_string(dir.path().join(out).join("summary.csv")).expect("written");
+        let summary = read_text(&dir.path().join(out).join("summary.csv"));
         let row = summary
             .lines()
             .find(|l| l.starts_with("2024-12,ALL,hv_wte,"))
@@ -350,7 +319,7 @@ fn bad_uncertain_values_are_refused_before_running() {
             "lever path",
         ),
     ] {
-        let mut s = small();
+        let mut s = tiny_year();
         s.uncertain = vec![UncertainValue {
             path: path.into(),
             distribution,
@@ -360,8 +329,7 @@ fn bad_uncertain_values_are_refused_before_running() {
             dir.path(),
             &["run", &file, "--reps", "2", "-q", "--out", "out"],
         );
-        assert_eq!(o.status.code(), Some(2), "{path}");
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = assert_exit(&o, 2);
         assert!(err.contains(message), "{path}: {err}");
         assert!(!dir.path().join("out").exists());
     }
@@ -371,7 +339,7 @@ fn bad_uncertain_values_are_refused_before_running() {
 fn uncertain_whole_numbers_are_drawn_whole() {
     use caseload::scenario::{Distribution, UncertainValue};
     let dir = tempfile::tempdir().expect("a directory");
-    let mut s = small();
+    let mut s = tiny_year();
     s.uncertain = vec![UncertainValue {
         path: "districts[north].children_by_age[0]".into(),
         distribution: Distribution::Triangular {
@@ -385,7 +353,7 @@ fn uncertain_whole_numbers_are_drawn_whole() {
         dir.path(),
         &["run", &file, "--reps", "8", "-q", "--out", "out"],
     ));
-    let params = std::fs::read_to_string(dir.path().join("out/parameters.csv")).expect("written");
+    let params = read_text(&dir.path().join("out/parameters.csv"));
     for row in params.lines().skip(1) {
         let value = row.rsplit(',').next().expect("a value");
         let n: u32 = value
@@ -399,7 +367,7 @@ fn uncertain_whole_numbers_are_drawn_whole() {
 fn comparisons_draw_uncertain_values_too() {
     use caseload::scenario::{Distribution, UncertainValue};
     let dir = tempfile::tempdir().expect("a directory");
-    let mut a = small();
+    let mut a = tiny_year();
     a.uncertain = vec![UncertainValue {
         path: "reviews[new_birth].uptake".into(),
         distribution: Distribution::Beta {
@@ -414,7 +382,7 @@ fn comparisons_draw_uncertain_values_too() {
         dir.path(),
         &["compare", &fa, &fa, "--reps", "6", "-q", "--out", "cmp"],
     ));
-    let csv = std::fs::read_to_string(dir.path().join("cmp/compare.csv")).expect("written");
+    let csv = read_text(&dir.path().join("cmp/compare.csv"));
     let row = csv
         .lines()
         .find(|l| l.starts_with("2024-06,ALL,compliance:new_birth,"))
@@ -422,12 +390,12 @@ fn comparisons_draw_uncertain_values_too() {
     let cells: Vec<&str> = row.split(',').collect();
     assert_eq!(&cells[5..8], ["0", "0", "0"], "{row}");
     // Against the certain scenario, uptake differs replication by replication.
-    let fc = write(dir.path(), "c.ron", &small());
+    let fc = write(dir.path(), "c.ron", &tiny_year());
     ok(&caseload(
         dir.path(),
         &["compare", &fc, &fa, "--reps", "6", "-q", "--out", "cmp2"],
     ));
-    let csv = std::fs::read_to_string(dir.path().join("cmp2/compare.csv")).expect("written");
+    let csv = read_text(&dir.path().join("cmp2/compare.csv"));
     let row = csv
         .lines()
         .find(|l| l.starts_with("2024-06,ALL,compliance:new_birth,"))

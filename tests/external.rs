@@ -4,18 +4,14 @@
 //! holds the checkpoints to the tolerances the validation report states (measured there over 100
 //! replications in release).
 
-use std::path::PathBuf;
-
 use caseload::load;
 use caseload::results::Results;
 use caseload::scenario::Scenario;
 
-use crate::common::{run_scenario, value};
+use crate::common::{mean, run_scenario, scenarios_dir};
 
 fn shipped(name: &str) -> Scenario {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../scenarios")
-        .join(name);
+    let path = scenarios_dir().join(name);
     load::load_file(&path)
         .unwrap_or_else(|e| panic!("{e}"))
         .scenario
@@ -28,11 +24,7 @@ fn mean_at(results: &Results, label: &str, metric: &str) -> f64 {
         .iter()
         .position(|x| x == label)
         .unwrap_or_else(|| panic!("no month {label}"));
-    let n = results.replications();
-    (0..n)
-        .map(|r| value(results, r, m, "ALL", metric))
-        .sum::<f64>()
-        / n as f64
+    mean(results, m, "ALL", metric)
 }
 
 /// Scotland's health-visitor WTE against ISD's published figures, at the dates they were published

@@ -5,7 +5,8 @@
 //!
 //! The surfaces and how each is fuzzed are in `fuzz_text.rs` (scenario text), `fuzz_scenarios.rs`
 //! (generated scenarios and overlays), `fuzz_flags.rs` (levers, targets, shards, seek ranges,
-//! results files); this file holds the driver, the shared fixtures and the error checks.
+//! results files); what every answer must be is in `fuzz_checks.rs`, the inputs shared by every
+//! case in `fuzz_fixtures.rs`; this file holds the driver.
 //!
 //! Case `i` draws everything from a generator seeded by (seed, i), so any case can be replayed
 //! alone. A short pass runs in every `cargo test`; the long pass runs a million inputs:
@@ -21,20 +22,13 @@
 
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use caseload::lever::LeverError;
-use caseload::load::{self, LoadError, Loaded};
-use caseload::output::{self, ReadError, RunRecord};
-use caseload::replicate::{RunOptions, run};
-use caseload::results::Results;
-use caseload::summary::Summary;
-
-use crate::common::{district, map, scenario};
-use crate::fuzz_gen::{self, Gen, Mode, Size};
+use crate::fuzz_checks::{Outcome, Verdict};
+use crate::fuzz_fixtures::{Fixtures, fixtures};
+use crate::fuzz_gen::Gen;
 use crate::{fuzz_flags, fuzz_scenarios, fuzz_text};
 
 /// Cases in the short pass every `cargo test` runs.
@@ -43,19 +37,6 @@ const SHORT_CASES: u64 = 2_400;
 const LONG_CASES: u64 = 1_000_000;
 /// A progress line every this many cases.
 const PROGRESS_EVERY: u64 = 50_000;
-
-/// What a case did with its input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// The input was accepted.
-    Accepted,
-    /// The input was refused with a located message.
-    Refused,
-}
-
-/// A case's verdict, or why its answer is wrong (an error without a location, a broken
-/// round trip).
-pub type Outcome = Result<Verdict, String>;
 
 /// Everything a case may use: its generator, a folder of its own, and the shared fixtures.
 pub struct Ctx<'a> {
@@ -146,245 +127,6 @@ pub fn note(input: &str) {
         i.clear();
         i.push_str(input);
     });
-}
-
-/// Shared, read-only inputs built once.
-pub struct Fixtures {
-    /// The shipped scenario files: (file name, text).
-    pub shipped: Vec<(String, String)>,
-    /// A small scenario with every section, valid, as RON.
-    pub rich_text: String,
-    /// It, loaded.
-    pub rich: Loaded,
-    /// The recruitment plan, merged and loaded (an overlay with workforce sections).
-    pub plan: Loaded,
-    /// A small run's results and its `results.csv`.
-    pub results: Results,
-    pub results_csv: String,
-}
-
-fn scenarios_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
-}
-
-/// A generated scenario that loads and has every optional section, found by trying seeds in turn.
-fn rich_scenario() -> (String, Loaded) {
-    for seed in 0.. {
-        let s = fuzz_gen::scenario(&mut Gen::new(seed), Mode::Valid, Size::SMALL);
-        let every = !s.pipelines.is_empty()
-            && !s.skill_mix_changes.is_empty()
-            && s.universal_support.is_some()
-            && s.volunteers.is_some()
-            && s.budget.is_some()
-            && s.mutual_aid
-                .as_ref()
-                .is_some_and(|m| !m.secondments.is_empty())
-            && s.uncertain.is_empty()
-            && s.reviews.len() > 1
-            && s.districts.len() > 1;
-        if !every {
-            continue;
-        }
-        let text = load::to_ron(&s).expect("serialises");
-        if let Ok(loaded) = load::load_str("rich.ron", &text) {
-            return (text, loaded);
-        }
-    }
-    unreachable!("some seed gives a rich scenario")
-}
-
-pub fn fixtures() -> &'static Fixtures {
-    static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
-    FIXTURES.get_or_init(|| {
-        let mut shipped: Vec<(String, String)> = std::fs::read_dir(scenarios_dir())
-            .expect("the scenarios folder")
-            .map(|e| e.expect("an entry").path())
-            .filter(|p| p.extension().is_some_and(|x| x == "ron"))
-            .map(|p| {
-                let name = p
-                    .file_name()
-                    .expect("a name")
-                    .to_string_lossy()
-                    .into_owned();
-                (name, std::fs::read_to_string(&p).expect("readable"))
-            })
-            .collect();
-        shipped.sort();
-        let (rich_text, rich) = rich_scenario();
-        let plan = load::load_file(&scenarios_dir().join("birmingham_recruitment_plan.ron"))
-            .expect("the recruitment plan loads");
-        let (results, results_csv) = small_results();
-        Fixtures {
-            shipped,
-            rich_text,
-            rich,
-            plan,
-            results,
-            results_csv,
-        }
-    })
-}
-
-/// Two replications of a two-district, two-month scenario, and their `results.csv`.
-fn small_results() -> (Results, String) {
-    let mut s = scenario(
-        2,
-        vec![],
-        vec![
-            district("north", 20, 30.0, &[("hv", 1.0)]),
-            district("south", 10, 20.0, &[("hv", 0.5)]),
-        ],
-    );
-    s.districts[0].migration.moves = map(&[("south", 0.1)]);
-    let loaded = load::load_str("small.ron", &load::to_ron(&s).expect("serialises"))
-        .expect("the small scenario loads");
-    let options = RunOptions {
-        replications: 2,
-        seed: 3,
-        threads: None,
-    };
-    let results = run(&Arc::new(loaded.model), &options, &|| {}).expect("runs");
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let record = RunRecord {
-        version: "fuzz".into(),
-        scenario: "small.ron".into(),
-        scenario_name: s.name.clone(),
-        scenario_description: String::new(),
-        scenario_sha256: String::new(),
-        seed: 3,
-        replications: 2,
-        threads: 1,
-        wall_seconds: 0.0,
-        months: ["".into(), "".into()],
-    };
-    output::write_run(dir.path(), &results, &Summary::new(&results), &record, &[])
-        .expect("written");
-    let csv = std::fs::read_to_string(dir.path().join("results.csv")).expect("readable");
-    (results, csv)
-}
-
-// ---- Checks shared by the strategies -------------------------------------------------------
-
-/// Lines in `text`, for bounds on reported line numbers.
-fn lines(text: &str) -> usize {
-    text.split('\n').count()
-}
-
-/// A load error must say where: `file:line:col` inside the text for syntax errors, a field path
-/// and a position for each validation problem. `source` is the file loaded; `text` its text when
-/// it was loaded alone (`None` for an overlay, whose errors may be in its bases).
-pub fn load_refused(e: &LoadError, source: &str, text: Option<&str>) -> Outcome {
-    let shown = e.to_string();
-    let bad = |why: &str| Err(format!("{why}: {shown}"));
-    if shown.trim().is_empty() {
-        return bad("empty message");
-    }
-    match e {
-        LoadError::Syntax {
-            path, line, col, ..
-        } => {
-            if *line == 0 || *col == 0 {
-                return bad("line or column 0");
-            }
-            if let Some(text) = text {
-                if path != source {
-                    return bad("the syntax error names another file");
-                }
-                if *line > lines(text) {
-                    return bad("the line is past the end of the text");
-                }
-            }
-        }
-        LoadError::Invalid { path, problems } => {
-            if path != source || problems.is_empty() {
-                return bad("no problems, or another file");
-            }
-            for p in problems {
-                if p.field.is_root() || p.message.trim().is_empty() {
-                    return bad("a problem without a field path or message");
-                }
-                if text.is_some() && p.position.is_none() {
-                    return bad("a problem in a single file without a position");
-                }
-                if let (Some(text), Some(at)) = (text, p.position)
-                    && (at.line == 0 || at.col == 0 || at.line > lines(text))
-                {
-                    return bad("a position outside the text");
-                }
-            }
-        }
-        LoadError::Base { line, col, .. } => {
-            if *line == 0 || *col == 0 {
-                return bad("line or column 0");
-            }
-        }
-        LoadError::Read { path, .. } => {
-            if !shown.starts_with(path.as_str()) {
-                return bad("a read error without its path");
-            }
-        }
-    }
-    Ok(Verdict::Refused)
-}
-
-/// What a loaded scenario must allow: it prints back to RON that loads to the same scenario (for
-/// an overlay, its merged text is a standalone scenario).
-pub fn loaded_ok(loaded: &Loaded) -> Outcome {
-    let text = load::to_ron(&loaded.scenario).map_err(|e| format!("does not print: {e}"))?;
-    match load::load_str("again.ron", &text) {
-        Ok(again) if again.scenario == loaded.scenario => Ok(Verdict::Accepted),
-        Ok(_) => Err("printed and loaded again, the scenario differs".into()),
-        Err(e) => Err(format!("printed, it no longer loads: {e}")),
-    }
-}
-
-/// Loads `text` alone under `source` and checks the answer.
-pub fn load_text(source: &str, text: &str) -> Outcome {
-    match load::load_str(source, text) {
-        Ok(loaded) => loaded_ok(&loaded),
-        Err(e) => load_refused(&e, source, Some(text)),
-    }
-}
-
-/// Loads the file at `path` (perhaps an overlay) and checks the answer.
-pub fn load_path(path: &Path) -> Outcome {
-    match load::load_file(path) {
-        Ok(loaded) => loaded_ok(&loaded),
-        Err(e) => load_refused(&e, &path.display().to_string(), None),
-    }
-}
-
-/// A lever error must name the lever it is about (`needle`: its path or text as given).
-pub fn lever_refused(e: &LeverError, needle: &str) -> Outcome {
-    let shown = e.to_string();
-    if names(&shown, needle) {
-        Ok(Verdict::Refused)
-    } else {
-        Err(format!("the message does not name {needle:?}: {shown}"))
-    }
-}
-
-/// Whether `message` names `text`, as written or quoted with escapes (`{text:?}`).
-pub fn names(message: &str, text: &str) -> bool {
-    let quoted = format!("{text:?}");
-    message.contains(text) || message.contains(&quoted[1..quoted.len() - 1])
-}
-
-/// A results-file error must name the file, and a line inside it when the content is at fault.
-pub fn results_refused(e: &ReadError, path: &Path, text: &[u8]) -> Outcome {
-    let shown = e.to_string();
-    if !shown.starts_with(&path.display().to_string()) {
-        return Err(format!("the message does not name the file: {shown}"));
-    }
-    if let ReadError::Invalid { line, .. } = e {
-        let lines = text.split(|&b| b == b'\n').count() as u64;
-        if *line == 0 || *line > lines {
-            return Err(format!(
-                "line {line} is outside the file's {lines} lines: {shown}"
-            ));
-        }
-    }
-    Ok(Verdict::Refused)
 }
 
 // ---- The driver -----------------------------------------------------------------------------

@@ -5,12 +5,11 @@
 //! `CASELOAD_FUZZ_CLI_CASES` sets how many.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use caseload::load::to_ron;
-
-use crate::common::tiny;
+use crate::binary::{command, stderr, write_scenario};
+use crate::common::tiny_year;
 use crate::fuzz_gen::Gen;
 
 /// Command lines in the default test run.
@@ -142,10 +141,8 @@ fn command_line(g: &mut Gen) -> Vec<String> {
 
 /// A folder with a small scenario, an overlay of it, broken files and broken shard folders.
 fn workspace(dir: &Path) {
-    let mut s = tiny();
-    s.calendar.months = 12;
+    write_scenario(dir, "tiny.ron", &tiny_year());
     let w = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).expect("written");
-    w("tiny.ron", to_ron(&s).expect("serialises").as_bytes());
     w(
         "overlay.ron",
         b"Scenario(extends: \"tiny.ron\", name: \"Overlay\")",
@@ -178,11 +175,8 @@ fn hostile_command_lines_never_panic() {
     let mut codes = [0u32; 3];
     for case in 0..cases {
         let args = command_line(&mut Gen::new(case ^ 0x5eed));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_caseload"))
-            .current_dir(dir.path())
-            .args(&args)
+        let mut child = command(dir.path(), &args)
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
             .spawn()
             .expect("the binary starts");
         let started = Instant::now();
@@ -194,7 +188,7 @@ fn hostile_command_lines_never_panic() {
             std::thread::sleep(Duration::from_millis(5));
         }
         let out = child.wait_with_output().expect("its output");
-        let err = String::from_utf8_lossy(&out.stderr);
+        let err = stderr(&out);
         let code = out.status.code();
         assert!(
             !err.contains("panicked") && matches!(code, Some(0..=2)),

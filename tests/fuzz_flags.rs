@@ -12,8 +12,9 @@ use caseload::seek::Grid;
 use caseload::targets::Target;
 use caseload::uncertainty;
 
-use crate::fuzz::{
-    Ctx, Outcome, Verdict, lever_refused, load_refused, loaded_ok, names, note, results_refused,
+use crate::fuzz::{Ctx, note};
+use crate::fuzz_checks::{
+    Outcome, Verdict, lever_refused, load_refused, loaded_ok, names, results_refused,
 };
 use crate::fuzz_gen::{EXTREME_F64, Gen};
 use crate::fuzz_text::{EXTREME_NUMBERS, FIELDS, mutate, ron_value};

@@ -13,7 +13,8 @@ use caseload::overlay::{self, Value};
 use caseload::results::Results;
 use caseload::uncertainty;
 
-use crate::fuzz::{Ctx, Outcome, Verdict, lever_refused, load_path, load_refused, loaded_ok, note};
+use crate::fuzz::{Ctx, note};
+use crate::fuzz_checks::{Outcome, Verdict, lever_refused, load_path, load_refused, loaded_ok};
 use crate::fuzz_gen::{self, Gen, Mode, Size};
 
 /// One replication of `loaded`, or two with their own draws if it has uncertain values, checking

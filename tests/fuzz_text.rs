@@ -8,7 +8,8 @@ use caseload::load;
 use caseload::locate::{FieldPath, locate};
 use caseload::overlay::{self, Node, Value};
 
-use crate::fuzz::{Ctx, Outcome, load_path, load_text, note};
+use crate::fuzz::{Ctx, note};
+use crate::fuzz_checks::{Outcome, load_path, load_text};
 use crate::fuzz_gen::{self, Gen, Mode, Size};
 
 /// Characters that matter to RON, and some that do not.

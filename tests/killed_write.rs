@@ -4,13 +4,13 @@
 //! the run does not write are left alone, and the next run into the folder succeeds.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use caseload::load::to_ron;
 use caseload::output::read_results;
 use caseload::scenario::Scenario;
 
+use crate::binary::{command, write_scenario};
 use crate::common::{district, tiny};
 
 /// The files a run writes.
@@ -30,11 +30,10 @@ fn wide() -> Scenario {
 }
 
 fn start(cwd: &Path, seed: &str) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args([
-            "run", "wide.ron", "--reps", "12", "--seed", seed, "--out", "out", "--quiet",
-        ])
+    let args = [
+        "run", "wide.ron", "--reps", "12", "--seed", seed, "--out", "out", "--quiet",
+    ];
+    command(cwd, args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -158,7 +157,7 @@ fn check_folder(cwd: &Path, old: &[Vec<u8>], new: &[Vec<u8>], moment: Moment) {
 fn a_run_killed_while_writing_leaves_whole_files_only() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let cwd = dir.path();
-    std::fs::write(cwd.join("wide.ron"), to_ron(&wide()).expect("serialises")).expect("written");
+    write_scenario(cwd, "wide.ron", &wide());
     // The previous run's output (seed 7), the new run's (seed 8) for reference, and a user file.
     let new = complete(cwd, "8");
     let old = complete(cwd, "7");

@@ -8,16 +8,7 @@ use caseload::results::Results;
 use caseload::scenario::{AllocationPolicy, LeaveAt, Offset, Review, Scenario};
 use caseload::validate::validate;
 
-use crate::common::{map, run_scenario, tiny, total, value};
-
-/// Mean of a metric over replications at one month.
-fn mean_at(results: &Results, month: usize, district: &str, metric: &str) -> f64 {
-    let n = results.replications();
-    (0..n)
-        .map(|r| value(results, r, month, district, metric))
-        .sum::<f64>()
-        / n as f64
-}
+use crate::common::{map, mean, run_scenario, tiny, total, value};
 
 #[test]
 fn steady_state_population_is_births_per_year_times_years_in_service() {
@@ -25,11 +16,11 @@ fn steady_state_population_is_births_per_year_times_years_in_service() {
     // caseload holds the last five years' births, 5,000 on average (Poisson, sd ~71 a run).
     let results = run_scenario(&tiny(), 20, 11, None);
     let last = results.months.len() - 1;
-    let mean = mean_at(&results, last, "ALL", "children");
+    let children = mean(&results, last, "ALL", "children");
     // Standard error of the mean of 20 runs ~16; allow four of them.
     assert!(
-        (mean - 5000.0).abs() < 64.0,
-        "mean caseload {mean}, expected 5000"
+        (children - 5000.0).abs() < 64.0,
+        "mean caseload {children}, expected 5000"
     );
 }
 
@@ -45,7 +36,7 @@ fn leaving_at_school_entry_keeps_children_four_and_a_half_years_on_average() {
     // whole cohort each September and refills through the year: mean over a year is 4,500).
     let months = results.months.len();
     let mean: f64 = (months - 24..months)
-        .map(|m| mean_at(&results, m, "ALL", "children"))
+        .map(|m| mean(&results, m, "ALL", "children"))
         .sum::<f64>()
         / 24.0;
     assert!(

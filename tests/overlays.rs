@@ -3,13 +3,15 @@
 //! where the offending value was written, overlay or base.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use caseload::load::{self, LoadError, load_file, load_str};
 use caseload::locate::Position;
 use caseload::scenario::{District, Offset, Scenario};
-use sha2::{Digest, Sha256};
 use tempfile::TempDir;
+
+use crate::binary::{assert_exit, caseload, ok, sha256_hex};
+use crate::common::scenarios_dir;
+use crate::located_problems::value_position;
 
 /// The shipped baseline's file name, as overlays name it.
 const BASELINE: &str = "birmingham_baseline.ron";
@@ -17,9 +19,7 @@ const BASELINE: &str = "birmingham_baseline.ron";
 /// A temporary directory holding a copy of the shipped baseline; and its path there.
 fn with_baseline() -> (TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../scenarios")
-        .join(BASELINE);
+    let shipped = scenarios_dir().join(BASELINE);
     let base = dir.path().join(BASELINE);
     std::fs::copy(shipped, &base).expect("the baseline is copied");
     (dir, base)
@@ -51,19 +51,6 @@ fn fails(path: &Path) -> LoadError {
         Err(e) => e,
         Ok(_) => panic!("expected {} to fail", path.display()),
     }
-}
-
-/// Where the value in `needle` starts at its first occurrence in `text` (after its first `": "`,
-/// or at its start if it has none).
-fn at(text: &str, needle: &str) -> Position {
-    let found = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle:?} not in\n{text}"));
-    let start = found + needle.find(": ").map_or(0, |i| i + 2);
-    let before = &text[..start];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    Position { line, col }
 }
 
 fn shown(p: &Path) -> String {
@@ -162,7 +149,10 @@ fn variants_replace_the_base_value_whole() {
         panic!("expected a syntax error");
     };
     assert_eq!(path, shown(&overlay));
-    assert_eq!(Position { line, col }, at(&text, "leave_at: SchoolEntry"));
+    assert_eq!(
+        Position { line, col },
+        value_position(&text, "leave_at: SchoolEntry", 0)
+    );
     assert!(message.contains("field named `day`"), "{message}");
     assert!(
         message.contains("replaces an enum variant whole"),
@@ -317,7 +307,7 @@ fn a_problem_in_a_value_the_overlay_wrote_is_located_in_the_overlay() {
     let p = &problems[0];
     assert_eq!(p.field.to_string(), "reviews[1].uptake");
     assert_eq!(p.file, shown(&overlay));
-    let Position { line, col } = at(&text, "uptake: 1.2");
+    let Position { line, col } = value_position(&text, "uptake: 1.2", 0);
     assert_eq!(p.position, Some(Position { line, col }));
     let first = format!(
         "{}:{line}:{col}: reviews[1].uptake: must be a probability in [0, 1], found 1.2",
@@ -352,17 +342,17 @@ fn a_problem_in_a_value_the_base_wrote_is_located_in_the_base() {
         (
             "reviews[0].uptake".to_string(),
             shown(&overlay),
-            Some(at(text, "uptake: 2.0")),
+            Some(value_position(text, "uptake: 2.0", 0)),
         ),
         (
             "reviews[1].uptake".to_string(),
             shown(&base),
-            Some(at(&bad, "uptake: 1.5")),
+            Some(value_position(&bad, "uptake: 1.5", 0)),
         ),
     ];
     assert_eq!(found, expected);
     let message = fails(&overlay).to_string();
-    let Position { line, col } = at(&bad, "uptake: 1.5");
+    let Position { line, col } = value_position(&bad, "uptake: 1.5", 0);
     let located = format!("{}:{line}:{col}: reviews[1].uptake: ", shown(&base));
     assert!(message.contains(&located), "{message}");
     let count = format!(
@@ -392,13 +382,16 @@ fn type_errors_point_at_the_file_that_wrote_the_value() {
     let overlay = write(dir.path(), "ten.ron", &text);
     let (file, position, message) = syntax(&overlay);
     assert_eq!(file, shown(&overlay));
-    assert_eq!(position, at(&text, "months: \"ten\""));
+    assert_eq!(position, value_position(&text, "months: \"ten\"", 0));
     assert!(message.contains("integer"), "{message}");
 
     let text = format!("(extends: \"{BASELINE}\", calendar: (monthz: 24))");
     let overlay = write(dir.path(), "typo.ron", &text);
     let (file, position, message) = syntax(&overlay);
-    assert_eq!((file, position), (shown(&overlay), at(&text, "monthz")));
+    assert_eq!(
+        (file, position),
+        (shown(&overlay), value_position(&text, "monthz", 0))
+    );
     assert!(
         message.contains("Unexpected field named `monthz`"),
         "{message}"
@@ -416,7 +409,10 @@ fn type_errors_point_at_the_file_that_wrote_the_value() {
     let (file, position, message) = syntax(&overlay);
     assert_eq!(
         (file, position),
-        (shown(&bad_base), at(&bad, "months: \"sixty\""))
+        (
+            shown(&bad_base),
+            value_position(&bad, "months: \"sixty\"", 0)
+        )
     );
     assert!(message.contains("inherits.ron inherits)"), "{message}");
 
@@ -481,17 +477,6 @@ fn text_without_a_file_cannot_be_an_overlay() {
     assert!(message.starts_with("given.ron:2:14: extends: an overlay must be loaded from a file"));
 }
 
-/// Runs the `caseload` binary with `args` in `cwd`; returns exit code, stdout and stderr.
-fn caseload(cwd: &Path, args: &[&str]) -> (Option<i32>, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the caseload binary runs");
-    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
-    (o.status.code(), text(&o.stdout), text(&o.stderr))
-}
-
 #[test]
 fn the_command_line_validates_and_runs_overlays() {
     let (dir, _) = with_baseline();
@@ -501,8 +486,7 @@ fn the_command_line_validates_and_runs_overlays() {
     );
     let overlay = write(dir.path(), "year.ron", &text);
     let arg = shown(&overlay);
-    let (code, out, err) = caseload(dir.path(), &["validate", &arg]);
-    assert_eq!(code, Some(0), "{err}");
+    let out = ok(&caseload(dir.path(), &["validate", &arg]));
     assert!(out.contains(&format!("{arg}: ok (")), "{out}");
     assert!(out.contains("10 districts, 12 months"), "{out}");
 
@@ -516,22 +500,16 @@ fn the_command_line_validates_and_runs_overlays() {
         "--out",
         &shown(&out_dir),
     ];
-    let (code, _, err) = caseload(dir.path(), &args);
-    assert_eq!(code, Some(0), "{err}");
+    ok(&caseload(dir.path(), &args));
     let json = std::fs::read_to_string(out_dir.join("run.json")).expect("run.json");
     let record: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(record["scenario"], arg.as_str());
     let merged = loads(&overlay).text;
-    let sha: String = Sha256::digest(merged.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(record["scenario_sha256"], sha);
+    assert_eq!(record["scenario_sha256"], sha256_hex(merged.as_bytes()));
 
     let bad = format!("(extends: \"{BASELINE}\",\n  calendar: (months: 0))");
     let bad = write(dir.path(), "zero.ron", &bad);
-    let (code, _, err) = caseload(dir.path(), &["validate", &shown(&bad)]);
-    assert_eq!(code, Some(2), "{err}");
+    let err = assert_exit(&caseload(dir.path(), &["validate", &shown(&bad)]), 2);
     let located = format!(
         "{}:2:22: calendar.months: must be 1 to 360 months",
         shown(&bad)

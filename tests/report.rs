@@ -2,47 +2,23 @@
 //! `caseload report`. One self-contained HTML page with a fan chart per district, review,
 //! workforce and spend, a red/amber/green table, and the scenario it came from.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::collections::BTreeSet;
 
-use caseload::load::to_ron;
 use caseload::report::escape;
 use caseload::scenario::{Budget, Offset, OverspendPolicy, Scenario};
-use tempfile::TempDir;
 
-use crate::common::{district, tiny};
+use crate::binary::{
+    arg, assert_exit, caseload, file_names, ok, read, read_text, workspace, write_scenario,
+};
+use crate::common::{district, invalid_uptake, tiny_year};
 
 /// The Okabe-Ito blue of the fan and its median.
 const FAN: &str = "#0072B2";
 
-fn caseload(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the caseload binary runs")
-}
-
-fn assert_exit(o: &Output, code: i32) {
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{}\nstderr:\n{err}",
-        String::from_utf8_lossy(&o.stdout)
-    );
-    assert!(!err.contains("panicked"), "{err}");
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
-
 /// `tiny()` for 12 months with a second district (green: few children per HV) and a second
 /// review, both reviews with targets, and a description that needs escaping.
 fn scenario() -> Scenario {
-    let mut s = tiny();
-    s.calendar.months = 12;
+    let mut s = tiny_year();
     s.description = "Tom & Jerry's <b>\"plan\"</b>".into();
     s.districts
         .push(district("south", 100, 100.0, &[("hv", 3.0)]));
@@ -55,19 +31,6 @@ fn scenario() -> Scenario {
     six_week.target = Some(0.5);
     s.reviews.push(six_week);
     s
-}
-
-/// A temporary directory holding `scenario` as `tiny.ron`; returns the path and its text.
-fn workspace(s: &Scenario) -> (TempDir, PathBuf, String) {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let path = dir.path().join("tiny.ron");
-    let text = to_ron(s).expect("serialises");
-    std::fs::write(&path, &text).expect("written");
-    (dir, path, text)
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Each chart's figure, as (`data-chart` value, the figure's HTML).
@@ -128,8 +91,8 @@ fn assert_rag_word(row: &str) {
 
 #[test]
 fn run_report_writes_one_self_contained_page() {
-    let s = scenario();
-    let (dir, path, text) = workspace(&s);
+    let (dir, path) = workspace(&scenario());
+    let text = read_text(&path);
     let report = dir.path().join("board").join("board.html");
     let out = dir.path().join("out");
     let o = caseload(
@@ -148,10 +111,9 @@ fn run_report_writes_one_self_contained_page() {
             arg(&report),
         ],
     );
-    assert_exit(&o, 0);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("board.html"));
+    assert!(ok(&o).contains("board.html"));
     assert!(out.join("results.csv").is_file() && out.join("run.json").is_file());
-    let html = read(&report);
+    let html = read_text(&report);
 
     // A whole HTML document that fetches nothing and runs nothing.
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
@@ -247,7 +209,7 @@ fn run_report_writes_one_self_contained_page() {
 
 #[test]
 fn report_subcommand_writes_only_the_report_the_same_every_time() {
-    let (dir, path, _) = workspace(&scenario());
+    let (dir, path) = workspace(&scenario());
     let report_at = |name: &str, threads: &str| {
         let file = dir.path().join(name).join("report.html");
         let o = caseload(
@@ -272,13 +234,12 @@ fn report_subcommand_writes_only_the_report_the_same_every_time() {
     let a = report_at("a", "1");
     let b = report_at("b", "2");
     // Only the report is written.
-    let written: Vec<_> = std::fs::read_dir(dir.path().join("a"))
-        .expect("readable")
-        .map(|e| e.expect("an entry").file_name())
-        .collect();
-    assert_eq!(written, ["report.html"]);
+    assert_eq!(
+        file_names(&dir.path().join("a")),
+        BTreeSet::from(["report.html".into()])
+    );
     // The same run gives the same bytes, whatever the thread count.
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_eq!(read(&a), read(&b));
     // And the same page as `run --report`.
     let c = dir.path().join("c.html");
     let o = caseload(
@@ -298,7 +259,7 @@ fn report_subcommand_writes_only_the_report_the_same_every_time() {
         ],
     );
     assert_exit(&o, 0);
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&c).unwrap());
+    assert_eq!(read(&a), read(&c));
 }
 
 #[test]
@@ -310,7 +271,7 @@ fn report_shows_budget_and_targets() {
         changes: vec![],
         overspend: OverspendPolicy::Report,
     });
-    let (dir, path, _) = workspace(&s);
+    let (dir, path) = workspace(&s);
     let file = dir.path().join("r.html");
     let o = caseload(
         dir.path(),
@@ -329,7 +290,7 @@ fn report_shows_budget_and_targets() {
         ],
     );
     assert_exit(&o, 0);
-    let html = read(&file);
+    let html = read_text(&file);
     let spend = figures(&html)
         .into_iter()
         .find(|(k, _)| k == "spend:spend")
@@ -351,21 +312,17 @@ fn report_shows_budget_and_targets() {
 #[test]
 fn a_bad_scenario_or_report_path_writes_nothing() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let mut s = tiny();
-    s.reviews[0].uptake = 1.2;
-    let bad = dir.path().join("bad.ron");
-    std::fs::write(&bad, to_ron(&s).expect("serialises")).expect("written");
+    let bad = write_scenario(dir.path(), "bad.ron", &invalid_uptake());
     let out = dir.path().join("out");
     let o = caseload(
         dir.path(),
         &["report", arg(&bad), "--out", arg(&out.join("r.html"))],
     );
-    assert_exit(&o, 2);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("uptake"));
+    assert!(assert_exit(&o, 2).contains("uptake"));
     assert!(!out.exists());
 
     // A folder where the report should go: refused before running.
-    let (dir, path, _) = workspace(&scenario());
+    let (dir, path) = workspace(&scenario());
     let folder = dir.path().join("taken");
     std::fs::create_dir(&folder).expect("a folder");
     let run_out = dir.path().join("out");
@@ -382,8 +339,7 @@ fn a_bad_scenario_or_report_path_writes_nothing() {
             arg(&folder),
         ],
     );
-    assert_exit(&o, 2);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("is a folder"));
+    assert!(assert_exit(&o, 2).contains("is a folder"));
     assert!(!run_out.exists());
     assert_eq!(std::fs::read_dir(&folder).expect("readable").count(), 0);
 }

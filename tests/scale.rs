@@ -2,8 +2,6 @@
 //! count, and the run flags benchmarks use (`--summary-only`, `--stats`). Nothing here runs the
 //! national scenario: that is a benchmark (`scripts/bench.sh`), not a test.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 use std::sync::Arc;
 
 use caseload::engine::{self, Replication, Stats};
@@ -14,19 +12,8 @@ use caseload::replicate::{RunOptions, run_with_stats};
 use caseload::scenario::Scenario;
 use caseload::validate::validate;
 
-use crate::common::{baseline, tiny};
-
-fn scenarios_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
-}
-
-fn caseload(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the caseload binary runs")
-}
+use crate::binary::{assert_exit, caseload, ok, read_text, stderr, workspace};
+use crate::common::{baseline, scenarios_dir, tiny};
 
 fn hv_wte(s: &Scenario) -> f64 {
     s.districts.iter().map(|d| d.staff["health_visitor"]).sum()
@@ -131,8 +118,8 @@ fn generate_writes_the_scenario_whole_and_refuses_bad_flags() {
         dir.path(),
         &["generate", "national", "--areas", "3", "--out", "sub/n.ron"],
     );
-    assert!(out.status.success(), "{out:?}");
-    let written = std::fs::read_to_string(dir.path().join("sub/n.ron")).expect("written");
+    ok(&out);
+    let written = read_text(&dir.path().join("sub/n.ron"));
     assert_eq!(written, national::ron(3).expect("3 areas"));
     let entries: Vec<_> = std::fs::read_dir(dir.path().join("sub"))
         .expect("sub/")
@@ -146,21 +133,12 @@ fn generate_writes_the_scenario_whole_and_refuses_bad_flags() {
         &["generate", "national", "--out", "sub"],
         &["generate", "provincial"],
     ] {
-        let out = caseload(dir.path(), args);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_exit(&caseload(dir.path(), args), 2);
     }
     let out = caseload(dir.path(), &["generate", "national", "--out", "sub"]);
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("is a folder"),
-        "{out:?}"
-    );
+    assert!(stderr(&out).contains("is a folder"), "{out:?}");
     // Nothing was written over.
-    assert_eq!(
-        std::fs::read_to_string(dir.path().join("sub/n.ron")).expect("still there"),
-        written
-    );
+    assert_eq!(read_text(&dir.path().join("sub/n.ron")), written);
 }
 
 /// A service with no children, births or arrivals: the only events are the ones a test adds.
@@ -210,24 +188,22 @@ fn a_runs_event_count_is_the_sum_of_its_replications_whatever_the_threads() {
 
 #[test]
 fn summary_only_leaves_out_results_csv_and_stats_go_to_stderr() {
-    let dir = tempfile::tempdir().expect("a temporary folder");
-    let scenario = load::to_ron(&tiny()).expect("RON");
-    std::fs::write(dir.path().join("tiny.ron"), scenario).expect("written");
+    let (dir, _) = workspace(&tiny());
     let run = |out: &str, extra: &[&str]| {
         let mut args = vec!["run", "tiny.ron", "--reps", "2", "-q", "--out", out];
         args.extend_from_slice(extra);
         caseload(dir.path(), &args)
     };
     let full = run("full", &[]);
-    assert!(full.status.success(), "{full:?}");
+    ok(&full);
     let short = run("short", &["--summary-only", "--stats"]);
-    assert!(short.status.success(), "{short:?}");
+    ok(&short);
     assert!(!dir.path().join("short/results.csv").exists());
     let read = |p: &str| std::fs::read(dir.path().join(p)).expect(p);
     assert_eq!(read("short/summary.csv"), read("full/summary.csv"));
     assert!(dir.path().join("short/run.json").exists());
     assert!(full.stderr.is_empty(), "no stats unless asked");
-    let stderr = String::from_utf8_lossy(&short.stderr);
+    let stderr = stderr(&short);
     let model = Arc::new(validate(&tiny()).expect("valid"));
     let options = RunOptions {
         replications: 2,
@@ -242,5 +218,5 @@ fn summary_only_leaves_out_results_csv_and_stats_go_to_stderr() {
         "{stderr}"
     );
     let shard = run("x", &["--summary-only", "--shard", "1/2"]);
-    assert_eq!(shard.status.code(), Some(2), "{shard:?}");
+    assert_exit(&shard, 2);
 }

@@ -5,12 +5,7 @@ use std::path::PathBuf;
 use caseload::load::{self, to_ron};
 use caseload::scenario::Anchor;
 
-use crate::common::baseline;
-
-/// The shipped scenarios folder.
-fn scenarios_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scenarios")
-}
+use crate::common::{baseline, scenarios_dir};
 
 #[test]
 fn every_shipped_scenario_loads_and_validates() {

@@ -4,71 +4,29 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 use std::sync::Arc;
 
-use caseload::load::to_ron;
 use caseload::output::{self, ReadError, RunRecord};
 use caseload::replicate::{RunOptions, run, run_indices};
 use caseload::summary::Summary;
 use caseload::validate::validate;
 use tempfile::TempDir;
 
-use crate::common::tiny;
+use crate::binary::{
+    all_succeed, arg, assert_exit, caseload, file_names, ok, read, read_text, write_scenario,
+};
+use crate::common::tiny_year;
 
 /// Replications and seed of every run here.
 const REPS: &str = "5";
 const SEED: &str = "7";
 
-fn caseload(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the caseload binary runs")
-}
-
-/// Asserts the process exited with `code` without panicking; returns its stderr.
-fn assert_exit(o: &Output, code: i32) -> String {
-    let err = String::from_utf8_lossy(&o.stderr).into_owned();
-    let out = String::from_utf8_lossy(&o.stdout);
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{out}\nstderr:\n{err}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    err
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("temporary paths are UTF-8")
-}
-
-fn read(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn names(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_dir(dir)
-        .expect("a directory")
-        .map(|e| {
-            e.expect("an entry")
-                .file_name()
-                .to_string_lossy()
-                .into_owned()
-        })
-        .collect()
-}
-
 /// Writes `common::tiny()` cut to 12 months, with the name `name`, as `file` in `dir`.
 fn write_tiny(dir: &Path, file: &str, name: &str) -> PathBuf {
-    let mut s = tiny();
-    s.calendar.months = 12;
+    let mut s = tiny_year();
     s.name = name.into();
-    let path = dir.join(file);
-    std::fs::write(&path, to_ron(&s).expect("serialises")).expect("written");
-    path
+    write_scenario(dir, file, &s)
 }
 
 /// One `caseload run` of `REPS` replications: (scenario, seed, shard or "", output directory).
@@ -76,7 +34,7 @@ type Job<'a> = (&'a Path, &'a str, &'a str, &'a str);
 
 /// Runs `jobs` in `cwd` as concurrent processes and waits for all; each must succeed.
 fn run_all(cwd: &Path, jobs: &[Job]) {
-    let children: Vec<_> = jobs
+    let command_lines: Vec<Vec<&str>> = jobs
         .iter()
         .map(|&(scenario, seed, shard, out)| {
             let mut args = vec!["run", arg(scenario), "--quiet", "--reps", REPS];
@@ -84,19 +42,10 @@ fn run_all(cwd: &Path, jobs: &[Job]) {
             if !shard.is_empty() {
                 args.extend(["--shard", shard]);
             }
-            Command::new(env!("CARGO_BIN_EXE_caseload"))
-                .current_dir(cwd)
-                .args(&args)
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .expect("the caseload binary starts")
+            args
         })
         .collect();
-    for child in children {
-        let o = child.wait_with_output().expect("the shard finishes");
-        assert_exit(&o, 0);
-    }
+    all_succeed(cwd, &command_lines);
 }
 
 /// A temporary directory with `tiny.ron`, its unsharded run in `full` and its three shards in
@@ -130,12 +79,12 @@ fn shards_run_apart_merge_to_the_unsharded_bytes() {
     let dir = sharded();
     let d = dir.path();
     // Each shard: results.csv with the whole run's replication numbers, shard.json, no summary.
-    let full_rows = String::from_utf8(read(&d.join("full/results.csv"))).expect("UTF-8");
+    let full_rows = read_text(&d.join("full/results.csv"));
     let mut shard_rows = String::new();
     for (k, first, last) in [(1, 0, 0), (2, 1, 2), (3, 3, 4)] {
         let shard = d.join(format!("shards/{k}"));
         let files = BTreeSet::from(["results.csv".to_string(), "shard.json".to_string()]);
-        assert_eq!(names(&shard), files);
+        assert_eq!(file_names(&shard), files);
         let record = json(&shard.join("shard.json"));
         assert_eq!(record["shard"], k);
         assert_eq!(record["shards"], 3);
@@ -144,7 +93,7 @@ fn shards_run_apart_merge_to_the_unsharded_bytes() {
         assert_eq!(record["first_replication"], first);
         assert_eq!(record["last_replication"], last);
         assert_eq!(record["version"], env!("CARGO_PKG_VERSION"));
-        let text = String::from_utf8(read(&shard.join("results.csv"))).expect("UTF-8");
+        let text = read_text(&shard.join("results.csv"));
         let (header, rows) = text.split_once('\n').expect("a header");
         assert_eq!(header, "replication,month,district,metric,value");
         assert!(rows.starts_with(&format!("{first},2024-01,")), "shard {k}");
@@ -153,8 +102,7 @@ fn shards_run_apart_merge_to_the_unsharded_bytes() {
     assert!(full_rows.ends_with(&shard_rows), "the shards' rows differ");
 
     let o = merge(d, &["shards/1", "shards/2", "shards/3"], "merged");
-    assert_exit(&o, 0);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("tiny: merged 3 shards, 5 replications"));
+    assert!(ok(&o).contains("tiny: merged 3 shards, 5 replications"));
     for file in ["results.csv", "summary.csv"] {
         let (full, merged) = (
             read(&d.join("full").join(file)),
@@ -176,7 +124,7 @@ fn shards_run_apart_merge_to_the_unsharded_bytes() {
         assert!(a == b, "{file} depends on the order of the shards");
     }
     let files = ["results.csv", "summary.csv", "run.json"].map(String::from);
-    assert_eq!(names(&d.join("merged")), BTreeSet::from(files));
+    assert_eq!(file_names(&d.join("merged")), BTreeSet::from(files));
 
     // run.json: the unsharded run's fields in the same order, with threads and wall time summed
     // over the shards, then the shards.
@@ -191,7 +139,7 @@ fn shards_run_apart_merge_to_the_unsharded_bytes() {
     expected.insert("shards");
     assert_eq!(keys, expected);
     let lines = |dir: &str| -> Vec<String> {
-        let text = String::from_utf8(read(&d.join(dir).join("run.json"))).expect("UTF-8");
+        let text = read_text(&d.join(dir).join("run.json"));
         let kept = text.lines().filter(|l| {
             !l.starts_with("  \"threads\": ") && !l.starts_with("  \"wall_seconds\": ")
         });
@@ -238,7 +186,7 @@ fn shards_run_apart_merge_to_the_unsharded_bytes() {
         (total - wall).abs() <= 1e-9 * wall.max(1.0),
         "{total} vs {wall}"
     );
-    assert!(!names(d).iter().any(|f| f.contains(".partial")));
+    assert!(!file_names(d).iter().any(|f| f.contains(".partial")));
 }
 
 /// Copies shard directory `from` to `to`, passing its results.csv through `edit`.
@@ -246,7 +194,7 @@ fn copy_shard(d: &Path, from: &str, to: &str, edit: &dyn Fn(&str) -> String) {
     let (from, to) = (d.join(from), d.join(to));
     std::fs::create_dir_all(&to).expect("created");
     std::fs::copy(from.join("shard.json"), to.join("shard.json")).expect("copied");
-    let text = String::from_utf8(read(&from.join("results.csv"))).expect("UTF-8");
+    let text = read_text(&from.join("results.csv"));
     std::fs::write(to.join("results.csv"), edit(&text)).expect("written");
 }
 
@@ -347,7 +295,7 @@ fn merge_refuses_shards_that_do_not_belong_together() {
     let err = assert_exit(&o, 2);
     assert!(err.contains("is the shard directory shards/2"), "{err}");
     assert!(read(&d.join("shards/2/results.csv")) == before);
-    assert_eq!(names(&d.join("shards/2")).len(), 2);
+    assert_eq!(file_names(&d.join("shards/2")).len(), 2);
 }
 
 #[test]
@@ -380,14 +328,12 @@ fn bad_shards_are_usage_errors() {
     }
     let err = assert_exit(&caseload(d, &["merge"]), 2);
     assert!(err.contains("DIR"), "{err}");
-    assert_eq!(names(d), BTreeSet::from(["tiny.ron".to_string()]));
+    assert_eq!(file_names(d), BTreeSet::from(["tiny.ron".to_string()]));
 }
 
 #[test]
 fn run_indices_gives_the_same_bits_as_those_replications_of_a_full_run() {
-    let mut s = tiny();
-    s.calendar.months = 12;
-    let model = Arc::new(validate(&s).expect("valid"));
+    let model = Arc::new(validate(&tiny_year()).expect("valid"));
     let options = RunOptions {
         replications: 4,
         seed: 11,
@@ -411,8 +357,7 @@ fn run_indices_gives_the_same_bits_as_those_replications_of_a_full_run() {
 
 #[test]
 fn results_csv_reads_back_bit_for_bit() {
-    let mut s = tiny();
-    s.calendar.months = 12;
+    let mut s = tiny_year();
     // A second district with no births has no new birth visits: undefined compliance (NaN).
     let mut empty = s.districts[0].clone();
     (empty.id, empty.births_per_year) = ("south".into(), 0.0);

@@ -2,9 +2,6 @@
 //! nearest existing prefix, sweep grids complete and run with common random numbers, and a goal
 //! seek with an answer worked out by hand.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
 use caseload::lever::{self, Lever, LeverError, LeverPath, Step};
 use caseload::load::{self, Loaded, to_ron};
 use caseload::scenario::{
@@ -12,14 +9,13 @@ use caseload::scenario::{
 };
 use caseload::seek::{self, Finding, Grid};
 use caseload::targets::Target;
-use tempfile::TempDir;
 
-use crate::common::{run_scenario, tiny};
+use crate::binary::{assert_exit, caseload, ok, read_text, workspace};
+use crate::common::{run_scenario, scenarios_dir, tiny_year};
 
 /// `tiny()` cut to 12 months, with a budget whose one change can be levered by position.
 fn small() -> Scenario {
-    let mut s = tiny();
-    s.calendar.months = 12;
+    let mut s = tiny_year();
     s.budget = Some(Budget {
         annual: 200_000.0,
         other_costs: 0.0,
@@ -142,8 +138,7 @@ fn levers_set_values_by_id_position_key_and_variant() {
 
 #[test]
 fn levers_reach_into_an_overlay_as_merged() {
-    let file = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../scenarios/birmingham_recruitment_plan.ron");
+    let file = scenarios_dir().join("birmingham_recruitment_plan.ron");
     let base = load::load_file(&file).unwrap_or_else(|e| panic!("{e}"));
     let s = set(&base, "pipelines[scphn].intakes[2].size", "35");
     let scphn = s.pipelines.iter().find(|p| p.id == "scphn").unwrap();
@@ -235,41 +230,10 @@ fn a_grid_lists_every_combination_once_the_last_lever_fastest() {
     assert!(lever::grid(&huge).is_err());
 }
 
-/// Runs the binary with `args` in `cwd`; asserts the exit code and that nothing panicked.
-fn caseload(cwd: &Path, args: &[&str], code: i32) -> Output {
-    let o = Command::new(env!("CARGO_BIN_EXE_caseload"))
-        .current_dir(cwd)
-        .args(args)
-        .output()
-        .expect("the caseload binary runs");
-    let (out, err) = (
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr),
-    );
-    assert_eq!(
-        o.status.code(),
-        Some(code),
-        "stdout:\n{out}\nstderr:\n{err}"
-    );
-    assert!(!err.contains("panicked"), "{err}");
-    o
-}
-
-/// A temporary directory holding `s` as `tiny.ron`.
-fn workspace(s: &Scenario) -> TempDir {
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    std::fs::write(dir.path().join("tiny.ron"), to_ron(s).expect("serialises")).expect("written");
-    dir
-}
-
-fn read(path: PathBuf) -> String {
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
 #[test]
 fn a_sweep_runs_every_grid_point_once_with_common_random_numbers() {
     let s = small();
-    let dir = workspace(&s);
+    let (dir, _) = workspace(&s);
     let target = "compliance:new_birth>=0.9@2024-12";
     let args = [
         "sweep",
@@ -287,13 +251,12 @@ fn a_sweep_runs_every_grid_point_once_with_common_random_numbers() {
         "--target",
         target,
     ];
-    let o = caseload(dir.path(), &args, 0);
-    let printed = String::from_utf8_lossy(&o.stdout);
+    let printed = ok(&caseload(dir.path(), &args));
     assert!(printed.contains("sweep of 6 points"), "{printed}");
     assert!(printed.contains("caseload per HV WTE"), "{printed}");
 
     let metrics = run_scenario(&s, 1, 1, None).metrics.len();
-    let text = read(dir.path().join("sw/sweep.csv"));
+    let text = read_text(&dir.path().join("sw/sweep.csv"));
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
@@ -320,19 +283,18 @@ fn a_sweep_runs_every_grid_point_once_with_common_random_numbers() {
 
     // The point that is the scenario itself gives exactly what `caseload run` gives: every point
     // draws from the same streams.
-    caseload(
+    ok(&caseload(
         dir.path(),
         &[
             "run", "tiny.ron", "--reps", "3", "--seed", "5", "--out", "run", "-q",
         ],
-        0,
-    );
-    let summary = read(dir.path().join("run/summary.csv"));
+    ));
+    let summary = read_text(&dir.path().join("run/summary.csv"));
     let from_sweep: Vec<String> = rows[..per_point].iter().map(|r| r[2..].join(",")).collect();
     let from_run: Vec<&str> = summary.lines().skip(1).collect();
     assert_eq!(from_sweep, from_run);
 
-    let targets = read(dir.path().join("sw/sweep_targets.csv"));
+    let targets = read_text(&dir.path().join("sw/sweep_targets.csv"));
     let lines: Vec<&str> = targets.lines().collect();
     assert_eq!(
         lines[0],
@@ -349,7 +311,7 @@ fn a_sweep_runs_every_grid_point_once_with_common_random_numbers() {
 
 #[test]
 fn a_sweep_refuses_bad_levers_before_running_anything() {
-    let dir = workspace(&small());
+    let (dir, _) = workspace(&small());
     for (vary, message) in [
         (
             "districts[south].staff.hv=1,2",
@@ -368,9 +330,8 @@ fn a_sweep_refuses_bad_levers_before_running_anything() {
             &[
                 "sweep", "tiny.ron", "--vary", vary, "--reps", "2", "--out", "bad",
             ],
-            2,
         );
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = assert_exit(&o, 2);
         assert!(err.contains(message), "{vary}: {err}");
         assert!(!dir.path().join("bad").exists(), "{vary}: output written");
     }
@@ -384,9 +345,8 @@ fn a_sweep_refuses_bad_levers_before_running_anything() {
             "--target",
             "hv_wte>1@2030-01",
         ],
-        2,
     );
-    assert!(String::from_utf8_lossy(&o.stderr).contains("outside the run"));
+    assert!(assert_exit(&o, 2).contains("outside the run"));
 }
 
 /// `small()` with its new birth visit taking 2.5 hours, on time within 30 days of birth and
@@ -429,7 +389,7 @@ fn goal_seek_finds_the_whole_wte_that_fits_the_visits() {
     assert_eq!(values, [1.0, 2.0, 3.0, 6.0]);
 
     // The same through the binary, with seek.csv.
-    let dir = workspace(&capacity_limited());
+    let (dir, _) = workspace(&capacity_limited());
     let seek = |range: &str, out: &str| {
         let args = [
             "seek",
@@ -447,7 +407,7 @@ fn goal_seek_finds_the_whole_wte_that_fits_the_visits() {
             "--out",
             out,
         ];
-        String::from_utf8_lossy(&caseload(dir.path(), &args, 0).stdout).into_owned()
+        ok(&caseload(dir.path(), &args))
     };
     let printed = seek("1..6", "found");
     assert!(
@@ -455,7 +415,7 @@ fn goal_seek_finds_the_whole_wte_that_fits_the_visits() {
         "{printed}"
     );
     assert!(printed.contains("At 2 it is"), "{printed}");
-    let csv = read(dir.path().join("found/seek.csv"));
+    let csv = read_text(&dir.path().join("found/seek.csv"));
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
@@ -483,7 +443,7 @@ fn goal_seek_finds_the_whole_wte_that_fits_the_visits() {
 
 #[test]
 fn goal_seek_refuses_bad_input_with_exit_code_2() {
-    let dir = workspace(&capacity_limited());
+    let (dir, _) = workspace(&capacity_limited());
     let lever = "districts[north].staff.hv";
     for (range, extra, message) in [
         ("6..1", "", "A must not be more than B"),
@@ -500,8 +460,7 @@ fn goal_seek_refuses_bad_input_with_exit_code_2() {
         if !extra.is_empty() {
             args.push(extra);
         }
-        let o = caseload(dir.path(), &args, 2);
-        let err = String::from_utf8_lossy(&o.stderr);
+        let err = assert_exit(&caseload(dir.path(), &args), 2);
         assert!(err.contains(message), "{range} {extra}: {err}");
         assert!(!dir.path().join("bad").exists(), "{range}: output written");
     }
@@ -513,12 +472,8 @@ fn goal_seek_refuses_bad_input_with_exit_code_2() {
         "--range",
         "1..2",
     ];
-    let o = caseload(
-        dir.path(),
-        &[&args[..], &["--target", COMPLIANCE]].concat(),
-        2,
-    );
-    assert!(String::from_utf8_lossy(&o.stderr).contains("ids: north"));
+    let o = caseload(dir.path(), &[&args[..], &["--target", COMPLIANCE]].concat());
+    assert!(assert_exit(&o, 2).contains("ids: north"));
     // Without a target there is nothing to seek.
-    caseload(dir.path(), &args, 2);
+    assert_exit(&caseload(dir.path(), &args), 2);
 }

@@ -4,20 +4,26 @@
 
 // Shared fixtures: small hand-checkable scenarios and helpers to run them.
 mod common;
+// The `caseload` binary, run as a process: what every CLI test needs.
+mod binary;
 // Closed-form and hand-worked answers the engine must reproduce.
 mod known_answers;
 // Accounting identities and bounds that hold in every run.
 mod invariants;
 // Same seed, same results, whatever the thread count.
 mod determinism;
+// How a bad scenario's problems are expected and located, for the validation tests.
+mod located_problems;
 // Every class of bad scenario gets a clear, located message.
 mod validation;
 // The `caseload` binary end to end: outputs, exit codes, bad flags and paths.
 mod cli;
 // Workforce mechanisms against closed-form answers.
 mod workforce;
-// Workforce mechanisms worked by hand, and the staff ledger under random settings.
+// Workforce mechanisms worked by hand.
 mod workforce_mechanisms;
+// The staff ledger balances under random workforce settings.
+mod workforce_ledger;
 // Every class of bad workforce section gets a clear, located message.
 mod validation_workforce;
 // Every shipped scenario loads and validates; the Birmingham baseline matches its sources.
@@ -34,8 +40,12 @@ mod sweep;
 mod sweep_shards;
 // Targets, paired comparison and precision-driven replications through the binary.
 mod decision;
-// Hostile input: the fuzz driver and its checks (short pass here, a million inputs on demand).
+// Hostile input: the fuzz driver (short pass here, a million inputs on demand).
 mod fuzz;
+// What every fuzz answer must be: a value that round-trips, or an error that says where.
+mod fuzz_checks;
+// The fuzzer's shared inputs: shipped scenarios, a rich generated one, a small run's results.
+mod fuzz_fixtures;
 // Random scenarios with every section, for the fuzzer and the property tests.
 mod fuzz_gen;
 // Their workforce sections: pipelines, volunteers, skill mix, mutual aid, budget, uncertain.

@@ -1,95 +1,21 @@
 //! Every class of bad scenario is refused with a clear message naming the field, located at the
 //! line and column where the offending value sits; several problems are all reported at once.
-//!
-//! Expectations are written `"path: fragment"`: the problem's field path exactly, then a piece of
-//! its message. Needles are text that occurs once in the scenario's RON: the problem must be
-//! located at the value in the needle (after its first `": "`, or at its start if it has none).
+//! How a problem is expected and located: `located_problems.rs`.
 
-use caseload::load::{self, LoadError, LocatedProblem, load_str, to_ron};
+use caseload::load::{self, LoadError, load_str};
 use caseload::locate::Position;
 use caseload::scenario::{Anchor, LeaveAt, Offset, Scenario};
 
 use crate::common::{map, tiny};
-
-/// The name bad scenarios are loaded under; every message starts with it.
-const SOURCE: &str = "bad.ron";
+use crate::located_problems::{
+    SOURCE, check, find, only, position_at, problems, text_of, valid, value_position,
+};
 
 /// `tiny()` changed by `change`.
 fn tiny_with(change: impl FnOnce(&mut Scenario)) -> Scenario {
     let mut s = tiny();
     change(&mut s);
     s
-}
-
-fn text_of(s: &Scenario) -> String {
-    to_ron(s).expect("a scenario serialises")
-}
-
-/// Asserts `s` loads.
-fn valid(s: Scenario, why: &str) {
-    if let Err(e) = load_str(SOURCE, &text_of(&s)) {
-        panic!("{why}, but: {e}");
-    }
-}
-
-/// The line and column of byte offset `at` in `text`.
-fn position_at(text: &str, at: usize) -> Position {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    Position { line, col }
-}
-
-/// Where the value in `needle` starts at its `nth` occurrence in `text`.
-fn value_position(text: &str, needle: &str, nth: usize) -> Position {
-    let (at, _) = text
-        .match_indices(needle)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{needle:?} occurs fewer than {} times in\n{text}", nth + 1));
-    position_at(text, at + needle.find(": ").map_or(0, |i| i + 2))
-}
-
-/// Loads `text`, which must parse but fail validation, and returns its problems.
-fn problems(text: &str) -> Vec<LocatedProblem> {
-    match load_str(SOURCE, text) {
-        Err(LoadError::Invalid { path, problems }) => {
-            assert_eq!(path, SOURCE);
-            assert!(!problems.is_empty());
-            problems
-        }
-        Err(e) => panic!("expected validation problems, got: {e}"),
-        Ok(_) => panic!("expected validation problems, but the scenario loaded:\n{text}"),
-    }
-}
-
-/// The problem `spec` (`"path: fragment"`) describes.
-fn find<'a>(problems: &'a [LocatedProblem], spec: &str) -> &'a LocatedProblem {
-    let (path, fragment) = spec.split_once(": ").expect("a spec is `path: fragment`");
-    problems
-        .iter()
-        .find(|p| p.field.to_string() == path && p.message.contains(fragment))
-        .unwrap_or_else(|| panic!("no problem {spec:?} in {problems:#?}"))
-}
-
-/// Asserts `s` has `count` problems, one as `spec` says, located at `needle`'s value; returns
-/// that problem's message.
-fn check(s: Scenario, count: usize, spec: &str, needle: &str) -> String {
-    let text = text_of(&s);
-    assert_eq!(text.matches(needle).count(), 1, "{needle:?} in\n{text}");
-    let found = problems(&text);
-    assert_eq!(found.len(), count, "{found:#?}");
-    let p = find(&found, spec);
-    assert_eq!(p.position, Some(value_position(&text, needle, 0)), "{p:?}");
-    p.message.clone()
-}
-
-/// [`check`] for a scenario with exactly one problem, whose report ends with the count line.
-fn only(s: Scenario, spec: &str, needle: &str) -> String {
-    let shown = load_str(SOURCE, &text_of(&s)).err().map(|e| e.to_string());
-    let last = shown.as_deref().and_then(|t| t.lines().last());
-    let count = "bad.ron: 1 problem found; the scenario was not run";
-    assert_eq!(last, Some(count));
-    check(s, 1, spec, needle)
 }
 
 /// Loads `text`, which must fail to parse, and returns where and why.

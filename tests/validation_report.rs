@@ -3,10 +3,9 @@
 //! The figures measured over 100 replications in release, and the command that gives them, are in
 //! docs/validation.md; these tests use fewer replications with tolerances that allow for that.
 
-use caseload::results::Results;
 use caseload::scenario::{District, Migration, Scenario};
 
-use crate::common::{baseline, map, run_scenario, tiny, total, value};
+use crate::common::{baseline, map, mean, run_scenario, tiny, total, value};
 
 /// The embedded baseline cut to its first `months` months.
 fn baseline_for(months: u32) -> Scenario {
@@ -17,22 +16,13 @@ fn baseline_for(months: u32) -> Scenario {
     s
 }
 
-/// The mean over replications of a city metric in month `m`.
-fn city_mean(results: &Results, m: usize, metric: &str) -> f64 {
-    let n = results.replications();
-    (0..n)
-        .map(|r| value(results, r, m, "ALL", metric))
-        .sum::<f64>()
-        / n as f64
-}
-
 #[test]
 fn birmingham_january_2019_children_staff_and_caseload_match_the_seed() {
     // DESIGN: 86,601 under-fives (BCC 2016); SEED-PR: 162 HV WTE in post, caseload 443. The model
     // drops the four-year-olds already in reception (docs/calibration.md section 1): 76,160 children,
     // 470 per HV WTE (100 replications in release; P10-P90 76,076-76,260).
     let results = run_scenario(&baseline_for(1), 4, 1, None);
-    let children = city_mean(&results, 0, "children");
+    let children = mean(&results, 0, "ALL", "children");
     assert!(
         (75_950.0..=76_400.0).contains(&children),
         "children on the caseload, January 2019: {children}"
@@ -41,7 +31,7 @@ fn birmingham_january_2019_children_staff_and_caseload_match_the_seed() {
         let hv = value(&results, r, 0, "ALL", "hv_wte");
         assert!((hv - 162.0).abs() < 1e-9, "HV WTE {hv}");
     }
-    let caseload = city_mean(&results, 0, "caseload_per_hv_wte");
+    let caseload = mean(&results, 0, "ALL", "caseload_per_hv_wte");
     assert!((468.0..=473.0).contains(&caseload), "caseload {caseload}");
 }
 
@@ -56,7 +46,7 @@ fn birmingham_from_the_2019_population_estimate_gives_the_published_443() {
         }
     }
     let results = run_scenario(&s, 4, 1, None);
-    let caseload = city_mean(&results, 0, "caseload_per_hv_wte");
+    let caseload = mean(&results, 0, "ALL", "caseload_per_hv_wte");
     assert!(
         (caseload - 443.0).abs() <= 443.0 * 0.015,
         "caseload {caseload}, published 443"
@@ -71,9 +61,9 @@ fn birmingham_january_2020_delivers_upp_96_and_up_86_percent() {
     // standard error of 0.5 and 0.9 points; the tolerances are the published figure +- 2 and 3 points.
     let results = run_scenario(&baseline_for(13), 10, 1, None);
     assert_eq!(results.months[12], "2020-01");
-    let upp = city_mean(&results, 12, "contact_coverage:partnership_plus");
+    let upp = mean(&results, 12, "ALL", "contact_coverage:partnership_plus");
     assert!((upp - 0.96).abs() <= 0.02, "UPP contacts delivered: {upp}");
-    let up = city_mean(&results, 12, "contact_coverage:universal_plus");
+    let up = mean(&results, 12, "ALL", "contact_coverage:universal_plus");
     assert!((up - 0.86).abs() <= 0.03, "UP contacts delivered: {up}");
     // "On track with 4 of the 5 visits": every mandated review but the antenatal contact meets its
     // target (England's Q1 2017/18 coverage; antenatal 75% [est]).
@@ -83,10 +73,10 @@ fn birmingham_january_2020_delivers_upp_96_and_up_86_percent() {
         ("twelve_months", 0.746),
         ("two_year", 0.757),
     ] {
-        let c = city_mean(&results, 12, &format!("compliance:{review}"));
+        let c = mean(&results, 12, "ALL", &format!("compliance:{review}"));
         assert!(c >= target, "{review}: {c} below its target {target}");
     }
-    let antenatal = city_mean(&results, 12, "compliance:antenatal");
+    let antenatal = mean(&results, 12, "ALL", "compliance:antenatal");
     assert!(antenatal < 0.75, "antenatal contact: {antenatal}");
 }
 

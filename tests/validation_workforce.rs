@@ -1,11 +1,8 @@
 //! Every class of bad input in the workforce sections is refused with its field path, a clear
 //! message, and the line and column of the offending value; several problems come at once.
-//!
-//! Expectations are written `"path: fragment"`. Needles occur once in the scenario's RON; the
-//! problem is located at the value after the needle's first `": "`, at a `|` in the needle if it
-//! has one, or else at the needle's start.
+//! How a problem is expected and located: `located_problems.rs`.
 
-use caseload::load::{LoadError, LocatedProblem, load_str, to_ron};
+use caseload::load::load_str;
 use caseload::locate::Position;
 use caseload::scenario::{
     Budget, BudgetChange, Change, DaysDistribution, Placement, Preceptorship, Recruitment,
@@ -13,8 +10,9 @@ use caseload::scenario::{
 };
 
 use crate::common::{map, tiny};
-
-const SOURCE: &str = "bad.ron";
+use crate::located_problems::{
+    SOURCE, check, find, only, problems, text_of, valid, value_position,
+};
 
 /// The hv role's workforce fields, written after `health_visitor: true,`.
 const HV: &str = r#"
@@ -77,63 +75,6 @@ fn with(change: impl FnOnce(&mut Scenario)) -> Scenario {
     let mut s = full();
     change(&mut s);
     s
-}
-
-fn text_of(s: &Scenario) -> String {
-    to_ron(s).expect("a scenario serialises")
-}
-
-fn valid(s: Scenario, why: &str) {
-    if let Err(e) = load_str(SOURCE, &text_of(&s)) {
-        panic!("{why}, but: {e}");
-    }
-}
-
-/// Where the needle's value sits in `text` (see the module comment), at its `nth` occurrence.
-fn needle_position(text: &str, needle: &str, nth: usize) -> Position {
-    let marker = needle.find('|');
-    let plain = needle.replacen('|', "", 1);
-    let (at, _) = text
-        .match_indices(&plain)
-        .nth(nth)
-        .unwrap_or_else(|| panic!("{plain:?} occurs fewer than {} times in\n{text}", nth + 1));
-    let offset = marker.unwrap_or_else(|| plain.find(": ").map_or(0, |i| i + 2));
-    let before = &text[..at + offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-    Position { line, col }
-}
-
-fn problems(text: &str) -> Vec<LocatedProblem> {
-    match load_str(SOURCE, text) {
-        Err(LoadError::Invalid { problems, .. }) => problems,
-        Err(e) => panic!("expected validation problems, got: {e}"),
-        Ok(_) => panic!("expected validation problems, but the scenario loaded:\n{text}"),
-    }
-}
-
-fn find<'a>(problems: &'a [LocatedProblem], spec: &str) -> &'a LocatedProblem {
-    let (path, fragment) = spec.split_once(": ").expect("a spec is `path: fragment`");
-    problems
-        .iter()
-        .find(|p| p.field.to_string() == path && p.message.contains(fragment))
-        .unwrap_or_else(|| panic!("no problem {spec:?} in {problems:#?}"))
-}
-
-/// Asserts `s` has `count` problems, one as `spec` says, located at `needle`.
-fn check(s: Scenario, count: usize, spec: &str, needle: &str) {
-    let text = text_of(&s);
-    let plain = needle.replacen('|', "", 1);
-    assert_eq!(text.matches(&plain).count(), 1, "{plain:?} in\n{text}");
-    let found = problems(&text);
-    assert_eq!(found.len(), count, "{found:#?}");
-    let p = find(&found, spec);
-    assert_eq!(p.position, Some(needle_position(&text, needle, 0)), "{p:?}");
-}
-
-/// [`check`] for exactly one problem.
-fn only(s: Scenario, spec: &str, needle: &str) {
-    check(s, 1, spec, needle);
 }
 
 fn recruitment(s: &mut Scenario) -> &mut Recruitment {
@@ -410,7 +351,7 @@ fn pipeline_ids_are_unique() {
     let found = problems(&text);
     assert_eq!(found.len(), 1, "{found:#?}");
     let p = find(&found, "pipelines[1].id: duplicate id \"scphn\"");
-    assert_eq!(p.position, Some(needle_position(&text, "id: \"scphn\"", 1)));
+    assert_eq!(p.position, Some(value_position(&text, "id: \"scphn\"", 1)));
 }
 
 #[test]
@@ -600,7 +541,7 @@ fn every_workforce_problem_is_reported_at_once_in_file_order() {
     let mut last = Position { line: 0, col: 0 };
     for (p, (spec, needle)) in found.iter().zip(expected) {
         assert_eq!(p, find(&found, spec), "listed in file order");
-        let at = needle_position(&text, needle, 0);
+        let at = value_position(&text, needle, 0);
         assert_eq!(p.position, Some(at), "{spec}");
         assert!((at.line, at.col) > (last.line, last.col));
         last = at;

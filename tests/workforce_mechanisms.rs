@@ -1,98 +1,24 @@
 //! Workforce mechanisms worked by hand: skill mix changes, mutual aid and secondments, budget
 //! changes and overspend policies, preceptorship and programme ramps, placement, retirement, the
-//! recruitment cap, volunteers and apprentices; and the staff ledger under random settings.
+//! recruitment cap, volunteers and apprentices. The staff ledger under random settings is in
+//! `workforce_ledger.rs`.
 //!
 //! Runs start on Monday 1 January 2024. `hv` has 37.5 x 0.5 / 5 = 3.75 contact hours a day.
 
-use std::collections::BTreeMap;
-
 use caseload::scenario::{
-    AgeBand, AgeShare, Budget, BudgetChange, Change, DaysDistribution, District, Intake, MutualAid,
-    OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Recruitment, Role, Scenario,
-    Secondment, SkillMixChange, UniversalSupport, Volunteers, WorkRef,
+    AgeBand, AgeShare, BudgetChange, Change, DaysDistribution, District, MutualAid,
+    OverspendPolicy, PipelineKind, Placement, Preceptorship, Scenario, Secondment, SkillMixChange,
+    UniversalSupport, WorkRef,
 };
-use proptest::prelude::*;
 
-use crate::common::{Run, close, district, map, role, run_scenario, scenario, tiny, weekdays};
-
-fn student() -> Role {
-    role("student", 37.5, 0.5)
-}
-
-/// A nursery nurse: 3.75 contact hours a day.
-fn nursery_nurse() -> Role {
-    role("nn", 37.5, 0.5)
-}
+use crate::common::{
+    Run, budget, close, district, map, nursery_nurse, programme, recruitment, role, run_scenario,
+    scenario, split, student, tiny, volunteers, weekdays,
+};
 
 /// One small district, `north`, with `staff`.
 fn small(staff: &[(&str, f64)]) -> Vec<District> {
     vec![district("north", 100, 100.0, staff)]
-}
-
-/// A trainee programme of one intake of `size` on `start`, from `student` to `hv`, with no
-/// drop-outs and no productive time.
-fn programme(size: u32, start: &str, length_months: u32, placement: Placement) -> Pipeline {
-    let intake = Intake {
-        start: start.into(),
-        size,
-        every_months: None,
-        until: None,
-    };
-    Pipeline {
-        id: "scphn".into(),
-        name: "SCPHN".into(),
-        kind: PipelineKind::Trainee,
-        training_role: "student".into(),
-        qualifies_as: "hv".into(),
-        length_months,
-        attrition: 0.0,
-        productive_share_start: 0.0,
-        productive_share_end: 0.0,
-        annual_cost: 30_000.0,
-        wte: 1.0,
-        placement,
-        preceptorship: None,
-        intakes: vec![intake],
-    }
-}
-
-fn split(shares: &[(&str, f64)]) -> Placement {
-    Placement::Split(map(shares))
-}
-
-fn budget(annual: f64, changes: Vec<BudgetChange>, overspend: OverspendPolicy) -> Option<Budget> {
-    let other_costs = 0.0;
-    Some(Budget {
-        annual,
-        other_costs,
-        changes,
-        overspend,
-    })
-}
-
-fn recruitment(time_to_fill: DaysDistribution, success: f64, cap: Option<u32>) -> Recruitment {
-    let (monthly_cap, wte, frozen_from) = (cap, 1.0, None);
-    Recruitment {
-        time_to_fill,
-        success,
-        monthly_cap,
-        wte,
-        frozen_from,
-    }
-}
-
-/// Volunteers active in `north` at the start, staying 50 years on average, none recruited.
-fn volunteers(active: u32, hours_per_week: f64, supervision_hours_per_week: f64) -> Volunteers {
-    Volunteers {
-        recruited_per_month: BTreeMap::new(),
-        active_at_start: [("north".to_string(), active)].into_iter().collect(),
-        onboarding_days: 0,
-        mean_tenure_months: 600.0,
-        hours_per_week,
-        supervision_hours_per_week,
-        supervisor_role: "hv".into(),
-        annual_cost: 0.0,
-    }
 }
 
 fn support(roles: &[&str]) -> Option<UniversalSupport> {
@@ -532,79 +458,4 @@ fn apprentices_count_as_apprentices_and_qualify_into_their_role() {
     assert_eq!(r.city(0, "trainees_in_training"), 4.0);
     assert_eq!(r.sum("ALL", "apprentices"), 0.0);
     assert_eq!(r.sum("ALL", "apprentice_hours"), 0.0);
-}
-
-/// The staff ledger, vacancies and bounds, for every month, district and role.
-fn check_ledger(r: &Run, s: &Scenario) {
-    for district in &s.districts {
-        let id = district.id.as_str();
-        for role in &s.roles {
-            let metric = |stem: &str, m: usize| r.get(m, id, &format!("{stem}:{}", role.id));
-            let mut previous = district.staff.get(&role.id).copied().unwrap_or(0.0);
-            for m in 0..r.0.months.len() {
-                let wte = metric("wte", m);
-                let flows = previous + metric("starters", m) - metric("leavers", m);
-                let label = format!("{id} {} month {m}", role.id);
-                close(wte, flows, format!("ledger, {label}"));
-                let vacancies = (metric("establishment", m) - wte).max(0.0);
-                close(metric("vacancies", m), vacancies, label);
-                previous = wte;
-            }
-        }
-        for m in 0..r.0.months.len() {
-            assert!(r.get(m, id, "volunteers") >= 0.0);
-            assert!(r.get(m, id, "spend") >= 0.0);
-        }
-    }
-}
-
-const POLICIES: [OverspendPolicy; 4] = [
-    OverspendPolicy::Report,
-    OverspendPolicy::FreezeRecruitment,
-    OverspendPolicy::ShrinkNextIntake,
-    OverspendPolicy::CutEstablishment,
-];
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(12))]
-    /// Random attrition, recruitment, a pipeline, volunteers and a budget: every WTE is accounted
-    /// for by starters and leavers, vacancies follow, and the same seed gives the same results.
-    #[test]
-    fn random_workforces_keep_their_staff_ledger(
-        (months, attrition) in (12u32..=24, 0.0f64..0.6),
-        (success, cap, wte, fill) in (0.1f64..=1.0, proptest::option::of(1u32..4), prop_oneof![Just(0.5), Just(1.0)], 0.0f64..60.0),
-        (size, length, drop_out, pressure, precept) in (0u32..12, 1u32..18, 0.0f64..0.5, any::<bool>(), any::<bool>()),
-        (months_before, every) in (0u32..6, proptest::option::of(1u32..8)),
-        (recruited, tenure, supervision) in (0.0f64..5.0, 0.5f64..12.0, 0.0f64..2.0),
-        (annual, policy, seed) in (0.0f64..400_000.0, 0usize..4, any::<u64>()),
-    ) {
-        let north = district("north", 200, 200.0, &[("hv", 3.5), ("nn", 1.0)]);
-        let mut south = district("south", 150, 150.0, &[("hv", 2.0)]);
-        south.establishment = map(&[("hv", 4.0), ("nn", 1.5)]);
-        let mut s = scenario(months, vec![student(), nursery_nurse()], vec![north, south]);
-        for r in [0, 2] {
-            s.roles[r].attrition = attrition;
-            let fill = DaysDistribution::Gamma { mean: fill + 1.0, sd: 10.0 };
-            s.roles[r].recruitment = Some(Recruitment { wte, ..recruitment(fill, success, cap) });
-        }
-        // The intake starts up to five months before the run, and ends after it starts.
-        let start = match months_before {
-            0 => "2024-01-01".to_string(),
-            k => format!("2023-{:02}-01", 13 - k),
-        };
-        let placement = if pressure { Placement::Pressure } else { split(&[("north", 0.6), ("south", 0.4)]) };
-        let mut p = programme(size, &start, length.max(months_before + 1), placement);
-        (p.attrition, p.wte, p.intakes[0].every_months) = (drop_out, wte, every);
-        p.preceptorship = precept.then_some(Preceptorship { months: 4, starting_share: 0.3 });
-        s.pipelines = vec![p];
-        let mut v = volunteers(3, 2.0, supervision);
-        (v.recruited_per_month, v.mean_tenure_months) = (map(&[("south", recruited)]), tenure);
-        v.onboarding_days = 14;
-        s.volunteers = Some(v);
-        let cut = BudgetChange { from: "2024-06-01".into(), change: Change::Percent(-20.0) };
-        s.budget = budget(annual, vec![cut], POLICIES[policy]);
-        let r = Run(run_scenario(&s, 1, seed, None));
-        check_ledger(&r, &s);
-        prop_assert_eq!(r.0, run_scenario(&s, 1, seed, None));
-    }
 }
