@@ -36,6 +36,8 @@ mod report;
 mod shards;
 // Levers, sweeps over grids of them, and goal seeking.
 mod sweep;
+// Uncertain values in shards and precision-driven runs: the draws merge and stop as a fixed run's.
+mod uncertain_runs;
 // Sweep shards and their merge: byte-identical to the unsharded sweep.
 mod sweep_shards;
 // Targets, paired comparison and precision-driven replications through the binary.

@@ -13,8 +13,10 @@ use std::time::Instant;
 
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
+use caseload::model::Model;
 use caseload::replicate;
 use caseload::results::Results;
+use caseload::uncertainty::{self, Uncertain};
 
 use crate::forecast::Forecast;
 
@@ -122,6 +124,35 @@ impl Drop for Worker {
     }
 }
 
+/// What each replication of a job runs: the scenario's model, or, when it has uncertain values,
+/// a model with its own draws of them.
+enum Replications {
+    Certain(Arc<Model>),
+    Uncertain(Box<Uncertain>),
+}
+
+impl Replications {
+    fn of(scenario: &Loaded) -> Result<Self, String> {
+        match uncertainty::prepare(scenario) {
+            Ok(None) => Ok(Replications::Certain(Arc::new(scenario.model.clone()))),
+            Ok(Some(uncertain)) => Ok(Replications::Uncertain(Box::new(uncertain))),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The replications numbered `indices`, bit-identical to the same replications of a full run.
+    fn run(&self, indices: &[u64], seed: u64) -> Result<Results, replicate::RunError> {
+        match self {
+            Replications::Certain(model) => {
+                replicate::run_indices(model, indices, seed, None, &|| {})
+            }
+            Replications::Uncertain(u) => {
+                uncertainty::run_indices(u, indices, seed, None, &|| {}).map(|(results, _)| results)
+            }
+        }
+    }
+}
+
 fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint: &dyn Fn()) {
     let send = |m: Message| {
         let _ = out.send(m);
@@ -154,7 +185,14 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
             }
         };
         let scenario = loaded.map_or_else(|| Arc::clone(&job.base), Arc::new);
-        let model = Arc::new(scenario.model.clone());
+        // Uncertain values are drawn afresh for each replication, as `caseload run` does.
+        let replications = match Replications::of(&scenario) {
+            Ok(r) => r,
+            Err(error) => {
+                send(Message::Failed { job: job.id, error });
+                continue;
+            }
+        };
         let total = job.passes.last().copied().unwrap_or(0);
         let mut parts: Vec<Results> = Vec::new();
         let mut done = 0u32;
@@ -165,7 +203,7 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
                 }
                 let end = (done + CHUNK).min(pass);
                 let indices: Vec<u64> = (u64::from(done)..u64::from(end)).collect();
-                match replicate::run_indices(&model, &indices, job.seed, None, &|| {}) {
+                match replications.run(&indices, job.seed) {
                     Ok(r) => parts.push(r),
                     Err(e) => {
                         send(Message::Failed {

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
+use caseload::uncertainty;
 use caseload_gui::app::{CaseloadApp, Settings};
 use caseload_gui::levers::Value;
 use caseload_gui::shipped;
@@ -380,5 +381,40 @@ fn the_edited_scenario_is_applied_to_the_forecasts() {
             .scenario
             .name,
         "Birmingham, edited"
+    );
+}
+
+#[test]
+fn uncertain_inputs_are_drawn_for_each_replication_as_the_cli_does() {
+    let section: LeverPath = "uncertain".parse().unwrap();
+    let value =
+        r#"[(path: "reviews[new_birth].uptake", distribution: Uniform(min: 0.5, max: 1.0))]"#;
+    let loaded = lever::apply(&short("birmingham_baseline.ron"), &[(&section, value)])
+        .expect("a valid scenario");
+    let expected = {
+        let prepared = uncertainty::prepare(&loaded)
+            .expect("prepared")
+            .expect("uncertain");
+        uncertainty::run(&prepared, 4, 1, None, &|| {})
+            .expect("runs")
+            .0
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1280.0, 1000.0))
+        .build_eframe(move |cc| {
+            CaseloadApp::on(
+                &cc.egui_ctx,
+                loaded,
+                Source::Shipped("birmingham_baseline.ron".into()),
+                settings(),
+            )
+            .expect("worker starts")
+        });
+    wait_idle(&mut harness);
+    let forecast = harness.state().forecast().expect("a forecast");
+    // The same replications, draws and values as `caseload run --reps 4 --seed 1`.
+    assert_eq!(*forecast.results, expected);
+    harness.get_by_label_contains(
+        "uncertain inputs, drawn afresh for each replication: reviews[new_birth].uptake",
     );
 }

@@ -63,7 +63,8 @@ pub fn worst_precision(model: &Model, results: &Results) -> Option<(f64, String)
         .max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
-/// Runs replications in doubling batches until the key forecasts reach `goal` or the cap.
+/// Runs replications of `model` in doubling batches until the key forecasts reach `goal` or the
+/// cap.
 pub fn run_to_precision(
     model: &Arc<Model>,
     seed: u64,
@@ -71,16 +72,28 @@ pub fn run_to_precision(
     goal: Goal,
     progress: &(dyn Fn() + Sync),
 ) -> Result<(Results, Reached), RunError> {
+    run_batches_to_precision(model, goal, &mut |batch| {
+        run_indices(model, batch, seed, threads, progress)
+    })
+}
+
+/// Runs batches of replications through `run_batch` (given the replication numbers of each
+/// batch, it returns their results in that order) in doubling batches until the key forecasts of
+/// `model` reach `goal` or the cap. Every batch must share `model`'s shape of results; scenarios
+/// with uncertain values pass their base model and draw inside `run_batch`.
+pub fn run_batches_to_precision(
+    model: &Model,
+    goal: Goal,
+    run_batch: &mut dyn FnMut(&[u64]) -> Result<Results, RunError>,
+) -> Result<(Results, Reached), RunError> {
     let mut done: Vec<Results> = Vec::new();
     let mut have = 0u32;
     let mut n = FIRST_BATCH.min(goal.max_replications).max(2);
     loop {
         let batch: Vec<u64> = (u64::from(have)..u64::from(n)).collect();
-        done.push(run_indices(model, &batch, seed, threads, progress)?);
+        done.push(run_batch(&batch)?);
         have = n;
-        // Every batch comes from the same model, so the shapes always match.
-        let results = Results::concat(std::mem::take(&mut done))
-            .expect("batches of one model share their shape");
+        let results = Results::concat(std::mem::take(&mut done)).ok_or(RunError::Shape)?;
         // With no defined key forecast there is nothing to be precise about: not met.
         let (worst, metric) =
             worst_precision(model, &results).unwrap_or((f64::INFINITY, String::new()));

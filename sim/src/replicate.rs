@@ -33,6 +33,9 @@ pub enum RunError {
     /// A replication's drawn uncertain values do not give a valid scenario.
     #[error("a replication's drawn values are not valid: {0}")]
     Draw(String),
+    /// Batches of one run came back with different months, districts or metrics.
+    #[error("the batches of a run do not share one table of results")]
+    Shape,
     /// The thread pool could not be created.
     #[error("cannot start {threads} worker threads: {source}")]
     ThreadPool {

@@ -100,7 +100,11 @@ pub fn prepare(loaded: &Loaded) -> Result<Option<Uncertain>, LeverError> {
     let mut values = Vec::new();
     for u in &loaded.scenario.uncertain {
         let path: LeverPath = u.path.parse()?;
-        let written = lever::current(&base, &path)?.unwrap_or_default();
+        let Some(written) = lever::current(&base, &path)? else {
+            return Err(LeverError::NotWritten {
+                path: u.path.clone(),
+            });
+        };
         let written = written.trim();
         if written.parse::<f64>().is_err() {
             return Err(LeverError::NotANumber {
@@ -178,6 +182,20 @@ pub fn run(
     threads: Option<std::num::NonZeroUsize>,
     progress: &(dyn Fn() + Sync),
 ) -> Result<(Results, Vec<Draws>), RunError> {
+    let indices: Vec<u64> = (0..u64::from(replications)).collect();
+    run_indices(uncertain, &indices, seed, threads, progress)
+}
+
+/// Runs the replications numbered `indices`, each with its own draws, in the order given:
+/// replication `indices[j]` (its draws and its values) is bit-identical to the same replication
+/// of a [`run`] with the same seed, so a run can be split into shards or batches.
+pub fn run_indices(
+    uncertain: &Uncertain,
+    indices: &[u64],
+    seed: u64,
+    threads: Option<std::num::NonZeroUsize>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<(Results, Vec<Draws>), RunError> {
     let model = &uncertain.base.model;
     let metrics = Arc::new(Metrics::new(model));
     let threads = threads.map_or(0, std::num::NonZeroUsize::get);
@@ -187,9 +205,9 @@ pub fn run(
         .build()
         .map_err(|source| RunError::ThreadPool { threads, source })?;
     let runs: Vec<Result<(Draws, Vec<f64>), LeverError>> = pool.install(|| {
-        (0..u64::from(replications))
-            .into_par_iter()
-            .map(|i| {
+        indices
+            .par_iter()
+            .map(|&i| {
                 let (draws, model) = uncertain.replication(seed, i)?;
                 let values = engine::simulate(&Arc::new(model), &metrics, seed, i);
                 progress();
@@ -207,9 +225,12 @@ pub fn run(
     Ok((Results::new(model, &metrics, raw), draws))
 }
 
+/// The header of parameters.csv.
+pub const PARAMETERS_HEADER: &str = "replication,path,value";
+
 /// parameters.csv: `replication,path,value`, one row per replication and uncertain value.
 pub fn parameters_csv(draws: &[Draws]) -> String {
-    let mut text = String::from("replication,path,value\n");
+    let mut text = format!("{PARAMETERS_HEADER}\n");
     for d in draws {
         for (path, value) in &d.values {
             text.push_str(&format!(
@@ -225,6 +246,35 @@ pub fn parameters_csv(draws: &[Draws]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The baseline with one uncertain value at `path`.
+    fn baseline_with(path: &str) -> Loaded {
+        let base = crate::load::baseline().expect("the baseline loads");
+        let section: LeverPath = "uncertain".parse().expect("a path");
+        let value = format!("[(path: {path:?}, distribution: Uniform(min: 0.0, max: 0.5))]");
+        lever::apply(&base, &[(&section, &value)]).expect("a valid scenario")
+    }
+
+    #[test]
+    fn a_value_the_scenario_leaves_to_its_default_is_named_not_written() {
+        // The baseline writes no attrition for its roles (the default, 0, stands).
+        let e = prepare(&baseline_with("roles[health_visitor].attrition")).unwrap_err();
+        assert!(
+            matches!(&e, LeverError::NotWritten { path } if path == "roles[health_visitor].attrition"),
+            "{e:?}"
+        );
+        assert!(
+            e.to_string().contains("does not write a value there"),
+            "{e}"
+        );
+        // A written number is drawn.
+        let ready = prepare(&baseline_with("roles[health_visitor].contact_share"))
+            .expect("prepared")
+            .expect("uncertain");
+        assert_eq!(ready.paths(), ["roles[health_visitor].contact_share"]);
+        let (draws, _) = ready.replication(1, 0).expect("a draw");
+        assert!((0.0..=0.5).contains(&draws.values[0].1), "{draws:?}");
+    }
 
     #[test]
     fn draws_stay_in_their_support_with_the_right_mean() {

@@ -113,6 +113,14 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
         "Reviews in {label}: median compliance across {} replications{refining}",
         f.replications
     ));
+    let uncertain = &f.scenario.scenario.uncertain;
+    if !uncertain.is_empty() {
+        let paths: Vec<&str> = uncertain.iter().map(|u| u.path.as_str()).collect();
+        ui.label(format!(
+            "The bands include uncertain inputs, drawn afresh for each replication: {}.",
+            paths.join(", ")
+        ));
+    }
     // Rows of as many tiles as fit (egui wraps plain widgets, not framed groups).
     let per_row = ((ui.available_width() + 8.0) / TILE_PITCH).floor().max(1.0) as usize;
     for row in p.tiles.chunks(per_row) {

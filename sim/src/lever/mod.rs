@@ -27,12 +27,21 @@ pub use path::{Lever, LeverPath, MAX_POINTS, Step, grid};
 /// Why a lever could not be read or set.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum LeverError {
+    /// An uncertain value's path names a field the scenario leaves to its default.
+    #[error(
+        "uncertain value {path:?}: the scenario does not write a value there (it takes its \
+         default); write the value in the scenario, then make it uncertain"
+    )]
+    NotWritten {
+        /// The path.
+        path: String,
+    },
     /// An uncertain value's path names something that is not a number.
     #[error("uncertain value {path:?}: the scenario has {found:?} there, not a number")]
     NotANumber {
         /// The path.
         path: String,
-        /// What is written there (empty when nothing is).
+        /// What is written there.
         found: String,
     },
     /// An uncertain value changes the length of the run, which every replication must share.

@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::anyhow;
+use anyhow::{Context, anyhow};
 use caseload::replicate::Shard;
 use serde::de::DeserializeOwned;
 
@@ -207,4 +207,21 @@ pub(crate) fn gather<'a, R: Manifest>(
         )));
     }
     Ok(by_shard.into_values().collect())
+}
+
+/// A shard's CSV file split into its header line and its data rows.
+pub(crate) fn read_csv(dir: &Path, name: &str) -> Result<(String, String), Failure> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("{}: cannot read the shard's {name}", dir.display()))
+        .map_err(Failure::Input)?;
+    match text.split_once('\n') {
+        Some((header, rows)) if !rows.is_empty() && rows.ends_with('\n') => {
+            Ok((format!("{header}\n"), rows.to_string()))
+        }
+        _ => Err(input(format!(
+            "{}: {name} has no complete data rows: the shard's output is damaged",
+            dir.display()
+        ))),
+    }
 }

@@ -106,19 +106,6 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
-/// Refuses a scenario with uncertain values where `what` does not draw them yet.
-pub(crate) fn certain(loaded: Loaded, what: &str) -> Result<Loaded, Failure> {
-    if loaded.scenario.uncertain.is_empty() {
-        Ok(loaded)
-    } else {
-        Err(Failure::Input(anyhow::anyhow!(
-            "{}: {what} does not draw uncertain values yet; use `caseload run` (or remove the \
-             `uncertain` section)",
-            loaded.source
-        )))
-    }
-}
-
 pub(crate) fn load_scenario(path: Option<&std::path::Path>) -> Result<Loaded, LoadError> {
     match path {
         Some(p) => load::load_file(p),
@@ -199,27 +186,50 @@ pub(crate) fn replicate_loaded(
     Ok(run)
 }
 
-/// A loaded scenario's replications run until precise enough (`--reps auto`).
+/// A loaded scenario's replications run until precise enough (`--reps auto`), drawing its
+/// uncertain values afresh for each replication if it has any.
 fn replicate_to_precision(
     loaded: Loaded,
     args: &RunArgs,
     bar: &ProgressBar,
 ) -> Result<(Completed, precision::Reached), Failure> {
-    let model = Arc::new(loaded.model);
     let started = Instant::now();
     let goal = precision::Goal {
         relative_half_width: args.precision,
         max_replications: args.max_reps,
     };
-    let (results, reached) =
-        precision::run_to_precision(&model, args.seed, args.exec.threads, goal, &|| bar.inc(1))
-            .map_err(|e| Failure::Other(e.into()))?;
+    let (seed, threads) = (args.seed, args.exec.threads);
+    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let (model, results, reached, draws) = match uncertain {
+        None => {
+            let model = Arc::new(loaded.model);
+            let (results, reached) =
+                precision::run_to_precision(&model, seed, threads, goal, &|| bar.inc(1))
+                    .map_err(|e| Failure::Other(e.into()))?;
+            (model, results, reached, None)
+        }
+        Some(uncertain) => {
+            let mut draws = Vec::new();
+            let (results, reached) =
+                precision::run_batches_to_precision(&uncertain.base().model, goal, &mut |batch| {
+                    let (results, drawn) =
+                        uncertainty::run_indices(&uncertain, batch, seed, threads, &|| {
+                            bar.inc(1);
+                        })?;
+                    draws.extend(drawn);
+                    Ok(results)
+                })
+                .map_err(|e| Failure::Other(e.into()))?;
+            let model = Arc::new(uncertain.base().model.clone());
+            (model, results, reached, Some(draws))
+        }
+    };
     let options = RunOptions {
         replications: reached.replications,
-        seed: args.seed,
-        threads: args.exec.threads,
+        seed,
+        threads,
     };
-    let run = completed(
+    let mut run = completed(
         &loaded.source,
         &loaded.scenario.description,
         &loaded.text,
@@ -228,6 +238,7 @@ fn replicate_to_precision(
         &options,
         started,
     );
+    run.draws = draws;
     Ok((run, reached))
 }
 
@@ -297,11 +308,6 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .map(|u| u.path.clone())
         .collect();
     let (run, reached) = match args.reps {
-        Reps::Auto if !uncertain_paths.is_empty() => {
-            return Err(Failure::Input(anyhow::anyhow!(
-                "--reps auto does not draw uncertain values yet: give a number of replications"
-            )));
-        }
         Reps::Fixed(n) => {
             let options = RunOptions {
                 replications: n,
@@ -331,7 +337,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         extra.push(("targets.csv", table::targets_csv(&args.target, &chances)));
     }
     if let Some(draws) = &run.draws {
-        extra.push(("parameters.csv", uncertainty::parameters_csv(draws)));
+        extra.push((shard::PARAMETERS_CSV, uncertainty::parameters_csv(draws)));
     }
     if let Some(reached) = &reached {
         let json = serde_json::to_string_pretty(reached).map_err(|e| Failure::Other(e.into()))?;

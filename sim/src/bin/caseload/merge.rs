@@ -18,11 +18,12 @@ use caseload::output::{self, RunRecord};
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::Target;
+use caseload::uncertainty::PARAMETERS_HEADER;
 use clap::Args;
 use serde::Serialize;
 
-use crate::gather::{Manifest, gather, input};
-use crate::shard::{SHARD_JSON, ShardRecord};
+use crate::gather::{Manifest, gather, input, read_csv};
+use crate::shard::{PARAMETERS_CSV, SHARD_JSON, ShardRecord};
 use crate::{Failure, chances, print, table};
 
 /// Arguments of `caseload merge`.
@@ -157,6 +158,49 @@ fn read_shard_results(dir: &Path, record: &ShardRecord) -> Result<Results, Failu
     Ok(file.results)
 }
 
+/// The shards' draws of the scenario's uncertain values (parameters.csv), in replication order:
+/// each shard's rows checked to be one per uncertain value for each of its own replications.
+fn merged_parameters(shards: &[(&Path, ShardRecord)]) -> Result<String, Failure> {
+    let mut text = format!("{PARAMETERS_HEADER}\n");
+    for (dir, record) in shards {
+        let (header, rows) = read_csv(dir, PARAMETERS_CSV)?;
+        if header.trim_end() != PARAMETERS_HEADER {
+            return Err(input(format!(
+                "{}: {PARAMETERS_CSV}:1: the header is {:?}, expected {PARAMETERS_HEADER}",
+                dir.display(),
+                header.trim_end()
+            )));
+        }
+        let block = record.first_replication..=record.last_replication;
+        let per_replication = record.uncertain.len();
+        let expected = (block.end() - block.start() + 1) as usize * per_replication;
+        for (line, row) in (2..).zip(rows.lines()) {
+            let replication = row.split(',').next().and_then(|r| r.parse::<u32>().ok());
+            if !replication.is_some_and(|r| block.contains(&r)) {
+                return Err(input(format!(
+                    "{}: {PARAMETERS_CSV}:{line}: {row:?} is not a draw of the shard's \
+                     replications {}-{}",
+                    dir.display(),
+                    block.start(),
+                    block.end()
+                )));
+            }
+        }
+        let found = rows.lines().count();
+        if found != expected {
+            return Err(input(format!(
+                "{}: {PARAMETERS_CSV} has {found} draws, expected {expected} ({per_replication} \
+                 uncertain values for each of replications {}-{}): the shard's output is damaged",
+                dir.display(),
+                block.start(),
+                block.end()
+            )));
+        }
+        text.push_str(&rows);
+    }
+    Ok(text)
+}
+
 pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     // Sweep shards (sweep_shard.json) or run shards (shard.json): one kind only.
     let is_sweep = |d: &PathBuf| d.join(crate::sweep::SWEEP_SHARD_JSON).is_file();
@@ -226,11 +270,13 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
             })
             .collect(),
     };
-    let extra: Vec<(&str, String)> = if args.target.is_empty() {
-        Vec::new()
-    } else {
-        vec![("targets.csv", table::targets_csv(&args.target, &chances))]
-    };
+    let mut extra: Vec<(&str, String)> = Vec::new();
+    if !args.target.is_empty() {
+        extra.push(("targets.csv", table::targets_csv(&args.target, &chances)));
+    }
+    if !first.uncertain.is_empty() {
+        extra.push((PARAMETERS_CSV, merged_parameters(&shards)?));
+    }
     let written = output::write_run(&args.out, &results, &summary, &record, &extra)
         .with_context(|| format!("cannot write the merged results to {}", args.out.display()))
         .map_err(Failure::Other)?;

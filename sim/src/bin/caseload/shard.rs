@@ -13,6 +13,7 @@ use std::time::Instant;
 use anyhow::{Context, anyhow};
 use caseload::output;
 use caseload::replicate::{self, RunOptions, Shard};
+use caseload::uncertainty;
 use serde::{Deserialize, Serialize};
 
 use crate::args::{Reps, RunArgs};
@@ -20,6 +21,9 @@ use crate::{Failure, load_scenario, print, progress_bar};
 
 /// The name of a shard's record.
 pub(crate) const SHARD_JSON: &str = "shard.json";
+
+/// The name of the file of each replication's draws of a scenario's uncertain values.
+pub(crate) const PARAMETERS_CSV: &str = "parameters.csv";
 
 /// What `shard.json` records: the run the shard belongs to (the fields of `run.json`, with the
 /// whole run's number of replications) and which share of it this is.
@@ -53,6 +57,10 @@ pub(crate) struct ShardRecord {
     pub wall_seconds: f64,
     /// First and last month.
     pub months: [String; 2],
+    /// The paths of the scenario's uncertain values, whose draws are in parameters.csv; empty
+    /// when it has none.
+    #[serde(default)]
+    pub uncertain: Vec<String>,
 }
 
 /// Runs shard `shard` of the run `args` describes.
@@ -69,7 +77,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
              --shard: give a number"
         )));
     };
-    let loaded = crate::certain(load_scenario(args.scenario.as_deref())?, "--shard")?;
+    let loaded = load_scenario(args.scenario.as_deref())?;
     if shard.count() > reps {
         return Err(Failure::Input(anyhow!(
             "--shard {shard}: {} shards for {} replications; use at most {} shards",
@@ -86,20 +94,32 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
         seed: args.seed,
         threads: args.exec.threads,
     };
-    let model = Arc::new(loaded.model);
-    let label = format!("{} (shard {shard})", model.name);
+    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let name = loaded.model.name.clone();
+    let label = format!("{name} (shard {shard})");
     let bar = progress_bar(indices.len() as u64, &label, args.exec.quiet);
+    let (seed, threads) = (args.seed, args.exec.threads);
     let started = Instant::now();
-    let results = replicate::run_indices(&model, &indices, args.seed, args.exec.threads, &|| {
-        bar.inc(1)
-    })
-    .map_err(|e| Failure::Other(e.into()))?;
+    let (results, draws) = match &uncertain {
+        None => {
+            let model = Arc::new(loaded.model);
+            let results = replicate::run_indices(&model, &indices, seed, threads, &|| bar.inc(1))
+                .map_err(|e| Failure::Other(e.into()))?;
+            (results, None)
+        }
+        Some(uncertain) => {
+            let (results, draws) =
+                uncertainty::run_indices(uncertain, &indices, seed, threads, &|| bar.inc(1))
+                    .map_err(|e| Failure::Other(e.into()))?;
+            (results, Some(draws))
+        }
+    };
     let wall_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let record = ShardRecord {
         version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: loaded.source.clone(),
-        scenario_name: model.name.clone(),
+        scenario_name: name.clone(),
         scenario_description: loaded.scenario.description.clone(),
         scenario_sha256: output::sha256_hex(&loaded.text),
         seed: args.seed,
@@ -114,9 +134,13 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
             results.months.first().cloned().unwrap_or_default(),
             results.months.last().cloned().unwrap_or_default(),
         ],
+        uncertain: uncertain.as_ref().map(|u| u.paths()).unwrap_or_default(),
     };
     let json = serde_json::to_string_pretty(&record).map_err(|e| Failure::Other(e.into()))?;
-    let extra = [(SHARD_JSON, format!("{json}\n"))];
+    let mut extra = vec![(SHARD_JSON, format!("{json}\n"))];
+    if let Some(draws) = &draws {
+        extra.push((PARAMETERS_CSV, uncertainty::parameters_csv(draws)));
+    }
     let written = output::write_shard(&args.out, &results, u64::from(first), &extra)
         .with_context(|| format!("cannot write the shard to {}", args.out.display()))
         .map_err(Failure::Other)?;
@@ -124,7 +148,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
         "{}: shard {shard}, replications {first}-{last} of {} (numbered from 0), seed {}\n\
          Wrote {} in {wall_seconds:.1} s of simulation; put the shards together with `caseload \
          merge`.\n",
-        model.name,
+        name,
         reps,
         args.seed,
         written

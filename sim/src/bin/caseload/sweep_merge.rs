@@ -14,7 +14,7 @@ use std::path::Path;
 use anyhow::Context;
 use caseload::output;
 
-use crate::gather::{Manifest, gather, input};
+use crate::gather::{Manifest, gather, input, read_csv};
 use crate::merge::MergeArgs;
 use crate::sweep::{SWEEP_SHARD_JSON, SweepShardRecord};
 use crate::{Failure, print};
@@ -63,23 +63,6 @@ impl Manifest for SweepShardRecord {
     }
     fn describe_whole(&self) -> String {
         format!("the sweep of {} points", self.points)
-    }
-}
-
-/// A shard's CSV file split into its header line and its data rows.
-fn read_csv(dir: &Path, name: &str) -> Result<(String, String), Failure> {
-    let path = dir.join(name);
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("{}: cannot read the shard's {name}", dir.display()))
-        .map_err(Failure::Input)?;
-    match text.split_once('\n') {
-        Some((header, rows)) if !rows.is_empty() && rows.ends_with('\n') => {
-            Ok((format!("{header}\n"), rows.to_string()))
-        }
-        _ => Err(input(format!(
-            "{}: {name} has no complete data rows: the shard's output is damaged",
-            dir.display()
-        ))),
     }
 }
 
