@@ -1,6 +1,7 @@
 //! The scenario editor driven headless by egui_kittest: bad files show their message, edits are
 //! checked beside their field, valid scenarios go to the forecasts, unsaved edits are guarded,
-//! files round-trip and recent files persist.
+//! files round-trip and recent files persist. More flows: `editor/` (map keys renamed and list
+//! elements moved, Save as asking before it overwrites, overlays showing what they inherit).
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,13 @@ use caseload::load;
 use caseload_gui::editor::{CloseDecision, Editor, EditorEvent, EditorState};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+
+#[path = "editor/overlays.rs"]
+mod overlays;
+#[path = "editor/overwrite.rs"]
+mod overwrite;
+#[path = "editor/reshape.rs"]
+mod reshape;
 
 /// The editor in a window, with what it reported.
 struct Host {

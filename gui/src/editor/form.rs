@@ -8,6 +8,8 @@ use caseload::locate::FieldPath;
 use caseload::overlay::{Node, Value};
 use egui::{RichText, Ui};
 
+use super::actions::{Action, Effect};
+use super::bases::Bases;
 use super::check::Problem;
 use super::docs::{Content, Shape, Ty, Variant, variant_skeleton};
 use super::source::{Parsed, Splice};
@@ -23,15 +25,21 @@ pub struct Form<'a> {
     pub problems: &'a [Problem],
     /// Field texts typed but not yet valid enough to write (`12.`), by field path.
     pub drafts: &'a mut BTreeMap<String, String>,
+    /// Map keys typed but not written yet (a new entry's, a rename's), by field path. Unlike
+    /// `drafts` they are not problems: nothing is wrong until the user asks to write one.
+    pub keys: &'a mut BTreeMap<String, String>,
+    /// The bases of an overlay, if the text is one whose bases can be read.
+    pub bases: Option<&'a Bases>,
+    /// The accessible name of the control to focus this frame.
+    pub focus: Option<String>,
+    /// The control to focus next frame, once the edit is made.
+    pub focus_next: Option<String>,
     /// The edit asked for this frame.
     pub edit: Option<Splice>,
-}
-
-/// A button that edits the text, shown with a value (Remove, Clear).
-pub(super) struct Action {
-    pub(super) text: &'static str,
-    pub(super) name: String,
-    pub(super) splice: Splice,
+    /// The ids of the section headers drawn, by field path.
+    pub headers: BTreeMap<String, egui::Id>,
+    /// A list element moved this frame: from, to (its section's open state goes with it).
+    pub moved: Option<(FieldPath, FieldPath)>,
 }
 
 /// One value to draw.
@@ -55,6 +63,9 @@ impl Form<'_> {
             _ => {
                 ui.label("The scenario's schema is unavailable: use the RON text view.");
             }
+        }
+        if let Some((from, to)) = self.moved.take() {
+            self.swap_open(ui, &from, &to);
         }
     }
 
@@ -80,7 +91,7 @@ impl Form<'_> {
             .count()
     }
 
-    fn problems_at(&self, ui: &mut Ui, path: &FieldPath) {
+    pub(super) fn problems_at(&self, ui: &mut Ui, path: &FieldPath) {
         for p in self.here(path) {
             ui.colored_label(palette::RED, format!("Problem: {path}: {}", p.short))
                 .on_hover_text(&p.message);
@@ -117,7 +128,7 @@ impl Form<'_> {
                 actions.push(Action {
                     text: "Remove",
                     name: format!("Remove {field_path}"),
-                    splice: self.parsed.remove(self.text, &pair.key, &pair.value),
+                    effect: Effect::Edit(self.parsed.remove(self.text, &pair.key, &pair.value)),
                 });
             }
             self.item(
@@ -131,33 +142,11 @@ impl Form<'_> {
                 },
             );
         }
-        let missing: Vec<_> = schema
+        let missing = schema
             .iter()
-            .filter(|(name, _)| !written.iter().any(|p| p.key.identity() == Some(name)))
-            .collect();
+            .filter(|(name, _)| !written.iter().any(|p| p.key.identity() == Some(name)));
         for (name, ty) in missing {
-            let field_path = path.field(name);
-            ui.horizontal(|ui| {
-                let doc = ty.doc().unwrap_or_default();
-                ui.label(RichText::new(*name).weak()).on_hover_text(doc);
-                if required.contains(name) {
-                    ui.colored_label(palette::RED, "missing");
-                } else {
-                    ui.label(RichText::new("not set (default)").weak());
-                }
-                let add = ui
-                    .button("Add")
-                    .on_hover_text(format!("Write {name} into the file"))
-                    .accessible_name(format!("Add {field_path}"));
-                if add.clicked() {
-                    let value = ty.through_option().skeleton();
-                    let splice = self
-                        .parsed
-                        .append(self.text, node, &format!("{name}: {value}"));
-                    self.push(splice);
-                }
-            });
-            self.problems_at(ui, &field_path);
+            self.unwritten(ui, node, name, *ty, required.contains(name), path);
         }
     }
 
@@ -209,29 +198,19 @@ impl Form<'_> {
                 self.problems_at(ui, &item.path);
                 body(self, ui);
             });
+        // The header's id is its open state's (kept with a moved element).
+        let id = header.header_response.id;
+        self.headers.insert(item.path.to_string(), id);
         if let Some(doc) = item.ty.doc() {
             header.header_response.on_hover_text(doc);
         }
-    }
-
-    fn buttons(&mut self, ui: &mut Ui, actions: &[Action]) {
-        if actions.is_empty() {
-            return;
-        }
-        ui.horizontal(|ui| {
-            for a in actions {
-                if ui.button(a.text).accessible_name(&a.name).clicked() {
-                    self.push(a.splice.clone());
-                }
-            }
-        });
     }
 
     fn option<'a>(&mut self, ui: &mut Ui, mut item: Item<'_, 'a>, inner: Ty<'a>) {
         let clear = |form: &Self, node| Action {
             text: "Clear",
             name: format!("Clear {}", item.path),
-            splice: form.parsed.replace(form.text, node, "None".into()),
+            effect: Effect::Edit(form.parsed.replace(form.text, node, "None".into())),
         };
         match &item.node.value {
             Value::Atom { text, .. } if text == "None" => {
@@ -263,14 +242,6 @@ impl Form<'_> {
                 item.actions.insert(0, clear(self, item.node));
                 item.ty = inner.with_doc_of(item.ty);
                 self.item(ui, item);
-            }
-        }
-    }
-
-    fn inline_buttons(&mut self, ui: &mut Ui, actions: &[Action]) {
-        for a in actions {
-            if ui.small_button(a.text).accessible_name(&a.name).clicked() {
-                self.push(a.splice.clone());
             }
         }
     }

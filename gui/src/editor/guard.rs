@@ -1,7 +1,8 @@
-//! The guard against losing unsaved edits: a modal that asks Save, Discard or Cancel before an
-//! action that would replace the text, or before the window closes.
+//! The guards against losing work: a modal that asks Save, Discard or Cancel before an action
+//! that would replace unsaved edits, or before the window closes; and one that asks Overwrite or
+//! Cancel before a Save as replaces another file.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use egui::{RichText, Ui};
 
@@ -18,6 +19,65 @@ pub enum Pending {
     New,
     /// Close the window.
     Close,
+}
+
+/// A Save as onto another file that exists, held while the user decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overwrite {
+    /// The file that would be replaced.
+    pub path: PathBuf,
+    /// The action the save was for (from the unsaved-edits prompt), done once it is saved.
+    pub then: Option<Pending>,
+}
+
+/// What the user answered to the overwrite question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Confirm {
+    /// Replace the file.
+    Overwrite,
+    /// Do not save.
+    Cancel,
+}
+
+/// Whether saving to `path` would replace a file other than `current` (the file being edited).
+pub fn replaces_another(path: &Path, current: Option<&Path>) -> bool {
+    let same = |a: &Path, b: &Path| {
+        a == b
+            || matches!(
+                (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+                (Ok(a), Ok(b)) if a == b
+            )
+    };
+    path.is_file() && !current.is_some_and(|c| same(c, path))
+}
+
+/// Draws the overwrite question for `path`. Returns the user's answer this frame; Escape or a
+/// click outside is Cancel.
+pub fn overwrite_prompt(ui: &mut Ui, path: &Path) -> Option<Confirm> {
+    let mut choice = None;
+    let id = egui::Id::unique("caseload-editor-overwrite");
+    let modal = egui::Modal::new(id).show(ui.ctx(), |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Replace file?");
+        ui.label(format!("{} already exists.", path.display()));
+        ui.label("Overwrite it with this scenario?");
+        ui.horizontal(|ui| {
+            let overwrite = ui.button("Overwrite").accessible_name("Overwrite the file");
+            if overwrite.on_hover_text("Replace the file's text").clicked() {
+                choice = Some(Confirm::Overwrite);
+            }
+            let cancel = ui
+                .button("Cancel")
+                .accessible_name("Cancel and keep the file");
+            if cancel.clicked() {
+                choice = Some(Confirm::Cancel);
+            }
+        });
+    });
+    if choice.is_none() && modal.should_close() {
+        choice = Some(Confirm::Cancel);
+    }
+    choice
 }
 
 /// What the user answered.
@@ -101,4 +161,33 @@ pub fn prompt(
         choice = Some(Choice::Cancel);
     }
     choice
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_another_existing_file_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.ron");
+        let b = dir.path().join("b.ron");
+        std::fs::write(&a, "()").unwrap();
+        assert!(replaces_another(&a, None));
+        assert!(replaces_another(&a, Some(&b)));
+        assert!(
+            !replaces_another(&a, Some(&a)),
+            "saving the file being edited"
+        );
+        let dotted = dir.path().join(".").join("a.ron");
+        assert!(
+            !replaces_another(&dotted, Some(&a)),
+            "the same file written another way"
+        );
+        assert!(!replaces_another(&b, None), "a new file");
+        assert!(
+            !replaces_another(dir.path(), None),
+            "a folder is no file to replace"
+        );
+    }
 }

@@ -7,8 +7,9 @@
 //! survive. The schema (`docs`) is derived from `caseload::scenario`'s types, so tooltips,
 //! widgets and enum choices follow the scenario reference. Each change is checked by the loader
 //! the forecasts use (`check`). Files are read with limits and written whole (`files`); the
-//! native dialog runs on its own thread. Actions that would lose unsaved edits ask first
-//! (`guard`).
+//! native dialog runs on its own thread. Actions that would lose unsaved edits, and a Save as
+//! onto another existing file, ask first (`guard`). In an overlay, fields it leaves out show
+//! what they inherit, and from which file (`bases`, `unwritten`).
 //!
 //! # Wiring the close guard
 //!
@@ -29,6 +30,8 @@ use caseload::load::{self, Loaded};
 use egui::Ui;
 use serde::{Deserialize, Serialize};
 
+mod actions;
+mod bases;
 mod check;
 mod docs;
 mod files;
@@ -36,14 +39,16 @@ mod form;
 mod guard;
 mod lists;
 mod source;
+mod unwritten;
 mod view;
 
 pub use docs::Schema;
 pub use guard::CloseDecision;
 
+use bases::Bases;
 use check::Check;
 use files::{Answer, Dialog, Purpose};
-use guard::Pending;
+use guard::{Overwrite, Pending};
 use source::Parsed;
 
 /// Name shown for a scenario not yet saved to a file.
@@ -95,6 +100,14 @@ pub struct Editor {
     parsed: Result<Parsed, String>,
     check: Check,
     drafts: BTreeMap<String, String>,
+    /// Map keys typed in the form but not written yet (they are not problems).
+    keys: BTreeMap<String, String>,
+    /// An overlay's bases, and the file and `extends` they were read for.
+    bases: Option<Bases>,
+    bases_for: Option<(PathBuf, String)>,
+    /// The form control to focus (by accessible name), until a time (it waits for its section
+    /// to open).
+    focus: Option<(String, f64)>,
     view: View,
     state: EditorState,
     /// The typed "File path".
@@ -102,6 +115,8 @@ pub struct Editor {
     notice: Option<Notice>,
     /// An action waiting for the Save / Discard / Cancel answer.
     prompt: Option<Pending>,
+    /// A Save as waiting for the Overwrite / Cancel answer.
+    overwrite: Option<Overwrite>,
     prompt_error: Option<String>,
     /// Where the prompt's Save writes a text that has no file.
     save_to: String,
@@ -134,11 +149,16 @@ impl Editor {
             parsed: Err(String::new()),
             check: Check::default(),
             drafts: BTreeMap::new(),
+            keys: BTreeMap::new(),
+            bases: None,
+            bases_for: None,
+            focus: None,
             view: View::Form,
             state,
             path_field,
             notice: None,
             prompt: None,
+            overwrite: None,
             prompt_error: None,
             save_to: String::new(),
             close_allowed: false,
@@ -213,12 +233,33 @@ impl Editor {
         if self.parsed.is_err() {
             self.view = View::Text;
         }
+        self.read_bases();
+    }
+
+    /// Reads an overlay's bases when its file or its `extends` has changed since they were read.
+    fn read_bases(&mut self) {
+        let Ok(parsed) = &self.parsed else {
+            return;
+        };
+        let wanted = self
+            .path
+            .clone()
+            .zip(parsed.doc.extends().map(|(e, _)| e.to_string()));
+        if wanted == self.bases_for {
+            return;
+        }
+        self.bases = match &wanted {
+            Some((path, _)) => Bases::read(path, &parsed.doc),
+            None => None,
+        };
+        self.bases_for = wanted;
     }
 
     /// Sets the text (as from the RON text view) and re-checks it.
     pub fn set_text(&mut self, text: String) {
         self.text = text;
         self.drafts.clear();
+        self.keys.clear();
         self.refresh();
     }
 
@@ -238,7 +279,10 @@ impl Editor {
         self.name = path.display().to_string();
         self.path_field = self.name.clone();
         self.drafts.clear();
+        self.keys.clear();
         self.view = View::Form;
+        // The bases may have changed on disk since they were read.
+        self.bases_for = None;
         self.refresh();
         files::remember(&mut self.state.recent, path);
         self.state.last_path = Some(path.to_path_buf());
@@ -287,6 +331,23 @@ impl Editor {
         }
         self.say(false, format!("Saved {}", self.name));
         Ok(())
+    }
+
+    /// Saves to `path` unless it is another file that exists; then asks Overwrite or Cancel
+    /// first (the question is drawn by [`Editor::show`] and [`Editor::close_guard`]).
+    pub fn request_save_as(&mut self, path: &Path) {
+        if guard::replaces_another(path, self.path.as_deref()) {
+            self.overwrite = Some(Overwrite {
+                path: path.to_path_buf(),
+                then: None,
+            });
+            if let Some(ctx) = &self.repaint {
+                ctx.request_repaint();
+            }
+        } else {
+            // A failed save says why in the notice.
+            let _ = self.save_as(path);
+        }
     }
 
     /// Opens `path` unless there are unsaved edits; then asks first.

@@ -161,6 +161,93 @@ impl Parsed {
         }
     }
 
+    /// Like [`Parsed::append`], for a value printed at no indentation (by
+    /// `caseload::overlay::print`): its later lines are indented as the container's entries are.
+    pub fn append_printed(&self, text: &str, container: &Node, entry: &str) -> Splice {
+        let first = match &container.value {
+            Value::Struct { fields, .. } => fields.last().map(|f| &f.key),
+            Value::Map(pairs) => pairs.last().map(|p| &p.key),
+            Value::List(items) | Value::Tuple { items, .. } => items.last(),
+            Value::Atom { .. } => None,
+        };
+        let indent = first.map_or("", |n| {
+            let start = self.start(text, n);
+            let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..start];
+            if indent.trim().is_empty() { indent } else { "" }
+        });
+        let entry = entry.replace('\n', &format!("\n{indent}"));
+        self.append(text, container, &entry)
+    }
+
+    /// Swaps the elements `i` and `i + 1` of `list`; `None` if it has no element `i + 1`. When
+    /// each element stands on lines of its own, the lines move, so a comment above an element
+    /// or after it on its line moves with it; otherwise only the two values trade places.
+    pub fn swap(&self, text: &str, list: &Node, i: usize) -> Option<Splice> {
+        let Value::List(items) = &list.value else {
+            return None;
+        };
+        let (a, b) = (items.get(i)?, items.get(i.checked_add(1)?)?);
+        if let Some(splice) = self.swap_lines(text, list, items, i) {
+            return Some(splice);
+        }
+        let (a_start, a_end) = (self.start(text, a), self.end(text, a));
+        let (b_start, b_end) = (self.start(text, b), self.end(text, b));
+        let with = format!(
+            "{}{}{}",
+            text.get(b_start..b_end)?,
+            text.get(a_end..b_start)?,
+            text.get(a_start..a_end)?
+        );
+        Some(Splice {
+            range: a_start..b_end,
+            with,
+        })
+    }
+
+    /// [`Parsed::swap`] by whole lines, if the two elements stand on lines of their own.
+    fn swap_lines(&self, text: &str, list: &Node, items: &[Node], i: usize) -> Option<Splice> {
+        let top = match i.checked_sub(1) {
+            Some(before) => self.end(text, items.get(before)?),
+            None => self.start(text, list) + 1,
+        };
+        let (a, b) = (items.get(i)?, items.get(i + 1)?);
+        let a_from = line_after(text, top)?;
+        let (a_to, a_comma) = (
+            line_after(text, self.end(text, a))?,
+            has_comma(text, self.end(text, a)),
+        );
+        let (b_to, b_comma) = (
+            line_after(text, self.end(text, b))?,
+            has_comma(text, self.end(text, b)),
+        );
+        let block = |from: usize, node: &Node, to: usize, comma: bool| -> Option<String> {
+            let start = self.start(text, node);
+            let lead = text.get(from..start)?;
+            let mut lines = lead.split('\n');
+            let last = lines.next_back().unwrap_or_default();
+            let only_comments = lines.all(|l| {
+                let l = l.trim();
+                l.is_empty() || l.starts_with("//")
+            });
+            if !only_comments || !last.trim().is_empty() {
+                return None;
+            }
+            let mut out = text.get(from..to)?.to_string();
+            let end = self.end(text, node).checked_sub(from)?;
+            if !comma {
+                out.is_char_boundary(end).then(|| out.insert(end, ','))?;
+            }
+            Some(out)
+        };
+        let first = block(a_from, a, a_to, a_comma)?;
+        let second = block(a_to, b, b_to, b_comma)?;
+        Some(Splice {
+            range: a_from..b_to,
+            with: second + &first,
+        })
+    }
+
     /// The path of the deepest node that starts at or before `at` and contains it, as the
     /// validator would name it.
     pub fn path_at(&self, at: Position) -> FieldPath {
@@ -263,6 +350,36 @@ pub fn children(node: &Node) -> Vec<(Option<Step>, &Node)> {
     }
 }
 
+/// `from` past blanks (not newlines).
+fn blanks(text: &str, mut from: usize) -> usize {
+    let bytes = text.as_bytes();
+    while bytes
+        .get(from)
+        .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r'))
+    {
+        from += 1;
+    }
+    from
+}
+
+/// Whether a comma follows `from` on its line, past blanks.
+fn has_comma(text: &str, from: usize) -> bool {
+    text.as_bytes().get(blanks(text, from)) == Some(&b',')
+}
+
+/// Just past the newline that ends the line `from` is on, if only blanks, a comma and a line
+/// comment stand between `from` and it.
+fn line_after(text: &str, from: usize) -> Option<usize> {
+    let mut at = blanks(text, from);
+    if text.as_bytes().get(at) == Some(&b',') {
+        at = blanks(text, at + 1);
+    }
+    if text.get(at..)?.starts_with("//") {
+        at = text[at..].find('\n').map_or(text.len(), |n| at + n);
+    }
+    (text.as_bytes().get(at) == Some(&b'\n')).then_some(at + 1)
+}
+
 /// The first byte at or after `from` that is not white space, a comma or a comment.
 fn skip_trivia(text: &str, mut from: usize) -> usize {
     let bytes = text.as_bytes();
@@ -349,6 +466,53 @@ mod tests {
             "the map's lines are gone: {text}"
         );
         Parsed::new(&text).expect("still parses");
+    }
+
+    #[test]
+    fn swapping_moves_lines_with_their_comments() {
+        let text = "(\n    list: [\n        // about a\n        (id: \"a\"), // a's note\n        \
+                    (id: \"b\")\n    ],\n    inline: [1, /* x */ 2, 3],\n)\n";
+        let p = Parsed::new(text).unwrap();
+        let mut once = text.to_string();
+        p.swap(text, field(&p, "list"), 0).unwrap().apply(&mut once);
+        assert_eq!(
+            once,
+            "(\n    list: [\n        (id: \"b\"),\n        // about a\n        \
+             (id: \"a\"), // a's note\n    ],\n    inline: [1, /* x */ 2, 3],\n)\n"
+        );
+        // And back: the order and comments are restored (b keeps the comma it was given).
+        let q = Parsed::new(&once).unwrap();
+        let mut twice = once.clone();
+        q.swap(&once, q.doc.root.field("list").unwrap(), 0)
+            .unwrap()
+            .apply(&mut twice);
+        assert_eq!(twice, text.replace("(id: \"b\")\n", "(id: \"b\"),\n"));
+
+        // On one line, only the values trade places.
+        let mut inline = text.to_string();
+        p.swap(text, field(&p, "inline"), 1)
+            .unwrap()
+            .apply(&mut inline);
+        assert!(inline.contains("inline: [1, /* x */ 3, 2],"), "{inline}");
+        assert_eq!(
+            p.swap(text, field(&p, "inline"), 2),
+            None,
+            "no element after the last"
+        );
+        assert_eq!(p.swap(text, field(&p, "inline"), usize::MAX), None);
+        assert_eq!(p.swap(text, &p.doc.root, 0), None, "not a list");
+    }
+
+    #[test]
+    fn printed_values_are_indented_as_their_neighbours() {
+        let p = Parsed::new(TEXT).unwrap();
+        let mut text = TEXT.to_string();
+        let entry = "extra: (\n    a: 1,\n)";
+        p.append_printed(TEXT, &p.doc.root, entry).apply(&mut text);
+        assert!(
+            text.ends_with("    empty: [],\n    extra: (\n        a: 1,\n    ),\n)\n"),
+            "{text}"
+        );
     }
 
     #[test]

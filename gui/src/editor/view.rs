@@ -1,12 +1,14 @@
 //! Drawing the editor: the file bar, the status and problem list, the form or the RON text, and
-//! the unsaved-edits prompt. Drawing collects what the user asked for; it is done afterwards.
+//! the unsaved-edits and overwrite prompts. Drawing collects what the user asked for; it is done
+//! afterwards.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use egui::{RichText, Ui};
 
 use super::form::Form;
-use super::guard::{self, Choice, Pending};
+use super::guard::{self, Choice, Confirm, Overwrite, Pending};
 use super::{Answer, Editor, EditorEvent, Purpose, View};
 use crate::palette;
 
@@ -44,9 +46,7 @@ impl Editor {
                     }
                 }
                 Command::SaveAs => self.spawn_dialog(Purpose::SaveAs),
-                Command::SaveTo(path) => {
-                    let _ = self.save_as(&path);
-                }
+                Command::SaveTo(path) => self.request_save_as(&path),
                 Command::Apply => {
                     event = self
                         .check
@@ -69,9 +69,7 @@ impl Editor {
         self.dialog = None;
         match answer {
             Answer::Chosen(Purpose::Open, path) => self.open(&path),
-            Answer::Chosen(Purpose::SaveAs, path) => {
-                let _ = self.save_as(&path);
-            }
+            Answer::Chosen(Purpose::SaveAs, path) => self.request_save_as(&path),
             Answer::Nothing(_) => self.say(
                 false,
                 "No file was chosen. If no dialog appeared, this desktop has no file chooser: \
@@ -193,17 +191,33 @@ impl Editor {
             View::Text => self.text_view(ui),
             View::Form => match &self.parsed {
                 Ok(parsed) => {
+                    // A control to focus waits a moment for its section to open.
+                    let now = ui.input(|i| i.time);
+                    let (focus, until) = match self.focus.take() {
+                        Some((name, until)) if now <= until => (Some(name), until),
+                        _ => (None, now),
+                    };
                     let mut form = Form {
                         text: &self.text,
                         parsed,
                         problems: &self.check.problems,
                         drafts: &mut self.drafts,
+                        keys: &mut self.keys,
+                        bases: self.bases.as_ref(),
+                        focus,
+                        focus_next: None,
                         edit: None,
+                        headers: BTreeMap::new(),
+                        moved: None,
                     };
                     egui::ScrollArea::vertical()
                         .id_salt("caseload-editor-form")
                         .auto_shrink(false)
                         .show(ui, |ui| form.show(ui, self.schema.root()));
+                    self.focus = match (form.focus_next, form.focus) {
+                        (Some(next), _) => Some((next, now + 1.0)),
+                        (None, waiting) => waiting.map(|name| (name, until)),
+                    };
                     if let Some(splice) = form.edit {
                         splice.apply(&mut self.text);
                         self.refresh();
@@ -240,16 +254,20 @@ impl Editor {
         }
     }
 
-    /// Draws the Save / Discard / Cancel prompt if an action waits for it (once a pass).
+    /// Draws the Overwrite / Cancel prompt if a Save as waits for it, else the Save / Discard /
+    /// Cancel prompt if an action waits for it (once a pass).
     pub(super) fn draw_prompt(&mut self, ui: &mut Ui) {
         let pass = ui.ctx().cumulative_pass_nr();
-        let Some(pending) = self.prompt.clone() else {
-            return;
-        };
-        if self.prompt_pass == Some(pass) {
+        if self.prompt_pass == Some(pass) || (self.prompt.is_none() && self.overwrite.is_none()) {
             return;
         }
         self.prompt_pass = Some(pass);
+        if let Some(overwrite) = self.overwrite.clone() {
+            return self.draw_overwrite(ui, overwrite);
+        }
+        let Some(pending) = self.prompt.clone() else {
+            return;
+        };
         let shown = self.shown();
         let save_to = self.path.is_none().then_some(&mut self.save_to);
         let error = self.prompt_error.as_deref();
@@ -270,6 +288,13 @@ impl Editor {
                     }
                     None => {
                         let to = PathBuf::from(self.save_to.trim());
+                        if guard::replaces_another(&to, None) {
+                            // Ask first; Cancel comes back here.
+                            self.prompt = None;
+                            let then = Some(pending);
+                            self.overwrite = Some(Overwrite { path: to, then });
+                            return;
+                        }
                         self.save_as(&to)
                     }
                 };
@@ -281,6 +306,29 @@ impl Editor {
                     Err(e) => self.prompt_error = Some(e),
                 }
             }
+        }
+    }
+
+    /// Draws the overwrite question and does what the user answers.
+    fn draw_overwrite(&mut self, ui: &mut Ui, overwrite: Overwrite) {
+        let Some(confirm) = guard::overwrite_prompt(ui, &overwrite.path) else {
+            return;
+        };
+        self.overwrite = None;
+        let saved = match confirm {
+            Confirm::Cancel => None,
+            Confirm::Overwrite => Some(self.save_as(&overwrite.path)),
+        };
+        match (saved, overwrite.then) {
+            (Some(Ok(())), Some(action)) => self.run(action),
+            (Some(Err(e)), Some(action)) => {
+                self.prompt_error = Some(e);
+                self.prompt = Some(action);
+            }
+            (None, Some(action)) => self.prompt = Some(action),
+            (None, None) => self.say(false, "Not saved: the file is as it was"),
+            // A failed save has said why in the notice.
+            (Some(_), None) => {}
         }
     }
 }
