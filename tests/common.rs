@@ -232,6 +232,7 @@ pub fn programme(size: u32, start: &str, length_months: u32, placement: Placemen
         training_role: "student".into(),
         qualifies_as: "hv".into(),
         length_months,
+        registration: None,
         attrition: 0.0,
         productive_share_start: 0.0,
         productive_share_end: 0.0,

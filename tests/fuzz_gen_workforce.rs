@@ -65,6 +65,7 @@ impl Builder<'_> {
             training_role: self.id(&self.roles.clone()),
             qualifies_as: self.id(&self.roles.clone()),
             length_months,
+            registration: self.g.chance(0.3).then(|| self.days_distribution()),
             attrition: self.f(0.0, 0.5),
             productive_share_start: self.f(0.0, 1.0),
             productive_share_end: self.f(0.0, 1.0),

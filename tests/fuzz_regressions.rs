@@ -19,6 +19,7 @@ fn repeating_intake(every: u32) -> Scenario {
         training_role: "hv".into(),
         qualifies_as: "hv".into(),
         length_months: 12,
+        registration: None,
         attrition: 0.0,
         productive_share_start: 0.5,
         productive_share_end: 0.5,

@@ -239,6 +239,21 @@ fn pipelines_name_known_roles() {
 }
 
 #[test]
+fn registration_is_a_distribution_of_days() {
+    let s = with(|s| {
+        s.pipelines[0].registration = Some(DaysDistribution::Uniform {
+            min: 90.0,
+            max: 30.0,
+        })
+    });
+    let spec =
+        "pipelines[0].registration: needs 0 <= min <= max <= 3653 days, found min 90, max 30";
+    only(s, spec, "registration: Uniform(");
+    let s = with(|s| s.pipelines[0].registration = Some(DaysDistribution::Fixed(3653.0)));
+    valid(s, "ten years is allowed");
+}
+
+#[test]
 fn programmes_last_1_to_60_months() {
     for months in [0, 61] {
         let s = with(|s| s.pipelines[0].length_months = months);

@@ -38,6 +38,7 @@ fn pipeline(size: u32, attrition: f64) -> Pipeline {
         training_role: "student".into(),
         qualifies_as: "hv".into(),
         length_months: 12,
+        registration: None,
         attrition,
         productive_share_start: 0.2,
         productive_share_end: 0.6,
@@ -79,6 +80,36 @@ fn a_cohort_yields_its_size_times_one_less_attrition() {
         assert_eq!(value(&results, r, 13, "ALL", "trainees_in_training"), 0.0);
         // Starters into the student role: all 50 in February 2024.
         assert_eq!(value(&results, r, 1, "ALL", "starters:student"), 50.0);
+    }
+}
+
+#[test]
+fn completers_take_the_qualified_role_after_registration() {
+    // Ten entrants from 1 February 2024 on a 12-month programme with 89 days' registration: they
+    // complete on 1 February 2025 (month 13) and stay students, as the statistics count them,
+    // until 1 May 2025 (month 16), when all ten become health visitors.
+    let mut s = with_trainee_role();
+    s.calendar.months = 18;
+    let mut p = pipeline(10, 0.0);
+    p.registration = Some(DaysDistribution::Fixed(89.0));
+    s.pipelines = vec![p];
+    let results = run_scenario(&s, 3, 5, None);
+    for r in 0..results.replications() {
+        for month in 13..16 {
+            assert_eq!(
+                value(&results, r, month, "ALL", "trainees_in_training"),
+                10.0
+            );
+            assert_eq!(
+                value(&results, r, month, "ALL", "hv_wte"),
+                2.0,
+                "month {month}"
+            );
+            assert_eq!(value(&results, r, month, "ALL", "qualified:hv"), 0.0);
+        }
+        assert_eq!(value(&results, r, 16, "ALL", "qualified:hv"), 10.0);
+        assert_eq!(value(&results, r, 16, "ALL", "hv_wte"), 12.0);
+        assert_eq!(value(&results, r, 16, "ALL", "trainees_in_training"), 0.0);
     }
 }
 

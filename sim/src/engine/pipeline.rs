@@ -84,7 +84,8 @@ pub fn training_share(pipeline: &PipelineModel, start: Day, end: Day, today: Day
 
 /// An intake starts: its entrants (less any cut by the overspend policy) join the training role
 /// in the districts the placement picks. Each drops out with the programme's attrition on a day
-/// drawn uniformly over the programme, or completes at its end.
+/// drawn uniformly over the programme, or completes at its end and takes the qualified role once
+/// registered (`registration` days later).
 #[allow(clippy::too_many_arguments)]
 pub fn intake(
     commands: &mut Commands,
@@ -123,6 +124,12 @@ pub fn intake(
         if dropout.is_some_and(|day| day <= clock.today) {
             continue;
         }
+        // The day a completer takes the qualified role: after registration, if there is one.
+        let posted = end
+            + pipeline
+                .registration
+                .as_ref()
+                .map_or(0, |r| workforce::draw_days(r, rng));
         let staff = Staff {
             district: d as DistrictIx,
             role,
@@ -138,8 +145,8 @@ pub fn intake(
             cost_per_year: pipeline.annual_cost / pipeline.wte,
         };
         workforce::join(posts, recorder, params, clock.month, &staff);
-        if end == clock.today {
-            // Completing today (an intake that began before the run): qualified at once, since an
+        if posted == clock.today {
+            // Qualifying today (an intake that began before the run): qualified at once, since an
             // event for an entity spawned in this system could not find it today.
             let mut staff = staff;
             qualify(params, clock, &mut staff, census, posts, recorder);
@@ -149,7 +156,7 @@ pub fn intake(
         let entity = commands.spawn(staff).id();
         match dropout {
             Some(day) => queue.schedule(day, StaffEvent::Leaves(entity)),
-            None => queue.schedule(end, StaffEvent::Qualifies(entity)),
+            None => queue.schedule(posted, StaffEvent::Qualifies(entity)),
         };
     }
 }

@@ -43,6 +43,8 @@ pub struct PipelineModel {
     pub qualifies_as: RoleIx,
     /// Programme length in months.
     pub length_months: u32,
+    /// Days from the programme's end to the qualified role, drawn for each completer.
+    pub registration: Option<DaysDistribution>,
     /// Share of entrants who leave before completing.
     pub attrition: f64,
     /// Productive share at the start of the programme.

@@ -269,7 +269,10 @@ pub(super) fn section(model: &Model, scenario_text: &str, record: &RunRecord) ->
                         escape(&model.roles[usize::from(p.training_role)].name),
                         escape(&model.roles[usize::from(p.qualifies_as)].name)
                     ),
-                    format!("{} months", p.length_months),
+                    match p.registration {
+                        None => format!("{} months", p.length_months),
+                        Some(_) => format!("{} months, then registration", p.length_months),
+                    },
                     percent(p.attrition),
                     pounds(p.annual_cost),
                     intakes,

@@ -147,6 +147,12 @@ pub struct Pipeline {
     pub qualifies_as: String,
     /// Programme length in months (1 to 60).
     pub length_months: u32,
+    /// Days each completer waits after the programme ends before taking the qualified role, drawn
+    /// for each: registration and regrading, which workforce statistics wait for. Meanwhile they
+    /// stay in the training role, at `productive_share_end` and the entrant's cost. Default: the
+    /// qualified role from the day the programme ends.
+    #[serde(default)]
+    pub registration: Option<DaysDistribution>,
     /// Share of entrants who leave before completing, in [0, 1]; each leaver goes on a day drawn
     /// uniformly over the programme. Expected completions are size x (1 - attrition).
     pub attrition: f64,

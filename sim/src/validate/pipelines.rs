@@ -66,6 +66,9 @@ impl Checker {
                     format!("must be 1 to 60 months, found {}", pl.length_months),
                 );
             }
+            if let Some(registration) = &pl.registration {
+                self.days_distribution(p.field("registration"), registration);
+            }
             self.probability(p.field("attrition"), pl.attrition);
             self.probability(p.field("productive_share_start"), pl.productive_share_start);
             self.probability(p.field("productive_share_end"), pl.productive_share_end);
@@ -164,6 +167,7 @@ impl Checker {
                 training_role,
                 qualifies_as,
                 length_months: pl.length_months,
+                registration: pl.registration,
                 attrition: pl.attrition,
                 share_start: pl.productive_share_start,
                 share_end: pl.productive_share_end,

@@ -93,7 +93,7 @@ impl Checker {
         }
     }
 
-    fn days_distribution(&mut self, p: FieldPath, d: &DaysDistribution) {
+    pub(super) fn days_distribution(&mut self, p: FieldPath, d: &DaysDistribution) {
         let ok = |x: f64| x.is_finite() && (0.0..=MAX_DAYS).contains(&x);
         match *d {
             DaysDistribution::Fixed(x) if !ok(x) => {
