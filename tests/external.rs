@@ -38,19 +38,24 @@ const SCOTLAND_PUBLISHED: [(&str, f64); 5] = [
     ("2018-12", 1554.7),
 ];
 
-/// Scotland's health-visitor WTE against ISD's published figures, at the dates they were published
-/// (docs/validation.md, external check 1). With one district, staffing draws only from the workforce
-/// stream and placement has one choice, so the children do not change the WTE: they are left out
-/// here to keep the test cheap, and the run is otherwise the shipped scenario.
-#[test]
-fn scotland_drive_tracks_the_published_health_visitor_wte() {
-    let mut s = shipped("scotland_health_visiting_2014_2018.ron");
-    assert_eq!(s.calendar.start, "2014-04-01");
-    assert_eq!(s.calendar.months, 57, "to December 2018");
+/// 8 replications of a Scottish scenario's staffing. With one district, staffing draws only from
+/// the workforce stream and placement has one choice, so the children do not change the WTE: they
+/// are left out to keep the run cheap, and it is otherwise the shipped scenario.
+fn scotland_staffing(mut s: Scenario) -> Results {
     s.districts[0].children_by_age = vec![0; 5];
     s.districts[0].births_per_year = 0.0;
     s.districts[0].migration.arrivals_per_year = 0.0;
-    let results = run_scenario(&s, 8, 1, None);
+    run_scenario(&s, 8, 1, None)
+}
+
+/// Scotland's health-visitor WTE against ISD's published figures, at the dates they were published
+/// (docs/validation.md, external check 1).
+#[test]
+fn scotland_drive_tracks_the_published_health_visitor_wte() {
+    let s = shipped("scotland_health_visiting_2014_2018.ron");
+    assert_eq!(s.calendar.start, "2014-04-01");
+    assert_eq!(s.calendar.months, 57, "to December 2018");
+    let results = scotland_staffing(s);
     for (label, published) in SCOTLAND_PUBLISHED {
         let model = mean_at(&results, label, "hv_wte");
         if label == "2016-12" || label == "2017-12" {
@@ -89,12 +94,9 @@ fn scotland_drive_tracks_the_published_health_visitor_wte() {
 /// 2017 miss by 120-135.
 #[test]
 fn scotland_counted_after_registration_fits_december_too() {
-    let mut s = shipped("scotland_health_visiting_2014_2018_registration.ron");
+    let s = shipped("scotland_health_visiting_2014_2018_registration.ron");
     assert!(s.pipelines[0].registration.is_some());
-    s.districts[0].children_by_age = vec![0; 5];
-    s.districts[0].births_per_year = 0.0;
-    s.districts[0].migration.arrivals_per_year = 0.0;
-    let results = run_scenario(&s, 8, 1, None);
+    let results = scotland_staffing(s);
     for (label, published) in SCOTLAND_PUBLISHED {
         let model = mean_at(&results, label, "hv_wte");
         assert!(
