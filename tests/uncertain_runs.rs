@@ -107,17 +107,30 @@ fn damaged_draws_in_a_shard_are_refused_and_nothing_is_written() {
     let dir = sharded();
     let d = dir.path();
     let draws = read_text(&d.join("shards/2/parameters.csv"));
-    let edits: [(&str, String, &str); 4] = [
+    let edits: [(&str, String, &str); 6] = [
         (
             "a draw left out",
             draws.lines().take(4).map(|l| format!("{l}\n")).collect(),
-            "parameters.csv has 3 draws, expected 4 (2 uncertain values for each of \
-             replications 2-3)",
+            "parameters.csv ends before the row starting \"3,\\\"roles[hv].contact_share\\\",\"",
         ),
         (
             "another shard's replication",
             draws.replacen("\n3,", "\n5,", 1),
             "parameters.csv:4: \"5,",
+        ),
+        (
+            "two draws swapped",
+            {
+                let mut lines: Vec<&str> = draws.lines().collect();
+                lines.swap(1, 2);
+                lines.join("\n") + "\n"
+            },
+            "parameters.csv:2: \"2,\\\"roles[hv].contact_share",
+        ),
+        (
+            "a value that is not a number",
+            draws.replacen(",0.", ",x0.", 1),
+            "parameters.csv:2: \"2,\\\"roles[hv].attrition\\\",x0.",
         ),
         (
             "another header",

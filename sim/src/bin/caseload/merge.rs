@@ -159,7 +159,8 @@ fn read_shard_results(dir: &Path, record: &ShardRecord) -> Result<Results, Failu
 }
 
 /// The shards' draws of the scenario's uncertain values (parameters.csv), in replication order:
-/// each shard's rows checked to be one per uncertain value for each of its own replications.
+/// each shard's rows checked to be its own replications', in order, one per uncertain value in
+/// scenario order, as `caseload run` writes them.
 fn merged_parameters(shards: &[(&Path, ShardRecord)]) -> Result<String, Failure> {
     let mut text = format!("{PARAMETERS_HEADER}\n");
     for (dir, record) in shards {
@@ -171,30 +172,47 @@ fn merged_parameters(shards: &[(&Path, ShardRecord)]) -> Result<String, Failure>
                 header.trim_end()
             )));
         }
-        let block = record.first_replication..=record.last_replication;
-        let per_replication = record.uncertain.len();
-        let expected = (block.end() - block.start() + 1) as usize * per_replication;
-        for (line, row) in (2..).zip(rows.lines()) {
-            let replication = row.split(',').next().and_then(|r| r.parse::<u32>().ok());
-            if !replication.is_some_and(|r| block.contains(&r)) {
-                return Err(input(format!(
-                    "{}: {PARAMETERS_CSV}:{line}: {row:?} is not a draw of the shard's \
-                     replications {}-{}",
-                    dir.display(),
-                    block.start(),
-                    block.end()
-                )));
+        let (first, last) = (record.first_replication, record.last_replication);
+        let paths = &record.uncertain;
+        // Each replication's draws, path by path; the shard's check made first <= last.
+        let mut expected = (first..=last)
+            .flat_map(|r| paths.iter().map(move |p| (r, p)))
+            .map(|(r, p)| format!("{r},\"{}\",", p.replace('"', "\"\"")));
+        let mut lines = (2..).zip(rows.lines());
+        loop {
+            match (expected.next(), lines.next()) {
+                (None, None) => break,
+                (Some(start), Some((line, row))) if row.starts_with(&start) => {
+                    if row[start.len()..].parse::<f64>().is_err() {
+                        return Err(input(format!(
+                            "{}: {PARAMETERS_CSV}:{line}: {row:?} has no number for its value",
+                            dir.display()
+                        )));
+                    }
+                }
+                (Some(start), Some((line, row))) => {
+                    return Err(input(format!(
+                        "{}: {PARAMETERS_CSV}:{line}: {row:?}, expected a row starting {start:?} \
+                         (replications {first}-{last}, {} uncertain values each, in order)",
+                        dir.display(),
+                        paths.len()
+                    )));
+                }
+                (Some(start), None) => {
+                    return Err(input(format!(
+                        "{}: {PARAMETERS_CSV} ends before the row starting {start:?}: the \
+                         shard's output is damaged",
+                        dir.display()
+                    )));
+                }
+                (None, Some((line, row))) => {
+                    return Err(input(format!(
+                        "{}: {PARAMETERS_CSV}:{line}: {row:?} is after the last draw of \
+                         replications {first}-{last}",
+                        dir.display()
+                    )));
+                }
             }
-        }
-        let found = rows.lines().count();
-        if found != expected {
-            return Err(input(format!(
-                "{}: {PARAMETERS_CSV} has {found} draws, expected {expected} ({per_replication} \
-                 uncertain values for each of replications {}-{}): the shard's output is damaged",
-                dir.display(),
-                block.start(),
-                block.end()
-            )));
         }
         text.push_str(&rows);
     }
