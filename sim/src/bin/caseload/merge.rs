@@ -4,7 +4,8 @@
 //! Every shard's `shard.json` is read and checked first: same version, scenario (by SHA-256), seed,
 //! number of replications and number of shards, and each of shards 1..=N exactly once. Then each
 //! `results.csv` is read back bit for bit and checked against its record. Only then are the shards'
-//! replications put in order and `results.csv`, `summary.csv` (and `targets.csv` with `--target`)
+//! replications put in order and `results.csv`, `summary.csv` (and `targets.csv` with `--target`,
+//! `parameters.csv` when the scenario has uncertain values, each shard's draws checked row by row)
 //! written: byte for byte those of the unsharded run. `run.json` has the same fields in the same
 //! order, except that `threads` and `wall_seconds` are the sums over the shards (which ran as
 //! separate processes), followed by `shards`: each shard's directory, replications, threads and

@@ -4,7 +4,8 @@
 //! Shard K runs the contiguous block of replications [`Shard::replications`] gives: from
 //! floor((K-1) x R / N) to floor(K x R / N) - 1 of R. Replication i draws only from the streams of
 //! (seed, i), so its values are the same bits as in an unsharded run. A shard writes `results.csv`,
-//! with the whole run's replication numbers, and `shard.json` ([`ShardRecord`]); it writes no
+//! with the whole run's replication numbers, and `shard.json` ([`ShardRecord`]), and for a
+//! scenario with uncertain values its replications' draws in `parameters.csv`; it writes no
 //! summary, since a summary is only meaningful over every replication and is computed by the merge.
 
 use std::sync::Arc;
