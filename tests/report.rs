@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use caseload::report::escape;
-use caseload::scenario::{Budget, Offset, OverspendPolicy, Scenario};
+use caseload::scenario::{Budget, Distribution, Offset, OverspendPolicy, Scenario, UncertainValue};
 
 use crate::binary::{
     arg, assert_exit, caseload, file_names, ok, read, read_text, workspace, write_scenario,
@@ -307,6 +307,75 @@ fn report_shows_budget_and_targets() {
     assert!(html.contains("<code>compliance:new_birth&gt;=0.9@2024-12</code>"));
     // The command that reproduces the run quotes the targets for a shell.
     assert!(html.contains("--target &#39;caseload_per_hv_wte&lt;=350@2024-06/*&#39;"));
+}
+
+#[test]
+fn report_names_the_uncertain_inputs_behind_its_ranges() {
+    let mut s = scenario();
+    s.uncertain = vec![
+        UncertainValue {
+            path: "roles[hv].contact_share".into(),
+            distribution: Distribution::Triangular {
+                min: 0.3,
+                mode: 0.5,
+                max: 0.7,
+            },
+        },
+        UncertainValue {
+            path: "reviews[new_birth].uptake".into(),
+            distribution: Distribution::Beta {
+                alpha: 18.0,
+                beta: 2.0,
+            },
+        },
+    ];
+    let (dir, path) = workspace(&s);
+    let file = dir.path().join("r.html");
+    let o = caseload(
+        dir.path(),
+        &[
+            "report",
+            arg(&path),
+            "--reps",
+            "3",
+            "-q",
+            "--out",
+            arg(&file),
+        ],
+    );
+    assert_exit(&o, 0);
+    let html = read_text(&file);
+    assert!(html.contains(
+        "The ranges also hold the uncertainty of 2 inputs, drawn afresh for each replication"
+    ));
+    assert!(html.contains("<h3 id=\"uncertain\">Uncertain inputs</h3>"));
+    assert!(html.contains(
+        "<th scope=\"row\"><code>roles[hv].contact_share</code></th><td>triangular from 0.3 to \
+         0.7, most likely 0.5</td>"
+    ));
+    assert!(html.contains(
+        "<th scope=\"row\"><code>reviews[new_birth].uptake</code></th><td>beta, alpha 18, beta \
+         2</td>"
+    ));
+
+    // Without uncertain values, neither the note nor the table.
+    let (dir, path) = workspace(&scenario());
+    let file = dir.path().join("r.html");
+    let o = caseload(
+        dir.path(),
+        &[
+            "report",
+            arg(&path),
+            "--reps",
+            "3",
+            "-q",
+            "--out",
+            arg(&file),
+        ],
+    );
+    assert_exit(&o, 0);
+    let html = read_text(&file);
+    assert!(!html.contains("Uncertain inputs") && !html.contains("uncertainty of"));
 }
 
 #[test]

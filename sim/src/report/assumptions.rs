@@ -2,7 +2,10 @@
 
 use crate::model::Model;
 use crate::output::RunRecord;
-use crate::scenario::{AllocationPolicy, Anchor, Change, LeaveAt, Offset, OverspendPolicy};
+use crate::scenario::{
+    AllocationPolicy, Anchor, Change, DaysDistribution, Distribution, LeaveAt, Offset,
+    OverspendPolicy, Scenario,
+};
 
 use super::{escape, number, percent};
 
@@ -41,6 +44,16 @@ fn offset(o: Offset) -> String {
     }
 }
 
+/// A distribution of days in words: "89 days", "0 to 182 days".
+fn days(d: &DaysDistribution) -> String {
+    match *d {
+        DaysDistribution::Fixed(x) => format!("{x} days"),
+        DaysDistribution::Uniform { min, max } => format!("{min} to {max} days"),
+        DaysDistribution::Exponential(mean) => format!("{mean} days on average"),
+        DaysDistribution::Gamma { mean, sd } => format!("{mean} days on average (sd {sd})"),
+    }
+}
+
 /// The date of simulated day `day`, `YYYY-MM-DD`.
 fn date(model: &Model, day: i32) -> String {
     model
@@ -51,12 +64,15 @@ fn date(model: &Model, day: i32) -> String {
 }
 
 /// The assumptions section.
-pub(super) fn section(model: &Model, scenario_text: &str, record: &RunRecord) -> String {
+pub(super) fn section(
+    model: &Model,
+    scenario_text: &str,
+    written: Option<&Scenario>,
+    record: &RunRecord,
+) -> String {
     // The model keeps contact hours a day, not the share they came from: read it from the text.
-    let scenario = crate::load::parse(&record.scenario, scenario_text).ok();
     let contact_share = |id: &str| {
-        scenario
-            .as_ref()
+        written
             .and_then(|s| s.roles.iter().find(|r| r.id == id))
             .map_or("-".to_string(), |r| percent(r.contact_share))
     };
@@ -269,9 +285,11 @@ pub(super) fn section(model: &Model, scenario_text: &str, record: &RunRecord) ->
                         escape(&model.roles[usize::from(p.training_role)].name),
                         escape(&model.roles[usize::from(p.qualifies_as)].name)
                     ),
-                    match p.registration {
+                    match &p.registration {
                         None => format!("{} months", p.length_months),
-                        Some(_) => format!("{} months, then registration", p.length_months),
+                        Some(d) => {
+                            format!("{} months, then {} registering", p.length_months, days(d))
+                        }
                     },
                     percent(p.attrition),
                     pounds(p.annual_cost),
@@ -328,6 +346,29 @@ pub(super) fn section(model: &Model, scenario_text: &str, record: &RunRecord) ->
                 vec!["On overspend".into(), overspend.to_string()],
             ],
         ));
+    }
+
+    if let Some(uncertain) = written.map(|s| &s.uncertain).filter(|u| !u.is_empty()) {
+        html.push_str("<h3 id=\"uncertain\">Uncertain inputs</h3>\n");
+        let rows = uncertain
+            .iter()
+            .map(|u| {
+                let d = match u.distribution {
+                    Distribution::Uniform { min, max } => format!("uniform from {min} to {max}"),
+                    Distribution::Normal { mean, sd } => {
+                        format!("normal, mean {mean}, sd {sd}, cut at 3 sd")
+                    }
+                    Distribution::Beta { alpha, beta } => {
+                        format!("beta, alpha {alpha}, beta {beta}")
+                    }
+                    Distribution::Triangular { min, mode, max } => {
+                        format!("triangular from {min} to {max}, most likely {mode}")
+                    }
+                };
+                vec![format!("<code>{}</code>", escape(&u.path)), escape(&d)]
+            })
+            .collect();
+        html.push_str(&table(&["Input", "Drawn for each replication from"], rows));
     }
 
     html.push_str(&format!(

@@ -20,6 +20,7 @@ mod status;
 use crate::model::Model;
 use crate::output::RunRecord;
 use crate::results::Results;
+use crate::scenario::Scenario;
 use crate::summary::Summary;
 use crate::targets::{Chance, Target};
 
@@ -169,6 +170,9 @@ pub fn board_report(
         summary,
         record,
     };
+    // The scenario as written: the inputs the model does not keep (contact shares, uncertain
+    // values) are read from it.
+    let written = crate::load::parse(&record.scenario, scenario_text).ok();
     let mut html = String::new();
     html.push_str(&format!(
         "<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -178,12 +182,17 @@ pub fn board_report(
         escape(&record.version),
         escape(&record.scenario_name)
     ));
-    html.push_str(&header(&run, scenario_text, targets));
+    html.push_str(&header(&run, scenario_text, written.as_ref(), targets));
     html.push_str(&status::glance(&run, targets));
     html.push_str(&figures::caseload_charts(&run));
     html.push_str(&figures::compliance_charts(&run));
     html.push_str(&figures::workforce_and_spend_charts(&run));
-    html.push_str(&assumptions::section(model, scenario_text, record));
+    html.push_str(&assumptions::section(
+        model,
+        scenario_text,
+        written.as_ref(),
+        record,
+    ));
     html.push_str(&format!(
         "<footer><p>Made by caseload {} from the scenario whose SHA-256 is <code>{}</code>.</p></footer>\n\
          </body>\n</html>\n",
@@ -234,7 +243,12 @@ impl Run<'_> {
 }
 
 /// Title, run facts and how to reproduce the run.
-fn header(run: &Run, scenario_text: &str, targets: &[(Target, Chance)]) -> String {
+fn header(
+    run: &Run,
+    scenario_text: &str,
+    written: Option<&Scenario>,
+    targets: &[(Target, Chance)],
+) -> String {
     let r = run.record;
     let n = run.months();
     let mut html = format!("<header>\n<h1>{}</h1>\n", escape(&r.scenario_name));
@@ -293,8 +307,16 @@ fn header(run: &Run, scenario_text: &str, targets: &[(Target, Chance)]) -> Strin
         "<p class=\"note\">Every figure is a forecast across {} Monte Carlo replications of the \
          scenario. Charts show the median (line) and the ranges holding the middle 80% (P10-P90, \
          darker band) and 90% (P5-P95, lighter band) of replications. Values are for the whole \
-         month, or its last day for counts of children and staff.</p>\n</header>\n",
-        r.replications
+         month, or its last day for counts of children and staff.{}</p>\n</header>\n",
+        r.replications,
+        match written.map_or(0, |s| s.uncertain.len()) {
+            0 => String::new(),
+            n => format!(
+                " The ranges also hold the uncertainty of {n} input{}, drawn afresh for each \
+                 replication (see <a href=\"#uncertain\">Uncertain inputs</a>).",
+                if n == 1 { "" } else { "s" }
+            ),
+        }
     ));
     html
 }
