@@ -100,7 +100,7 @@ pub fn schedule_next(
         let day = match step {
             Milestone::Born => child.birth,
             Milestone::ReviewOpens(r) => {
-                let w = model.reviews[r as usize].window(&model.calendar, child.birth);
+                let w = model.window(r as usize, child.birth);
                 if w.on_time < today {
                     child.next += 1;
                     continue;
@@ -135,7 +135,7 @@ fn after_birth(params: &Params) -> u8 {
 fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
     let model = &params.model;
     while let Some(&Milestone::ReviewOpens(r)) = params.timeline.get(child.next as usize) {
-        let w = model.reviews[r as usize].window(&model.calendar, child.birth);
+        let w = model.window(r as usize, child.birth);
         if w.opens >= 0 {
             return;
         }
@@ -370,7 +370,7 @@ pub fn migrate(
             child.district = to;
             let open = child.open;
             for r in (0..model.reviews.len()).filter(|r| open & (1 << r) != 0) {
-                let window = model.reviews[r].window(&model.calendar, child.birth);
+                let window = model.window(r, child.birth);
                 work.open_review(to as usize, r, window, entity);
             }
         }

@@ -91,7 +91,7 @@ pub fn depart(
         if child.open & (1 << r) == 0 {
             continue;
         }
-        let window = model.reviews[r].window(&model.calendar, child.birth);
+        let window = model.window(r, child.birth);
         if today > window.on_time {
             record(
                 recorder,
@@ -168,7 +168,7 @@ pub fn process_events(
                 Some(Milestone::ReviewOpens(r)) => {
                     let r = r as usize;
                     let review = &model.reviews[r];
-                    let window = review.window(&model.calendar, child.birth);
+                    let window = model.window(r, child.birth);
                     let rng = &mut streams.reviews;
                     let offered =
                         review.offered_share >= 1.0 || rng.random::<f64>() < review.offered_share;
@@ -205,7 +205,7 @@ pub fn close_run(world: &mut World) {
     let mut query = world.query::<&Child>();
     for child in query.iter(world) {
         for r in (0..model.reviews.len()).filter(|r| child.open & (1 << r) != 0) {
-            let window = model.reviews[r].window(&model.calendar, child.birth);
+            let window = model.window(r, child.birth);
             open.push((child.district as usize, r, window.on_time));
         }
     }

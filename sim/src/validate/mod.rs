@@ -10,7 +10,7 @@ use jiff::civil::Date;
 
 use crate::calendar::{Calendar, Day};
 use crate::locate::FieldPath;
-use crate::model::{Level, Model, ReviewModel, RoleIx, RoleModel, limits};
+use crate::model::{Level, Model, ReviewModel, RoleIx, RoleModel, Windows, limits};
 use crate::scenario::{Anchor, LeaveAt, Offset, Scenario};
 
 mod districts;
@@ -113,6 +113,10 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
         .max()
         .unwrap_or(0)
         .max(0);
+    // Children at the start were born up to five years before it (six, to be safe); the last
+    // expected births a run meets are a pregnancy's lead after its end.
+    let births = -6 * 366..calendar.days() + pregnancy_lead_days + 1;
+    let windows = Windows::new(&reviews, &calendar, births);
     Ok(Model {
         name: scenario.name.clone(),
         calendar,
@@ -131,6 +135,7 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
         skill_mix_changes,
         mutual_aid,
         budget,
+        windows,
     })
 }
 
