@@ -38,12 +38,17 @@ fn settings() -> Settings {
 }
 
 fn harness_on(file: &'static str) -> Harness<'static, CaseloadApp> {
+    harness_with(short(file), file)
+}
+
+/// The app on `loaded`, a scenario made from the shipped `file`.
+fn harness_with(loaded: Loaded, file: &'static str) -> Harness<'static, CaseloadApp> {
     Harness::builder()
         .with_size(egui::vec2(1280.0, 1000.0))
         .build_eframe(move |cc| {
             CaseloadApp::on(
                 &cc.egui_ctx,
-                short(file),
+                loaded,
                 Source::Shipped(file.into()),
                 settings(),
             )
@@ -399,17 +404,7 @@ fn uncertain_inputs_are_drawn_for_each_replication_as_the_cli_does() {
             .expect("runs")
             .0
     };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 1000.0))
-        .build_eframe(move |cc| {
-            CaseloadApp::on(
-                &cc.egui_ctx,
-                loaded,
-                Source::Shipped("birmingham_baseline.ron".into()),
-                settings(),
-            )
-            .expect("worker starts")
-        });
+    let mut harness = harness_with(loaded, "birmingham_baseline.ron");
     wait_idle(&mut harness);
     let forecast = harness.state().forecast().expect("a forecast");
     // The same replications, draws and values as `caseload run --reps 4 --seed 1`.
@@ -431,4 +426,36 @@ fn an_external_check_opens_in_the_app() {
     assert!(forecast.last_caseload() > 100.0);
     harness.get_by_label_contains("New birth visit (C2)");
     harness.get_by_label_contains("Health-visitor WTE against establishment");
+}
+
+#[test]
+fn a_scenario_without_targets_says_so_on_the_dashboard() {
+    let base = short("birmingham_baseline.ron");
+    let paths: Vec<LeverPath> = base
+        .scenario
+        .reviews
+        .iter()
+        .map(|r| format!("reviews[{}].target", r.id).parse().unwrap())
+        .collect();
+    let no_targets: Vec<(&LeverPath, &str)> = paths.iter().map(|p| (p, "None")).collect();
+    let loaded = lever::apply(&base, &no_targets).expect("targets are optional");
+    let mut harness = harness_with(loaded, "birmingham_baseline.ron");
+    wait_idle(&mut harness);
+    assert!(
+        harness
+            .state()
+            .forecast()
+            .expect("a forecast")
+            .tiles(11)
+            .is_empty()
+    );
+    harness.get_by_label(
+        "This scenario sets no review targets: Explore shows each review's compliance.",
+    );
+    assert_eq!(
+        harness
+            .query_all_by_label_contains("Chance of meeting target")
+            .count(),
+        0
+    );
 }

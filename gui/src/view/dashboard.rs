@@ -122,6 +122,9 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
         ));
     }
     // Rows of as many tiles as fit (egui wraps plain widgets, not framed groups).
+    if p.tiles.is_empty() {
+        ui.label("This scenario sets no review targets: Explore shows each review's compliance.");
+    }
     let per_row = ((ui.available_width() + 8.0) / TILE_PITCH).floor().max(1.0) as usize;
     for row in p.tiles.chunks(per_row) {
         ui.horizontal(|ui| {
