@@ -29,7 +29,7 @@ pub struct Job {
     pub base: Arc<Loaded>,
     /// Lever settings `(path, RON value)`, applied with [`caseload::lever::apply`].
     pub levers: Vec<(LeverPath, String)>,
-    /// Replications after each pass, increasing (e.g. `[8, 40]`).
+    /// Replications after each pass, increasing (e.g. `[4, 40]`).
     pub passes: Vec<u32>,
     /// Master seed (the same for every job, so forecasts share common random numbers).
     pub seed: u64,

@@ -22,7 +22,7 @@ pub use crate::palette;
 /// How the app runs forecasts.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Replications after each pass: a quick first pass, then refined (e.g. `[8, 40]`).
+    /// Replications after each pass: a quick first pass, then refined (e.g. `[4, 40]`).
     pub passes: Vec<u32>,
     /// Master seed (the same for every forecast, so any two share common random numbers).
     pub seed: u64,
@@ -33,7 +33,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            passes: vec![8, 40],
+            passes: vec![4, 40],
             seed: 1,
             debounce: Duration::from_millis(300),
         }
