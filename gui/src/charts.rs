@@ -93,13 +93,31 @@ fn month_at(months: &[String], x: f64) -> Option<&str> {
     }
 }
 
+/// Legends longer than this get room of their own past the last month, in the top-right corner
+/// where egui_plot draws them, rather than covering the last months' data.
+const LEGEND_OVER_DATA: usize = 4;
+
+/// Share of the month axis added on the right for a long legend.
+const LEGEND_ROOM: f64 = 0.25;
+
+/// How far the x axis must reach so that a legend of `entries` leaves `months` of data clear: past
+/// the last month for a long legend, `None` otherwise.
+fn legend_room(months: usize, entries: usize) -> Option<f64> {
+    let last = months.checked_sub(1)? as f64;
+    (entries > LEGEND_OVER_DATA && last > 0.0).then_some(last * (1.0 + LEGEND_ROOM))
+}
+
 /// Draws `chart`; returns the plot's response (its rectangle is what a PNG export crops to).
 pub fn show(ui: &mut egui::Ui, chart: &Chart<'_>) -> egui::Response {
     let xs: Vec<f64> = (0..chart.months.len()).map(|i| i as f64).collect();
     let months = chart.months;
     let format = chart.format;
-    Plot::new(chart.id)
-        .height(chart.height)
+    let entries = chart.series.len() + chart.references.len();
+    let mut plot = Plot::new(chart.id);
+    if let Some(x) = legend_room(months.len(), entries) {
+        plot = plot.include_x(x);
+    }
+    plot.height(chart.height)
         .legend(Legend::default())
         .x_axis_label("Month")
         .y_axis_label(chart.y_label.clone())
@@ -208,6 +226,16 @@ mod tests {
         assert_eq!(month_at(&months, 0.5), None);
         assert_eq!(month_at(&months, 2.0), None);
         assert_eq!(month_at(&months, -1.0), None);
+    }
+
+    #[test]
+    fn long_legends_get_room_past_the_last_month() {
+        // Ten districts and two reference lines over 60 months: the axis runs to month 73.75.
+        assert_eq!(legend_room(60, 12), Some(73.75));
+        // A short legend sits over the data, as does any legend on a single month.
+        assert_eq!(legend_room(60, 4), None);
+        assert_eq!(legend_room(1, 12), None);
+        assert_eq!(legend_room(0, 12), None);
     }
 
     #[test]
