@@ -309,6 +309,26 @@ fn report_shows_budget_and_targets() {
     assert!(html.contains("--target &#39;caseload_per_hv_wte&lt;=350@2024-06/*&#39;"));
 }
 
+/// The board report `caseload report` writes for `s` (3 replications).
+fn report_of(s: &Scenario) -> String {
+    let (dir, path) = workspace(s);
+    let file = dir.path().join("r.html");
+    let o = caseload(
+        dir.path(),
+        &[
+            "report",
+            arg(&path),
+            "--reps",
+            "3",
+            "-q",
+            "--out",
+            arg(&file),
+        ],
+    );
+    assert_exit(&o, 0);
+    read_text(&file)
+}
+
 #[test]
 fn report_names_the_uncertain_inputs_behind_its_ranges() {
     let mut s = scenario();
@@ -329,22 +349,7 @@ fn report_names_the_uncertain_inputs_behind_its_ranges() {
             },
         },
     ];
-    let (dir, path) = workspace(&s);
-    let file = dir.path().join("r.html");
-    let o = caseload(
-        dir.path(),
-        &[
-            "report",
-            arg(&path),
-            "--reps",
-            "3",
-            "-q",
-            "--out",
-            arg(&file),
-        ],
-    );
-    assert_exit(&o, 0);
-    let html = read_text(&file);
+    let html = report_of(&s);
     assert!(html.contains(
         "The ranges also hold the uncertainty of 2 inputs, drawn afresh for each replication"
     ));
@@ -359,22 +364,7 @@ fn report_names_the_uncertain_inputs_behind_its_ranges() {
     ));
 
     // Without uncertain values, neither the note nor the table.
-    let (dir, path) = workspace(&scenario());
-    let file = dir.path().join("r.html");
-    let o = caseload(
-        dir.path(),
-        &[
-            "report",
-            arg(&path),
-            "--reps",
-            "3",
-            "-q",
-            "--out",
-            arg(&file),
-        ],
-    );
-    assert_exit(&o, 0);
-    let html = read_text(&file);
+    let html = report_of(&scenario());
     assert!(!html.contains("Uncertain inputs") && !html.contains("uncertainty of"));
 }
 

@@ -93,13 +93,6 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         .with_context(|| format!("cannot write the comparison to {}", args.out.display()))
         .map_err(Failure::Other)?;
     let mut text = table::comparison(&run_a, &run_b, &rows);
-    text.push_str(&format!(
-        "\nWrote {}.\n",
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    text.push_str(&format!("\nWrote {}.\n", crate::listed(&written)));
     print(&text)
 }

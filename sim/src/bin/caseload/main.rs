@@ -106,6 +106,15 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// The files a command wrote, as its closing line lists them: `a/x.csv, a/y.csv`.
+pub(crate) fn listed(written: &[std::path::PathBuf]) -> String {
+    written
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn load_scenario(path: Option<&std::path::Path>) -> Result<Loaded, LoadError> {
     match path {
         Some(p) => load::load_file(p),
@@ -376,11 +385,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     text.push_str(&format!(
         "\nWrote {} in {:.1} s of simulation.\n",
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        listed(&written),
         run.record.wall_seconds
     ));
     print(&text)?;

@@ -309,13 +309,6 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
         first.months[1]
     );
     text.push_str(&table::targets(&args.target, &chances));
-    text.push_str(&format!(
-        "\nWrote {}.\n",
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    text.push_str(&format!("\nWrote {}.\n", crate::listed(&written)));
     print(&text)
 }

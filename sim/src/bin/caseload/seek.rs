@@ -119,11 +119,7 @@ pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
     let mut text = report(args, &grid, &search, &name, now.as_deref());
     text.push_str(&format!(
         "\nWrote {}: every value evaluated.\n",
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::listed(&written)
     ));
     print(&text)
 }

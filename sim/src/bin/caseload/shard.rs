@@ -152,10 +152,6 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
         name,
         reps,
         args.seed,
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        crate::listed(&written),
     ))
 }

@@ -353,14 +353,7 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         ));
     }
     text.push_str(&table(&paths, &reviews, &args.target, &rows));
-    text.push_str(&format!(
-        "\nWrote {}.\n",
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
+    text.push_str(&format!("\nWrote {}.\n", crate::listed(&written)));
     print(&text)
 }
 

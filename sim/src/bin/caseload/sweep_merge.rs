@@ -115,10 +115,6 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
         first.points,
         first.replications,
         first.seed,
-        written
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::listed(&written)
     ))
 }
