@@ -340,7 +340,7 @@ impl Recruiting<'_, '_, '_> {
 
     /// The outcome of an attempt to fill a post: dropped if recruitment is frozen or the post was
     /// filled meanwhile; advertised again on failure; on success the recruit starts (see
-    /// [`Recruiting::hire`]).
+    /// `Recruiting::hire`).
     pub fn outcome(&mut self, d: usize, r: usize) {
         let model = &self.params.model;
         let i = self.posts.at(d, r);
