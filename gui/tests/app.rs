@@ -11,6 +11,7 @@ use caseload_gui::app::{CaseloadApp, Settings};
 use caseload_gui::levers::Value;
 use caseload_gui::shipped;
 use caseload_gui::state::{Saved, Source, Tab};
+use caseload_gui::view::dashboard::SPEND_BY_THE_DAY;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -103,6 +104,7 @@ fn first_forecast_appears() {
     harness.get_by_label_contains("Health-visitor WTE against establishment");
     // The baseline has no budget: the page says so under its spend.
     harness.get_by_label("This scenario sets no budget: spend only.");
+    harness.get_by_label(SPEND_BY_THE_DAY);
 }
 
 #[test]

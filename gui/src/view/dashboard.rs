@@ -100,6 +100,10 @@ fn tile(ui: &mut egui::Ui, t: &Tile) {
         });
 }
 
+/// Why the spend line zigzags: spend and budget accrue daily, so a month's totals follow its length.
+pub const SPEND_BY_THE_DAY: &str =
+    "Spend and budget accrue day by day, so a month's totals follow its length in days.";
+
 /// Draws the dashboard.
 pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared, refined: bool) {
     let month = month_index(f, view);
@@ -224,6 +228,7 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
                 } else {
                     cols[1].label("This scenario sets no budget: spend only.");
                 }
+                cols[1].label(SPEND_BY_THE_DAY);
                 charts::show(
                     &mut cols[1],
                     &Chart {

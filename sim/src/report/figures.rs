@@ -191,10 +191,13 @@ pub(super) fn workforce_and_spend_charts(run: &Run) -> String {
             .iter()
             .map(|l| max_of(&l.values))
             .fold(fan.max(), f64::max);
+        // Spend and budget accrue by the day, so a month's totals follow its length.
         let caption = if lines.is_empty() {
-            "Spend in the month (no budget set)"
+            "Spend in the month (no budget set; it accrues by the day, so it follows the month's \
+             length)"
         } else {
-            "Spend in the month against budget"
+            "Spend in the month against budget (both accrue by the day, so they follow the \
+             month's length)"
         };
         let chart = Chart {
             months: &run.results.months,
