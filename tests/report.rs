@@ -271,26 +271,15 @@ fn report_shows_budget_and_targets() {
         changes: vec![],
         overspend: OverspendPolicy::Report,
     });
-    let (dir, path) = workspace(&s);
-    let file = dir.path().join("r.html");
-    let o = caseload(
-        dir.path(),
+    let html = report_of(
+        &s,
         &[
-            "report",
-            arg(&path),
-            "--reps",
-            "3",
-            "-q",
-            "--out",
-            arg(&file),
             "--target",
             "caseload_per_hv_wte<=350@2024-06/*",
             "--target",
             "compliance:new_birth>=0.9@2024-12",
         ],
     );
-    assert_exit(&o, 0);
-    let html = read_text(&file);
     let spend = figures(&html)
         .into_iter()
         .find(|(k, _)| k == "spend:spend")
@@ -309,22 +298,21 @@ fn report_shows_budget_and_targets() {
     assert!(html.contains("--target &#39;caseload_per_hv_wte&lt;=350@2024-06/*&#39;"));
 }
 
-/// The board report `caseload report` writes for `s` (3 replications).
-fn report_of(s: &Scenario) -> String {
+/// The board report `caseload report` writes for `s` (3 replications, with `extra` arguments).
+fn report_of(s: &Scenario, extra: &[&str]) -> String {
     let (dir, path) = workspace(s);
     let file = dir.path().join("r.html");
-    let o = caseload(
-        dir.path(),
-        &[
-            "report",
-            arg(&path),
-            "--reps",
-            "3",
-            "-q",
-            "--out",
-            arg(&file),
-        ],
-    );
+    let mut args = vec![
+        "report",
+        arg(&path),
+        "--reps",
+        "3",
+        "-q",
+        "--out",
+        arg(&file),
+    ];
+    args.extend_from_slice(extra);
+    let o = caseload(dir.path(), &args);
     assert_exit(&o, 0);
     read_text(&file)
 }
@@ -349,7 +337,7 @@ fn report_names_the_uncertain_inputs_behind_its_ranges() {
             },
         },
     ];
-    let html = report_of(&s);
+    let html = report_of(&s, &[]);
     assert!(html.contains(
         "The ranges also hold the uncertainty of 2 inputs, drawn afresh for each replication"
     ));
@@ -364,7 +352,7 @@ fn report_names_the_uncertain_inputs_behind_its_ranges() {
     ));
 
     // Without uncertain values, neither the note nor the table.
-    let html = report_of(&scenario());
+    let html = report_of(&scenario(), &[]);
     assert!(!html.contains("Uncertain inputs") && !html.contains("uncertainty of"));
 }
 

@@ -13,10 +13,8 @@ use std::time::Instant;
 
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
-use caseload::model::Model;
-use caseload::replicate;
 use caseload::results::Results;
-use caseload::uncertainty::{self, Uncertain};
+use caseload::uncertainty::Replications;
 
 use crate::forecast::Forecast;
 
@@ -124,35 +122,6 @@ impl Drop for Worker {
     }
 }
 
-/// What each replication of a job runs: the scenario's model, or, when it has uncertain values,
-/// a model with its own draws of them.
-enum Replications {
-    Certain(Arc<Model>),
-    Uncertain(Box<Uncertain>),
-}
-
-impl Replications {
-    fn of(scenario: &Loaded) -> Result<Self, String> {
-        match uncertainty::prepare(scenario) {
-            Ok(None) => Ok(Replications::Certain(Arc::new(scenario.model.clone()))),
-            Ok(Some(uncertain)) => Ok(Replications::Uncertain(Box::new(uncertain))),
-            Err(e) => Err(e.to_string()),
-        }
-    }
-
-    /// The replications numbered `indices`, bit-identical to the same replications of a full run.
-    fn run(&self, indices: &[u64], seed: u64) -> Result<Results, replicate::RunError> {
-        match self {
-            Replications::Certain(model) => {
-                replicate::run_indices(model, indices, seed, None, &|| {})
-            }
-            Replications::Uncertain(u) => {
-                uncertainty::run_indices(u, indices, seed, None, &|| {}).map(|(results, _)| results)
-            }
-        }
-    }
-}
-
 fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint: &dyn Fn()) {
     let send = |m: Message| {
         let _ = out.send(m);
@@ -188,8 +157,11 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
         // Uncertain values are drawn afresh for each replication, as `caseload run` does.
         let replications = match Replications::of(&scenario) {
             Ok(r) => r,
-            Err(error) => {
-                send(Message::Failed { job: job.id, error });
+            Err(e) => {
+                send(Message::Failed {
+                    job: job.id,
+                    error: e.to_string(),
+                });
                 continue;
             }
         };
@@ -203,8 +175,8 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
                 }
                 let end = (done + CHUNK).min(pass);
                 let indices: Vec<u64> = (u64::from(done)..u64::from(end)).collect();
-                match replications.run(&indices, job.seed) {
-                    Ok(r) => parts.push(r),
+                match replications.run_indices(&indices, job.seed, None, &|| {}) {
+                    Ok((r, _)) => parts.push(r),
                     Err(e) => {
                         send(Message::Failed {
                             job: job.id,

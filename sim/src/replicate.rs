@@ -46,6 +46,16 @@ pub enum RunError {
     },
 }
 
+/// The pool replications run on: `threads` named workers (`None`: rayon's default).
+pub(crate) fn pool(threads: Option<NonZeroUsize>) -> Result<rayon::ThreadPool, RunError> {
+    let threads = threads.map_or(0, NonZeroUsize::get);
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .thread_name(|i| format!("caseload-replication-{i}"))
+        .build()
+        .map_err(|source| RunError::ThreadPool { threads, source })
+}
+
 /// The number of worker threads a run with `options` uses.
 pub fn worker_threads(options: &RunOptions) -> usize {
     options
@@ -97,12 +107,7 @@ fn run_indices_with_stats(
     progress: &(dyn Fn() + Sync),
 ) -> Result<(Results, engine::Stats), RunError> {
     let metrics = Arc::new(Metrics::new(model));
-    let threads = threads.map_or(0, NonZeroUsize::get);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("caseload-replication-{i}"))
-        .build()
-        .map_err(|source| RunError::ThreadPool { threads, source })?;
+    let pool = pool(threads)?;
     let done: Vec<(Vec<f64>, engine::Stats)> = pool.install(|| {
         indices
             .par_iter()

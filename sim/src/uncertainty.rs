@@ -21,7 +21,7 @@ use crate::lever::{self, LeverError, LeverPath};
 use crate::load::Loaded;
 use crate::metrics::Metrics;
 use crate::model::Model;
-use crate::replicate::RunError;
+use crate::replicate::{self, RunError};
 use crate::results::Results;
 use crate::scenario::Distribution;
 
@@ -198,12 +198,7 @@ pub fn run_indices(
 ) -> Result<(Results, Vec<Draws>), RunError> {
     let model = &uncertain.base.model;
     let metrics = Arc::new(Metrics::new(model));
-    let threads = threads.map_or(0, std::num::NonZeroUsize::get);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .thread_name(|i| format!("caseload-replication-{i}"))
-        .build()
-        .map_err(|source| RunError::ThreadPool { threads, source })?;
+    let pool = replicate::pool(threads)?;
     let runs: Vec<Result<(Draws, Vec<f64>), LeverError>> = pool.install(|| {
         indices
             .par_iter()
@@ -227,6 +222,62 @@ pub fn run_indices(
 
 /// The header of parameters.csv.
 pub const PARAMETERS_HEADER: &str = "replication,path,value";
+
+/// What each replication of a loaded scenario runs: its model, or, when it has uncertain values,
+/// its model with that replication's own draws of them. The one place that choice is made for
+/// everything that runs chosen replications (shards, batches, the desktop app).
+#[derive(Debug, Clone)]
+pub enum Replications {
+    /// No uncertain values: every replication runs this model.
+    Certain(Arc<Model>),
+    /// Uncertain values, drawn afresh for each replication.
+    Uncertain(Box<Uncertain>),
+}
+
+impl Replications {
+    /// The replications of `loaded`, its uncertain values checked ([`prepare`]).
+    pub fn of(loaded: &Loaded) -> Result<Self, LeverError> {
+        Ok(match prepare(loaded)? {
+            None => Replications::Certain(Arc::new(loaded.model.clone())),
+            Some(uncertain) => Replications::Uncertain(Box::new(uncertain)),
+        })
+    }
+
+    /// The model whose shape of results every replication shares (for uncertain values, the
+    /// scenario with its values as written).
+    pub fn model(&self) -> &Model {
+        match self {
+            Replications::Certain(model) => model,
+            Replications::Uncertain(u) => &u.base.model,
+        }
+    }
+
+    /// The paths of the uncertain values, in scenario order; empty when there are none.
+    pub fn uncertain_paths(&self) -> Vec<String> {
+        match self {
+            Replications::Certain(_) => Vec::new(),
+            Replications::Uncertain(u) => u.paths(),
+        }
+    }
+
+    /// Runs the replications numbered `indices` (as [`replicate::run_indices`] or
+    /// [`run_indices`]): their results, and their draws when there are uncertain values.
+    pub fn run_indices(
+        &self,
+        indices: &[u64],
+        seed: u64,
+        threads: Option<std::num::NonZeroUsize>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<(Results, Option<Vec<Draws>>), RunError> {
+        match self {
+            Replications::Certain(model) => {
+                replicate::run_indices(model, indices, seed, threads, progress).map(|r| (r, None))
+            }
+            Replications::Uncertain(u) => run_indices(u, indices, seed, threads, progress)
+                .map(|(results, draws)| (results, Some(draws))),
+        }
+    }
+}
 
 /// parameters.csv: `replication,path,value`, one row per replication and uncertain value.
 pub fn parameters_csv(draws: &[Draws]) -> String {

@@ -323,8 +323,8 @@ pub fn csv(p: &Prepared, month: &str, district: &str) -> Result<String, csv::Err
         "difference",
         "ci95_low",
         "ci95_high",
-        "unpaired_low",
-        "unpaired_high",
+        "unpaired_ci95_low",
+        "unpaired_ci95_high",
         "pairs",
         "verdict",
     ])?;

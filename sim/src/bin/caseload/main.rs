@@ -31,7 +31,7 @@ use caseload::replicate::{self, RunOptions};
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
-use caseload::uncertainty;
+use caseload::uncertainty::{self, Replications};
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -208,31 +208,19 @@ fn replicate_to_precision(
         max_replications: args.max_reps,
     };
     let (seed, threads) = (args.seed, args.exec.threads);
-    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
-    let (model, results, reached, draws) = match uncertain {
-        None => {
-            let model = Arc::new(loaded.model);
-            let (results, reached) =
-                precision::run_to_precision(&model, seed, threads, goal, &|| bar.inc(1))
-                    .map_err(|e| Failure::Other(e.into()))?;
-            (model, results, reached, None)
-        }
-        Some(uncertain) => {
-            let mut draws = Vec::new();
-            let (results, reached) =
-                precision::run_batches_to_precision(&uncertain.base().model, goal, &mut |batch| {
-                    let (results, drawn) =
-                        uncertainty::run_indices(&uncertain, batch, seed, threads, &|| {
-                            bar.inc(1);
-                        })?;
-                    draws.extend(drawn);
-                    Ok(results)
-                })
-                .map_err(|e| Failure::Other(e.into()))?;
-            let model = Arc::new(uncertain.base().model.clone());
-            (model, results, reached, Some(draws))
-        }
-    };
+    let replications = Replications::of(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let mut draws: Option<Vec<uncertainty::Draws>> = None;
+    let (results, reached) =
+        precision::run_batches_to_precision(replications.model(), goal, &mut |batch| {
+            let (results, drawn) =
+                replications.run_indices(batch, seed, threads, &|| bar.inc(1))?;
+            if let Some(drawn) = drawn {
+                draws.get_or_insert_with(Vec::new).extend(drawn);
+            }
+            Ok(results)
+        })
+        .map_err(|e| Failure::Other(e.into()))?;
+    let model = Arc::new(replications.model().clone());
     let options = RunOptions {
         replications: reached.replications,
         seed,

@@ -8,13 +8,12 @@
 //! scenario with uncertain values its replications' draws in `parameters.csv`; it writes no
 //! summary, since a summary is only meaningful over every replication and is computed by the merge.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 use caseload::output;
 use caseload::replicate::{self, RunOptions, Shard};
-use caseload::uncertainty;
+use caseload::uncertainty::{self, Replications};
 use serde::{Deserialize, Serialize};
 
 use crate::args::{Reps, RunArgs};
@@ -95,26 +94,15 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
         seed: args.seed,
         threads: args.exec.threads,
     };
-    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let replications = Replications::of(&loaded).map_err(|e| Failure::Input(e.into()))?;
     let name = loaded.model.name.clone();
     let label = format!("{name} (shard {shard})");
     let bar = progress_bar(indices.len() as u64, &label, args.exec.quiet);
     let (seed, threads) = (args.seed, args.exec.threads);
     let started = Instant::now();
-    let (results, draws) = match &uncertain {
-        None => {
-            let model = Arc::new(loaded.model);
-            let results = replicate::run_indices(&model, &indices, seed, threads, &|| bar.inc(1))
-                .map_err(|e| Failure::Other(e.into()))?;
-            (results, None)
-        }
-        Some(uncertain) => {
-            let (results, draws) =
-                uncertainty::run_indices(uncertain, &indices, seed, threads, &|| bar.inc(1))
-                    .map_err(|e| Failure::Other(e.into()))?;
-            (results, Some(draws))
-        }
-    };
+    let (results, draws) = replications
+        .run_indices(&indices, seed, threads, &|| bar.inc(1))
+        .map_err(|e| Failure::Other(e.into()))?;
     let wall_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let record = ShardRecord {
@@ -135,7 +123,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
             results.months.first().cloned().unwrap_or_default(),
             results.months.last().cloned().unwrap_or_default(),
         ],
-        uncertain: uncertain.as_ref().map(|u| u.paths()).unwrap_or_default(),
+        uncertain: replications.uncertain_paths(),
     };
     let json = serde_json::to_string_pretty(&record).map_err(|e| Failure::Other(e.into()))?;
     let mut extra = vec![(SHARD_JSON, format!("{json}\n"))];
