@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use caseload::load;
-use caseload::replicate::{RunOptions, run};
+use caseload::replicate::{Replications, RunOptions};
 use caseload::results::Results;
 use caseload::scenario::{
     AllocationPolicy, Anchor, Budget, BudgetChange, Calendar, DaysDistribution, District, Intake,
@@ -122,7 +122,10 @@ pub fn run_scenario(scenario: &Scenario, reps: u32, seed: u64, threads: Option<u
         seed,
         threads: threads.and_then(std::num::NonZeroUsize::new),
     };
-    run(&Arc::new(model), &options, &|| {}).expect("thread pool")
+    Replications::from(Arc::new(model))
+        .run(&options, &|| {})
+        .expect("thread pool")
+        .results
 }
 
 /// The shipped scenarios folder.

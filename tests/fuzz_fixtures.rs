@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use caseload::load::{self, Loaded};
 use caseload::output::{self, RunRecord};
-use caseload::replicate::{RunOptions, run};
+use caseload::replicate::{Replications, RunOptions};
 use caseload::results::Results;
 use caseload::summary::Summary;
 
@@ -104,7 +104,10 @@ fn small_results() -> (Results, String) {
         seed: 3,
         threads: None,
     };
-    let results = run(&Arc::new(loaded.model), &options, &|| {}).expect("runs");
+    let results = Replications::from(Arc::new(loaded.model))
+        .run(&options, &|| {})
+        .expect("runs")
+        .results;
     let dir = tempfile::tempdir().expect("a temporary folder");
     let record = RunRecord {
         version: "fuzz".into(),

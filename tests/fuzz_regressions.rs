@@ -1,6 +1,7 @@
 //! Inputs the fuzzer found that once panicked, each kept as a test of the answer it should get.
 
 use caseload::load::{self, LoadError};
+use caseload::replicate::Replications;
 use caseload::scenario::{
     Budget, BudgetChange, Change, Distribution, Intake, OverspendPolicy, Pipeline, PipelineKind,
     Placement, Scenario, UncertainValue,
@@ -182,7 +183,7 @@ fn a_budget_change_cannot_make_the_budget_astronomical() {
 }
 
 /// An uncertain `calendar.months` gave each replication a run of a different length, and
-/// `uncertainty::run` then panicked putting them in one table (an index out of range in
+/// the run then panicked putting them in one table (an index out of range in
 /// `Results::new`). Such a value is now refused before any run, naming its path.
 #[test]
 fn an_uncertain_run_length_is_refused_before_any_run() {
@@ -207,10 +208,11 @@ fn an_uncertain_run_length_is_refused_before_any_run() {
     s.uncertain[0].path = "districts[north].births_per_year".into();
     let text = load::to_ron(&s).expect("serialises");
     let loaded = load::load_str("births.ron", &text).expect("valid");
-    let prepared = uncertainty::prepare(&loaded)
-        .expect("prepared")
-        .expect("uncertain");
-    let (results, draws) = uncertainty::run(&prepared, 2, 1, None, &|| {}).expect("runs");
+    let prepared = Replications::of(&loaded).expect("prepared");
+    let run = prepared
+        .run_indices(&[0, 1], 1, None, &|| {})
+        .expect("runs");
+    let (results, draws) = (run.results, run.draws.expect("uncertain"));
     assert_eq!((results.replications(), results.months.len()), (2, 12));
     assert!(draws.iter().all(|d| (6.0..=12.0).contains(&d.values[0].1)));
 }

@@ -10,8 +10,8 @@ use caseload::engine;
 use caseload::load::{self, Loaded};
 use caseload::metrics::{Kind, Metrics};
 use caseload::overlay::{self, Value};
+use caseload::replicate::Replications;
 use caseload::results::Results;
-use caseload::uncertainty;
 
 use crate::fuzz::{Ctx, note};
 use crate::fuzz_checks::{Outcome, Verdict, lever_refused, load_path, load_refused, loaded_ok};
@@ -23,16 +23,18 @@ fn simulate(g: &mut Gen, loaded: &Loaded) -> Outcome {
     let model = &loaded.model;
     let metrics = Arc::new(Metrics::new(model));
     let results = if loaded.scenario.uncertain.is_empty() {
-        let values = engine::simulate(&Arc::new(model.clone()), &metrics, g.next_u64(), 0);
+        let (values, _) = engine::simulate(&Arc::new(model.clone()), &metrics, g.next_u64(), 0);
         Results::new(model, &metrics, vec![values])
     } else {
-        let uncertain = match uncertainty::prepare(loaded) {
-            Ok(Some(u)) => u,
-            Ok(None) => return Err("uncertain values were not prepared".into()),
+        let uncertain = match Replications::of(loaded) {
+            Ok(u @ Replications::Uncertain(_)) => u,
+            Ok(Replications::Certain(_)) => {
+                return Err("uncertain values were not prepared".into());
+            }
             Err(e) => return lever_refused(&e, ""),
         };
-        match uncertainty::run(&uncertain, 2, g.next_u64(), None, &|| {}) {
-            Ok((results, _)) => results,
+        match uncertain.run_indices(&[0, 1], g.next_u64(), None, &|| {}) {
+            Ok(run) => run.results,
             Err(e) => return Err(format!("a prepared run failed: {e}")),
         }
     };

@@ -8,20 +8,22 @@ use std::sync::Arc;
 
 use caseload::load::{self, Loaded};
 use caseload::output;
-use caseload::replicate::{RunOptions, Shard, run, run_indices};
+use caseload::replicate::{Replications, RunOptions, Shard};
 use caseload::results::Results;
 use caseload::scenario::Scenario;
-use caseload::uncertainty;
 use proptest::prelude::*;
 
 use crate::common::value;
 use crate::fuzz_gen::{self, Gen, Mode, Size};
 
+/// Generated scenarios tried for one that loads before [`valid`] gives up.
+const TRIES: u32 = 1_000;
+
 /// The first scenario from seed `seed` on that loads (and has no uncertain values unless
-/// `uncertain`).
+/// `uncertain`); panics, naming the seed, if none of [`TRIES`] does.
 fn valid(seed: u64, uncertain: bool) -> Loaded {
     let mut g = Gen::new(seed);
-    loop {
+    for _ in 0..TRIES {
         let s = fuzz_gen::scenario(&mut g, Mode::Valid, Size::SMALL);
         if s.uncertain.is_empty() == uncertain {
             continue;
@@ -31,6 +33,7 @@ fn valid(seed: u64, uncertain: bool) -> Loaded {
             return loaded;
         }
     }
+    panic!("none of {TRIES} scenarios generated from seed {seed} loads (uncertain: {uncertain})");
 }
 
 fn threads(n: usize) -> Option<NonZeroUsize> {
@@ -43,7 +46,15 @@ fn run_loaded(loaded: &Loaded, reps: u32, seed: u64, threads: Option<NonZeroUsiz
         seed,
         threads,
     };
-    run(&Arc::new(loaded.model.clone()), &options, &|| {}).expect("a thread pool")
+    certain(loaded)
+        .run(&options, &|| {})
+        .expect("a thread pool")
+        .results
+}
+
+/// The replications of a scenario without uncertain values.
+fn certain(loaded: &Loaded) -> Replications {
+    Replications::from(Arc::new(loaded.model.clone()))
 }
 
 fn close(got: f64, want: f64, what: &str) {
@@ -207,15 +218,22 @@ proptest! {
     #[test]
     fn uncertain_draws_do_not_depend_on_the_thread_count(scenario in any::<u64>(), seed in any::<u64>()) {
         let loaded = valid(scenario, true);
-        let Ok(Some(prepared)) = uncertainty::prepare(&loaded) else {
-            // Valid as written but not at both ends of a range: refused before any run.
-            return Ok(());
+        // Valid as written but not at both ends of a range: refused before any run. Proptest
+        // counts these rejections and fails the test if too many cases are rejected.
+        let prepared = match Replications::of(&loaded) {
+            Ok(Replications::Uncertain(u)) => Some(u),
+            _ => None,
         };
-        let (one, draws) = uncertainty::run(&prepared, 3, seed, threads(1), &|| {}).expect("runs");
-        let (two, again) = uncertainty::run(&prepared, 3, seed, threads(2), &|| {}).expect("runs");
-        prop_assert_eq!(&one, &two);
-        prop_assert_eq!(&draws, &again);
-        check_books(&one, &prepared.base().scenario);
+        prop_assume!(prepared.is_some());
+        let prepared = prepared.expect("assumed above");
+        let run = |n| Replications::Uncertain(prepared.clone())
+            .run_indices(&[0, 1, 2], seed, threads(n), &|| {})
+            .expect("runs");
+        let (one, two) = (run(1), run(2));
+        prop_assert_eq!(&one.results, &two.results);
+        prop_assert_eq!(&one.draws, &two.draws);
+        prop_assert_eq!(one.draws.as_ref().map(Vec::len), Some(3));
+        check_books(&one.results, &prepared.base().scenario);
     }
 
     /// A run split into K shards (`--shard k/K`), each run apart, written as a shard's
@@ -228,7 +246,7 @@ proptest! {
     ) {
         let loaded = valid(scenario, false);
         let whole = run_loaded(&loaded, reps, seed, None);
-        let model = Arc::new(loaded.model.clone());
+        let model = certain(&loaded);
         let dir = tempfile::tempdir().expect("a temporary folder");
         let mut parts = Vec::new();
         for k in 1..=count {
@@ -237,7 +255,7 @@ proptest! {
                 continue;
             }
             let indices: Vec<u64> = block.clone().map(u64::from).collect();
-            let part = run_indices(&model, &indices, seed, None, &|| {}).expect("runs");
+            let part = model.run_indices(&indices, seed, None, &|| {}).expect("runs").results;
             let shard_dir = dir.path().join(format!("shard{k}"));
             output::write_shard(&shard_dir, &part, u64::from(block.start), &[]).expect("written");
             let read = output::read_results(&shard_dir.join("results.csv")).expect("reads back");
@@ -253,7 +271,7 @@ proptest! {
     fn chosen_replications_match_the_full_run(scenario in any::<u64>(), seed in any::<u64>(), picks in proptest::collection::vec(0u64..5, 1..4)) {
         let loaded = valid(scenario, false);
         let whole = run_loaded(&loaded, 5, seed, None);
-        let part = run_indices(&Arc::new(loaded.model.clone()), &picks, seed, threads(2), &|| {}).expect("runs");
+        let part = certain(&loaded).run_indices(&picks, seed, threads(2), &|| {}).expect("runs").results;
         for (j, &i) in picks.iter().enumerate() {
             for m in 0..whole.months.len() {
                 for d in 0..whole.districts.len() {

@@ -8,7 +8,7 @@ use caseload::engine::{self, Replication, Stats};
 use caseload::load;
 use caseload::metrics::Metrics;
 use caseload::national::{self, NationalError};
-use caseload::replicate::{RunOptions, run_with_stats};
+use caseload::replicate::{Replications, RunOptions};
 use caseload::scenario::Scenario;
 use caseload::validate::validate;
 
@@ -153,7 +153,7 @@ fn empty() -> Scenario {
 fn the_engine_counts_each_event_it_processes() {
     let model = Arc::new(validate(&empty()).expect("valid"));
     let metrics = Arc::new(Metrics::new(&model));
-    let (_, stats) = engine::simulate_with_stats(&model, &metrics, 1, 0);
+    let (_, stats) = engine::simulate(&model, &metrics, 1, 0);
     assert_eq!(stats, Stats { events: 0 });
 
     let mut rep = Replication::new(&model, &metrics, 1, 0);
@@ -172,7 +172,7 @@ fn a_runs_event_count_is_the_sum_of_its_replications_whatever_the_threads() {
     let model = Arc::new(validate(&tiny()).expect("valid"));
     let metrics = Arc::new(Metrics::new(&model));
     let each: u64 = (0..3)
-        .map(|i| engine::simulate_with_stats(&model, &metrics, 7, i).1.events)
+        .map(|i| engine::simulate(&model, &metrics, 7, i).1.events)
         .sum();
     assert!(each > 0);
     for threads in [1, 2] {
@@ -181,8 +181,10 @@ fn a_runs_event_count_is_the_sum_of_its_replications_whatever_the_threads() {
             seed: 7,
             threads: std::num::NonZeroUsize::new(threads),
         };
-        let (_, stats) = run_with_stats(&model, &options, &|| {}).expect("thread pool");
-        assert_eq!(stats.events, each, "{threads} threads");
+        let run = Replications::from(Arc::clone(&model))
+            .run(&options, &|| {})
+            .expect("thread pool");
+        assert_eq!(run.stats.events, each, "{threads} threads");
     }
 }
 
@@ -210,7 +212,10 @@ fn summary_only_leaves_out_results_csv_and_stats_go_to_stderr() {
         seed: 1,
         threads: None,
     };
-    let (_, stats) = run_with_stats(&model, &options, &|| {}).expect("thread pool");
+    let stats = Replications::from(model)
+        .run(&options, &|| {})
+        .expect("thread pool")
+        .stats;
     assert!(
         stderr.starts_with("stats: 2 replications")
             && stderr.contains(&format!(" {} events, ", stats.events))

@@ -8,7 +8,7 @@ use std::process::Output;
 use std::sync::Arc;
 
 use caseload::output::{self, ReadError, RunRecord};
-use caseload::replicate::{RunOptions, run, run_indices};
+use caseload::replicate::{Replications, RunOptions};
 use caseload::summary::Summary;
 use caseload::validate::validate;
 use tempfile::TempDir;
@@ -333,14 +333,17 @@ fn bad_shards_are_usage_errors() {
 
 #[test]
 fn run_indices_gives_the_same_bits_as_those_replications_of_a_full_run() {
-    let model = Arc::new(validate(&tiny_year()).expect("valid"));
+    let model = Replications::from(Arc::new(validate(&tiny_year()).expect("valid")));
     let options = RunOptions {
         replications: 4,
         seed: 11,
         threads: None,
     };
-    let full = run(&model, &options, &|| {}).expect("a thread pool");
-    let some = run_indices(&model, &[1, 3], 11, None, &|| {}).expect("a thread pool");
+    let full = model.run(&options, &|| {}).expect("a thread pool").results;
+    let some = model
+        .run_indices(&[1, 3], 11, None, &|| {})
+        .expect("a thread pool")
+        .results;
     assert_eq!(some.replications(), 2);
     let (nmo, nd, nm) = (full.months.len(), full.districts.len(), full.metrics.len());
     for (j, i) in [1, 3].into_iter().enumerate() {
@@ -362,8 +365,11 @@ fn results_csv_reads_back_bit_for_bit() {
     let mut empty = s.districts[0].clone();
     (empty.id, empty.births_per_year) = ("south".into(), 0.0);
     s.districts.push(empty);
-    let model = Arc::new(validate(&s).expect("valid"));
-    let results = run_indices(&model, &[4, 5, 6], 3, None, &|| {}).expect("a thread pool");
+    let model = Replications::from(Arc::new(validate(&s).expect("valid")));
+    let results = model
+        .run_indices(&[4, 5, 6], 3, None, &|| {})
+        .expect("a thread pool")
+        .results;
     let k = results
         .metric_index("compliance:new_birth")
         .expect("a metric");

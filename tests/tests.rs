@@ -65,6 +65,8 @@ mod killed_write;
 // The validation report's own checks: the Birmingham calibration against the seed, migration and
 // contact demand against closed forms (docs/validation.md).
 mod validation_report;
+// Citations: every short name is defined in docs/sources.md; no path leads outside the repository.
+mod sources;
 // External checks: Scotland's 2014-2018 training drive and England 2015-2023 (docs/validation.md).
 mod external;
 // Inputs the fuzzer found that once panicked, with the answers they should get.

@@ -1,5 +1,5 @@
 //! The checks docs/validation.md reports that no other file holds: the Birmingham calibration
-//! against the seed's January 2019 and January 2020 figures, and migration against its closed form.
+//! against SEED-PR's January 2019 and January 2020 figures, and migration against its closed form.
 //! The figures measured over 100 replications in release, and the command that gives them, are in
 //! docs/validation.md; these tests use fewer replications with tolerances that allow for that.
 
@@ -18,7 +18,7 @@ fn baseline_for(months: u32) -> Scenario {
 
 #[test]
 fn birmingham_january_2019_children_staff_and_caseload_match_the_seed() {
-    // DESIGN: 86,601 under-fives (BCC 2016); SEED-PR: 162 HV WTE in post, caseload 443. The model
+    // EY-EDG: 86,601 under-fives (BCC 2016); SEED-PR: 162 HV WTE in post, caseload 443. The model
     // drops the four-year-olds already in reception (docs/calibration.md section 1): 76,160 children,
     // 470 per HV WTE (100 replications in release; P10-P90 76,076-76,260).
     let results = run_scenario(&baseline_for(1), 4, 1, None);

@@ -1,13 +1,12 @@
 //! Exports: the data behind a chart as CSV, a chart as PNG, the board report as HTML. Every file
 //! is written whole or not at all (a temporary file in the same folder, renamed into place).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use caseload::output::tables::{self, ChartRow, Quoting};
 use caseload::output::{self, RunRecord};
 use caseload::report;
 use caseload::results::CITY;
-use caseload::summary::PERCENTILES;
 use caseload::targets::{Comparison, Scope, Target};
 
 use crate::forecast::Forecast;
@@ -28,22 +27,19 @@ pub enum ExportError {
     Data(String),
 }
 
-/// Writes `bytes` to `path` whole or not at all, creating its folder.
+/// Writes `bytes` to `path` whole or not at all, creating its folder ([`output::write_file`]:
+/// a replaced file keeps its permissions, a new one is readable by all).
 pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<PathBuf, ExportError> {
-    let fail = |e: std::io::Error| ExportError::Write {
+    let fail = |reason: String| ExportError::Write {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason,
     };
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    file.write_all(bytes).map_err(fail)?;
-    file.as_file().sync_all().map_err(fail)?;
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(path.to_path_buf())
+    std::fs::create_dir_all(dir).map_err(|e| fail(e.to_string()))?;
+    output::write_file(path, bytes).map_err(|e| fail(e.to_string()))
 }
 
 /// A file name made safe from a metric or district id (`compliance:new_birth` is
@@ -70,32 +66,16 @@ pub fn chart_csv(
         .results
         .metric_index(metric)
         .ok_or_else(|| ExportError::Data(format!("the forecast has no metric {metric:?}")))?;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header = vec!["month".to_string(), "district".into(), "metric".into()];
-    header.extend(PERCENTILES.iter().map(|p| format!("p{p}")));
-    header.extend(["mean".into(), "replications".into()]);
-    let bad = |e: csv::Error| ExportError::Data(e.to_string());
-    w.write_record(&header).map_err(bad)?;
     let district_id = &forecast.districts[district];
-    for (m, month) in forecast.months.iter().enumerate() {
-        let s = forecast.summary.get(m, district, k);
-        let mut row = vec![month.clone(), district_id.clone(), metric.to_string()];
-        row.extend(s.percentiles.iter().chain([&s.mean]).map(|x| cell(*x)));
-        row.push(s.n.to_string());
-        w.write_record(&row).map_err(bad)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| ExportError::Data(e.to_string()))?;
-    String::from_utf8(bytes).map_err(|e| ExportError::Data(e.to_string()))
-}
-
-fn cell(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        x.to_string()
-    }
+    let rows = forecast.months.iter().enumerate().map(|(m, month)| {
+        ChartRow::new(
+            month,
+            district_id,
+            metric,
+            forecast.summary.get(m, district, k),
+        )
+    });
+    tables::text(Quoting::Needed, rows).map_err(|e| ExportError::Data(e.to_string()))
 }
 
 /// The board report (one self-contained HTML page) of `forecast`, with the chance of each

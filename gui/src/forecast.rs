@@ -66,9 +66,9 @@ impl Status {
     }
 }
 
-/// Caseload per HV WTE the Institute of Health Visiting recommends (DESIGN).
+/// Caseload per HV WTE the Institute of Health Visiting recommends (IHV-2018 in docs/sources.md).
 pub const CASELOAD_RECOMMENDED: f64 = 250.0;
-/// Caseload per HV WTE Birmingham planned for (SEED-PR).
+/// Caseload per HV WTE Birmingham planned for (SEED-PR in docs/sources.md).
 pub const CASELOAD_PLANNED: f64 = 350.0;
 
 /// One mandated review with a target, at a chosen month.

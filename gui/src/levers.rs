@@ -298,7 +298,7 @@ fn build(s: &Scenario) -> Vec<Lever> {
                 "attrition".into(),
                 "Health-visitor attrition a year".into(),
                 "Share of health visitors leaving each year for reasons other than retirement \
-                 (DESIGN: 8-12% is typical).",
+                 (8-12% a year is typical [est]: a planning assumption, not a published rate).",
                 (0.0..=0.25, 0.005, Unit::Share),
                 hv.attrition,
                 vec![p],

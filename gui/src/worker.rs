@@ -13,8 +13,7 @@ use std::time::Instant;
 
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
-use caseload::results::Results;
-use caseload::uncertainty::Replications;
+use caseload::replicate::{Replications, Run};
 
 use crate::forecast::Forecast;
 
@@ -166,7 +165,7 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
             }
         };
         let total = job.passes.last().copied().unwrap_or(0);
-        let mut parts: Vec<Results> = Vec::new();
+        let mut parts: Vec<Run> = Vec::new();
         let mut done = 0u32;
         'passes: for (k, &pass) in job.passes.iter().enumerate() {
             while done < pass {
@@ -176,7 +175,7 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
                 let end = (done + CHUNK).min(pass);
                 let indices: Vec<u64> = (u64::from(done)..u64::from(end)).collect();
                 match replications.run_indices(&indices, job.seed, None, &|| {}) {
-                    Ok((r, _)) => parts.push(r),
+                    Ok(run) => parts.push(run),
                     Err(e) => {
                         send(Message::Failed {
                             job: job.id,
@@ -192,8 +191,9 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
                     total,
                 });
             }
-            if let Some(results) = Results::concat(parts.clone()) {
-                parts = vec![results.clone()];
+            if let Some(run) = Run::concat(std::mem::take(&mut parts)) {
+                let results = run.results.clone();
+                parts = vec![run];
                 send(Message::Forecast {
                     job: job.id,
                     forecast: Box::new(Forecast::new(

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
-use caseload::uncertainty;
+use caseload::replicate::{Replications, RunOptions};
 use caseload_gui::app::{CaseloadApp, Settings};
 use caseload_gui::levers::Value;
 use caseload_gui::shipped;
@@ -399,12 +399,14 @@ fn uncertain_inputs_are_drawn_for_each_replication_as_the_cli_does() {
     let loaded = lever::apply(&short("birmingham_baseline.ron"), &[(&section, value)])
         .expect("a valid scenario");
     let expected = {
-        let prepared = uncertainty::prepare(&loaded)
-            .expect("prepared")
-            .expect("uncertain");
-        uncertainty::run(&prepared, 4, 1, None, &|| {})
-            .expect("runs")
-            .0
+        let options = RunOptions {
+            replications: 4,
+            seed: 1,
+            threads: None,
+        };
+        let replications = Replications::of(&loaded).expect("prepared");
+        assert!(matches!(replications, Replications::Uncertain(_)));
+        replications.run(&options, &|| {}).expect("runs").results
     };
     let mut harness = harness_with(loaded, "birmingham_baseline.ron");
     wait_idle(&mut harness);

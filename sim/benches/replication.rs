@@ -11,7 +11,7 @@ use std::sync::Arc;
 use caseload::engine;
 use caseload::load;
 use caseload::metrics::Metrics;
-use caseload::replicate::{RunOptions, run, run_with_stats};
+use caseload::replicate::{Replications, RunOptions};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn birmingham(c: &mut Criterion) {
@@ -19,7 +19,7 @@ fn birmingham(c: &mut Criterion) {
     let metrics = Arc::new(Metrics::new(&model));
     let mut group = c.benchmark_group("birmingham_5y");
     group.sample_size(20);
-    let (_, one) = engine::simulate_with_stats(&model, &metrics, 1, 0);
+    let (_, one) = engine::simulate(&model, &metrics, 1, 0);
     group.throughput(Throughput::Elements(one.events));
     group.bench_function("1_replication", |b| {
         b.iter(|| black_box(engine::simulate(&model, &metrics, 1, 0)))
@@ -30,10 +30,11 @@ fn birmingham(c: &mut Criterion) {
         seed: 1,
         threads: None,
     };
-    let (_, hundred) = run_with_stats(&model, &options, &|| {}).expect("thread pool");
-    group.throughput(Throughput::Elements(hundred.events));
+    let replications = Replications::from(Arc::clone(&model));
+    let hundred = replications.run(&options, &|| {}).expect("thread pool");
+    group.throughput(Throughput::Elements(hundred.stats.events));
     group.bench_function("100_replications", |b| {
-        b.iter(|| black_box(run(&model, &options, &|| {}).expect("thread pool")))
+        b.iter(|| black_box(replications.run(&options, &|| {}).expect("thread pool")))
     });
     group.finish();
 }

@@ -9,13 +9,12 @@
 //! scenario.ron --load::parse--> Scenario --validate--> Model (typed; dates as day numbers)
 //! Model + seed --engine::simulate--> one replication: bevy_ecs World driven day by day
 //!              --> monthly observations
-//! replicate::run (rayon, one stream set per replication) --> Results --> Summary
+//! replicate::Replications::run (rayon, one stream set per replication) --> Results --> Summary
 //!              --> output (CSV, JSON)
 //! ```
 //!
 //! ```
-//! use std::sync::Arc;
-//! use caseload::{load, replicate::{run, RunOptions}, summary::Summary};
+//! use caseload::{load, replicate::{Replications, RunOptions}, summary::Summary};
 //!
 //! let text = r#"Scenario(
 //!     name: "One district",
@@ -33,7 +32,8 @@
 //! )"#;
 //! let loaded = load::load_str("one.ron", text).expect("a valid scenario");
 //! let options = RunOptions { replications: 4, seed: 7, threads: None };
-//! let results = run(&Arc::new(loaded.model), &options, &|| {}).expect("a thread pool");
+//! let replications = Replications::of(&loaded).expect("no uncertain values to draw");
+//! let results = replications.run(&options, &|| {}).expect("a thread pool").results;
 //! let summary = Summary::new(&results);
 //! let compliance = results.metric_index("compliance:new_birth").unwrap();
 //! // Two health visitors have ample time for ~8 new birth visits a month: all on time.
@@ -59,7 +59,7 @@
 //!   [`model`]: the typed model; [`calendar`]: days, months, working days; [`lever`]: one field
 //!   named by a path of ids (`pipelines[scphn].intakes[2].size`) set to another value.
 //! - [`engine`]: one replication on bevy_ecs; [`metrics`]: what is recorded.
-//! - [`replicate`]: parallel replications; [`results`], [`summary`]: their values and statistics;
+//! - [`replicate`]: parallel replications, the one run path; [`results`], [`summary`]: their values and statistics;
 //!   [`targets`]: the chance of meeting a target; [`compare`]: paired differences of two scenarios;
 //!   [`seek`]: the smallest lever value whose chance of meeting a target reaches a confidence;
 //!   [`precision`]: replications added until the key forecasts are precise enough;

@@ -7,10 +7,8 @@
 //! because replication i always draws from its own streams (seed, i), a run that stops at n
 //! replications gives exactly the results of a fixed run of n.
 
-use std::sync::Arc;
-
 use crate::model::Model;
-use crate::replicate::{RunError, run_indices};
+use crate::replicate::{Replications, Run, RunError};
 use crate::results::Results;
 use crate::summary::Stats;
 
@@ -63,40 +61,27 @@ pub fn worst_precision(model: &Model, results: &Results) -> Option<(f64, String)
         .max_by(|a, b| a.0.total_cmp(&b.0))
 }
 
-/// Runs replications of `model` in doubling batches until the key forecasts reach `goal` or the
-/// cap.
+/// Runs `replications` in doubling batches, each running only the new replications, until the
+/// key forecasts reach `goal` or the cap; `progress` is called as each replication finishes.
 pub fn run_to_precision(
-    model: &Arc<Model>,
+    replications: &Replications,
     seed: u64,
     threads: Option<std::num::NonZeroUsize>,
     goal: Goal,
     progress: &(dyn Fn() + Sync),
-) -> Result<(Results, Reached), RunError> {
-    run_batches_to_precision(model, goal, &mut |batch| {
-        run_indices(model, batch, seed, threads, progress)
-    })
-}
-
-/// Runs batches of replications through `run_batch` (given the replication numbers of each
-/// batch, it returns their results in that order) in doubling batches until the key forecasts of
-/// `model` reach `goal` or the cap. Every batch must share `model`'s shape of results; scenarios
-/// with uncertain values pass their base model and draw inside `run_batch`.
-pub fn run_batches_to_precision(
-    model: &Model,
-    goal: Goal,
-    run_batch: &mut dyn FnMut(&[u64]) -> Result<Results, RunError>,
-) -> Result<(Results, Reached), RunError> {
-    let mut done: Vec<Results> = Vec::new();
+) -> Result<(Run, Reached), RunError> {
+    let model = replications.model();
+    let mut done: Vec<Run> = Vec::new();
     let mut have = 0u32;
     let mut n = FIRST_BATCH.min(goal.max_replications).max(2);
     loop {
         let batch: Vec<u64> = (u64::from(have)..u64::from(n)).collect();
-        done.push(run_batch(&batch)?);
+        done.push(replications.run_indices(&batch, seed, threads, progress)?);
         have = n;
-        let results = Results::concat(std::mem::take(&mut done)).ok_or(RunError::Shape)?;
+        let run = Run::concat(std::mem::take(&mut done)).ok_or(RunError::Shape)?;
         // With no defined key forecast there is nothing to be precise about: not met.
         let (worst, metric) =
-            worst_precision(model, &results).unwrap_or((f64::INFINITY, String::new()));
+            worst_precision(model, &run.results).unwrap_or((f64::INFINITY, String::new()));
         let met = worst <= goal.relative_half_width;
         if met || n >= goal.max_replications {
             let reached = Reached {
@@ -106,9 +91,9 @@ pub fn run_batches_to_precision(
                 met,
                 goal_relative_half_width: goal.relative_half_width,
             };
-            return Ok((results, reached));
+            return Ok((run, reached));
         }
-        done.push(results);
+        done.push(run);
         n = n.saturating_mul(2).min(goal.max_replications);
     }
 }
@@ -116,11 +101,13 @@ pub fn run_batches_to_precision(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
     use crate::load;
-    use crate::replicate::{RunOptions, run};
+    use crate::replicate::RunOptions;
 
     /// A quick one-district scenario with a targeted review, two years long.
-    fn small() -> Arc<Model> {
+    fn small() -> Replications {
         let mut s = load::baseline().expect("valid").scenario;
         s.districts.truncate(1);
         s.districts[0].migration.moves.clear();
@@ -128,7 +115,17 @@ mod tests {
         s.calendar
             .bank_holidays
             .retain(|d| d.as_str() < "2020-01-01");
-        Arc::new(crate::validate::validate(&s).expect("valid"))
+        Replications::from(Arc::new(crate::validate::validate(&s).expect("valid")))
+    }
+
+    /// The first `replications` replications of `model` under seed 3.
+    fn fixed(model: &Replications, replications: u32) -> Results {
+        let options = RunOptions {
+            replications,
+            seed: 3,
+            threads: None,
+        };
+        model.run(&options, &|| {}).unwrap().results
     }
 
     #[test]
@@ -138,39 +135,18 @@ mod tests {
             relative_half_width: 0.05,
             max_replications: 640,
         };
-        let (results, reached) = run_to_precision(&model, 3, None, goal, &|| {}).unwrap();
+        let (run, reached) = run_to_precision(&model, 3, None, goal, &|| {}).unwrap();
+        let results = run.results;
         assert!(reached.met, "{reached:?}");
         assert!(reached.worst_relative_half_width <= 0.05);
         assert_eq!(results.replications(), reached.replications as usize);
         // Doubling from 10: the answer is 10 x 2^k.
         assert!([10, 20, 40, 80, 160, 320, 640].contains(&reached.replications));
-        let fixed = run(
-            &model,
-            &RunOptions {
-                replications: reached.replications,
-                seed: 3,
-                threads: None,
-            },
-            &|| {},
-        )
-        .unwrap();
-        assert_eq!(results, fixed);
+        assert_eq!(results, fixed(&model, reached.replications));
         // One batch fewer would not have been precise enough.
         if reached.replications > FIRST_BATCH {
-            let half = Results::concat(vec![
-                run(
-                    &model,
-                    &RunOptions {
-                        replications: reached.replications / 2,
-                        seed: 3,
-                        threads: None,
-                    },
-                    &|| {},
-                )
-                .unwrap(),
-            ])
-            .unwrap();
-            assert!(worst_precision(&model, &half).unwrap().0 > 0.05);
+            let half = fixed(&model, reached.replications / 2);
+            assert!(worst_precision(model.model(), &half).unwrap().0 > 0.05);
         }
     }
 
@@ -181,7 +157,8 @@ mod tests {
             relative_half_width: 1e-9,
             max_replications: 15,
         };
-        let (results, reached) = run_to_precision(&model, 3, None, goal, &|| {}).unwrap();
+        let (run, reached) = run_to_precision(&model, 3, None, goal, &|| {}).unwrap();
+        let results = run.results;
         assert!(!reached.met);
         assert_eq!(reached.replications, 15);
         assert_eq!(results.replications(), 15);

@@ -1,9 +1,12 @@
-//! Monte Carlo replications in parallel.
+//! Monte Carlo replications in parallel: the one run path every command and the app take.
 //!
+//! [`Replications`] is what each replication of a loaded scenario runs: its model, or, when the
+//! scenario has uncertain values, its model with that replication's own draws of them
+//! ([`crate::uncertainty`]). [`Replications::run`] and [`Replications::run_indices`] run them.
 //! Replication `i` runs on its own random streams derived from (seed, i) and results are collected
-//! in replication order, so a run's results are identical whatever the number of threads.
-//! [`run_indices`] runs any chosen replications with the same bits, and [`Shard`] splits a run into
-//! contiguous blocks for separate processes (`caseload run --shard K/N`, then `caseload merge`).
+//! in replication order, so a run's results are identical whatever the number of threads, and any
+//! chosen replications have the same bits as in a full run. [`Shard`] splits a run into contiguous
+//! blocks for separate processes (`caseload run --shard K/N`, then `caseload merge`).
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -11,9 +14,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::engine;
+use crate::lever::LeverError;
+use crate::load::Loaded;
 use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::results::Results;
+use crate::uncertainty::{self, Draws, Uncertain};
 
 /// How many replications to run, from which seed, on how many threads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +53,7 @@ pub enum RunError {
 }
 
 /// The pool replications run on: `threads` named workers (`None`: rayon's default).
-pub(crate) fn pool(threads: Option<NonZeroUsize>) -> Result<rayon::ThreadPool, RunError> {
+fn pool(threads: Option<NonZeroUsize>) -> Result<rayon::ThreadPool, RunError> {
     let threads = threads.map_or(0, NonZeroUsize::get);
     rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -63,66 +69,138 @@ pub fn worker_threads(options: &RunOptions) -> usize {
         .map_or_else(rayon::current_num_threads, NonZeroUsize::get)
 }
 
-/// Runs `options.replications` replications of `model`; `progress` is called once as each
-/// replication finishes (from worker threads, in no particular order).
-pub fn run(
-    model: &Arc<Model>,
-    options: &RunOptions,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Results, RunError> {
-    let indices: Vec<u64> = (0..u64::from(options.replications)).collect();
-    run_indices(model, &indices, options.seed, options.threads, progress)
+/// What each replication of a loaded scenario runs: its model, or, when it has uncertain values,
+/// its model with that replication's own draws of them. The one place that choice is made.
+#[derive(Debug, Clone)]
+pub enum Replications {
+    /// No uncertain values: every replication runs this model.
+    Certain(Arc<Model>),
+    /// Uncertain values, drawn afresh for each replication.
+    Uncertain(Box<Uncertain>),
 }
 
-/// Runs the replications numbered `indices` of `model` under master seed `seed`, in the order
-/// given: replication `indices[j]` of the result is bit-identical to replication `indices[j]` of a
-/// [`run`] with the same seed, since it draws only from the streams of (seed, `indices[j]`).
-/// `threads` and `progress` are as in [`RunOptions`] and [`run`].
-pub fn run_indices(
-    model: &Arc<Model>,
-    indices: &[u64],
-    seed: u64,
-    threads: Option<NonZeroUsize>,
-    progress: &(dyn Fn() + Sync),
-) -> Result<Results, RunError> {
-    run_indices_with_stats(model, indices, seed, threads, progress).map(|(results, _)| results)
+/// A finished run of chosen replications.
+#[derive(Debug, Clone)]
+pub struct Run {
+    /// Their results, in the order the replications were asked for.
+    pub results: Results,
+    /// Each replication's draws of the uncertain values, in the same order; `None` when the
+    /// scenario has none.
+    pub draws: Option<Vec<Draws>>,
+    /// What the replications did between them.
+    pub stats: engine::Stats,
 }
 
-/// As [`run`], with what the replications did between them (for benchmarks: `caseload run
-/// --stats`).
-pub fn run_with_stats(
-    model: &Arc<Model>,
-    options: &RunOptions,
-    progress: &(dyn Fn() + Sync),
-) -> Result<(Results, engine::Stats), RunError> {
-    let indices: Vec<u64> = (0..u64::from(options.replications)).collect();
-    run_indices_with_stats(model, &indices, options.seed, options.threads, progress)
+impl Run {
+    /// Runs of one scenario put end to end (batches of `--reps auto`, passes of the app), in the
+    /// order given; `None` when there are none or their tables of results differ.
+    pub fn concat(runs: Vec<Run>) -> Option<Run> {
+        let stats = runs
+            .iter()
+            .fold(engine::Stats::default(), |a, r| a + r.stats);
+        let mut draws: Option<Vec<Draws>> = None;
+        let mut results = Vec::with_capacity(runs.len());
+        for run in runs {
+            if let Some(d) = run.draws {
+                draws.get_or_insert_with(Vec::new).extend(d);
+            }
+            results.push(run.results);
+        }
+        Some(Run {
+            results: Results::concat(results)?,
+            draws,
+            stats,
+        })
+    }
 }
 
-fn run_indices_with_stats(
-    model: &Arc<Model>,
-    indices: &[u64],
-    seed: u64,
-    threads: Option<NonZeroUsize>,
-    progress: &(dyn Fn() + Sync),
-) -> Result<(Results, engine::Stats), RunError> {
-    let metrics = Arc::new(Metrics::new(model));
-    let pool = pool(threads)?;
-    let done: Vec<(Vec<f64>, engine::Stats)> = pool.install(|| {
-        indices
-            .par_iter()
-            .map(|&i| {
-                let done = engine::simulate_with_stats(model, &metrics, seed, i);
-                progress();
-                done
-            })
-            .collect()
-    });
-    let stats = done
-        .iter()
-        .fold(engine::Stats::default(), |a, (_, s)| a + *s);
-    let raw = done.into_iter().map(|(values, _)| values).collect();
-    Ok((Results::new(model, &metrics, raw), stats))
+impl From<Arc<Model>> for Replications {
+    fn from(model: Arc<Model>) -> Self {
+        Replications::Certain(model)
+    }
+}
+
+impl Replications {
+    /// The replications of `loaded`, its uncertain values checked ([`uncertainty::prepare`]).
+    pub fn of(loaded: &Loaded) -> Result<Self, LeverError> {
+        Ok(match uncertainty::prepare(loaded)? {
+            None => Replications::Certain(Arc::new(loaded.model.clone())),
+            Some(uncertain) => Replications::Uncertain(Box::new(uncertain)),
+        })
+    }
+
+    /// The model whose shape of results every replication shares (for uncertain values, the
+    /// scenario with its values as written).
+    pub fn model(&self) -> &Model {
+        match self {
+            Replications::Certain(model) => model,
+            Replications::Uncertain(u) => &u.base().model,
+        }
+    }
+
+    /// The paths of the uncertain values, in scenario order; empty when there are none.
+    pub fn uncertain_paths(&self) -> Vec<String> {
+        match self {
+            Replications::Certain(_) => Vec::new(),
+            Replications::Uncertain(u) => u.paths(),
+        }
+    }
+
+    /// Runs replications `0..options.replications`; `progress` is called once as each finishes
+    /// (from worker threads, in no particular order).
+    pub fn run(&self, options: &RunOptions, progress: &(dyn Fn() + Sync)) -> Result<Run, RunError> {
+        let indices: Vec<u64> = (0..u64::from(options.replications)).collect();
+        self.run_indices(&indices, options.seed, options.threads, progress)
+    }
+
+    /// Runs the replications numbered `indices` under master seed `seed`, in the order given:
+    /// replication `indices[j]` (its draws and its values) is bit-identical to the same
+    /// replication of a [`Replications::run`] with the same seed, since it draws only from the
+    /// streams of (seed, `indices[j]`). So a run can be split into shards or batches.
+    pub fn run_indices(
+        &self,
+        indices: &[u64],
+        seed: u64,
+        threads: Option<NonZeroUsize>,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<Run, RunError> {
+        let model = self.model();
+        let metrics = Arc::new(Metrics::new(model));
+        let one = |i: u64| -> Result<(Option<Draws>, Vec<f64>, engine::Stats), RunError> {
+            let (draws, values, stats) = match self {
+                Replications::Certain(model) => {
+                    let (values, stats) = engine::simulate(model, &metrics, seed, i);
+                    (None, values, stats)
+                }
+                Replications::Uncertain(u) => {
+                    let (draws, model) = u
+                        .replication(seed, i)
+                        .map_err(|e| RunError::Draw(e.to_string()))?;
+                    let (values, stats) = engine::simulate(&Arc::new(model), &metrics, seed, i);
+                    (Some(draws), values, stats)
+                }
+            };
+            progress();
+            Ok((draws, values, stats))
+        };
+        let done: Vec<_> = pool(threads)?.install(|| indices.par_iter().map(|&i| one(i)).collect());
+        let mut raw = Vec::with_capacity(done.len());
+        let mut draws = matches!(self, Replications::Uncertain(_)).then(Vec::new);
+        let mut stats = engine::Stats::default();
+        for replication in done {
+            let (drawn, values, s) = replication?;
+            if let (Some(all), Some(d)) = (draws.as_mut(), drawn) {
+                all.push(d);
+            }
+            raw.push(values);
+            stats = stats + s;
+        }
+        Ok(Run {
+            results: Results::new(model, &metrics, raw),
+            draws,
+            stats,
+        })
+    }
 }
 
 /// One share of a run's replications, for running a run as several processes (`caseload run

@@ -9,21 +9,14 @@
 //! cut at three standard deviations), with the same months, so no replication can fail half-way
 //! through and all replications share one table of results.
 
-use std::sync::Arc;
-
+use crate::engine::rng;
+use crate::lever::{self, LeverError, LeverPath};
+use crate::load::Loaded;
+use crate::model::Model;
+use crate::scenario::Distribution;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Beta, Distribution as _, Normal, Triangular};
-use rayon::prelude::*;
-
-use crate::engine::{self, rng};
-use crate::lever::{self, LeverError, LeverPath};
-use crate::load::Loaded;
-use crate::metrics::Metrics;
-use crate::model::Model;
-use crate::replicate::{self, RunError};
-use crate::results::Results;
-use crate::scenario::Distribution;
 
 /// Normal draws are cut at this many standard deviations.
 const NORMAL_CUT: f64 = 3.0;
@@ -171,127 +164,6 @@ impl Uncertain {
     pub fn base(&self) -> &Loaded {
         &self.base
     }
-}
-
-/// Runs `replications` replications, each with its own draws, in parallel; results in
-/// replication order, identical whatever the thread count.
-pub fn run(
-    uncertain: &Uncertain,
-    replications: u32,
-    seed: u64,
-    threads: Option<std::num::NonZeroUsize>,
-    progress: &(dyn Fn() + Sync),
-) -> Result<(Results, Vec<Draws>), RunError> {
-    let indices: Vec<u64> = (0..u64::from(replications)).collect();
-    run_indices(uncertain, &indices, seed, threads, progress)
-}
-
-/// Runs the replications numbered `indices`, each with its own draws, in the order given:
-/// replication `indices[j]` (its draws and its values) is bit-identical to the same replication
-/// of a [`run`] with the same seed, so a run can be split into shards or batches.
-pub fn run_indices(
-    uncertain: &Uncertain,
-    indices: &[u64],
-    seed: u64,
-    threads: Option<std::num::NonZeroUsize>,
-    progress: &(dyn Fn() + Sync),
-) -> Result<(Results, Vec<Draws>), RunError> {
-    let model = &uncertain.base.model;
-    let metrics = Arc::new(Metrics::new(model));
-    let pool = replicate::pool(threads)?;
-    let runs: Vec<Result<(Draws, Vec<f64>), LeverError>> = pool.install(|| {
-        indices
-            .par_iter()
-            .map(|&i| {
-                let (draws, model) = uncertain.replication(seed, i)?;
-                let values = engine::simulate(&Arc::new(model), &metrics, seed, i);
-                progress();
-                Ok((draws, values))
-            })
-            .collect()
-    });
-    let mut draws = Vec::new();
-    let mut raw = Vec::new();
-    for r in runs {
-        let (d, v) = r.map_err(|e| RunError::Draw(e.to_string()))?;
-        draws.push(d);
-        raw.push(v);
-    }
-    Ok((Results::new(model, &metrics, raw), draws))
-}
-
-/// The header of parameters.csv.
-pub const PARAMETERS_HEADER: &str = "replication,path,value";
-
-/// What each replication of a loaded scenario runs: its model, or, when it has uncertain values,
-/// its model with that replication's own draws of them. The one place that choice is made for
-/// everything that runs chosen replications (shards, batches, the desktop app).
-#[derive(Debug, Clone)]
-pub enum Replications {
-    /// No uncertain values: every replication runs this model.
-    Certain(Arc<Model>),
-    /// Uncertain values, drawn afresh for each replication.
-    Uncertain(Box<Uncertain>),
-}
-
-impl Replications {
-    /// The replications of `loaded`, its uncertain values checked ([`prepare`]).
-    pub fn of(loaded: &Loaded) -> Result<Self, LeverError> {
-        Ok(match prepare(loaded)? {
-            None => Replications::Certain(Arc::new(loaded.model.clone())),
-            Some(uncertain) => Replications::Uncertain(Box::new(uncertain)),
-        })
-    }
-
-    /// The model whose shape of results every replication shares (for uncertain values, the
-    /// scenario with its values as written).
-    pub fn model(&self) -> &Model {
-        match self {
-            Replications::Certain(model) => model,
-            Replications::Uncertain(u) => &u.base.model,
-        }
-    }
-
-    /// The paths of the uncertain values, in scenario order; empty when there are none.
-    pub fn uncertain_paths(&self) -> Vec<String> {
-        match self {
-            Replications::Certain(_) => Vec::new(),
-            Replications::Uncertain(u) => u.paths(),
-        }
-    }
-
-    /// Runs the replications numbered `indices` (as [`replicate::run_indices`] or
-    /// [`run_indices`]): their results, and their draws when there are uncertain values.
-    pub fn run_indices(
-        &self,
-        indices: &[u64],
-        seed: u64,
-        threads: Option<std::num::NonZeroUsize>,
-        progress: &(dyn Fn() + Sync),
-    ) -> Result<(Results, Option<Vec<Draws>>), RunError> {
-        match self {
-            Replications::Certain(model) => {
-                replicate::run_indices(model, indices, seed, threads, progress).map(|r| (r, None))
-            }
-            Replications::Uncertain(u) => run_indices(u, indices, seed, threads, progress)
-                .map(|(results, draws)| (results, Some(draws))),
-        }
-    }
-}
-
-/// parameters.csv: `replication,path,value`, one row per replication and uncertain value.
-pub fn parameters_csv(draws: &[Draws]) -> String {
-    let mut text = format!("{PARAMETERS_HEADER}\n");
-    for d in draws {
-        for (path, value) in &d.values {
-            text.push_str(&format!(
-                "{},\"{}\",{value}\n",
-                d.replication,
-                path.replace('"', "\"\"")
-            ));
-        }
-    }
-    text
 }
 
 #[cfg(test)]

@@ -1,7 +1,6 @@
 //! Files: reading a scenario safely, writing it whole or not at all, the recent-files list, and
 //! the native file dialog on its own thread.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
@@ -10,18 +9,12 @@ pub const MAX_RECENT: usize = 8;
 
 pub use caseload::load::read_text;
 
-/// Writes `text` to `path` whole or not at all: into a temporary file in the same folder, then
-/// renamed over `path`, so a failed save never leaves half a scenario behind.
+/// Writes `text` to `path` whole or not at all ([`caseload::output::write_file`]), so a failed
+/// save never leaves half a scenario behind and a saved file keeps its permissions.
 pub fn write_whole(path: &Path, text: &str) -> Result<(), String> {
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(folder).map_err(|e| e.to_string())?;
-    tmp.write_all(text.as_bytes()).map_err(|e| e.to_string())?;
-    tmp.as_file().sync_all().map_err(|e| e.to_string())?;
-    tmp.persist(path).map_err(|e| e.error.to_string())?;
-    Ok(())
+    caseload::output::write_file(path, text.as_bytes())
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// Puts `path` first in `recent`, once, keeping at most [`MAX_RECENT`].
@@ -148,5 +141,23 @@ mod tests {
             1,
             "no temp files left"
         );
+    }
+
+    /// Saving keeps a user's file readable as it was: 0644 stays 0644 (it used to become 0600),
+    /// and a private file stays private.
+    #[cfg(unix)]
+    #[test]
+    fn saving_keeps_the_files_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let path = dir.path().join("s.ron");
+        write_whole(&path, "new").unwrap();
+        assert_eq!(mode(&path), 0o644, "a new file is readable by all");
+        for kept in [0o644, 0o600, 0o640] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(kept)).unwrap();
+            write_whole(&path, "edited").unwrap();
+            assert_eq!(mode(&path), kept, "{kept:o}");
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! does) and the difference B - A is estimated from the pairs.
 
 use caseload::compare::{Difference, difference};
+use caseload::output::tables::{CompareRow, Quoting, Table};
 use egui_plot::{FilledArea, HLine, Legend, Line, Plot, PlotPoints};
 
 use crate::app::{Command, Export};
@@ -311,47 +312,15 @@ fn table(ui: &mut egui::Ui, rows: &[Row]) {
         });
 }
 
-/// The comparison table as CSV (what the page shows, for every row).
+/// The comparison table as CSV (what the page shows, for every row): compare.csv's columns, then
+/// the pairs behind each difference and the page's verdict.
 pub fn csv(p: &Prepared, month: &str, district: &str) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record([
-        "month",
-        "district",
-        "metric",
-        "mean_a",
-        "mean_b",
-        "difference",
-        "ci95_low",
-        "ci95_high",
-        "unpaired_ci95_low",
-        "unpaired_ci95_high",
-        "pairs",
-        "verdict",
-    ])?;
-    let cell = |x: f64| {
-        if x.is_nan() {
-            String::new()
-        } else {
-            x.to_string()
-        }
-    };
+    let extra = ["pairs", "verdict"];
+    let mut table = Table::with_extra::<CompareRow>(Vec::new(), Quoting::Needed, &extra)?;
     for r in &p.rows {
-        let d = &r.difference;
-        w.write_record([
-            month.to_string(),
-            district.to_string(),
-            r.metric.clone(),
-            cell(d.mean_a),
-            cell(d.mean_b),
-            cell(d.difference),
-            cell(d.ci95_low),
-            cell(d.ci95_high),
-            cell(d.unpaired_low),
-            cell(d.unpaired_high),
-            d.pairs.to_string(),
-            r.verdict().to_string(),
-        ])?;
+        let row = CompareRow::new(month, district, &r.metric, &r.difference);
+        table.row_extra(&row, (r.difference.pairs, r.verdict()))?;
     }
-    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    let bytes = table.finish()?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }

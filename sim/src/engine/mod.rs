@@ -277,18 +277,8 @@ impl std::ops::Add for Stats {
 }
 
 /// Runs replication `replication` of `model` under master seed `seed` and returns its monthly
-/// observations, one value per (month, district, metric).
+/// observations, one value per (month, district, metric), with what the replication did.
 pub fn simulate(
-    model: &Arc<Model>,
-    metrics: &Arc<Metrics>,
-    seed: u64,
-    replication: u64,
-) -> Vec<f64> {
-    Replication::new(model, metrics, seed, replication).finish()
-}
-
-/// As [`simulate`], with what the replication did.
-pub fn simulate_with_stats(
     model: &Arc<Model>,
     metrics: &Arc<Metrics>,
     seed: u64,

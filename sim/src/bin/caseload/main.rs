@@ -25,13 +25,13 @@ use std::time::Instant;
 use anyhow::Context;
 use caseload::load::{self, LoadError, Loaded};
 use caseload::metrics::Metrics;
-use caseload::output::{self, RunRecord};
+use caseload::output::{self, RunRecord, tables};
 use caseload::precision;
-use caseload::replicate::{self, RunOptions};
+use caseload::replicate::{self, Replications, Run, RunOptions};
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
-use caseload::uncertainty::{self, Replications};
+use caseload::uncertainty;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -106,6 +106,11 @@ pub(crate) fn print(text: &str) -> Result<(), Failure> {
     }
 }
 
+/// The failure of building the CSV file `name` in memory.
+pub(crate) fn built(name: &str) -> impl FnOnce(csv::Error) -> Failure + '_ {
+    move |e| Failure::Other(anyhow::Error::new(e).context(format!("cannot build {name}")))
+}
+
 /// The files a command wrote, as its closing line lists them: `a/x.csv, a/y.csv`.
 pub(crate) fn listed(written: &[std::path::PathBuf]) -> String {
     written
@@ -144,8 +149,8 @@ pub(crate) struct Completed {
     pub record: RunRecord,
     /// Each replication's draws of the scenario's uncertain values, if it has any.
     pub draws: Option<Vec<uncertainty::Draws>>,
-    /// What the replications did (counted for runs without uncertain values).
-    pub stats: Option<caseload::engine::Stats>,
+    /// What the replications did.
+    pub stats: caseload::engine::Stats,
 }
 
 /// Runs a loaded scenario's replications with a progress bar, drawing its uncertain values
@@ -156,43 +161,11 @@ pub(crate) fn replicate_loaded(
     bar: &ProgressBar,
 ) -> Result<Completed, Failure> {
     let started = Instant::now();
-    let uncertain = uncertainty::prepare(&loaded).map_err(|e| Failure::Input(e.into()))?;
-    let (model, results, draws, stats) = match uncertain {
-        None => {
-            let model = Arc::new(loaded.model);
-            let (results, stats) = replicate::run_with_stats(&model, options, &|| bar.inc(1))
-                .map_err(|e| Failure::Other(e.into()))?;
-            (model, results, None, Some(stats))
-        }
-        Some(uncertain) => {
-            let (results, draws) = uncertainty::run(
-                &uncertain,
-                options.replications,
-                options.seed,
-                options.threads,
-                &|| bar.inc(1),
-            )
-            .map_err(|e| Failure::Other(e.into()))?;
-            (
-                Arc::new(uncertain.base().model.clone()),
-                results,
-                Some(draws),
-                None,
-            )
-        }
-    };
-    let mut run = completed(
-        &loaded.source,
-        &loaded.scenario.description,
-        &loaded.text,
-        model,
-        results,
-        options,
-        started,
-    );
-    run.draws = draws;
-    run.stats = stats;
-    Ok(run)
+    let replications = Replications::of(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let run = replications
+        .run(options, &|| bar.inc(1))
+        .map_err(|e| Failure::Other(e.into()))?;
+    Ok(completed(&loaded, &replications, run, options, started))
 }
 
 /// A loaded scenario's replications run until precise enough (`--reps auto`), drawing its
@@ -209,52 +182,36 @@ fn replicate_to_precision(
     };
     let (seed, threads) = (args.seed, args.exec.threads);
     let replications = Replications::of(&loaded).map_err(|e| Failure::Input(e.into()))?;
-    let mut draws: Option<Vec<uncertainty::Draws>> = None;
-    let (results, reached) =
-        precision::run_batches_to_precision(replications.model(), goal, &mut |batch| {
-            let (results, drawn) =
-                replications.run_indices(batch, seed, threads, &|| bar.inc(1))?;
-            if let Some(drawn) = drawn {
-                draws.get_or_insert_with(Vec::new).extend(drawn);
-            }
-            Ok(results)
-        })
-        .map_err(|e| Failure::Other(e.into()))?;
-    let model = Arc::new(replications.model().clone());
+    let (run, reached) =
+        precision::run_to_precision(&replications, seed, threads, goal, &|| bar.inc(1))
+            .map_err(|e| Failure::Other(e.into()))?;
     let options = RunOptions {
         replications: reached.replications,
         seed,
         threads,
     };
-    let mut run = completed(
-        &loaded.source,
-        &loaded.scenario.description,
-        &loaded.text,
-        model,
-        results,
-        &options,
-        started,
-    );
-    run.draws = draws;
-    Ok((run, reached))
+    Ok((
+        completed(&loaded, &replications, run, &options, started),
+        reached,
+    ))
 }
 
-/// A finished run with what run.json records about it.
+/// A finished run of `loaded` with what run.json records about it.
 fn completed(
-    source: &str,
-    description: &str,
-    text: &str,
-    model: Arc<caseload::model::Model>,
-    results: Results,
+    loaded: &Loaded,
+    replications: &Replications,
+    run: Run,
     options: &RunOptions,
     started: Instant,
 ) -> Completed {
+    let model = Arc::new(replications.model().clone());
+    let results = run.results;
     let record = RunRecord {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: source.to_string(),
+        scenario: loaded.source.clone(),
         scenario_name: model.name.clone(),
-        scenario_description: description.to_string(),
-        scenario_sha256: output::sha256_hex(text),
+        scenario_description: loaded.scenario.description.clone(),
+        scenario_sha256: output::sha256_hex(&loaded.text),
         seed: options.seed,
         replications: options.replications,
         threads: replicate::worker_threads(options),
@@ -268,8 +225,8 @@ fn completed(
         model,
         results,
         record,
-        draws: None,
-        stats: None,
+        draws: run.draws,
+        stats: run.stats,
     }
 }
 
@@ -331,10 +288,12 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let summary = Summary::new(&run.results);
     let mut extra: Vec<(&str, String)> = Vec::new();
     if !args.target.is_empty() {
-        extra.push(("targets.csv", table::targets_csv(&args.target, &chances)));
+        let text = tables::targets_csv(&args.target, &chances).map_err(built("targets.csv"))?;
+        extra.push(("targets.csv", text));
     }
     if let Some(draws) = &run.draws {
-        extra.push((shard::PARAMETERS_CSV, uncertainty::parameters_csv(draws)));
+        let text = tables::parameters_csv(draws).map_err(built(shard::PARAMETERS_CSV))?;
+        extra.push((shard::PARAMETERS_CSV, text));
     }
     if let Some(reached) = &reached {
         let json = serde_json::to_string_pretty(reached).map_err(|e| Failure::Other(e.into()))?;

@@ -15,17 +15,18 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use caseload::output::tables::{self, ParameterRow, Row};
 use caseload::output::{self, RunRecord};
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::Target;
-use caseload::uncertainty::PARAMETERS_HEADER;
+use caseload::uncertainty::Draws;
 use clap::Args;
 use serde::Serialize;
 
 use crate::gather::{Manifest, gather, input, read_csv};
 use crate::shard::{PARAMETERS_CSV, SHARD_JSON, ShardRecord};
-use crate::{Failure, chances, print, table};
+use crate::{Failure, built, chances, print, table};
 
 /// Arguments of `caseload merge`.
 #[derive(Debug, Args)]
@@ -163,12 +164,13 @@ fn read_shard_results(dir: &Path, record: &ShardRecord) -> Result<Results, Failu
 /// each shard's rows checked to be its own replications', in order, one per uncertain value in
 /// scenario order, as `caseload run` writes them.
 fn merged_parameters(shards: &[(&Path, ShardRecord)]) -> Result<String, Failure> {
-    let mut text = format!("{PARAMETERS_HEADER}\n");
+    let expected_header = ParameterRow::COLUMNS.join(",");
+    let mut draws: Vec<Draws> = Vec::new();
     for (dir, record) in shards {
         let (header, rows) = read_csv(dir, PARAMETERS_CSV)?;
-        if header.trim_end() != PARAMETERS_HEADER {
+        if header.trim_end() != expected_header {
             return Err(input(format!(
-                "{}: {PARAMETERS_CSV}:1: the header is {:?}, expected {PARAMETERS_HEADER}",
+                "{}: {PARAMETERS_CSV}:1: the header is {:?}, expected {expected_header}",
                 dir.display(),
                 header.trim_end()
             )));
@@ -176,22 +178,33 @@ fn merged_parameters(shards: &[(&Path, ShardRecord)]) -> Result<String, Failure>
         let (first, last) = (record.first_replication, record.last_replication);
         let paths = &record.uncertain;
         // Each replication's draws, path by path; the shard's check made first <= last.
-        let mut expected = (first..=last)
-            .flat_map(|r| paths.iter().map(move |p| (r, p)))
-            .map(|(r, p)| format!("{r},\"{}\",", p.replace('"', "\"\"")));
+        let mut expected = (first..=last).flat_map(|r| paths.iter().map(move |p| (r, p)));
         let mut lines = (2..).zip(rows.lines());
         loop {
-            match (expected.next(), lines.next()) {
+            let next = expected
+                .next()
+                .map(|(r, p)| (r, p, ParameterRow::start(r, p)));
+            match (next, lines.next()) {
                 (None, None) => break,
-                (Some(start), Some((line, row))) if row.starts_with(&start) => {
-                    if row[start.len()..].parse::<f64>().is_err() {
+                (Some((r, path, start)), Some((line, row))) if row.starts_with(&start) => {
+                    let Ok(value) = row[start.len()..].parse::<f64>() else {
                         return Err(input(format!(
                             "{}: {PARAMETERS_CSV}:{line}: {row:?} has no number for its value",
                             dir.display()
                         )));
+                    };
+                    let replication = u64::from(r);
+                    match draws.last_mut() {
+                        Some(d) if d.replication == replication => {
+                            d.values.push((path.clone(), value));
+                        }
+                        _ => draws.push(Draws {
+                            replication,
+                            values: vec![(path.clone(), value)],
+                        }),
                     }
                 }
-                (Some(start), Some((line, row))) => {
+                (Some((_, _, start)), Some((line, row))) => {
                     return Err(input(format!(
                         "{}: {PARAMETERS_CSV}:{line}: {row:?}, expected a row starting {start:?} \
                          (replications {first}-{last}, {} uncertain values each, in order)",
@@ -199,7 +212,7 @@ fn merged_parameters(shards: &[(&Path, ShardRecord)]) -> Result<String, Failure>
                         paths.len()
                     )));
                 }
-                (Some(start), None) => {
+                (Some((_, _, start)), None) => {
                     return Err(input(format!(
                         "{}: {PARAMETERS_CSV} ends before the row starting {start:?}: the \
                          shard's output is damaged",
@@ -215,9 +228,8 @@ fn merged_parameters(shards: &[(&Path, ShardRecord)]) -> Result<String, Failure>
                 }
             }
         }
-        text.push_str(&rows);
     }
-    Ok(text)
+    tables::parameters_csv(&draws).map_err(built(PARAMETERS_CSV))
 }
 
 pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
@@ -291,7 +303,8 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     };
     let mut extra: Vec<(&str, String)> = Vec::new();
     if !args.target.is_empty() {
-        extra.push(("targets.csv", table::targets_csv(&args.target, &chances)));
+        let text = tables::targets_csv(&args.target, &chances).map_err(built("targets.csv"))?;
+        extra.push(("targets.csv", text));
     }
     if !first.uncertain.is_empty() {
         extra.push((PARAMETERS_CSV, merged_parameters(&shards)?));

@@ -10,7 +10,10 @@ use anyhow::Context;
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
 use caseload::metrics::Metrics;
-use caseload::output;
+use caseload::output::{
+    self,
+    tables::{self, ChanceRow, Quoting},
+};
 use caseload::replicate::RunOptions;
 use caseload::results::Results;
 use caseload::seek::{self, Finding, Grid, Point, Search};
@@ -19,7 +22,7 @@ use clap::Args;
 
 use crate::sweep::chance_cell;
 use crate::table::{layout, percent};
-use crate::{Failure, load_scenario, print, progress_bar, replicate_loaded};
+use crate::{Failure, built, load_scenario, print, progress_bar, replicate_loaded};
 
 /// Arguments of `caseload seek`.
 #[derive(Debug, Args)]
@@ -124,35 +127,18 @@ pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
     print(&text)
 }
 
-/// seek.csv: one row per value evaluated, in increasing order.
+/// seek.csv: one row per value evaluated, in increasing order, after a column named by the lever.
 fn csv_text(path: &LeverPath, grid: &Grid, search: &Search) -> Result<String, Failure> {
-    let fail =
-        |e: csv::Error| Failure::Other(anyhow::Error::new(e).context("cannot build seek.csv"));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "met",
-        "replications",
-        "probability",
-        "ci95_low",
-        "ci95_high",
-    ];
-    let mut record = vec![path.to_string()];
-    record.extend(header.map(String::from));
-    w.write_record(&record).map_err(fail)?;
-    for p in &search.points {
-        let c = &p.chance;
-        let mut record = vec![
-            grid.label(p.value),
-            c.met.to_string(),
-            c.replications.to_string(),
-        ];
-        record.extend([c.probability, c.ci95_low, c.ci95_high].map(|x| x.to_string()));
-        w.write_record(&record).map_err(fail)?;
-    }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot build seek.csv: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::Other(e.into()))
+    let values: Vec<Vec<String>> = search
+        .points
+        .iter()
+        .map(|p| vec![grid.label(p.value)])
+        .collect();
+    let rows = values
+        .iter()
+        .zip(&search.points)
+        .map(|(v, p)| (v.as_slice(), ChanceRow::from(&p.chance)));
+    tables::keyed_text(Quoting::Needed, &[path.to_string()], rows).map_err(built("seek.csv"))
 }
 
 /// "80% (59%-87%), 30 of 40".

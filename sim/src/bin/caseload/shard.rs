@@ -11,13 +11,12 @@
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
-use caseload::output;
-use caseload::replicate::{self, RunOptions, Shard};
-use caseload::uncertainty::{self, Replications};
+use caseload::output::{self, tables};
+use caseload::replicate::{self, Replications, Run, RunOptions, Shard};
 use serde::{Deserialize, Serialize};
 
 use crate::args::{Reps, RunArgs};
-use crate::{Failure, load_scenario, print, progress_bar};
+use crate::{Failure, built, load_scenario, print, progress_bar};
 
 /// The name of a shard's record.
 pub(crate) const SHARD_JSON: &str = "shard.json";
@@ -100,7 +99,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
     let bar = progress_bar(indices.len() as u64, &label, args.exec.quiet);
     let (seed, threads) = (args.seed, args.exec.threads);
     let started = Instant::now();
-    let (results, draws) = replications
+    let Run { results, draws, .. } = replications
         .run_indices(&indices, seed, threads, &|| bar.inc(1))
         .map_err(|e| Failure::Other(e.into()))?;
     let wall_seconds = started.elapsed().as_secs_f64();
@@ -128,7 +127,8 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(&record).map_err(|e| Failure::Other(e.into()))?;
     let mut extra = vec![(SHARD_JSON, format!("{json}\n"))];
     if let Some(draws) = &draws {
-        extra.push((PARAMETERS_CSV, uncertainty::parameters_csv(draws)));
+        let text = tables::parameters_csv(draws).map_err(built(PARAMETERS_CSV))?;
+        extra.push((PARAMETERS_CSV, text));
     }
     let written = output::write_shard(&args.out, &results, u64::from(first), &extra)
         .with_context(|| format!("cannot write the shard to {}", args.out.display()))

@@ -7,23 +7,18 @@ use crate::Completed;
 /// peak memory so far.
 pub(crate) fn line(run: &Completed) -> String {
     let seconds = run.record.wall_seconds;
-    let events = match run.stats {
-        Some(stats) => {
-            let per_second = if seconds > 0.0 {
-                format!("{:.2} M events/s", stats.events as f64 / seconds / 1e6)
-            } else {
-                "- events/s".to_string()
-            };
-            format!("{} events, {per_second}", stats.events)
-        }
-        None => "events not counted (uncertain values or --reps auto)".to_string(),
+    let events = run.stats.events;
+    let per_second = if seconds > 0.0 {
+        format!("{:.2} M events/s", events as f64 / seconds / 1e6)
+    } else {
+        "- events/s".to_string()
     };
     let memory = peak_memory_kib().map_or_else(
         || "peak memory unknown (no /proc/self/status)".to_string(),
         |kib| format!("peak memory {:.1} MiB", kib as f64 / 1024.0),
     );
     format!(
-        "stats: {} replications on {} threads in {seconds:.3} s; {events}; {memory}",
+        "stats: {} replications on {} threads in {seconds:.3} s; {events} events, {per_second}; {memory}",
         run.record.replications, run.record.threads
     )
 }

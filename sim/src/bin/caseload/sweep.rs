@@ -10,7 +10,10 @@ use anyhow::Context;
 use caseload::lever::{self, Lever, LeverPath};
 use caseload::load::Loaded;
 use caseload::metrics::Metrics;
-use caseload::output;
+use caseload::output::{
+    self,
+    tables::{self, Quoting, SummaryRow, Table, TargetRow},
+};
 use caseload::replicate::{RunOptions, Shard};
 use caseload::results::Results;
 use caseload::summary::{Stats, Summary};
@@ -19,7 +22,7 @@ use clap::Args;
 use serde::{Deserialize, Serialize};
 
 use crate::table::{layout, percent, whole};
-use crate::{Failure, load_scenario, print, progress_bar, replicate_loaded};
+use crate::{Failure, built, load_scenario, print, progress_bar, replicate_loaded};
 
 /// Arguments of `caseload sweep`.
 #[derive(Debug, Args)]
@@ -89,15 +92,6 @@ pub(crate) struct SweepShardRecord {
 /// Bad input: exit 2.
 fn input(e: impl Into<anyhow::Error>) -> Failure {
     Failure::Input(e.into())
-}
-
-/// A value as written in CSV: shortest round-trip form, empty when undefined.
-fn cell(x: f64) -> String {
-    if x.is_nan() {
-        String::new()
-    } else {
-        x.to_string()
-    }
 }
 
 /// The scenario with one grid point's values set, checked; its targets checked against it.
@@ -170,36 +164,6 @@ fn key_cells(reviews: &[String], results: &Results, summary: &Summary) -> (Strin
     (results.months[m].clone(), cells)
 }
 
-/// Writes one point's summary rows to sweep.csv.
-fn summary_rows(
-    w: &mut csv::Writer<Vec<u8>>,
-    values: &[String],
-    results: &Results,
-    summary: &Summary,
-) -> Result<(), csv::Error> {
-    for (m, month) in results.months.iter().enumerate() {
-        for (d, district) in results.districts.iter().enumerate() {
-            for (k, metric) in results.metrics.iter().enumerate() {
-                let s = summary.get(m, d, k);
-                let mut rec = values.to_vec();
-                rec.extend([month.clone(), district.clone(), metric.clone()]);
-                rec.extend([s.mean, s.ci95_low, s.ci95_high].map(cell));
-                rec.extend(s.percentiles.map(cell));
-                w.write_record(&rec)?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The text a CSV writer built.
-fn csv_text(w: csv::Writer<Vec<u8>>, name: &str) -> Result<String, Failure> {
-    let bytes = w
-        .into_inner()
-        .map_err(|e| Failure::Other(anyhow::anyhow!("cannot build {name}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| Failure::Other(e.into()))
-}
-
 pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let base = load_scenario(Some(&args.scenario))?;
     let grid = lever::grid(&args.vary).map_err(input)?;
@@ -233,42 +197,10 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         threads: args.exec.threads,
     };
     let paths: Vec<String> = args.vary.iter().map(|l| l.path.to_string()).collect();
-    let fail = |name: &'static str| {
-        move |e: csv::Error| {
-            Failure::Other(anyhow::Error::new(e).context(format!("cannot build {name}")))
-        }
-    };
-    let mut sweep_csv = csv::Writer::from_writer(Vec::new());
-    let header = [
-        "month",
-        "district",
-        "metric",
-        "mean",
-        "ci95_low",
-        "ci95_high",
-        "p5",
-        "p10",
-        "p50",
-        "p90",
-        "p95",
-    ];
-    let mut record = paths.clone();
-    record.extend(header.map(String::from));
-    sweep_csv.write_record(&record).map_err(fail("sweep.csv"))?;
-    let mut targets_csv = csv::Writer::from_writer(Vec::new());
-    let mut record = paths.clone();
-    let header = [
-        "target",
-        "met",
-        "replications",
-        "probability",
-        "ci95_low",
-        "ci95_high",
-    ];
-    record.extend(header.map(String::from));
-    targets_csv
-        .write_record(&record)
-        .map_err(fail("sweep_targets.csv"))?;
+    let mut sweep_csv = Table::new::<SummaryRow>(Vec::new(), Quoting::Needed, &paths)
+        .map_err(built("sweep.csv"))?;
+    let mut targets_csv = Table::new::<TargetRow>(Vec::new(), Quoting::Needed, &paths)
+        .map_err(built("sweep_targets.csv"))?;
 
     // Compliance columns: the first point's reviews (a lever may change the list).
     let reviews: Vec<String> = points
@@ -284,29 +216,28 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         let run = replicate_loaded(loaded, &options, &bar)?;
         name.clone_from(&run.model.name);
         let summary = Summary::new(&run.results);
-        summary_rows(&mut sweep_csv, values, &run.results, &summary).map_err(fail("sweep.csv"))?;
+        for row in tables::summary_rows(&run.results, &summary) {
+            sweep_csv.row(values, &row).map_err(built("sweep.csv"))?;
+        }
         let (month, mut cells) = key_cells(&reviews, &run.results, &summary);
         for t in &args.target {
             let c = t.chance(&run.results).map_err(input)?;
-            let mut rec = values.clone();
-            rec.push(t.to_string());
-            rec.extend([c.met.to_string(), c.replications.to_string()]);
-            rec.extend([c.probability, c.ci95_low, c.ci95_high].map(cell));
             targets_csv
-                .write_record(&rec)
-                .map_err(fail("sweep_targets.csv"))?;
+                .row(values, &TargetRow::new(t, &c))
+                .map_err(built("sweep_targets.csv"))?;
             cells.push(chance_cell(&c));
         }
         rows.push((values.clone(), month, cells));
     }
     bar.finish_and_clear();
 
-    let mut files = vec![("sweep.csv", csv_text(sweep_csv, "sweep.csv")?)];
+    let text = |table: Table<Vec<u8>>, name| {
+        let bytes = table.finish().map_err(built(name))?;
+        String::from_utf8(bytes).map_err(|e| Failure::Other(e.into()))
+    };
+    let mut files = vec![("sweep.csv", text(sweep_csv, "sweep.csv")?)];
     if !args.target.is_empty() {
-        files.push((
-            "sweep_targets.csv",
-            csv_text(targets_csv, "sweep_targets.csv")?,
-        ));
+        files.push(("sweep_targets.csv", text(targets_csv, "sweep_targets.csv")?));
     }
     if let Some(shard) = args.shard {
         let record = SweepShardRecord {

@@ -260,18 +260,6 @@ pub fn targets(targets: &[Target], chances: &[Chance]) -> String {
     )
 }
 
-/// targets.csv: one row per target.
-pub fn targets_csv(targets: &[Target], chances: &[Chance]) -> String {
-    let mut text = String::from("target,met,replications,probability,ci95_low,ci95_high\n");
-    for (t, c) in targets.iter().zip(chances) {
-        text.push_str(&format!(
-            "\"{t}\",{},{},{},{},{}\n",
-            c.met, c.replications, c.probability, c.ci95_low, c.ci95_high
-        ));
-    }
-    text
-}
-
 /// The printed comparison: key city metrics, B - A with paired and unpaired intervals.
 pub fn comparison(a: &Completed, b: &Completed, rows: &[Row]) -> String {
     let months = shown_months(a.results.months.len());
