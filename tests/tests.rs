@@ -67,6 +67,8 @@ mod killed_write;
 mod validation_report;
 // Citations: every short name is defined in docs/sources.md; no path leads outside the repository.
 mod sources;
+// Scenarios frozen before the delivery mechanisms give their frozen results bit for bit.
+mod frozen;
 // External checks: Scotland's 2014-2018 training drive and England 2015-2023 (docs/validation.md).
 mod external;
 // Inputs the fuzzer found that once panicked, with the answers they should get.
