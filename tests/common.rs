@@ -36,6 +36,7 @@ pub fn tiny() -> Scenario {
                 vec![Mon, Tue, Wed, Thu, Fri]
             },
             bank_holidays: vec![],
+            warm_up_months: 0,
         },
         population: Population {
             leave_at: LeaveAt::FifthBirthday,

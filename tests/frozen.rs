@@ -44,14 +44,19 @@ fn digests(results: &Results) -> BTreeMap<String, String> {
                 }
             }
         }
-        let hex: String = h.finalize()[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let hex: String = h.finalize()[..12]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         out.insert(metric.clone(), hex);
     }
     out
 }
 
 fn corrected(metric: &str) -> bool {
-    CORRECTED.iter().any(|(prefix, _)| metric.starts_with(prefix))
+    CORRECTED
+        .iter()
+        .any(|(prefix, _)| metric.starts_with(prefix))
 }
 
 #[test]
@@ -100,4 +105,3 @@ fn frozen_scenarios_give_their_frozen_results_bit_for_bit() {
         );
     }
 }
-

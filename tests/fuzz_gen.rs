@@ -276,11 +276,20 @@ impl Builder<'_> {
             format!("{y:04}-{m:02}-01")
         };
         let months = self.months;
+        // A warm-up in one scenario in four; past the limit of 24 at the edges.
+        let warm_up_months = if self.edge() {
+            25
+        } else if self.g.chance(0.25) {
+            self.g.below(4) as u32
+        } else {
+            0
+        };
         Calendar {
             start,
             months,
             working_days,
             bank_holidays,
+            warm_up_months,
         }
     }
 

@@ -67,6 +67,8 @@ mod killed_write;
 mod validation_report;
 // Citations: every short name is defined in docs/sources.md; no path leads outside the repository.
 mod sources;
+// The warm-up before the start: a backlog of its own, staff and population held still.
+mod warm_up;
 // Scenarios frozen before the delivery mechanisms give their frozen results bit for bit.
 mod frozen;
 // External checks: Scotland's 2014-2018 training drive and England 2015-2023 (docs/validation.md).

@@ -28,11 +28,18 @@ pub struct Month {
 }
 
 /// The simulated period, its working days and the civil-date tables used for offsets.
+///
+/// A warm-up of whole months may come before the start: those days (negative) are simulated, so the
+/// service starts with the backlog its own workings build, but nothing is recorded for them.
 #[derive(Debug, Clone)]
 pub struct Calendar {
     start: Date,
     months: Vec<Month>,
-    /// Whether staff work on each simulated day.
+    /// The warm-up months before the start, in order (their days are negative).
+    warm_up: Vec<Month>,
+    /// First simulated day: the warm-up's first day, or 0.
+    first: Day,
+    /// Whether staff work on each simulated day, from `first`.
     working: Vec<bool>,
     /// Month index of each simulated day.
     month_of_day: Vec<u16>,
@@ -48,9 +55,16 @@ pub struct Calendar {
 
 impl Calendar {
     /// Builds the calendar. `start` must be the first day of a month; `months` >= 1; `working_days`
-    /// lists the days staff work; `holidays` are simulated days on which nobody works. The caller
+    /// lists the days staff work; `holidays` are simulated days on which nobody works;
+    /// `warm_up_months` whole months are simulated before the start and not recorded. The caller
     /// (validation) guarantees these preconditions.
-    pub fn new(start: Date, months: u32, working_days: &[Weekday], holidays: &[Day]) -> Self {
+    pub fn new(
+        start: Date,
+        months: u32,
+        working_days: &[Weekday],
+        holidays: &[Day],
+        warm_up_months: u32,
+    ) -> Self {
         let first_year = start.year().saturating_sub(TABLE_MARGIN_YEARS);
         let table_start = Date::new(first_year, 1, 1).unwrap_or(Date::MIN);
         let end_year = start
@@ -80,6 +94,8 @@ impl Calendar {
         let mut cal = Calendar {
             start,
             months: Vec::new(),
+            warm_up: Vec::new(),
+            first: 0,
             working: Vec::new(),
             month_of_day: Vec::new(),
             table_first,
@@ -88,27 +104,39 @@ impl Calendar {
             table_first_month,
         };
         let start_month = cal.month_index_of(0);
-        for m in 0..months as usize {
-            let first = cal.month_first[start_month + m];
-            let end = cal.month_first[start_month + m + 1];
+        let warm = (warm_up_months as usize).min(start_month);
+        for m in start_month - warm..start_month + months as usize {
+            let first = cal.month_first[m];
+            let end = cal.month_first[m + 1];
             let (y, mo, _) = cal.civil_of(first);
-            cal.months.push(Month {
+            let month = Month {
                 first,
                 end,
                 label: format!("{y:04}-{mo:02}"),
-            });
+            };
+            if m < start_month {
+                cal.warm_up.push(month);
+            } else {
+                cal.months.push(month);
+            }
         }
+        cal.first = cal.warm_up.first().map_or(0, |m| m.first);
         let days = cal.months.last().map_or(0, |m| m.end);
         let work_mask: [bool; 7] =
             std::array::from_fn(|i| working_days.iter().any(|w| weekday_index(*w) == i));
-        let mut date = start;
-        for _ in 0..days {
+        let mut date = start
+            .checked_add(jiff::Span::new().days(i64::from(cal.first)))
+            .unwrap_or(start);
+        for _ in cal.first..days {
             let weekday = date.weekday().to_monday_zero_offset() as usize;
             cal.working.push(work_mask[weekday]);
             date = date.tomorrow().unwrap_or(date);
         }
         for &h in holidays {
-            if let Some(w) = usize::try_from(h).ok().and_then(|i| cal.working.get_mut(i)) {
+            if let Some(w) = usize::try_from(h - cal.first)
+                .ok()
+                .and_then(|i| cal.working.get_mut(i))
+            {
                 *w = false;
             }
         }
@@ -125,34 +153,59 @@ impl Calendar {
         self.start
     }
 
-    /// Number of simulated days.
+    /// Number of recorded days: the simulated period from the start date (day 0) to its end.
     pub fn days(&self) -> Day {
-        self.working.len() as Day
+        self.months.last().map_or(0, |m| m.end)
     }
 
-    /// The simulated months in order.
+    /// The first simulated day: the first day of the warm-up, or 0 (the start date) without one.
+    pub fn first_day(&self) -> Day {
+        self.first
+    }
+
+    /// The recorded months in order.
     pub fn months(&self) -> &[Month] {
         &self.months
     }
 
-    /// Whether staff work on `day` (false outside the simulated period).
+    /// The warm-up months before the start, in order (empty without a warm-up).
+    pub fn warm_up_months(&self) -> &[Month] {
+        &self.warm_up
+    }
+
+    /// The month, warm-up or recorded, containing simulated day `day`.
+    pub fn month_containing(&self, day: Day) -> Option<&Month> {
+        if day < 0 {
+            self.warm_up
+                .iter()
+                .find(|m| (m.first..m.end).contains(&day))
+        } else {
+            self.month_of(day).map(|m| &self.months[m])
+        }
+    }
+
+    /// Whether staff work on `day` (false outside the simulated period, warm-up included).
     pub fn is_working(&self, day: Day) -> bool {
-        usize::try_from(day)
+        usize::try_from(day - self.first)
             .ok()
             .and_then(|i| self.working.get(i))
             .copied()
             .unwrap_or(false)
     }
 
-    /// Working days in simulated month `m`.
-    pub fn working_days_in(&self, m: usize) -> u32 {
-        let month = &self.months[m];
+    /// Working days in `month` (a warm-up or recorded month).
+    pub fn working_days_of(&self, month: &Month) -> u32 {
         (month.first..month.end)
             .filter(|&d| self.is_working(d))
             .count() as u32
     }
 
-    /// The simulated month containing `day`, if it is inside the simulated period.
+    /// Working days in recorded month `m`.
+    pub fn working_days_in(&self, m: usize) -> u32 {
+        self.working_days_of(&self.months[m])
+    }
+
+    /// The recorded month containing `day`, if it is inside the recorded period.
     pub fn month_of(&self, day: Day) -> Option<usize> {
         usize::try_from(day)
             .ok()
@@ -248,7 +301,39 @@ mod tests {
         use Weekday::*;
         let start = Date::new(2019, 1, 1).unwrap();
         let hol = [0]; // New Year's Day
-        Calendar::new(start, 24, &[Mon, Tue, Wed, Thu, Fri], &hol)
+        Calendar::new(start, 24, &[Mon, Tue, Wed, Thu, Fri], &hol, 0)
+    }
+
+    #[test]
+    fn a_warm_up_comes_before_the_start_and_is_not_recorded() {
+        use Weekday::*;
+        let start = Date::new(2019, 1, 1).unwrap();
+        // Christmas Day 2018 is day -7.
+        let c = Calendar::new(start, 12, &[Mon, Tue, Wed, Thu, Fri], &[0, -7], 3);
+        let labels: Vec<&str> = c
+            .warm_up_months()
+            .iter()
+            .map(|m| m.label.as_str())
+            .collect();
+        assert_eq!(labels, ["2018-10", "2018-11", "2018-12"]);
+        assert_eq!(c.first_day(), -(31 + 30 + 31));
+        assert_eq!(c.months()[0].label, "2019-01");
+        assert_eq!((c.months().len(), c.days()), (12, 365));
+        assert_eq!(c.month_of(-1), None);
+        assert_eq!(
+            c.month_containing(-1).map(|m| m.label.as_str()),
+            Some("2018-12")
+        );
+        assert_eq!(c.month_containing(c.first_day() - 1), None);
+        // December 2018: 21 weekdays, less Christmas Day; 1 October 2018 was a Monday.
+        assert_eq!(c.working_days_of(&c.warm_up_months()[2]), 20);
+        assert!(c.is_working(c.first_day()));
+        assert!(!c.is_working(c.first_day() - 1));
+        // The recorded period is as without a warm-up.
+        let plain = Calendar::new(start, 12, &[Mon, Tue, Wed, Thu, Fri], &[0], 0);
+        assert_eq!(c.months(), plain.months());
+        assert!((0..365).all(|d| c.is_working(d) == plain.is_working(d)));
+        assert_eq!(plain.first_day(), 0);
     }
 
     #[test]

@@ -51,16 +51,19 @@ pub enum StaffEvent {
 /// Pending events by day, of one kind (children's milestones, or workforce events).
 #[derive(Resource, Debug)]
 pub struct EventQueue<E: Send + Sync + 'static = Event> {
+    /// The day of the first bucket: the first simulated day (negative with a warm-up).
+    first: Day,
     buckets: Vec<Vec<E>>,
     pending: usize,
     taken: u64,
 }
 
 impl<E: Send + Sync + Clone + 'static> EventQueue<E> {
-    /// An empty queue for a period of `days` days.
-    pub fn new(days: Day) -> Self {
+    /// An empty queue for the simulated days `first..end`.
+    pub fn new(first: Day, end: Day) -> Self {
         EventQueue {
-            buckets: vec![Vec::new(); usize::try_from(days).unwrap_or(0)],
+            first,
+            buckets: vec![Vec::new(); usize::try_from(end - first).unwrap_or(0)],
             pending: 0,
             taken: 0,
         }
@@ -68,7 +71,7 @@ impl<E: Send + Sync + Clone + 'static> EventQueue<E> {
 
     /// Schedules `event` on `day`; returns false (and drops it) if `day` is outside the period.
     pub fn schedule(&mut self, day: Day, event: E) -> bool {
-        match usize::try_from(day)
+        match usize::try_from(day - self.first)
             .ok()
             .and_then(|d| self.buckets.get_mut(d))
         {
@@ -84,7 +87,7 @@ impl<E: Send + Sync + Clone + 'static> EventQueue<E> {
     /// Removes and returns the events of `day` in the order they were scheduled. Events scheduled
     /// for `day` while these are processed are not included: take the day again to get them.
     pub fn take(&mut self, day: Day) -> Vec<E> {
-        let events = usize::try_from(day)
+        let events = usize::try_from(day - self.first)
             .ok()
             .and_then(|d| self.buckets.get_mut(d))
             .map(std::mem::take)
@@ -125,19 +128,19 @@ mod tests {
     proptest! {
         /// The bucket queue gives the same order as a (day, sequence)-keyed ordered map.
         #[test]
-        fn matches_a_day_sequence_ordered_map(pushes in proptest::collection::vec((-5i32..40, 0u32..1000), 0..300)) {
-            let mut queue: EventQueue = EventQueue::new(30);
+        fn matches_a_day_sequence_ordered_map(first in -10i32..1, pushes in proptest::collection::vec((-15i32..40, 0u32..1000), 0..300)) {
+            let mut queue: EventQueue = EventQueue::new(first, 30);
             let mut reference = BTreeMap::new();
             for (seq, &(day, id)) in pushes.iter().enumerate() {
                 let accepted = queue.schedule(day, Event::Milestone(entity(id)));
-                prop_assert_eq!(accepted, (0..30).contains(&day));
+                prop_assert_eq!(accepted, (first..30).contains(&day));
                 if accepted {
                     reference.insert((day, seq), Event::Milestone(entity(id)));
                 }
             }
             prop_assert_eq!(queue.len(), reference.len());
             let mut got = Vec::new();
-            for day in 0..30 {
+            for day in first..30 {
                 got.extend(queue.take(day).into_iter().map(|e| (day, e)));
             }
             let want: Vec<_> = reference.into_iter().map(|((d, _), e)| (d, e)).collect();

@@ -61,8 +61,16 @@ pub struct Params {
 pub struct Clock {
     /// The simulated day.
     pub today: Day,
-    /// Index of the simulated month containing today.
+    /// Index of the recorded month containing today; during a warm-up, the recorder's warm-up
+    /// month ([`recorder::Recorder::warm_up_month`]), whose values are dropped.
     pub month: usize,
+    /// Whether today is in the warm-up before the start: the service works, but staff, need levels
+    /// and the population hold still and nothing is recorded for the day.
+    pub warming: bool,
+    /// First day of today's month.
+    pub month_first: Day,
+    /// First day of the next month.
+    pub month_end: Day,
     /// Whether today is the first day of its month.
     pub month_starts: bool,
     /// Whether today is the last day of its month.
@@ -90,21 +98,29 @@ fn working(clock: Res<Clock>) -> bool {
     clock.working
 }
 
+fn recording(clock: Res<Clock>) -> bool {
+    !clock.warming
+}
+
 /// The systems of one simulated day, in their fixed order.
 pub fn schedule() -> Schedule {
     let mut schedule = Schedule::new(SimulatedDay);
     schedule.add_systems(
         (
             (
-                budget::check_overspend,
-                population::migrate,
+                budget::check_overspend.run_if(recording),
+                population::migrate.run_if(recording),
                 need::transition,
-                population::arrivals,
+                population::arrivals.run_if(recording),
                 need::contact_demand,
-                workforce::attrition,
-                workforce::recruit,
-                pipeline::ramps,
-                volunteers::recruit,
+                (
+                    workforce::attrition,
+                    workforce::recruit,
+                    pipeline::ramps,
+                    volunteers::recruit,
+                )
+                    .chain()
+                    .run_if(recording),
             )
                 .chain()
                 .run_if(month_starts),
@@ -113,7 +129,7 @@ pub fn schedule() -> Schedule {
             staffing::process_events,
             allocation::apply_skill_mix,
             allocation::expire,
-            budget::accrue,
+            budget::accrue.run_if(recording),
             (workforce::capacity, allocation::allocate)
                 .chain()
                 .run_if(working),
@@ -137,10 +153,9 @@ impl Replication {
     pub fn new(model: &Arc<Model>, metrics: &Arc<Metrics>, seed: u64, replication: u64) -> Self {
         let mut world = World::new();
         world.insert_resource(rng::Streams::new(seed, replication));
-        world.insert_resource(events::EventQueue::<events::Event>::new(
-            model.calendar.days(),
-        ));
-        let mut staff_events = events::EventQueue::<events::StaffEvent>::new(model.calendar.days());
+        let (first, end) = (model.calendar.first_day(), model.calendar.days());
+        world.insert_resource(events::EventQueue::<events::Event>::new(first, end));
+        let mut staff_events = events::EventQueue::<events::StaffEvent>::new(first, end);
         pipeline::schedule_intakes(model, &mut staff_events);
         world.insert_resource(staff_events);
         world.insert_resource(allocation::WorkRoles::new(model));
@@ -163,7 +178,7 @@ impl Replication {
         Replication {
             world,
             schedule: schedule(),
-            next_day: 0,
+            next_day: model.calendar.first_day(),
         }
     }
 
@@ -184,7 +199,7 @@ impl Replication {
                     birth,
                     level as model::LevelIx,
                     today,
-                    today == 0,
+                    today == params.model.calendar.first_day(),
                 );
             },
         );
@@ -200,20 +215,23 @@ impl Replication {
         let today = self.next_day;
         let model = Arc::clone(&self.world.resource::<Params>().model);
         let cal = &model.calendar;
-        let Some(m) = cal.month_of(today) else {
+        let Some(month) = cal.month_containing(today) else {
             return false;
         };
-        let month = &cal.months()[m];
+        let recorded = cal.month_of(today);
         let working = cal.is_working(today);
         let so_far = (month.first..=today).filter(|&d| cal.is_working(d)).count() as u32;
         *self.world.resource_mut::<Clock>() = Clock {
             today,
-            month: m,
+            month: recorded.unwrap_or_else(|| recorder::Recorder::warm_up_month(&model)),
+            warming: recorded.is_none(),
+            month_first: month.first,
+            month_end: month.end,
             month_starts: today == month.first,
             month_ends: today + 1 == month.end,
             working,
             working_days_so_far: so_far,
-            working_days_in_month: cal.working_days_in(m),
+            working_days_in_month: cal.working_days_of(month),
         };
         self.schedule.run(&mut self.world);
         self.next_day += 1;

@@ -51,8 +51,8 @@ impl Census {
 }
 
 /// On the first day of each month after the first: every born child moves to next month's level by
-/// its level's row of the transition matrix (in the first month children hold the scenario's
-/// `need_mix`). The census is retaken every month.
+/// its level's row of the transition matrix (in the first month, and through a warm-up, children
+/// hold the scenario's `need_mix`). The census is retaken every month.
 pub fn transition(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -66,7 +66,7 @@ pub fn transition(
         if !child.born {
             continue;
         }
-        if clock.month > 0 {
+        if !clock.warming && clock.month > 0 {
             let l = child.level as usize;
             let cdf = &levels[l].transition_cdf;
             let u: f64 = streams.need.random();
@@ -92,10 +92,16 @@ pub fn contact_demand(
     mut recorder: ResMut<Recorder>,
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
+    let streams = &mut *streams;
+    let rng = if clock.warming {
+        &mut streams.warm_up
+    } else {
+        &mut streams.need
+    };
     for d in 0..model.districts.len() {
         for (l, level) in model.levels.iter().enumerate() {
             let mean = f64::from(census.get(d, l)) * level.contacts_per_month;
-            let needed = poisson(mean, &mut streams.need).min(u64::from(u32::MAX)) as u32;
+            let needed = poisson(mean, rng).min(u64::from(u32::MAX)) as u32;
             work.set_contact_demand(d, l, needed);
             recorder.add(
                 clock.month,

@@ -127,16 +127,19 @@ fn after_birth(params: &Params) -> u8 {
         .map_or(0, |i| i as u8 + 1)
 }
 
-/// A child on the caseload at the start whose review window had already opened is taken to have had
-/// that review: the service worked before the run began, and (risk-first or not) a review is done
-/// as soon as its window opens when there is time. Without this the first weeks of a run would carry
-/// every open window's reviews at once, a backlog no real service starts with. Arrivals keep their
-/// open windows: a family new to the city is offered the review.
+/// A child on the caseload on the first simulated day whose review window had already opened is
+/// taken to have had that review: the service worked before the run began, and (risk-first or not)
+/// a review is done as soon as its window opens when there is time. Without this the first weeks of
+/// a run would carry every open window's reviews at once, a backlog no real service starts with.
+/// A warm-up (`calendar.warm_up_months`) moves the first simulated day back, so the reviews open at
+/// the start are those the service's own workings left undone. Arrivals keep their open windows: a
+/// family new to the city is offered the review.
 fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
     let model = &params.model;
+    let first = model.calendar.first_day();
     while let Some(&Milestone::ReviewOpens(r)) = params.timeline.get(child.next as usize) {
         let w = model.window(r as usize, child.birth);
-        if w.opens >= 0 {
+        if w.opens >= first {
             return;
         }
         child.next += 1;
@@ -188,7 +191,9 @@ fn birth_for_age(age: usize, today: Day, rng: &mut Xoshiro256PlusPlus) -> Day {
 }
 
 /// The starting population, run once before the first day: children by single year of age in each
-/// district, and the pregnancies already known on the first day.
+/// district on the start date, and the pregnancies already known on the first simulated day. With a
+/// warm-up, the children born during it are known pregnancies on its first day, and pregnancies due
+/// before the start date are not notified again (they are the starting population's youngest).
 pub fn spawn_initial(
     mut commands: Commands,
     params: Res<Params>,
@@ -196,17 +201,31 @@ pub fn spawn_initial(
     mut streams: ResMut<Streams>,
 ) {
     let rng = &mut streams.demography;
+    let first = params.model.calendar.first_day();
     for (d, district) in params.model.districts.iter().enumerate() {
         let d = d as DistrictIx;
         for (age, &n) in district.children_by_age.iter().enumerate() {
             for _ in 0..n {
                 let birth = birth_for_age(age, 0, rng);
                 let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
-                place(&mut commands, &params, &mut queue, d, birth, level, 0, true);
+                // On the books on the start date: a child who leaves before it is not part of the
+                // starting population, warm-up or not.
+                if params.model.leaving_day(birth) > 0 {
+                    place(
+                        &mut commands,
+                        &params,
+                        &mut queue,
+                        d,
+                        birth,
+                        level,
+                        first,
+                        true,
+                    );
+                }
             }
         }
-        for due in 0..params.model.pregnancy_lead_days {
-            notify(&mut commands, &params, &mut queue, rng, d, 0, due, true);
+        for due in first.max(0)..first + params.model.pregnancy_lead_days {
+            notify(&mut commands, &params, &mut queue, rng, d, first, due, true);
         }
     }
 }
@@ -247,7 +266,9 @@ fn notify(
     }
 }
 
-/// Each day, the pregnancies due `pregnancy_lead_days` ahead become known in each district.
+/// Each day, the pregnancies due `pregnancy_lead_days` ahead become known in each district (during
+/// a warm-up, only those due on or after the start date: earlier births are the starting
+/// population's).
 pub fn notify_pregnancies(
     mut commands: Commands,
     clock: Res<Clock>,
@@ -256,6 +277,9 @@ pub fn notify_pregnancies(
     mut streams: ResMut<Streams>,
 ) {
     let due = clock.today + params.model.pregnancy_lead_days;
+    if due < 0 {
+        return;
+    }
     for d in 0..params.model.districts.len() {
         notify(
             &mut commands,

@@ -13,7 +13,8 @@ use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::scenario::PipelineKind;
 
-/// The observations of one replication.
+/// The observations of one replication: one table per recorded month, and one more, the warm-up's,
+/// which takes what is recorded "this month" during a warm-up and is dropped at the end.
 #[derive(Resource, Debug)]
 pub struct Recorder {
     districts: usize,
@@ -28,8 +29,13 @@ impl Recorder {
         Recorder {
             districts,
             metrics: metrics.len(),
-            values: vec![0.0; months * districts * metrics.len()],
+            values: vec![0.0; (months + 1) * districts * metrics.len()],
         }
+    }
+
+    /// The month index that stands for the warm-up: whatever is recorded there is dropped.
+    pub fn warm_up_month(model: &Model) -> usize {
+        model.calendar.months().len()
     }
 
     fn at(&self, month: usize, district: usize, metric: usize) -> usize {
@@ -47,8 +53,10 @@ impl Recorder {
         self.values[self.at(month, district, metric)]
     }
 
-    /// The values, indexed `(month * districts + district) * metrics + metric`.
-    pub fn into_values(self) -> Vec<f64> {
+    /// The recorded months' values, indexed `(month * districts + district) * metrics + metric`.
+    pub fn into_values(mut self) -> Vec<f64> {
+        self.values
+            .truncate(self.values.len() - self.districts * self.metrics);
         self.values
     }
 }

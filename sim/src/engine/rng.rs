@@ -1,7 +1,7 @@
 //! Random-number streams.
 //!
 //! Replication `i` of a run with master seed `s` owns one independent stream per random process
-//! (demography, need, migration, reviews, workforce). Each stream is a `Xoshiro256PlusPlus` (portable: the same
+//! (demography, need, migration, reviews, workforce, warm-up contact demand). Each stream is a `Xoshiro256PlusPlus` (portable: the same
 //! numbers on every platform) seeded from SplitMix64 of (s, i, process). Separate streams per process
 //! keep common random numbers aligned when two scenarios differ in one process only: a change to
 //! staffing does not shift the births drawn.
@@ -26,6 +26,9 @@ pub enum Process {
     Workforce = 5,
     /// Draws of the scenario's uncertain values (one set per replication).
     Parameters = 6,
+    /// Contact demand during a warm-up, kept apart so that a warm-up leaves the need stream, and so
+    /// every need level after the start, as it would be without one.
+    WarmUp = 7,
 }
 
 /// The streams of one replication.
@@ -41,6 +44,8 @@ pub struct Streams {
     pub reviews: Xoshiro256PlusPlus,
     /// See [`Process::Workforce`].
     pub workforce: Xoshiro256PlusPlus,
+    /// See [`Process::WarmUp`].
+    pub warm_up: Xoshiro256PlusPlus,
 }
 
 impl Streams {
@@ -52,6 +57,7 @@ impl Streams {
             migration: stream(seed, replication, Process::Migration),
             reviews: stream(seed, replication, Process::Reviews),
             workforce: stream(seed, replication, Process::Workforce),
+            warm_up: stream(seed, replication, Process::WarmUp),
         }
     }
 }

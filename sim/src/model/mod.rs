@@ -31,6 +31,8 @@ pub mod limits {
     pub const MAX_ARRIVALS_PER_YEAR: f64 = 2_000_000.0;
     /// Simulated months.
     pub const MAX_MONTHS: u32 = 360;
+    /// Longest warm-up before the start, in months.
+    pub const MAX_WARM_UP_MONTHS: u32 = 24;
     /// Districts.
     pub const MAX_DISTRICTS: usize = 2_000;
     /// Need levels.

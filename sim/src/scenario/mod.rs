@@ -135,9 +135,21 @@ pub struct Calendar {
     /// Days of the week staff work. Default: Monday to Friday.
     #[serde(default = "default_working_days")]
     pub working_days: Vec<Weekday>,
-    /// Dates on which nobody works (bank holidays), ISO dates inside the simulated period.
+    /// Dates on which nobody works (bank holidays), ISO dates inside the simulated period (the
+    /// warm-up included).
     #[serde(default)]
     pub bank_holidays: Vec<String>,
+    /// Whole months simulated before `start` and not recorded (0 to 24; default 0): the service
+    /// runs with its staff in post and its children, so it starts with the backlog of reviews its
+    /// own capacity and priorities build, instead of every open review window counted as done.
+    /// Staff, need levels and the population hold still during the warm-up: no leavers, recruits,
+    /// moves, arrivals or level changes, so the start is the scenario as written.
+    #[serde(default, skip_serializing_if = "is_zero_u32")]
+    pub warm_up_months: u32,
+}
+
+fn is_zero_u32(n: &u32) -> bool {
+    *n == 0
 }
 
 fn default_working_days() -> Vec<Weekday> {

@@ -333,6 +333,16 @@ impl Checker {
                 ),
             );
         }
+        if c.warm_up_months > limits::MAX_WARM_UP_MONTHS {
+            self.err(
+                p.field("warm_up_months"),
+                format!(
+                    "must be 0 to {} months, found {}",
+                    limits::MAX_WARM_UP_MONTHS,
+                    c.warm_up_months
+                ),
+            );
+        }
         if c.working_days.is_empty() {
             self.err(p.field("working_days"), "must list at least one day");
         }
@@ -345,6 +355,10 @@ impl Checker {
             }
         }
         let start = start?;
+        let warm_up = c.warm_up_months.min(limits::MAX_WARM_UP_MONTHS);
+        let first = start
+            .checked_sub(jiff::Span::new().months(i64::from(warm_up)))
+            .unwrap_or(start);
         let end = start
             .checked_add(jiff::Span::new().months(i64::from(c.months.min(limits::MAX_MONTHS))))
             .ok();
@@ -352,10 +366,10 @@ impl Checker {
         for (i, h) in c.bank_holidays.iter().enumerate() {
             let hp = p.field("bank_holidays").index(i);
             match h.parse::<Date>() {
-                Ok(d) if d < start || end.is_some_and(|e| d >= e) => self.err(
+                Ok(d) if d < first || end.is_some_and(|e| d >= e) => self.err(
                     hp,
                     format!(
-                        "{d} is outside the simulated period ({start} to {})",
+                        "{d} is outside the simulated period ({first} to {})",
                         end.and_then(|e| e.yesterday().ok())
                             .map_or_else(String::new, |e| e.to_string())
                     ),
@@ -370,7 +384,13 @@ impl Checker {
         if !(1..=limits::MAX_MONTHS).contains(&c.months) {
             return None;
         }
-        Some(Calendar::new(start, c.months, &c.working_days, &holidays))
+        Some(Calendar::new(
+            start,
+            c.months,
+            &c.working_days,
+            &holidays,
+            warm_up,
+        ))
     }
 
     fn roles(&mut self, s: &Scenario) -> Vec<RoleModel> {

@@ -297,7 +297,7 @@ pub fn allocate(
         params: &params,
         roles: &roles,
         today: clock.today,
-        month_end: model.calendar.months()[m].end - 1,
+        month_end: clock.month_end - 1,
         children: &mut children,
         recorder: &mut recorder,
     };
