@@ -89,6 +89,7 @@ pub fn tiny() -> Scenario {
             establishment: BTreeMap::new(),
         }],
         allocation: AllocationPolicy::RiskFirst,
+        delivery: None,
         universal_support: None,
         pipelines: vec![],
         volunteers: None,

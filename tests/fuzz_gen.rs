@@ -511,7 +511,7 @@ pub fn scenario(g: &mut Gen, mode: Mode, size: Size) -> Scenario {
         LeaveAt::SchoolEntry { month, day }
     };
     let need_levels = levels.iter().map(|id| b.level(id)).collect();
-    let review_list = reviews.iter().map(|id| b.review(id)).collect();
+    let review_list: Vec<Review> = reviews.iter().map(|id| b.review(id)).collect();
     let role_list: Vec<Role> = roles
         .iter()
         .enumerate()
@@ -534,6 +534,9 @@ pub fn scenario(g: &mut Gen, mode: Mode, size: Size) -> Scenario {
     let skill_mix_changes = (0..b.g.below(3)).map(|_| b.skill_mix(universal)).collect();
     let mutual_aid = b.g.chance(0.3).then(|| b.mutual_aid(&district_list));
     let budget = b.g.chance(0.5).then(|| b.budget());
+    let delivery =
+        b.g.chance(0.4)
+            .then(|| b.delivery(&district_list, &review_list));
     let allocation = if b.g.chance(0.5) {
         AllocationPolicy::RiskFirst
     } else {
@@ -550,6 +553,7 @@ pub fn scenario(g: &mut Gen, mode: Mode, size: Size) -> Scenario {
         roles: role_list,
         districts: district_list,
         allocation,
+        delivery,
         universal_support,
         pipelines,
         volunteers,

@@ -2,9 +2,9 @@
 //! pipelines, volunteers, skill mix, mutual aid, budgets and uncertain values.
 
 use caseload::scenario::{
-    Budget, BudgetChange, Change, DaysDistribution, Distribution, District, Intake, MutualAid,
-    OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Scenario, Secondment,
-    SkillMixChange, UncertainValue, Volunteers, WorkRef,
+    Booking, Budget, BudgetChange, Change, DaysDistribution, Delivery, Distribution, District,
+    Intake, Joining, MutualAid, OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship,
+    Review, Scenario, Secondment, SkillMixChange, Teams, UncertainValue, Volunteers, WorkRef,
 };
 
 use crate::fuzz_gen::Builder;
@@ -154,6 +154,46 @@ impl Builder<'_> {
             spare_share: self.f(0.0, 1.0),
             secondments,
         }
+    }
+
+    /// Teams and booking, each in about half the sections; edge values at the edges.
+    pub(crate) fn delivery(&mut self, districts: &[District], reviews: &[Review]) -> Delivery {
+        let teams = self.g.chance(0.6).then(|| {
+            let mut by_district = std::collections::BTreeMap::new();
+            for d in districts {
+                if self.g.chance(0.2) {
+                    let n = if self.edge() { 17 } else { self.u(1, 6) };
+                    by_district.insert(d.id.clone(), n);
+                }
+            }
+            Teams {
+                per_district: if self.edge() { 0 } else { self.u(1, 5) },
+                by_district,
+                cross_cover: if self.edge() { 1.5 } else { self.f(0.0, 1.0) },
+                joining: if self.g.chance(0.5) {
+                    Joining::Establishment
+                } else {
+                    Joining::Lightest
+                },
+            }
+        });
+        let booking = self.g.chance(0.6).then(|| {
+            let mut no_access_by_review = std::collections::BTreeMap::new();
+            for r in reviews {
+                if self.g.chance(0.3) {
+                    let x = if self.edge() { 1.0 } else { self.f(0.0, 0.5) };
+                    no_access_by_review.insert(r.id.clone(), x);
+                }
+            }
+            Booking {
+                no_access: if self.edge() { -0.1 } else { self.f(0.0, 0.4) },
+                no_access_by_review,
+                failed_visit_share: self.f(0.0, 1.0),
+                rebook_days: if self.edge() { 0 } else { self.u(1, 30) },
+                lead_days: self.u(0, 20),
+            }
+        });
+        Delivery { teams, booking }
     }
 
     pub(crate) fn budget(&mut self) -> Budget {

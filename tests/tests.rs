@@ -67,6 +67,8 @@ mod killed_write;
 mod validation_report;
 // Citations: every short name is defined in docs/sources.md; no path leads outside the repository.
 mod sources;
+// How work reaches families: booked visits and caseload-holding teams, worked by hand.
+mod delivery;
 // The warm-up before the start: a backlog of its own, staff and population held still.
 mod warm_up;
 // Scenarios frozen before the delivery mechanisms give their frozen results bit for bit.

@@ -110,6 +110,23 @@ pub struct Metrics {
     /// want of staff time: past their last chance undone, or open past their on-time deadline when
     /// the child left (declined reviews excluded). Counted in the month the miss is found.
     pub unmet_hours: usize,
+    /// With booked visits (`delivery.booking`) only: why reviews were missed, and visits that found
+    /// no one in.
+    pub booking: Option<BookingMetrics>,
+}
+
+/// The metrics of booked visits, each a family with one metric per review.
+#[derive(Debug, Clone, Copy)]
+pub struct BookingMetrics {
+    /// `review_declined:<review>`: reviews the family declined when offered, in the month of the
+    /// on-time deadline (counted in `review_missed` too).
+    pub declined: usize,
+    /// `review_not_reached:<review>`: reviews missed because every booked visit found no one in and
+    /// the last chance left no time for another, in the month of the on-time deadline (counted in
+    /// `review_missed` too).
+    pub not_reached: usize,
+    /// `review_no_access:<review>`: booked visits that found no one in, in the month of the visit.
+    pub no_access: usize,
 }
 
 impl Metrics {
@@ -182,6 +199,11 @@ impl Metrics {
         let hours_available = b.one("hours_available", Kind::Flow);
         let hours_used = b.one("hours_used", Kind::Flow);
         let unmet_hours = b.one("unmet_hours", Kind::Flow);
+        let booking = model.delivery.booking.as_ref().map(|_| BookingMetrics {
+            declined: b.family("review_declined", &reviews, Kind::Flow),
+            not_reached: b.family("review_not_reached", &reviews, Kind::Flow),
+            no_access: b.family("review_no_access", &reviews, Kind::Flow),
+        });
         Metrics {
             names: b.names,
             kinds: b.kinds,
@@ -224,6 +246,7 @@ impl Metrics {
             hours_available,
             hours_used,
             unmet_hours,
+            booking,
         }
     }
 

@@ -32,6 +32,7 @@ pub mod recorder;
 pub mod reviews;
 pub mod rng;
 pub mod staffing;
+pub mod teams;
 pub mod volunteers;
 pub mod workforce;
 
@@ -165,6 +166,7 @@ impl Replication {
         world.insert_resource(workforce::Capacity::new(model));
         world.insert_resource(recorder::Recorder::new(model, metrics));
         world.insert_resource(need::Census::new(model));
+        world.insert_resource(teams::TeamLoad::new(model));
         world.insert_resource(Clock::default());
         world.insert_resource(Params {
             model: Arc::clone(model),
@@ -190,11 +192,20 @@ impl Replication {
         let _ = self.world.run_system_once(
             move |mut commands: Commands,
                   params: Res<Params>,
-                  mut queue: ResMut<events::EventQueue>| {
+                  mut queue: ResMut<events::EventQueue>,
+                  mut streams: ResMut<rng::Streams>,
+                  mut load: ResMut<teams::TeamLoad>,
+                  posts: Res<workforce::Posts>| {
+                let mut joining = population::Joining {
+                    load: &mut load,
+                    posts: &posts,
+                    rng: &mut streams.delivery,
+                };
                 population::place(
                     &mut commands,
                     &params,
                     &mut queue,
+                    &mut joining,
                     district as model::DistrictIx,
                     birth,
                     level as model::LevelIx,

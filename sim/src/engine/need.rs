@@ -9,39 +9,49 @@ use super::population::{Child, poisson};
 use super::recorder::Recorder;
 use super::rng::Streams;
 use super::{Clock, Params};
-use crate::model::{LevelIx, Model};
+use crate::model::{LevelIx, Model, UnitIx};
 
-/// Born children by district and level at the start of the month, after transitions and arrivals:
+/// Born children by team and level at the start of the month, after transitions and arrivals:
 /// the basis of the month's contact demand.
 #[derive(Resource, Debug)]
 pub struct Census {
     levels: usize,
+    /// First team of each district, and one past the last.
+    team_start: Vec<UnitIx>,
     counts: Vec<u32>,
 }
 
 impl Census {
-    /// An empty census for `model`'s districts and levels.
+    /// An empty census for `model`'s teams and levels.
     pub fn new(model: &Model) -> Self {
         Census {
             levels: model.levels.len(),
-            counts: vec![0; model.districts.len() * model.levels.len()],
+            team_start: model.delivery.team_start.clone(),
+            counts: vec![0; model.delivery.units() * model.levels.len()],
         }
     }
 
-    /// Counts one more child in district `d` at level `l`.
-    pub fn add(&mut self, d: usize, l: usize) {
-        self.counts[d * self.levels + l] += 1;
+    /// Counts one more child on team `unit` at level `l`.
+    pub fn add(&mut self, unit: UnitIx, l: usize) {
+        self.counts[unit * self.levels + l] += 1;
     }
 
-    /// Children in district `d` at level `l`.
-    pub fn get(&self, d: usize, l: usize) -> u32 {
-        self.counts[d * self.levels + l]
+    /// Children on team `unit` at level `l`.
+    pub fn team_get(&self, unit: UnitIx, l: usize) -> u32 {
+        self.counts[unit * self.levels + l]
+    }
+
+    /// Children on team `unit` at any level.
+    pub fn team_children(&self, unit: UnitIx) -> u32 {
+        self.counts[unit * self.levels..(unit + 1) * self.levels]
+            .iter()
+            .sum()
     }
 
     /// Children in district `d` at any level.
     pub fn children(&self, d: usize) -> u32 {
-        self.counts[d * self.levels..(d + 1) * self.levels]
-            .iter()
+        (self.team_start[d]..self.team_start[d + 1])
+            .map(|u| self.team_children(u))
             .sum()
     }
 
@@ -76,7 +86,8 @@ pub fn transition(
                 child.level = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as LevelIx;
             }
         }
-        census.add(child.district as usize, child.level as usize);
+        let unit = super::teams::unit(&params.model, child.district as usize, child.team);
+        census.add(unit, child.level as usize);
     }
 }
 
@@ -99,21 +110,23 @@ pub fn contact_demand(
         &mut streams.need
     };
     for d in 0..model.districts.len() {
-        for (l, level) in model.levels.iter().enumerate() {
-            let mean = f64::from(census.get(d, l)) * level.contacts_per_month;
-            let needed = poisson(mean, rng).min(u64::from(u32::MAX)) as u32;
-            work.set_contact_demand(d, l, needed);
-            recorder.add(
-                clock.month,
-                d,
-                metrics.contacts_needed + l,
-                f64::from(needed),
-            );
-        }
-        if let Some(support) = &model.universal_support {
-            let hours = f64::from(census.children(d)) * support.hours_per_child_per_month;
-            work.set_support_demand(d, hours);
-            recorder.add(clock.month, d, metrics.universal_support_needed, hours);
+        for u in model.delivery.teams(d) {
+            for (l, level) in model.levels.iter().enumerate() {
+                let mean = f64::from(census.team_get(u, l)) * level.contacts_per_month;
+                let needed = poisson(mean, rng).min(u64::from(u32::MAX)) as u32;
+                work.set_contact_demand(u, l, needed);
+                recorder.add(
+                    clock.month,
+                    d,
+                    metrics.contacts_needed + l,
+                    f64::from(needed),
+                );
+            }
+            if let Some(support) = &model.universal_support {
+                let hours = f64::from(census.team_children(u)) * support.hours_per_child_per_month;
+                work.set_support_demand(u, hours);
+                recorder.add(clock.month, d, metrics.universal_support_needed, hours);
+            }
         }
     }
 }

@@ -130,8 +130,9 @@ pub fn intake(
                 .registration
                 .as_ref()
                 .map_or(0, |r| workforce::draw_days(r, rng));
-        let staff = Staff {
+        let mut staff = Staff {
             district: d as DistrictIx,
+            team: 0,
             role,
             wte: pipeline.wte,
             productivity: training_share(pipeline, start, end, clock.today),
@@ -144,7 +145,7 @@ pub fn intake(
             leaving: false,
             cost_per_year: pipeline.annual_cost / pipeline.wte,
         };
-        workforce::join(posts, recorder, params, clock.month, &staff);
+        workforce::join(posts, recorder, params, clock.month, &mut staff);
         if posted == clock.today {
             // Qualifying today (an intake that began before the run): qualified at once, since an
             // event for an entity spawned in this system could not find it today.

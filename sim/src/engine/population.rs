@@ -11,6 +11,8 @@ use super::need::Census;
 use super::recorder::Recorder;
 use super::reviews::{self, Departure};
 use super::rng::Streams;
+use super::teams::{self, TeamLoad};
+use super::workforce::Posts;
 use super::{Clock, Params};
 use crate::calendar::Day;
 use crate::model::{DistrictIx, LevelIx, Model, ReviewIx};
@@ -57,6 +59,8 @@ pub fn timeline(model: &Model) -> Vec<Milestone> {
 pub struct Child {
     /// Home district.
     pub district: DistrictIx,
+    /// Team, within the district, whose caseload the child is on (see [`super::teams`]).
+    pub team: u8,
     /// Current level of need.
     pub level: LevelIx,
     /// Whether the child has been born.
@@ -146,27 +150,47 @@ fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
     }
 }
 
-/// Places a child born (or due) on `birth`, on the books from `today`; returns `None` (placing
-/// nothing) if it has already left the service by then. A child not yet born is a known pregnancy.
-/// `initial` marks the starting population, whose already-open review windows count as done.
+/// What placing a child on a team's caseload needs.
+pub struct Joining<'a> {
+    /// Children on each team.
+    pub load: &'a mut TeamLoad,
+    /// Staff in post by team (for the `Lightest` rule).
+    pub posts: &'a Posts,
+    /// The delivery stream (for the `Establishment` rule).
+    pub rng: &'a mut Xoshiro256PlusPlus,
+}
+
+/// Places a child born (or due) on `birth`, on the books from `today`, on a team of `district`;
+/// returns `None` (placing nothing) if it has already left the service by then. A child not yet
+/// born is a known pregnancy. `initial` marks the starting population, whose already-open review
+/// windows count as done.
 #[allow(clippy::too_many_arguments)]
 pub fn place(
     commands: &mut Commands,
     params: &Params,
     queue: &mut EventQueue,
+    joining: &mut Joining,
     district: DistrictIx,
     birth: Day,
     level: LevelIx,
     today: Day,
     initial: bool,
-) -> Option<Entity> {
+) -> Option<(Entity, u8)> {
     let leaves = params.model.leaving_day(birth);
     if leaves <= today {
         return None;
     }
     let born = birth <= today;
+    let team = teams::join(
+        &params.model,
+        joining.load,
+        joining.posts,
+        district as usize,
+        joining.rng,
+    );
     let mut child = Child {
         district,
+        team,
         level,
         born,
         birth,
@@ -180,7 +204,7 @@ pub fn place(
     let entity = commands.spawn_empty().id();
     schedule_next(entity, &mut child, today, params, queue);
     commands.entity(entity).insert(child);
-    Some(entity)
+    Some((entity, team))
 }
 
 /// A birth day for a child aged `age` whole years on `today`, uniform over that year of age and
@@ -199,7 +223,15 @@ pub fn spawn_initial(
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
+    mut load: ResMut<TeamLoad>,
+    posts: Res<Posts>,
 ) {
+    let streams = &mut *streams;
+    let mut joining = Joining {
+        load: &mut load,
+        posts: &posts,
+        rng: &mut streams.delivery,
+    };
     let rng = &mut streams.demography;
     let first = params.model.calendar.first_day();
     for (d, district) in params.model.districts.iter().enumerate() {
@@ -215,6 +247,7 @@ pub fn spawn_initial(
                         &mut commands,
                         &params,
                         &mut queue,
+                        &mut joining,
                         d,
                         birth,
                         level,
@@ -225,7 +258,18 @@ pub fn spawn_initial(
             }
         }
         for due in first.max(0)..first + params.model.pregnancy_lead_days {
-            notify(&mut commands, &params, &mut queue, rng, d, first, due, true);
+            let q = &mut queue;
+            notify(
+                &mut commands,
+                &params,
+                q,
+                &mut joining,
+                rng,
+                d,
+                first,
+                due,
+                true,
+            );
         }
     }
 }
@@ -237,6 +281,7 @@ fn notify(
     commands: &mut Commands,
     params: &Params,
     queue: &mut EventQueue,
+    joining: &mut Joining,
     rng: &mut Xoshiro256PlusPlus,
     d: DistrictIx,
     today: Day,
@@ -248,8 +293,16 @@ fn notify(
         district.births_per_day * district.births_growth.powf(f64::from(due) / DAYS_PER_YEAR);
     for _ in 0..poisson(rate, rng) {
         let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
+        let team = teams::join(
+            &params.model,
+            joining.load,
+            joining.posts,
+            d as usize,
+            joining.rng,
+        );
         let mut child = Child {
             district: d,
+            team,
             level,
             born: false,
             birth: due,
@@ -275,16 +328,25 @@ pub fn notify_pregnancies(
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
+    mut load: ResMut<TeamLoad>,
+    posts: Res<Posts>,
 ) {
     let due = clock.today + params.model.pregnancy_lead_days;
     if due < 0 {
         return;
     }
+    let streams = &mut *streams;
+    let mut joining = Joining {
+        load: &mut load,
+        posts: &posts,
+        rng: &mut streams.delivery,
+    };
     for d in 0..params.model.districts.len() {
         notify(
             &mut commands,
             &params,
             &mut queue,
+            &mut joining,
             &mut streams.demography,
             d as DistrictIx,
             clock.today,
@@ -296,6 +358,7 @@ pub fn notify_pregnancies(
 
 /// On the first day of each month: children arriving from outside the city, aged like each
 /// district's starting population.
+#[allow(clippy::too_many_arguments)]
 pub fn arrivals(
     mut commands: Commands,
     clock: Res<Clock>,
@@ -304,8 +367,15 @@ pub fn arrivals(
     mut streams: ResMut<Streams>,
     mut census: ResMut<Census>,
     mut recorder: ResMut<Recorder>,
+    (mut load, posts): (ResMut<TeamLoad>, Res<Posts>),
 ) {
     let metrics = &params.metrics;
+    let streams = &mut *streams;
+    let mut joining = Joining {
+        load: &mut load,
+        posts: &posts,
+        rng: &mut streams.delivery,
+    };
     for (d, district) in params.model.districts.iter().enumerate() {
         let rng = &mut streams.demography;
         let n = poisson(district.arrivals_per_month, rng);
@@ -334,14 +404,15 @@ pub fn arrivals(
                 &mut commands,
                 &params,
                 &mut queue,
+                &mut joining,
                 d as DistrictIx,
                 birth,
                 level,
                 clock.today,
                 false,
             );
-            if placed.is_some() {
-                census.add(d, level as usize);
+            if let Some((_, team)) = placed {
+                census.add(teams::unit(&params.model, d, team), level as usize);
                 recorder.add(clock.month, d, metrics.arrivals, 1.0);
             }
         }
@@ -350,6 +421,7 @@ pub fn arrivals(
 
 /// On the first day of each month: each born child may leave the city or move to another district,
 /// with the district's monthly probabilities. Also records the month's opening caseload.
+#[allow(clippy::too_many_arguments)]
 pub fn migrate(
     mut commands: Commands,
     clock: Res<Clock>,
@@ -358,7 +430,9 @@ pub fn migrate(
     mut streams: ResMut<Streams>,
     mut work: ResMut<Work>,
     mut recorder: ResMut<Recorder>,
+    (mut load, posts): (ResMut<TeamLoad>, Res<Posts>),
 ) {
+    let streams = &mut *streams;
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
     let mut opening = vec![0u32; model.districts.len()];
@@ -377,6 +451,7 @@ pub fn migrate(
         let Some(k) = district.move_cdf.iter().position(|&c| u < c) else {
             continue;
         };
+        load.leave(teams::unit(model, d, child.team));
         if k == 0 {
             reviews::depart(
                 &mut child,
@@ -392,10 +467,12 @@ pub fn migrate(
             recorder.add(m, d, metrics.moved_out, 1.0);
             recorder.add(m, to as usize, metrics.moved_in, 1.0);
             child.district = to;
+            child.team = teams::join(model, &mut load, &posts, to as usize, &mut streams.delivery);
+            let unit = teams::unit(model, to as usize, child.team);
             let open = child.open;
             for r in (0..model.reviews.len()).filter(|r| open & (1 << r) != 0) {
                 let window = model.window(r, child.birth);
-                work.open_review(to as usize, r, window, entity);
+                work.open_review(unit, r, window, entity);
             }
         }
     }

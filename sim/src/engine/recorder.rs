@@ -114,15 +114,17 @@ pub fn month_end(
         recorder.add(m, d, metrics.volunteers, f64::from(volunteers.active[d]));
     }
     for d in 0..model.districts.len() {
-        for (l, level) in model.levels.iter().enumerate() {
-            let (needed, delivered) = work.contacts(d, l);
-            recorder.add(m, d, metrics.contacts_delivered + l, f64::from(delivered));
-            recorder.add(
-                m,
-                d,
-                metrics.unmet_hours,
-                f64::from(needed - delivered) * level.contact_hours,
-            );
+        for u in model.delivery.teams(d) {
+            for (l, level) in model.levels.iter().enumerate() {
+                let (needed, delivered) = work.contacts(u, l);
+                recorder.add(m, d, metrics.contacts_delivered + l, f64::from(delivered));
+                recorder.add(
+                    m,
+                    d,
+                    metrics.unmet_hours,
+                    f64::from(needed - delivered) * level.contact_hours,
+                );
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ use super::events::{Event, EventQueue};
 use super::population::{Child, Milestone, schedule_next};
 use super::recorder::Recorder;
 use super::rng::Streams;
+use super::teams::{self, TeamLoad};
 use super::{Clock, Params};
 use crate::calendar::Day;
 
@@ -27,13 +28,23 @@ pub enum Outcome {
     OnTime,
     /// Done after the on-time deadline, by the last chance.
     Late,
-    /// Not done: `declined` by the family, or not reached in time.
-    Missed {
-        /// The family declined it (no staff hours were unmet).
-        declined: bool,
-    },
+    /// Not done.
+    Missed(Miss),
     /// Still open when the run ended.
     Pending,
+}
+
+/// Why a review was missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Miss {
+    /// The family declined it when offered (no staff hours were unmet).
+    Declined,
+    /// Not done for want of staff time: past its last chance, or the child left after its on-time
+    /// deadline (its hours are unmet).
+    Undone,
+    /// Every booked visit found no one in, and the last chance left no time for another (the
+    /// hours went on the attempts).
+    NotReached,
 }
 
 /// Records `outcome` of review `r` with on-time deadline `on_time` in district `d`, in the month of
@@ -49,7 +60,7 @@ pub fn record(
     outcome: Outcome,
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
-    if let Outcome::Missed { declined: false } = outcome
+    if let Outcome::Missed(Miss::Undone) = outcome
         && let Some(m) = model.calendar.month_of(today)
     {
         recorder.add(m, d, metrics.unmet_hours, model.reviews[r].hours);
@@ -61,10 +72,17 @@ pub fn record(
     let family = match outcome {
         Outcome::OnTime => metrics.review_on_time,
         Outcome::Late => metrics.review_late,
-        Outcome::Missed { .. } => metrics.review_missed,
+        Outcome::Missed(_) => metrics.review_missed,
         Outcome::Pending => metrics.review_pending,
     };
     recorder.add(m, d, family + r, 1.0);
+    if let (Some(b), Outcome::Missed(why)) = (metrics.booking, outcome) {
+        match why {
+            Miss::Declined => recorder.add(m, d, b.declined + r, 1.0),
+            Miss::NotReached => recorder.add(m, d, b.not_reached + r, 1.0),
+            Miss::Undone => {}
+        }
+    }
 }
 
 /// Why a child leaves the service.
@@ -100,7 +118,7 @@ pub fn depart(
                 r,
                 window.on_time,
                 today,
-                Outcome::Missed { declined: false },
+                Outcome::Missed(Miss::Undone),
             );
         }
     }
@@ -133,6 +151,7 @@ pub fn process_events(
     mut streams: ResMut<Streams>,
     mut work: ResMut<Work>,
     mut recorder: ResMut<Recorder>,
+    mut load: ResMut<TeamLoad>,
 ) {
     let today = clock.today;
     let (model, metrics) = (&params.model, &params.metrics);
@@ -148,6 +167,7 @@ pub fn process_events(
                 continue; // left the city before this milestone
             };
             let d = child.district as usize;
+            let unit = teams::unit(model, d, child.team);
             match params.timeline.get(child.next as usize).copied() {
                 None => {
                     depart(
@@ -158,6 +178,7 @@ pub fn process_events(
                         &mut recorder,
                     );
                     recorder.add(clock.month, d, metrics.aged_out, 1.0);
+                    load.leave(unit);
                     commands.entity(entity).despawn();
                     continue;
                 }
@@ -175,7 +196,7 @@ pub fn process_events(
                     if offered {
                         if rng.random::<f64>() < review.uptake {
                             child.open |= 1 << r;
-                            work.open_review(d, r, window, entity);
+                            work.open_review(unit, r, window, entity);
                         } else {
                             record(
                                 &mut recorder,
@@ -184,7 +205,7 @@ pub fn process_events(
                                 r,
                                 window.on_time,
                                 today,
-                                Outcome::Missed { declined: true },
+                                Outcome::Missed(Miss::Declined),
                             );
                         }
                     }

@@ -1,7 +1,7 @@
 //! Random-number streams.
 //!
 //! Replication `i` of a run with master seed `s` owns one independent stream per random process
-//! (demography, need, migration, reviews, workforce, warm-up contact demand). Each stream is a `Xoshiro256PlusPlus` (portable: the same
+//! (demography, need, migration, reviews, workforce, warm-up contact demand, delivery). Each stream is a `Xoshiro256PlusPlus` (portable: the same
 //! numbers on every platform) seeded from SplitMix64 of (s, i, process). Separate streams per process
 //! keep common random numbers aligned when two scenarios differ in one process only: a change to
 //! staffing does not shift the births drawn.
@@ -29,6 +29,8 @@ pub enum Process {
     /// Contact demand during a warm-up, kept apart so that a warm-up leaves the need stream, and so
     /// every need level after the start, as it would be without one.
     WarmUp = 7,
+    /// How work reaches families: the team a child joins, visits that find no one in.
+    Delivery = 8,
 }
 
 /// The streams of one replication.
@@ -46,6 +48,8 @@ pub struct Streams {
     pub workforce: Xoshiro256PlusPlus,
     /// See [`Process::WarmUp`].
     pub warm_up: Xoshiro256PlusPlus,
+    /// See [`Process::Delivery`].
+    pub delivery: Xoshiro256PlusPlus,
 }
 
 impl Streams {
@@ -58,6 +62,7 @@ impl Streams {
             reviews: stream(seed, replication, Process::Reviews),
             workforce: stream(seed, replication, Process::Workforce),
             warm_up: stream(seed, replication, Process::WarmUp),
+            delivery: stream(seed, replication, Process::Delivery),
         }
     }
 }

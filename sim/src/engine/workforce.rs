@@ -14,7 +14,7 @@ use super::rng::Streams;
 use super::volunteers::VolunteerCounts;
 use super::{Clock, Params};
 use crate::calendar::Day;
-use crate::model::{DistrictIx, Model, RoleIx};
+use crate::model::{DistrictIx, Model, RoleIx, UnitIx};
 use crate::scenario::DaysDistribution;
 
 /// WTE fractions below this are not worth a staff member (float dust from splitting).
@@ -50,6 +50,8 @@ pub enum Status {
 pub struct Staff {
     /// District worked in.
     pub district: DistrictIx,
+    /// Team within the district (see [`super::teams`]); set when they join ([`join`]).
+    pub team: u8,
     /// Role.
     pub role: RoleIx,
     /// Whole-time equivalent, in (0, 1].
@@ -74,6 +76,8 @@ pub struct Posts {
     roles: usize,
     /// WTE in each role (any status), `[district * roles + role]`.
     pub in_post: Vec<f64>,
+    /// WTE in each role by team, `[unit * roles + role]`.
+    pub team_in_post: Vec<f64>,
     /// Funded WTE, `[district * roles + role]`.
     pub establishment: Vec<f64>,
     /// Recruitment attempts under way, `[district * roles + role]`.
@@ -91,6 +95,7 @@ impl Posts {
         Posts {
             roles,
             in_post: vec![0.0; model.districts.len() * roles],
+            team_in_post: vec![0.0; model.delivery.units() * roles],
             establishment: model
                 .districts
                 .iter()
@@ -120,6 +125,33 @@ impl Posts {
             .map(|r| self.in_post[self.at(d, r)])
             .sum()
     }
+
+    /// Health-visitor WTE in post in team `unit`.
+    pub fn team_hv_wte(&self, model: &Model, unit: UnitIx) -> f64 {
+        (0..self.roles)
+            .filter(|&r| model.roles[r].health_visitor)
+            .map(|r| self.team_in_post[unit * self.roles + r])
+            .sum()
+    }
+
+    /// WTE of role `r` a team of district `d` is short of its equal share of the district's
+    /// establishment, by team (negative when over it).
+    fn team_gaps(&self, model: &Model, d: usize, r: usize) -> impl Iterator<Item = f64> + '_ {
+        let teams = model.delivery.teams(d);
+        let share = self.establishment[self.at(d, r)] / teams.len() as f64;
+        teams.map(move |u| share - self.team_in_post[u * self.roles + r])
+    }
+
+    /// The team of district `d` that a new member of role `r` joins: the one furthest below its
+    /// share of the establishment (ties to the first).
+    fn team_for(&self, model: &Model, d: usize, r: usize) -> u8 {
+        self.team_gaps(model, d, r)
+            .enumerate()
+            .fold((0, f64::NEG_INFINITY), |(best, bg), (t, g)| {
+                if g > bg { (t, g) } else { (best, bg) }
+            })
+            .0 as u8
+    }
 }
 
 /// The district with the highest caseload per HV WTE, counting `extra` HV WTE already promised to
@@ -142,10 +174,21 @@ pub fn most_pressured(model: &Model, census: &Census, posts: &Posts, extra: &[f6
         .0
 }
 
-/// Records a member of staff joining a role in a district.
-pub fn join(posts: &mut Posts, recorder: &mut Recorder, params: &Params, month: usize, s: &Staff) {
-    let i = posts.at(s.district as usize, s.role as usize);
+/// Records a member of staff joining a role in a district, in the team furthest below its share of
+/// the establishment.
+pub fn join(
+    posts: &mut Posts,
+    recorder: &mut Recorder,
+    params: &Params,
+    month: usize,
+    s: &mut Staff,
+) {
+    let (d, r) = (s.district as usize, s.role as usize);
+    s.team = posts.team_for(&params.model, d, r);
+    let i = posts.at(d, r);
     posts.in_post[i] += s.wte;
+    let u = super::teams::unit(&params.model, d, s.team);
+    posts.team_in_post[u * posts.roles + r] += s.wte;
     recorder.add(
         month,
         s.district as usize,
@@ -156,8 +199,11 @@ pub fn join(posts: &mut Posts, recorder: &mut Recorder, params: &Params, month: 
 
 /// Records a member of staff leaving a role in a district.
 pub fn leave(posts: &mut Posts, recorder: &mut Recorder, params: &Params, month: usize, s: &Staff) {
-    let i = posts.at(s.district as usize, s.role as usize);
+    let (d, r) = (s.district as usize, s.role as usize);
+    let i = posts.at(d, r);
     posts.in_post[i] = (posts.in_post[i] - s.wte).max(0.0);
+    let u = super::teams::unit(&params.model, d, s.team) * posts.roles + r;
+    posts.team_in_post[u] = (posts.team_in_post[u] - s.wte).max(0.0);
     recorder.add(
         month,
         s.district as usize,
@@ -176,7 +222,9 @@ fn draw_age(cdf: &[(u32, u32, f64)], rng: &mut Xoshiro256PlusPlus) -> f64 {
 }
 
 /// Places the scenario's staff in post: each district's WTE of a role becomes whole-time staff and
-/// one part-timer holding the remainder, with ages drawn from the role's age bands.
+/// one part-timer holding the remainder, with ages drawn from the role's age bands. With several
+/// teams, each joins a team drawn in proportion to how far it is below its share of the
+/// establishment, so vacancies fall unevenly, on some teams more than others.
 pub fn spawn_staff(world: &mut World, model: &Model) {
     let mut posts = Posts::new(model);
     let mut rng = super::rng::stream(0, 0, super::rng::Process::Workforce);
@@ -189,8 +237,10 @@ pub fn spawn_staff(world: &mut World, model: &Model) {
             while left > MIN_WTE {
                 let share = left.min(1.0);
                 let r = &model.roles[role as usize];
+                let team = initial_team(model, &posts, d, role as usize, &mut rng);
                 world.spawn(Staff {
                     district: d as DistrictIx,
+                    team,
                     role,
                     wte: share,
                     productivity: 1.0,
@@ -201,6 +251,8 @@ pub fn spawn_staff(world: &mut World, model: &Model) {
                 });
                 let i = posts.at(d, role as usize);
                 posts.in_post[i] += share;
+                let u = super::teams::unit(model, d, team) * posts.roles + role as usize;
+                posts.team_in_post[u] += share;
                 left -= share;
             }
         }
@@ -209,6 +261,35 @@ pub fn spawn_staff(world: &mut World, model: &Model) {
         streams.workforce = rng;
     }
     world.insert_resource(posts);
+}
+
+/// The team a member of staff in post at the start joins: drawn in proportion to each team's gap
+/// below its share of the establishment (in proportion to the shares when no team has a gap). A
+/// district with one team draws nothing.
+fn initial_team(
+    model: &Model,
+    posts: &Posts,
+    d: usize,
+    r: usize,
+    rng: &mut Xoshiro256PlusPlus,
+) -> u8 {
+    let n = model.delivery.team_count(d);
+    if n <= 1 {
+        return 0;
+    }
+    let gaps: Vec<f64> = posts.team_gaps(model, d, r).map(|g| g.max(0.0)).collect();
+    let total: f64 = gaps.iter().sum();
+    if total <= 0.0 {
+        return rng.random_range(0..n) as u8;
+    }
+    let mut u = rng.random::<f64>() * total;
+    for (t, g) in gaps.iter().enumerate() {
+        if u < *g {
+            return t as u8;
+        }
+        u -= g;
+    }
+    (n - 1) as u8
 }
 
 /// A number of days drawn from `dist`, rounded to whole days (at least 0).
@@ -395,8 +476,9 @@ impl Recruiting<'_, '_, '_> {
         }
         self.posts.starters_this_month[r] += 1;
         let role = &model.roles[r];
-        let staff = Staff {
+        let mut staff = Staff {
             district: d as DistrictIx,
+            team: 0,
             role: r as RoleIx,
             wte: rec.wte,
             productivity: 1.0,
@@ -411,13 +493,13 @@ impl Recruiting<'_, '_, '_> {
             self.recorder,
             self.params,
             self.clock.month,
-            &staff,
+            &mut staff,
         );
         self.commands.spawn(staff);
     }
 }
 
-/// Hours available for contacts and reviews today, by district and role.
+/// Hours available for contacts and reviews today, by team and role.
 #[derive(Resource, Debug)]
 pub struct Capacity {
     roles: usize,
@@ -429,13 +511,44 @@ impl Capacity {
     pub fn new(model: &Model) -> Self {
         Capacity {
             roles: model.roles.len(),
-            hours: vec![0.0; model.districts.len() * model.roles.len()],
+            hours: vec![0.0; model.delivery.units() * model.roles.len()],
         }
     }
 
-    /// District `d`'s hours by role.
-    pub fn hours(&self, d: usize) -> &[f64] {
-        &self.hours[d * self.roles..(d + 1) * self.roles]
+    /// Team `unit`'s hours by role.
+    pub fn hours(&self, unit: UnitIx) -> &[f64] {
+        &self.hours[unit * self.roles..(unit + 1) * self.roles]
+    }
+
+    /// Takes up to `wanted` hours of role `r` from district `d`'s teams, from each in proportion to
+    /// its hours; returns the hours taken.
+    fn take(&mut self, model: &Model, d: usize, r: usize, wanted: f64) -> f64 {
+        let n = self.roles;
+        let teams = model.delivery.teams(d);
+        if teams.len() == 1 {
+            let h = &mut self.hours[teams.start * n + r];
+            let taken = wanted.min(*h);
+            *h -= taken;
+            return taken;
+        }
+        let total: f64 = teams.clone().map(|u| self.hours[u * n + r]).sum();
+        let taken = wanted.min(total);
+        if total > 0.0 {
+            for u in teams {
+                let h = &mut self.hours[u * n + r];
+                *h = (*h - taken * *h / total).max(0.0);
+            }
+        }
+        taken
+    }
+
+    /// Gives `hours` of role `r` to district `d`'s teams in equal shares.
+    fn give(&mut self, model: &Model, d: usize, r: usize, hours: f64) {
+        let teams = model.delivery.teams(d);
+        let each = hours / teams.len() as f64;
+        for u in teams {
+            self.hours[u * self.roles + r] += each;
+        }
     }
 }
 
@@ -456,7 +569,8 @@ pub fn capacity(
     for s in &staff {
         let role = s.role as usize;
         let hours = s.wte * s.productivity * model.roles[role].contact_hours_per_day;
-        capacity.hours[s.district as usize * n + role] += hours;
+        let unit = super::teams::unit(model, s.district as usize, s.team);
+        capacity.hours[unit * n + role] += hours;
         if let Status::Training { pipeline, .. } = s.status
             && model.pipelines[pipeline as usize].kind == crate::scenario::PipelineKind::Apprentice
         {
@@ -471,17 +585,15 @@ pub fn capacity(
     for sec in &model.mutual_aid.secondments {
         if (sec.start..=sec.end).contains(&clock.today) {
             let r = sec.role as usize;
-            let from = sec.from as usize * n + r;
-            let moved = (sec.wte * model.roles[r].contact_hours_per_day).min(capacity.hours[from]);
-            capacity.hours[from] -= moved;
-            capacity.hours[sec.to as usize * n + r] += moved;
+            let wanted = sec.wte * model.roles[r].contact_hours_per_day;
+            let moved = capacity.take(model, sec.from as usize, r, wanted);
+            capacity.give(model, sec.to as usize, r, moved);
         }
     }
     if let Some(v) = &model.volunteers {
         let r = v.supervisor_role as usize;
         for (d, &active) in volunteers.active.iter().enumerate() {
-            let h = &mut capacity.hours[d * n + r];
-            *h = (*h - f64::from(active) * v.supervision_hours_per_day).max(0.0);
+            capacity.take(model, d, r, f64::from(active) * v.supervision_hours_per_day);
         }
     }
 }

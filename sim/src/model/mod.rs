@@ -2,11 +2,13 @@
 //! rates to the probabilities the engine draws each month, and every invariant the engine relies on
 //! already checked. Built only by [`crate::validate`].
 
+mod delivery;
 mod workforce;
 
 use crate::calendar::{Calendar, Day};
 use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset};
 
+pub use delivery::{BookingModel, DeliveryModel, UnitIx};
 pub use workforce::{
     BudgetModel, MutualAidModel, PipelineModel, PlacementModel, RecruitmentModel, SecondmentModel,
     SkillMixModel, UniversalSupportModel, VolunteersModel, Work,
@@ -45,6 +47,10 @@ pub mod limits {
     pub const MAX_STAFF_WTE: f64 = 500_000.0;
     /// Ages in `children_by_age`.
     pub const MAX_AGE_YEARS: usize = 6;
+    /// Teams in one district.
+    pub const MAX_TEAMS: u32 = 16;
+    /// Days between booked attempts, and a diary's lead time.
+    pub const MAX_BOOKING_DAYS: u32 = 90;
 }
 
 /// A validated scenario, ready to simulate.
@@ -70,6 +76,8 @@ pub struct Model {
     pub districts: Vec<DistrictModel>,
     /// The allocation policy.
     pub policy: AllocationPolicy,
+    /// Teams and booked visits.
+    pub delivery: DeliveryModel,
     /// Universal support work, if any.
     pub universal_support: Option<UniversalSupportModel>,
     /// Roles that may give universal support at the start, in order of preference.

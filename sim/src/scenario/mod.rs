@@ -8,6 +8,7 @@
 //! Identifiers (`id` fields) are short snake_case names that other parts of the file refer to, and
 //! that appear in metric names (`children:universal_plus`, `compliance:new_birth`).
 
+mod delivery;
 mod workforce;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use delivery::{Booking, Delivery, Joining, Teams};
 pub use workforce::{
     AgeBand, AgeShare, Budget, BudgetChange, Change, DaysDistribution, Intake, MutualAid,
     OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Recruitment, Secondment,
@@ -51,6 +53,10 @@ pub struct Scenario {
     /// How each district's daily hours are shared out over open work.
     #[serde(default)]
     pub allocation: AllocationPolicy,
+    /// How work reaches families: caseload-holding teams and booked visits. Default: none (each
+    /// district pools its hours every day, and every visit finds the family in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
     /// Universal support (groups, peer support) wanted beyond reviews and contacts. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub universal_support: Option<UniversalSupport>,

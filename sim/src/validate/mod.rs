@@ -13,6 +13,7 @@ use crate::locate::FieldPath;
 use crate::model::{Level, Model, ReviewModel, RoleIx, RoleModel, Windows, limits};
 use crate::scenario::{Anchor, LeaveAt, Offset, Scenario};
 
+mod delivery;
 mod districts;
 mod pipelines;
 mod uncertain;
@@ -96,6 +97,7 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
     let skill_mix_changes = v.skill_mix(scenario, &ids, cal);
     let mutual_aid = v.mutual_aid(scenario, &ids, cal);
     let budget = v.budget(scenario, cal);
+    let delivery = v.delivery(scenario, &ids);
     v.uncertain(scenario);
 
     let (Some(calendar), true) = (calendar, v.problems.is_empty()) else {
@@ -128,6 +130,7 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
         roles,
         districts,
         policy: scenario.allocation,
+        delivery,
         universal_support: universal_support.0,
         universal_support_roles: universal_support.1,
         pipelines,

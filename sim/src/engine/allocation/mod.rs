@@ -27,12 +27,13 @@ mod serve;
 use super::need::Census;
 use super::population::Child;
 use super::recorder::Recorder;
-use super::reviews::{Outcome, record};
+use super::reviews::{Miss, Outcome, record};
+use super::rng::Streams;
 use super::volunteers::VolunteerCounts;
 use super::workforce::{Capacity, Posts};
 use super::{Clock, Params};
 use crate::calendar::Day;
-use crate::model::{Model, RoleIx, Window, Work as WorkKind};
+use crate::model::{Model, RoleIx, UnitIx, Window, Work as WorkKind};
 
 /// One child's open review in a district queue.
 #[derive(Debug, Clone, Copy)]
@@ -96,22 +97,42 @@ impl Support {
     }
 }
 
-/// One district's open work.
+/// A review waiting for its booked visit: after the diary's lead time, or after a visit that found
+/// no one in.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Waiting {
+    /// First day it can be attempted.
+    pub(super) ready: Day,
+    /// The review.
+    pub(super) review: u8,
+    /// The item, as it will go back on its queue.
+    pub(super) item: Item,
+}
+
+/// One team's open work.
 #[derive(Debug, Default)]
-pub(super) struct DistrictWork {
+pub(super) struct TeamWork {
     on_time: Vec<Queue>,
     late: Vec<Queue>,
     contacts: Vec<Contacts>,
     support: Support,
+    /// Reviews waiting for their booked visit (booking only; few).
+    waiting: Vec<Waiting>,
 }
 
-/// All districts' open work.
+/// All teams' open work.
 #[derive(Resource, Debug)]
 pub struct Work {
-    districts: Vec<DistrictWork>,
+    teams: Vec<TeamWork>,
     seq: u64,
-    /// Scratch: hours left per role in the district being allocated.
-    hours: Vec<f64>,
+    /// Days from a window opening to its first bookable visit (0 without booking).
+    lead_days: Day,
+    /// Scratch: hours left per role in each team of the district being allocated.
+    hours: Vec<Vec<f64>>,
+    /// Scratch: spare hours per role the district's teams lend each other today.
+    cover: Vec<f64>,
+    /// Scratch: what each team of the district lent, by role.
+    loans: Vec<Vec<f64>>,
     /// Scratch: spare hours per role lent to other districts today.
     pool: Vec<f64>,
 }
@@ -119,68 +140,93 @@ pub struct Work {
 impl Work {
     /// No open work.
     pub fn new(model: &Model) -> Self {
-        let district = || DistrictWork {
+        let team = || TeamWork {
             on_time: vec![Queue::new(); model.reviews.len()],
             late: vec![Queue::new(); model.reviews.len()],
             contacts: vec![Contacts::default(); model.levels.len()],
             support: Support::default(),
+            waiting: Vec::new(),
         };
+        let most_teams = (0..model.districts.len())
+            .map(|d| model.delivery.team_count(d))
+            .max()
+            .unwrap_or(1);
         Work {
-            districts: (0..model.districts.len()).map(|_| district()).collect(),
+            teams: (0..model.delivery.units()).map(|_| team()).collect(),
             seq: 0,
-            hours: vec![0.0; model.roles.len()],
+            lead_days: model.delivery.booking.as_ref().map_or(0, |b| b.lead_days),
+            hours: vec![vec![0.0; model.roles.len()]; most_teams],
+            cover: vec![0.0; model.roles.len()],
+            loans: vec![vec![0.0; model.roles.len()]; most_teams],
             pool: vec![0.0; model.roles.len()],
         }
     }
 
-    /// Puts a child's accepted review `r` on district `d`'s queue.
-    pub fn open_review(&mut self, d: usize, r: usize, window: Window, child: Entity) {
+    /// Puts a child's accepted review `r` on team `unit`'s queue, or, with a diary lead time, on
+    /// its waiting list until the first bookable day (never after the on-time deadline).
+    pub fn open_review(&mut self, unit: UnitIx, r: usize, window: Window, child: Entity) {
         self.seq += 1;
-        self.districts[d].on_time[r].push(Reverse(Item {
+        let item = Item {
             key: window.on_time,
             seq: self.seq,
             on_time: window.on_time,
             last_chance: window.last_chance,
             child,
-        }));
+        };
+        if self.lead_days > 0 {
+            self.teams[unit].waiting.push(Waiting {
+                ready: (window.opens + self.lead_days).min(window.on_time),
+                review: r as u8,
+                item,
+            });
+        } else {
+            self.teams[unit].on_time[r].push(Reverse(item));
+        }
     }
 
-    /// Starts a month: level `l` of district `d` needs `needed` contacts, none released yet.
-    pub fn set_contact_demand(&mut self, d: usize, l: usize, needed: u32) {
-        self.districts[d].contacts[l] = Contacts {
+    /// Starts a month: level `l` on team `unit` needs `needed` contacts, none released yet.
+    pub fn set_contact_demand(&mut self, unit: UnitIx, l: usize, needed: u32) {
+        self.teams[unit].contacts[l] = Contacts {
             needed,
             ..Contacts::default()
         };
     }
 
-    /// Starts a month: district `d` wants `hours` of universal support.
-    pub fn set_support_demand(&mut self, d: usize, hours: f64) {
-        self.districts[d].support = Support {
+    /// Starts a month: team `unit` wants `hours` of universal support.
+    pub fn set_support_demand(&mut self, unit: UnitIx, hours: f64) {
+        self.teams[unit].support = Support {
             needed: hours,
             ..Support::default()
         };
     }
 
-    /// Contacts of level `l` in district `d` this month: (needed, delivered).
-    pub fn contacts(&self, d: usize, l: usize) -> (u32, u32) {
-        let c = self.districts[d].contacts[l];
+    /// Contacts of level `l` on team `unit` this month: (needed, delivered).
+    pub fn contacts(&self, unit: UnitIx, l: usize) -> (u32, u32) {
+        let c = self.teams[unit].contacts[l];
         (c.needed, c.delivered)
     }
 }
 
-/// Whether a queued item still stands: the child is on the books, in this district, with the
-/// review open. Items go stale when a child moves district (a fresh item is queued there), leaves,
-/// or has the review done from a duplicate item.
-pub(super) fn live(children: &Query<&mut Child>, item: &Item, d: usize, r: usize) -> bool {
-    children
-        .get(item.child)
-        .is_ok_and(|c| c.district as usize == d && c.open & (1 << r) != 0)
+/// A team, as a child records it: its district and its index among the district's teams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Team {
+    pub district: usize,
+    pub index: u8,
+}
+
+/// Whether a queued item still stands: the child is on the books, on this team, with the review
+/// open. Items go stale when a child moves district (a fresh item is queued there), leaves, or has
+/// the review done from a duplicate item.
+pub(super) fn live(children: &Query<&mut Child>, item: &Item, team: Team, r: usize) -> bool {
+    children.get(item.child).is_ok_and(|c| {
+        c.district as usize == team.district && c.team == team.index && c.open & (1 << r) != 0
+    })
 }
 
 /// Pops stale items off the head of `queue`.
-pub(super) fn clean(queue: &mut Queue, children: &Query<&mut Child>, d: usize, r: usize) {
+pub(super) fn clean(queue: &mut Queue, children: &Query<&mut Child>, team: Team, r: usize) {
     while let Some(Reverse(head)) = queue.peek() {
-        if live(children, head, d, r) {
+        if live(children, head, team, r) {
             return;
         }
         queue.pop();
@@ -231,8 +277,9 @@ pub fn apply_skill_mix(clock: Res<Clock>, params: Res<Params>, mut roles: ResMut
     }
 }
 
-/// Every day: items past their on-time deadline move to the late queues; items past their last
-/// chance are missed (their hours count as unmet today).
+/// Every day: reviews whose booked visit is due go back on their queue (the on-time queue while
+/// they can still be on time); items past their on-time deadline move to the late queues; items
+/// past their last chance are missed (their hours count as unmet today).
 pub fn expire(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -241,7 +288,16 @@ pub fn expire(
     mut recorder: ResMut<Recorder>,
 ) {
     let today = clock.today;
-    for (d, dw) in work.districts.iter_mut().enumerate() {
+    let delivery = &params.model.delivery;
+    for (u, dw) in work.teams.iter_mut().enumerate() {
+        let d = delivery.district_of(u) as usize;
+        let team = Team {
+            district: d,
+            index: (u - delivery.team_start[d]) as u8,
+        };
+        if !dw.waiting.is_empty() {
+            release(dw, today);
+        }
         for r in 0..params.model.reviews.len() {
             while let Some(Reverse(head)) = dw.on_time[r].peek()
                 && head.on_time < today
@@ -249,7 +305,7 @@ pub fn expire(
                 let Some(Reverse(mut item)) = dw.on_time[r].pop() else {
                     break;
                 };
-                if live(&children, &item, d, r) {
+                if live(&children, &item, team, r) {
                     item.key = item.last_chance;
                     dw.late[r].push(Reverse(item));
                 }
@@ -260,11 +316,11 @@ pub fn expire(
                 let Some(Reverse(item)) = dw.late[r].pop() else {
                     break;
                 };
-                if live(&children, &item, d, r)
+                if live(&children, &item, team, r)
                     && let Ok(mut child) = children.get_mut(item.child)
                 {
                     child.open &= !(1 << r);
-                    let missed = Outcome::Missed { declined: false };
+                    let missed = Outcome::Missed(Miss::Undone);
                     record(&mut recorder, &params, d, r, item.on_time, today, missed);
                 }
             }
@@ -272,9 +328,36 @@ pub fn expire(
     }
 }
 
-/// Each working day: releases the day's share of contacts and universal support, shares out each
-/// district's own hours over its open work, then (with mutual aid) lends a share of every
-/// district's spare hours to the most pressured districts, in order of caseload per HV WTE.
+/// Puts the waiting reviews whose booked visit is due today back on their queues, in the order
+/// they began waiting.
+fn release(dw: &mut TeamWork, today: Day) {
+    let TeamWork {
+        waiting,
+        on_time,
+        late,
+        ..
+    } = dw;
+    waiting.retain(|w| {
+        if w.ready > today {
+            return true;
+        }
+        let (r, mut item) = (usize::from(w.review), w.item);
+        if today <= item.on_time {
+            item.key = item.on_time;
+            on_time[r].push(Reverse(item));
+        } else {
+            item.key = item.last_chance;
+            late[r].push(Reverse(item));
+        }
+        false
+    });
+}
+
+/// Each working day: releases the day's share of contacts and universal support; shares out each
+/// team's own hours over its own caseload's open work; with several teams, lends a share of each
+/// team's spare hours to the other teams of its district, most pressured first; then (with mutual
+/// aid) lends a share of every district's spare hours to the most pressured districts, in order of
+/// caseload per HV WTE.
 #[allow(clippy::too_many_arguments)]
 pub fn allocate(
     clock: Res<Clock>,
@@ -286,6 +369,7 @@ pub fn allocate(
     mut work: ResMut<Work>,
     mut children: Query<&mut Child>,
     mut recorder: ResMut<Recorder>,
+    mut streams: ResMut<Streams>,
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
@@ -297,35 +381,56 @@ pub fn allocate(
         params: &params,
         roles: &roles,
         today: clock.today,
+        month: m,
         month_end: clock.month_end - 1,
         children: &mut children,
         recorder: &mut recorder,
+        rng: &mut streams.delivery,
     };
-    for (d, dw) in work.districts.iter_mut().enumerate() {
-        let fraction =
-            f64::from(clock.working_days_so_far) / f64::from(clock.working_days_in_month.max(1));
-        for c in &mut dw.contacts {
-            c.released = (u64::from(c.needed) * u64::from(clock.working_days_so_far)
-                / u64::from(clock.working_days_in_month.max(1))) as u32;
+    let fraction =
+        f64::from(clock.working_days_so_far) / f64::from(clock.working_days_in_month.max(1));
+    for d in 0..model.districts.len() {
+        let teams = model.delivery.teams(d);
+        let team_count = teams.len() as f64;
+        let mut available = 0.0;
+        for (t, u) in teams.clone().enumerate() {
+            let team = Team {
+                district: d,
+                index: t as u8,
+            };
+            let dw = &mut work.teams[u];
+            for c in &mut dw.contacts {
+                c.released = (u64::from(c.needed) * u64::from(clock.working_days_so_far)
+                    / u64::from(clock.working_days_in_month.max(1)))
+                    as u32;
+            }
+            dw.support.released = dw.support.needed * fraction;
+            for r in 0..model.reviews.len() {
+                clean(&mut dw.on_time[r], ctx.children, team, r);
+                clean(&mut dw.late[r], ctx.children, team, r);
+            }
+            let hours = &mut work.hours[t];
+            hours.copy_from_slice(capacity.hours(u));
+            let own: f64 = hours.iter().sum();
+            available += own;
+            let mut volunteer_hours =
+                f64::from(volunteers.active[d]) * volunteer_hours_per_day / team_count;
+            ctx.recorder.add(m, d, metrics.hours_available, own);
+            ctx.recorder
+                .add(m, d, metrics.volunteer_hours, volunteer_hours);
+            serve::serve(&mut ctx, team, dw, hours, &mut volunteer_hours);
         }
-        dw.support.released = dw.support.needed * fraction;
-        for r in 0..model.reviews.len() {
-            clean(&mut dw.on_time[r], ctx.children, d, r);
-            clean(&mut dw.late[r], ctx.children, d, r);
+        if teams.len() > 1 && model.delivery.cross_cover > 0.0 {
+            cross_cover(&mut ctx, work, &census, &posts, d);
         }
-        let hours = &mut work.hours;
-        hours.copy_from_slice(capacity.hours(d));
-        let available: f64 = hours.iter().sum();
-        let mut volunteer_hours = f64::from(volunteers.active[d]) * volunteer_hours_per_day;
-        ctx.recorder.add(m, d, metrics.hours_available, available);
-        ctx.recorder
-            .add(m, d, metrics.volunteer_hours, volunteer_hours);
-        serve::serve(&mut ctx, d, dw, hours, &mut volunteer_hours);
-        let left: f64 = hours.iter().map(|h| h.max(0.0)).sum();
+        let mut left = 0.0;
+        for t in 0..teams.len() {
+            left += work.hours[t].iter().map(|h| h.max(0.0)).sum::<f64>();
+            for (p, h) in work.pool.iter_mut().zip(work.hours[t].iter()) {
+                *p += h.max(0.0) * share;
+            }
+        }
         ctx.recorder.add(m, d, metrics.hours_used, available - left);
-        for (p, h) in work.pool.iter_mut().zip(hours.iter()) {
-            *p += h.max(0.0) * share;
-        }
     }
     if share <= 0.0 {
         return;
@@ -346,14 +451,67 @@ pub fn allocate(
         if before <= 0.0 {
             break;
         }
-        serve::serve(
-            &mut ctx,
-            d,
-            &mut work.districts[d],
-            &mut work.pool,
-            &mut 0.0,
-        );
+        for (t, u) in model.delivery.teams(d).enumerate() {
+            let team = Team {
+                district: d,
+                index: t as u8,
+            };
+            serve::serve(&mut ctx, team, &mut work.teams[u], &mut work.pool, &mut 0.0);
+        }
         let used = before - work.pool.iter().map(|h| h.max(0.0)).sum::<f64>();
         ctx.recorder.add(m, d, metrics.mutual_aid_hours, used);
+    }
+}
+
+/// Cross-cover inside district `d`: each team lends `cross_cover` of its spare hours; the pooled
+/// hours serve the district's teams in order of children per health-visitor WTE, most first; what
+/// is left goes back to the teams in proportion to what they lent.
+fn cross_cover(
+    ctx: &mut serve::Context,
+    work: &mut Work,
+    census: &Census,
+    posts: &Posts,
+    d: usize,
+) {
+    let model = &ctx.params.model;
+    let teams = model.delivery.teams(d);
+    let share = model.delivery.cross_cover;
+    work.cover.fill(0.0);
+    for t in 0..teams.len() {
+        for (role, h) in work.hours[t].iter_mut().enumerate() {
+            let lent = h.max(0.0) * share;
+            work.loans[t][role] = lent;
+            work.cover[role] += lent;
+            *h -= lent;
+        }
+    }
+    let lent = work.cover.clone();
+    let pressure = |u: UnitIx| {
+        let hv = posts.team_hv_wte(model, u);
+        let children = f64::from(census.team_children(u));
+        if hv > 0.0 {
+            children / hv
+        } else {
+            f64::INFINITY
+        }
+    };
+    let mut order: Vec<usize> = (0..teams.len()).collect();
+    order.sort_by(|&a, &b| pressure(teams.start + b).total_cmp(&pressure(teams.start + a)));
+    for t in order {
+        let team = Team {
+            district: d,
+            index: t as u8,
+        };
+        let dw = &mut work.teams[teams.start + t];
+        serve::serve(ctx, team, dw, &mut work.cover, &mut 0.0);
+    }
+    // Unused cover goes back to the lenders, role by role, in proportion to what each lent.
+    for (role, &total) in lent.iter().enumerate() {
+        if total > 0.0 {
+            let back = work.cover[role].max(0.0) / total;
+            for t in 0..teams.len() {
+                work.hours[t][role] += work.loans[t][role] * back;
+            }
+        }
     }
 }

@@ -4,12 +4,15 @@ use std::cmp::Reverse;
 
 use bevy_ecs::prelude::*;
 
-use super::{DistrictWork, WorkRoles, clean};
+use rand::RngExt;
+use rand::rngs::Xoshiro256PlusPlus;
+
+use super::{Team, TeamWork, Waiting, WorkRoles, clean};
 use crate::calendar::Day;
 use crate::engine::Params;
 use crate::engine::population::Child;
 use crate::engine::recorder::Recorder;
-use crate::engine::reviews::{Outcome, record};
+use crate::engine::reviews::{Miss, Outcome, record};
 use crate::model::RoleIx;
 use crate::scenario::AllocationPolicy;
 
@@ -21,9 +24,13 @@ pub(super) struct Context<'a, 'w, 's, 'c> {
     pub params: &'a Params,
     pub roles: &'a WorkRoles,
     pub today: Day,
+    /// The recorder's month for today (the warm-up's during a warm-up).
+    pub month: usize,
     pub month_end: Day,
     pub children: &'a mut Query<'w, 's, &'c mut Child>,
     pub recorder: &'a mut Recorder,
+    /// The delivery stream: whether a booked visit finds anyone in.
+    pub rng: &'a mut Xoshiro256PlusPlus,
 }
 
 /// Which queue a head belongs to.
@@ -54,18 +61,19 @@ fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day) -> 
     }
 }
 
-/// Shares out `hours` (by role) and `volunteer_hours` over district `d`'s open work: repeatedly
-/// serves the queue head that comes first under the policy among queues some allowed role still
-/// has time for, until none is left. Hours used are taken off `hours` and `volunteer_hours`.
+/// Shares out `hours` (by role) and `volunteer_hours` over `team`'s open work: repeatedly serves
+/// the queue head that comes first under the policy among queues some allowed role still has time
+/// for, until none is left. Hours used are taken off `hours` and `volunteer_hours`.
 pub(super) fn serve(
     ctx: &mut Context,
-    d: usize,
-    dw: &mut DistrictWork,
+    team: Team,
+    dw: &mut TeamWork,
     hours: &mut [f64],
     volunteer_hours: &mut f64,
 ) {
     let (model, metrics) = (&ctx.params.model, &ctx.params.metrics);
-    let (today, m) = (ctx.today, model.calendar.month_of(ctx.today).unwrap_or(0));
+    let d = team.district;
+    let (today, m) = (ctx.today, ctx.month);
     loop {
         let mut best: Option<((u64, u64, u64), Source)> = None;
         let mut consider = |key: (u64, u64, u64), source: Source| {
@@ -125,19 +133,45 @@ pub(super) fn serve(
                 let Some(Reverse(item)) = queue.pop() else {
                     break;
                 };
-                if let Some(role) = free_role(&ctx.roles.reviews[r], hours, review.hours) {
+                let role = free_role(&ctx.roles.reviews[r], hours, review.hours);
+                if let Some(role) = role {
                     hours[role] -= review.hours;
                 }
-                if let Ok(mut child) = ctx.children.get_mut(item.child) {
-                    child.open &= !(1 << r);
-                }
-                let outcome = if today <= item.on_time {
-                    Outcome::OnTime
-                } else {
-                    Outcome::Late
+                let outcome = match &model.delivery.booking {
+                    Some(booking) if ctx.rng.random::<f64>() < booking.no_access[r] => {
+                        // No one in: the attempt used part of the visit's time.
+                        if let Some(role) = role {
+                            hours[role] += review.hours * (1.0 - booking.failed_visit_share);
+                        }
+                        if let Some(b) = metrics.booking {
+                            ctx.recorder.add(m, d, b.no_access + r, 1.0);
+                        }
+                        let next = today + booking.rebook_days;
+                        if next <= item.last_chance {
+                            dw.waiting.push(Waiting {
+                                ready: next,
+                                review: r as u8,
+                                item,
+                            });
+                            None
+                        } else {
+                            Some(Outcome::Missed(Miss::NotReached))
+                        }
+                    }
+                    _ if today <= item.on_time => Some(Outcome::OnTime),
+                    _ => Some(Outcome::Late),
                 };
-                record(ctx.recorder, ctx.params, d, r, item.on_time, today, outcome);
-                clean(queue, ctx.children, d, r);
+                if let Some(outcome) = outcome {
+                    if let Ok(mut child) = ctx.children.get_mut(item.child) {
+                        child.open &= !(1 << r);
+                    }
+                    record(ctx.recorder, ctx.params, d, r, item.on_time, today, outcome);
+                }
+                let queue = match source {
+                    Source::OnTime(_) => &mut dw.on_time[r],
+                    _ => &mut dw.late[r],
+                };
+                clean(queue, ctx.children, team, r);
             }
             Source::Contacts(l) => {
                 let level = &model.levels[l];
