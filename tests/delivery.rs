@@ -21,7 +21,6 @@ fn every_day() -> Scenario {
 fn booked(no_access: f64, rebook_days: u32, lead_days: u32) -> Scenario {
     let mut s = every_day();
     s.delivery = Some(Delivery {
-        teams: None,
         booking: Some(Booking {
             no_access,
             no_access_by_review: Default::default(),
@@ -29,6 +28,7 @@ fn booked(no_access: f64, rebook_days: u32, lead_days: u32) -> Scenario {
             rebook_days,
             lead_days,
         }),
+        ..Delivery::default()
     });
     s
 }
@@ -170,7 +170,7 @@ fn four_teams(cross_cover: f64, joining: Joining) -> Scenario {
             cross_cover,
             joining,
         }),
-        booking: None,
+        ..Delivery::default()
     });
     s
 }

@@ -1,10 +1,11 @@
 //! Random workforce sections for generated scenarios (see `fuzz_gen.rs`): recruitment delays,
-//! pipelines, volunteers, skill mix, mutual aid, budgets and uncertain values.
+//! pipelines, volunteers, skill mix, mutual aid, budgets, delivery and uncertain values.
 
 use caseload::scenario::{
-    Booking, Budget, BudgetChange, Change, DaysDistribution, Delivery, Distribution, District,
-    Intake, Joining, MutualAid, OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship,
-    Review, Scenario, Secondment, SkillMixChange, Teams, UncertainValue, Volunteers, WorkRef,
+    Absence, Booking, Budget, BudgetChange, Change, ChildOverhead, Cover, DaysDistribution,
+    Delegation, Delivery, Distribution, District, Intake, Joining, LearnerSupervision, MutualAid,
+    Overheads, OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Review, Scenario,
+    Secondment, SkillMixChange, Teams, UncertainValue, Volunteers, WorkRef,
 };
 
 use crate::fuzz_gen::Builder;
@@ -193,7 +194,69 @@ impl Builder<'_> {
                 lead_days: self.u(0, 20),
             }
         });
-        Delivery { teams, booking }
+        let overheads = self.g.chance(0.5).then(|| self.overheads());
+        let absence = self.g.chance(0.5).then(|| self.absence());
+        Delivery {
+            teams,
+            booking,
+            overheads,
+            absence,
+        }
+    }
+
+    fn overheads(&mut self) -> Overheads {
+        let (roles, levels) = (self.roles.clone(), self.levels.clone());
+        let per_child = (0..self.g.below(3))
+            .map(|k| ChildOverhead {
+                name: format!("overhead {k}"),
+                levels: self.ids(&levels, false),
+                hours_per_child_per_month: if self.edge() { -1.0 } else { self.f(0.0, 0.5) },
+                roles: self.ids(&roles, true),
+            })
+            .collect();
+        let learners = self.g.chance(0.5).then(|| LearnerSupervision {
+            hours_per_learner_per_month: self.f(0.0, 8.0),
+            roles: self.ids(&roles, true),
+        });
+        let delegation = (0..self.g.below(3))
+            .map(|_| Delegation {
+                role: self.id(&roles),
+                supervisor: self.id(&roles),
+                hours_per_review: if self.edge() { 0.0 } else { self.f(0.01, 1.0) },
+            })
+            .collect();
+        Overheads {
+            per_child,
+            learners,
+            delegation,
+        }
+    }
+
+    fn absence(&mut self) -> Absence {
+        let roles = self.roles.clone();
+        let leave_by_month = if self.g.chance(0.5) {
+            let n = if self.edge() { 11 } else { 12 };
+            (0..n).map(|_| self.f(0.0, 3.0)).collect()
+        } else {
+            vec![]
+        };
+        Absence {
+            annual_leave_days: if self.edge() { 61.0 } else { self.f(0.0, 40.0) },
+            leave_by_month,
+            sickness: if self.edge() { 0.5 } else { self.f(0.0, 0.15) },
+            sickness_spell_days: self.f(1.0, 60.0),
+            maternity: self.f(0.0, 0.08),
+            maternity_spell_days: if self.edge() {
+                10.0
+            } else {
+                self.f(30.0, 400.0)
+            },
+            cover: self.g.chance(0.5).then(|| Cover {
+                roles: self.ids(&roles, true),
+                share: self.f(0.0, 1.0),
+                cost_per_hour: self.f(0.0, 80.0),
+            }),
+        }
     }
 
     pub(crate) fn budget(&mut self) -> Budget {

@@ -69,6 +69,8 @@ mod validation_report;
 mod sources;
 // How work reaches families: booked visits and caseload-holding teams, worked by hand.
 mod delivery;
+// Time that is not visits, and absence, worked by hand.
+mod delivery_time;
 // The warm-up before the start: a backlog of its own, staff and population held still.
 mod warm_up;
 // Scenarios frozen before the delivery mechanisms give their frozen results bit for bit.

@@ -205,6 +205,11 @@ impl Calendar {
         self.working_days_of(&self.months[m])
     }
 
+    /// The calendar month of `day`, 0 for January to 11 for December (0 far outside the tables).
+    pub fn month_of_year(&self, day: Day) -> usize {
+        self.civil_at(day).map_or(0, |(_, m, _)| usize::from(m) - 1)
+    }
+
     /// The recorded month containing `day`, if it is inside the recorded period.
     pub fn month_of(&self, day: Day) -> Option<usize> {
         usize::try_from(day)

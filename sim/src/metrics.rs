@@ -113,6 +113,14 @@ pub struct Metrics {
     /// With booked visits (`delivery.booking`) only: why reviews were missed, and visits that found
     /// no one in.
     pub booking: Option<BookingMetrics>,
+    /// `overhead_hours` (with `delivery.overheads` taking time): staff hours given to time that is
+    /// not visits (administration, safeguarding, supervision of learners).
+    pub overhead_hours: Option<usize>,
+    /// `absence_hours` (with `delivery.absence`): contact hours lost to annual leave, sickness and
+    /// maternity leave.
+    pub absence_hours: Option<usize>,
+    /// `cover_hours` (with `delivery.absence.cover`): contact hours of bank or agency cover.
+    pub cover_hours: Option<usize>,
 }
 
 /// The metrics of booked visits, each a family with one metric per review.
@@ -204,6 +212,16 @@ impl Metrics {
             not_reached: b.family("review_not_reached", &reviews, Kind::Flow),
             no_access: b.family("review_no_access", &reviews, Kind::Flow),
         });
+        let overhead_hours = model
+            .delivery
+            .overheads
+            .takes_time()
+            .then(|| b.one("overhead_hours", Kind::Flow));
+        let absence = model.delivery.absence.as_ref();
+        let absence_hours = absence.map(|_| b.one("absence_hours", Kind::Flow));
+        let cover_hours = absence
+            .and_then(|a| a.cover.as_ref())
+            .map(|_| b.one("cover_hours", Kind::Flow));
         Metrics {
             names: b.names,
             kinds: b.kinds,
@@ -247,6 +265,9 @@ impl Metrics {
             hours_used,
             unmet_hours,
             booking,
+            overhead_hours,
+            absence_hours,
+            cover_hours,
         }
     }
 

@@ -16,14 +16,16 @@
 //! 5. skill mix changes due today ([`allocation::apply_skill_mix`]); open reviews past their
 //!    on-time deadline turn late, and past their last chance are missed ([`allocation::expire`]);
 //!    the day's spending and budget accrue ([`budget::accrue`]);
-//! 6. on working days: each district's staff hours ([`workforce::capacity`]) shared out over open
+//! 6. on working days: each team's staff hours ([`capacity::capacity`]) shared out over open
 //!    work by the allocation policy, with mutual aid ([`allocation::allocate`]);
 //! 7. on the last day of a month: the month's observations ([`recorder::month_end`]).
 //!
 //! The engine reads only the validated [`Model`]; it does no I/O and cannot fail.
 
+pub mod absence;
 pub mod allocation;
 pub mod budget;
+pub mod capacity;
 pub mod events;
 pub mod need;
 pub mod pipeline;
@@ -72,6 +74,8 @@ pub struct Clock {
     pub month_first: Day,
     /// First day of the next month.
     pub month_end: Day,
+    /// Today's calendar month, 0 for January.
+    pub month_of_year: usize,
     /// Whether today is the first day of its month.
     pub month_starts: bool,
     /// Whether today is the last day of its month.
@@ -128,10 +132,11 @@ pub fn schedule() -> Schedule {
             population::notify_pregnancies,
             reviews::process_events,
             staffing::process_events,
+            absence::spells,
             allocation::apply_skill_mix,
             allocation::expire,
             budget::accrue.run_if(recording),
-            (workforce::capacity, allocation::allocate)
+            (capacity::capacity, allocation::allocate)
                 .chain()
                 .run_if(working),
             recorder::month_end.run_if(month_ends),
@@ -163,7 +168,7 @@ impl Replication {
         world.insert_resource(volunteers::VolunteerCounts::new(model));
         world.insert_resource(budget::BudgetState::new(model));
         world.insert_resource(allocation::Work::new(model));
-        world.insert_resource(workforce::Capacity::new(model));
+        world.insert_resource(capacity::Capacity::new(model));
         world.insert_resource(recorder::Recorder::new(model, metrics));
         world.insert_resource(need::Census::new(model));
         world.insert_resource(teams::TeamLoad::new(model));
@@ -238,6 +243,7 @@ impl Replication {
             warming: recorded.is_none(),
             month_first: month.first,
             month_end: month.end,
+            month_of_year: cal.month_of_year(today),
             month_starts: today == month.first,
             month_ends: today + 1 == month.end,
             working,

@@ -143,6 +143,8 @@ pub fn intake(
             },
             age_at_start: 0.0,
             leaving: false,
+            sick_until: Day::MIN,
+            maternity_until: Day::MIN,
             cost_per_year: pipeline.annual_cost / pipeline.wte,
         };
         workforce::join(posts, recorder, params, clock.month, &mut staff);

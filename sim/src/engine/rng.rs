@@ -1,7 +1,7 @@
 //! Random-number streams.
 //!
 //! Replication `i` of a run with master seed `s` owns one independent stream per random process
-//! (demography, need, migration, reviews, workforce, warm-up contact demand, delivery). Each stream is a `Xoshiro256PlusPlus` (portable: the same
+//! (demography, need, migration, reviews, workforce, warm-up contact demand, delivery, absence). Each stream is a `Xoshiro256PlusPlus` (portable: the same
 //! numbers on every platform) seeded from SplitMix64 of (s, i, process). Separate streams per process
 //! keep common random numbers aligned when two scenarios differ in one process only: a change to
 //! staffing does not shift the births drawn.
@@ -31,6 +31,8 @@ pub enum Process {
     WarmUp = 7,
     /// How work reaches families: the team a child joins, visits that find no one in.
     Delivery = 8,
+    /// Spells of sickness and maternity leave.
+    Absence = 9,
 }
 
 /// The streams of one replication.
@@ -50,6 +52,8 @@ pub struct Streams {
     pub warm_up: Xoshiro256PlusPlus,
     /// See [`Process::Delivery`].
     pub delivery: Xoshiro256PlusPlus,
+    /// See [`Process::Absence`].
+    pub absence: Xoshiro256PlusPlus,
 }
 
 impl Streams {
@@ -63,6 +67,7 @@ impl Streams {
             workforce: stream(seed, replication, Process::Workforce),
             warm_up: stream(seed, replication, Process::WarmUp),
             delivery: stream(seed, replication, Process::Delivery),
+            absence: stream(seed, replication, Process::Absence),
         }
     }
 }

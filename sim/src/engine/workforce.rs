@@ -11,7 +11,6 @@ use super::events::{EventQueue, StaffEvent};
 use super::need::Census;
 use super::recorder::Recorder;
 use super::rng::Streams;
-use super::volunteers::VolunteerCounts;
 use super::{Clock, Params};
 use crate::calendar::Day;
 use crate::model::{DistrictIx, Model, RoleIx, UnitIx};
@@ -66,6 +65,10 @@ pub struct Staff {
     pub age_at_start: f64,
     /// Already scheduled to leave.
     pub leaving: bool,
+    /// Off sick until the day before this one (see [`super::absence`]).
+    pub sick_until: Day,
+    /// On maternity or parental leave until the day before this one.
+    pub maternity_until: Day,
     /// Cost per WTE per year.
     pub cost_per_year: f64,
 }
@@ -247,6 +250,8 @@ pub fn spawn_staff(world: &mut World, model: &Model) {
                     status: Status::InPost,
                     age_at_start: draw_age(&r.age_cdf, &mut rng),
                     leaving: false,
+                    sick_until: Day::MIN,
+                    maternity_until: Day::MIN,
                     cost_per_year: r.annual_cost,
                 });
                 let i = posts.at(d, role as usize);
@@ -486,6 +491,8 @@ impl Recruiting<'_, '_, '_> {
             age_at_start: draw_age(&role.age_cdf, self.rng)
                 - f64::from(self.clock.today) / DAYS_PER_YEAR,
             leaving: false,
+            sick_until: Day::MIN,
+            maternity_until: Day::MIN,
             cost_per_year: role.annual_cost,
         };
         join(
@@ -496,104 +503,5 @@ impl Recruiting<'_, '_, '_> {
             &mut staff,
         );
         self.commands.spawn(staff);
-    }
-}
-
-/// Hours available for contacts and reviews today, by team and role.
-#[derive(Resource, Debug)]
-pub struct Capacity {
-    roles: usize,
-    hours: Vec<f64>,
-}
-
-impl Capacity {
-    /// No hours anywhere.
-    pub fn new(model: &Model) -> Self {
-        Capacity {
-            roles: model.roles.len(),
-            hours: vec![0.0; model.delivery.units() * model.roles.len()],
-        }
-    }
-
-    /// Team `unit`'s hours by role.
-    pub fn hours(&self, unit: UnitIx) -> &[f64] {
-        &self.hours[unit * self.roles..(unit + 1) * self.roles]
-    }
-
-    /// Takes up to `wanted` hours of role `r` from district `d`'s teams, from each in proportion to
-    /// its hours; returns the hours taken.
-    fn take(&mut self, model: &Model, d: usize, r: usize, wanted: f64) -> f64 {
-        let n = self.roles;
-        let teams = model.delivery.teams(d);
-        if teams.len() == 1 {
-            let h = &mut self.hours[teams.start * n + r];
-            let taken = wanted.min(*h);
-            *h -= taken;
-            return taken;
-        }
-        let total: f64 = teams.clone().map(|u| self.hours[u * n + r]).sum();
-        let taken = wanted.min(total);
-        if total > 0.0 {
-            for u in teams {
-                let h = &mut self.hours[u * n + r];
-                *h = (*h - taken * *h / total).max(0.0);
-            }
-        }
-        taken
-    }
-
-    /// Gives `hours` of role `r` to district `d`'s teams in equal shares.
-    fn give(&mut self, model: &Model, d: usize, r: usize, hours: f64) {
-        let teams = model.delivery.teams(d);
-        let each = hours / teams.len() as f64;
-        for u in teams {
-            self.hours[u * self.roles + r] += each;
-        }
-    }
-}
-
-/// Each working day: sums the contact hours of the staff in post (scaled by productivity), moves
-/// seconded hours between districts, takes volunteers' supervision from their supervisors, and
-/// records apprentices' hours.
-pub fn capacity(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    staff: Query<&Staff>,
-    volunteers: Res<VolunteerCounts>,
-    mut capacity: ResMut<Capacity>,
-    mut recorder: ResMut<Recorder>,
-) {
-    let model = &params.model;
-    let n = capacity.roles;
-    capacity.hours.fill(0.0);
-    for s in &staff {
-        let role = s.role as usize;
-        let hours = s.wte * s.productivity * model.roles[role].contact_hours_per_day;
-        let unit = super::teams::unit(model, s.district as usize, s.team);
-        capacity.hours[unit * n + role] += hours;
-        if let Status::Training { pipeline, .. } = s.status
-            && model.pipelines[pipeline as usize].kind == crate::scenario::PipelineKind::Apprentice
-        {
-            recorder.add(
-                clock.month,
-                s.district as usize,
-                params.metrics.apprentice_hours,
-                hours,
-            );
-        }
-    }
-    for sec in &model.mutual_aid.secondments {
-        if (sec.start..=sec.end).contains(&clock.today) {
-            let r = sec.role as usize;
-            let wanted = sec.wte * model.roles[r].contact_hours_per_day;
-            let moved = capacity.take(model, sec.from as usize, r, wanted);
-            capacity.give(model, sec.to as usize, r, moved);
-        }
-    }
-    if let Some(v) = &model.volunteers {
-        let r = v.supervisor_role as usize;
-        for (d, &active) in volunteers.active.iter().enumerate() {
-            capacity.take(model, d, r, f64::from(active) * v.supervision_hours_per_day);
-        }
     }
 }

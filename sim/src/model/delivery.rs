@@ -3,7 +3,7 @@
 use crate::calendar::Day;
 use crate::scenario::Joining;
 
-use super::DistrictIx;
+use super::{DistrictIx, RoleIx};
 
 /// Index of a team across the whole service: district `d`'s teams are
 /// `team_start[d]..team_start[d + 1]` of [`DeliveryModel`].
@@ -21,16 +21,25 @@ pub struct DeliveryModel {
     pub joining: Joining,
     /// Booked visits, if any.
     pub booking: Option<BookingModel>,
+    /// Time that is not visits.
+    pub overheads: OverheadsModel,
+    /// Absence, if any.
+    pub absence: Option<AbsenceModel>,
 }
 
 impl DeliveryModel {
     /// One team a district, no booking: the pooled district of a scenario without `delivery`.
-    pub fn pooled(districts: usize) -> Self {
+    pub fn pooled(districts: usize, roles: usize) -> Self {
         DeliveryModel {
             team_start: (0..=districts).collect(),
             cross_cover: 0.0,
             joining: Joining::Establishment,
             booking: None,
+            overheads: OverheadsModel {
+                delegation: vec![None; roles],
+                ..OverheadsModel::default()
+            },
+            absence: None,
         }
     }
 
@@ -67,4 +76,102 @@ pub struct BookingModel {
     pub rebook_days: Day,
     /// Days from a window opening to the first bookable visit.
     pub lead_days: Day,
+}
+
+/// Time that is not visits: per child held, per learner, and the supervision of delegated
+/// reviews.
+#[derive(Debug, Clone, Default)]
+pub struct OverheadsModel {
+    /// Time per child held.
+    pub per_child: Vec<ChildOverheadModel>,
+    /// Supervision of learners, if any.
+    pub learners: Option<LearnerModel>,
+    /// By role index: the supervisor role and its hours per review, for roles whose reviews are
+    /// supervised (one entry per role).
+    pub delegation: Vec<Option<(RoleIx, f64)>>,
+}
+
+impl OverheadsModel {
+    /// Whether any time is taken off the teams' hours each day.
+    pub fn takes_time(&self) -> bool {
+        !self.per_child.is_empty() || self.learners.is_some()
+    }
+
+    /// Whether any role's reviews are supervised.
+    pub fn supervises(&self) -> bool {
+        self.delegation.iter().any(Option::is_some)
+    }
+}
+
+/// Time per child held, at some levels of need.
+#[derive(Debug, Clone)]
+pub struct ChildOverheadModel {
+    /// Whether children at each level need it (one entry per level).
+    pub levels: Vec<bool>,
+    /// Hours per child per month.
+    pub hours_per_month: f64,
+    /// Roles that give it, in order of preference.
+    pub roles: Vec<RoleIx>,
+}
+
+/// Supervision of learners.
+#[derive(Debug, Clone)]
+pub struct LearnerModel {
+    /// Hours per learner per month.
+    pub hours_per_month: f64,
+    /// Roles that give it, in order of preference.
+    pub roles: Vec<RoleIx>,
+}
+
+/// Leave, sickness, maternity leave and cover.
+#[derive(Debug, Clone)]
+pub struct AbsenceModel {
+    /// Days of annual leave per WTE in each calendar month, January first.
+    pub leave_days_by_month: [f64; 12],
+    /// Sickness spells.
+    pub sickness: Spells,
+    /// Maternity spells.
+    pub maternity: Spells,
+    /// Bank or agency cover, if any.
+    pub cover: Option<CoverModel>,
+}
+
+/// Spells of absence: each member of staff present on a day starts one with `start_per_day`;
+/// spells last `mean_days` on average, so the long-run share away is `share`.
+#[derive(Debug, Clone, Copy)]
+pub struct Spells {
+    /// Long-run share of staff away.
+    pub share: f64,
+    /// Mean spell length in days.
+    pub mean_days: f64,
+    /// Chance a member of staff present starts a spell on a given day: share / (mean x (1 - share)).
+    pub start_per_day: f64,
+}
+
+impl Spells {
+    /// Spells with long-run share `share` and mean length `mean_days`.
+    pub fn new(share: f64, mean_days: f64) -> Self {
+        let start_per_day = if share > 0.0 {
+            share / (mean_days * (1.0 - share))
+        } else {
+            0.0
+        };
+        Spells {
+            share,
+            mean_days,
+            start_per_day,
+        }
+    }
+}
+
+/// Bank or agency cover.
+#[derive(Debug, Clone)]
+pub struct CoverModel {
+    /// Whether each role is covered (one entry per role).
+    pub roles: Vec<bool>,
+    /// Share of absent and vacant hours filled.
+    pub share: f64,
+    /// Cost of a contact hour of cover, by role: the cost of an hour worked / the role's contact
+    /// share.
+    pub cost_per_contact_hour: Vec<f64>,
 }

@@ -8,7 +8,10 @@ mod workforce;
 use crate::calendar::{Calendar, Day};
 use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset};
 
-pub use delivery::{BookingModel, DeliveryModel, UnitIx};
+pub use delivery::{
+    AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, LearnerModel,
+    OverheadsModel, Spells, UnitIx,
+};
 pub use workforce::{
     BudgetModel, MutualAidModel, PipelineModel, PlacementModel, RecruitmentModel, SecondmentModel,
     SkillMixModel, UniversalSupportModel, VolunteersModel, Work,

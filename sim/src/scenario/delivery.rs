@@ -1,6 +1,8 @@
-//! How work reaches families: caseload-holding teams and booked visits. These are what make a
-//! shortfall show up as a gradual fall in compliance, team by team, instead of a cliff: a district's
-//! hours are not pooled perfectly every day, and a visit that finds no one in needs another.
+//! How work reaches families: caseload-holding teams, booked visits, time that is not visits, and
+//! absence. These are what make a shortfall show up as a gradual fall in compliance, team by team,
+//! instead of a cliff: a district's hours are not pooled perfectly every day, a visit that finds no
+//! one in needs another, administration grows with the caseload, and absence comes in spells and
+//! seasons.
 
 use std::collections::BTreeMap;
 
@@ -19,6 +21,14 @@ pub struct Delivery {
     /// first attempt, on any day of its window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
+    /// Time that is not visits and grows with the work: administration, safeguarding, supervision.
+    /// Default: none (all of `contact_share` goes to visits and contacts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overheads: Option<Overheads>,
+    /// Leave, sickness, maternity leave and cover. Default: none (`contact_share` already allows
+    /// for absence, evenly over the year).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub absence: Option<Absence>,
 }
 
 /// Caseload-holding teams. Children sit on a team's caseload; each team's staff cover its own
@@ -76,4 +86,110 @@ pub struct Booking {
     /// time; never later than the on-time deadline. Default: 0.
     #[serde(default)]
     pub lead_days: u32,
+}
+
+/// Staff time that is not visits and contacts, and grows with the work: caseload administration,
+/// safeguarding, supervision. It is taken off each team's hours before any visit.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Overheads {
+    /// Time per child on a team's caseload: caseload administration for every child, or
+    /// safeguarding work (conferences, core groups, reports) for children at some levels. Each
+    /// working day a team gives children x hours per month / working days of the month, from its
+    /// roles in the order listed. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub per_child: Vec<ChildOverhead>,
+    /// Supervision of trainees, apprentices and newly qualified staff in preceptorship, by the
+    /// team they work in. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learners: Option<LearnerSupervision>,
+    /// Supervision of reviews delegated to skill-mix staff: a review done by `role` needs
+    /// `hours_per_review` of `supervisor` time from the same team that day, or it cannot be
+    /// delegated. Default: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub delegation: Vec<Delegation>,
+}
+
+/// Time per child held.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChildOverhead {
+    /// What the time is for, as a label in the docs (`"caseload administration"`).
+    pub name: String,
+    /// Levels of need whose children need it, by id; empty: every child. Default: every child.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
+    /// Hours per child per month (>= 0).
+    pub hours_per_child_per_month: f64,
+    /// Roles that give it, in order of preference (at least one).
+    pub roles: Vec<String>,
+}
+
+/// Supervision of learners.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LearnerSupervision {
+    /// Hours per learner (trainee, apprentice or preceptee) per month (>= 0).
+    pub hours_per_learner_per_month: f64,
+    /// Roles that give it, in order of preference (at least one).
+    pub roles: Vec<String>,
+}
+
+/// Supervision of one role's delegated reviews.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delegation {
+    /// The role whose reviews are supervised.
+    pub role: String,
+    /// The role that supervises them (another role).
+    pub supervisor: String,
+    /// Supervisor hours per review done (> 0).
+    pub hours_per_review: f64,
+}
+
+/// Time staff in post are away: annual leave with its seasons, sickness and maternity leave, and
+/// bank or agency cover. With this section a role's `contact_share` is the share of the time staff
+/// are at work, not counting these absences.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Absence {
+    /// Days of annual leave per WTE per year, bank holidays not included (0 to 60).
+    pub annual_leave_days: f64,
+    /// How annual leave falls over the year: twelve weights, January first (>= 0, not all 0).
+    /// Default: equal weights.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub leave_by_month: Vec<f64>,
+    /// Share of working time lost to sickness, in [0, 0.5): each member of staff is off in spells
+    /// of `sickness_spell_days` on average, so a small team can lose a large share of its time.
+    pub sickness: f64,
+    /// Mean length of a sickness spell in days (1 to 365).
+    pub sickness_spell_days: f64,
+    /// Share of staff in post on maternity or parental leave, in [0, 0.5): counted in post, not
+    /// available, in spells of `maternity_spell_days`. Default: 0.
+    #[serde(default)]
+    pub maternity: f64,
+    /// Mean length of a maternity spell in days (30 to 730). Default: 270.
+    #[serde(default = "default_maternity_days")]
+    pub maternity_spell_days: f64,
+    /// Bank or agency cover for absent staff and vacant posts. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover: Option<Cover>,
+}
+
+fn default_maternity_days() -> f64 {
+    270.0
+}
+
+/// Bank or agency cover.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Cover {
+    /// Roles covered, by id (at least one).
+    pub roles: Vec<String>,
+    /// Share of the hours of a team's absent staff and vacant posts of those roles that cover
+    /// fills each working day, in [0, 1].
+    pub share: f64,
+    /// Cost of an hour of cover worked, in pounds (>= 0); a contact hour costs this / the role's
+    /// `contact_share`.
+    pub cost_per_hour: f64,
 }

@@ -16,7 +16,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use delivery::{Booking, Delivery, Joining, Teams};
+pub use delivery::{
+    Absence, Booking, ChildOverhead, Cover, Delegation, Delivery, Joining, LearnerSupervision,
+    Overheads, Teams,
+};
 pub use workforce::{
     AgeBand, AgeShare, Budget, BudgetChange, Change, DaysDistribution, Intake, MutualAid,
     OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Recruitment, Secondment,

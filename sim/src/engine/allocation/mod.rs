@@ -24,13 +24,14 @@ use bevy_ecs::prelude::*;
 
 mod serve;
 
+use super::capacity::Capacity;
 use super::need::Census;
 use super::population::Child;
 use super::recorder::Recorder;
 use super::reviews::{Miss, Outcome, record};
 use super::rng::Streams;
 use super::volunteers::VolunteerCounts;
-use super::workforce::{Capacity, Posts};
+use super::workforce::Posts;
 use super::{Clock, Params};
 use crate::calendar::Day;
 use crate::model::{Model, RoleIx, UnitIx, Window, Work as WorkKind};

@@ -50,6 +50,20 @@ fn free_role(roles: &[RoleIx], left: &[f64], hours: f64) -> Option<usize> {
         .find(|&r| left[r] + EPSILON_HOURS >= hours)
 }
 
+/// The first role in `roles` with at least `hours` left for a review, and, if its reviews are
+/// supervised, whose supervisor role has the supervision's hours left too.
+fn free_reviewer(
+    roles: &[RoleIx],
+    left: &[f64],
+    hours: f64,
+    delegation: &[Option<(RoleIx, f64)>],
+) -> Option<usize> {
+    roles.iter().map(|&r| r as usize).find(|&r| {
+        left[r] + EPSILON_HOURS >= hours
+            && delegation[r].is_none_or(|(sup, h)| left[sup as usize] + EPSILON_HOURS >= h)
+    })
+}
+
 /// The sort key of a queue head under `policy`: smaller is served first.
 fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day) -> (u64, u64, u64) {
     // Shift days so that any Day sorts correctly as an unsigned number.
@@ -73,6 +87,7 @@ pub(super) fn serve(
 ) {
     let (model, metrics) = (&ctx.params.model, &ctx.params.metrics);
     let d = team.district;
+    let delegation = &model.delivery.overheads.delegation;
     let (today, m) = (ctx.today, ctx.month);
     loop {
         let mut best: Option<((u64, u64, u64), Source)> = None;
@@ -82,7 +97,7 @@ pub(super) fn serve(
             }
         };
         for (r, review) in model.reviews.iter().enumerate() {
-            if free_role(&ctx.roles.reviews[r], hours, review.hours).is_none() {
+            if free_reviewer(&ctx.roles.reviews[r], hours, review.hours, delegation).is_none() {
                 continue;
             }
             if let Some(Reverse(head)) = dw.on_time[r].peek() {
@@ -133,9 +148,12 @@ pub(super) fn serve(
                 let Some(Reverse(item)) = queue.pop() else {
                     break;
                 };
-                let role = free_role(&ctx.roles.reviews[r], hours, review.hours);
+                let role = free_reviewer(&ctx.roles.reviews[r], hours, review.hours, delegation);
                 if let Some(role) = role {
                     hours[role] -= review.hours;
+                    if let Some((sup, h)) = delegation[role] {
+                        hours[sup as usize] -= h;
+                    }
                 }
                 let outcome = match &model.delivery.booking {
                     Some(booking) if ctx.rng.random::<f64>() < booking.no_access[r] => {

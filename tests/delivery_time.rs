@@ -1,0 +1,307 @@
+//! Time that is not visits (`delivery.overheads`) and absence (`delivery.absence`), against
+//! answers worked by hand: administration that grows with the caseload, learners' and delegated
+//! reviews' supervision, annual leave that integrates to the year's days, sickness spells that keep
+//! their share, and cover with its cost.
+
+use caseload::load;
+use caseload::results::Results;
+use caseload::scenario::{
+    Absence, ChildOverhead, Cover, Delegation, Delivery, LearnerSupervision, Overheads, Scenario,
+};
+
+use crate::common::{
+    map, nursery_nurse, programme, run_scenario, scenario, split, student, tiny, total, value,
+    weekdays,
+};
+
+/// `got` within `tolerance` of `want`.
+fn near(got: f64, want: f64, tolerance: f64, what: &str) {
+    assert!(
+        (got - want).abs() <= tolerance,
+        "{what}: {got}, expected {want} +- {tolerance}"
+    );
+}
+
+/// A metric's total over months `months` of the city, summed over replications.
+fn sum(results: &Results, months: std::ops::Range<usize>, metric: &str) -> f64 {
+    (0..results.replications())
+        .map(|r| total(results, r, months.clone(), "ALL", metric))
+        .sum()
+}
+
+fn with(mut s: Scenario, overheads: Option<Overheads>, absence: Option<Absence>) -> Scenario {
+    s.delivery = Some(Delivery {
+        overheads,
+        absence,
+        ..Delivery::default()
+    });
+    s
+}
+
+fn absence(annual_leave_days: f64, sickness: f64, maternity: f64) -> Absence {
+    Absence {
+        annual_leave_days,
+        leave_by_month: vec![],
+        sickness,
+        sickness_spell_days: 10.0,
+        maternity,
+        maternity_spell_days: 270.0,
+        cover: None,
+    }
+}
+
+#[test]
+fn annual_leave_falls_by_its_seasons_and_adds_up_to_the_year() {
+    // Two health visitors (3.75 contact hours a working day each), 30 days' leave a year, twice as
+    // much in August and December as in other months: weights 1 x 10 and 2 x 2 make 14.
+    let mut a = absence(30.0, 0.0, 0.0);
+    a.leave_by_month = vec![1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 1.0, 1.0, 1.0, 2.0];
+    let results = run_scenario(&with(tiny(), None, Some(a)), 1, 1, None);
+    for (m, weight) in [(0, 1.0), (7, 2.0), (11, 2.0)] {
+        let lost = value(&results, 0, m, "ALL", "absence_hours");
+        near(
+            lost,
+            2.0 * 3.75 * 30.0 * weight / 14.0,
+            1e-9,
+            &format!("month {m}"),
+        );
+        let available = value(&results, 0, m, "ALL", "hours_available");
+        near(
+            available + lost,
+            2.0 * 3.75 * weekdays(m),
+            1e-9,
+            "hours at work and away",
+        );
+    }
+    // A year of leave is the 30 days.
+    near(
+        sum(&results, 0..12, "absence_hours"),
+        2.0 * 3.75 * 30.0,
+        1e-9,
+        "the year",
+    );
+}
+
+#[test]
+fn sickness_and_maternity_spells_keep_their_share_of_time() {
+    // Forty health visitors: 8% of their time lost to sickness in spells of about ten days, and
+    // 4% to maternity leave, over five years and four replications.
+    let mut s = with(tiny(), None, Some(absence(0.0, 0.08, 0.04)));
+    s.districts[0].staff = map(&[("hv", 40.0)]);
+    let results = run_scenario(&s, 4, 9, None);
+    let lost = sum(&results, 0..60, "absence_hours");
+    let available = sum(&results, 0..60, "hours_available");
+    near(lost / (lost + available), 0.12, 0.01, "share away");
+}
+
+#[test]
+fn cover_fills_its_share_of_vacant_hours_at_its_cost() {
+    // Funded for two health visitors, one in post; cover fills half of the vacant post's hours at
+    // £40 an hour worked, so £80 a contact hour (contact share 0.5).
+    let mut a = absence(0.0, 0.0, 0.0);
+    a.cover = Some(Cover {
+        roles: vec!["hv".into()],
+        share: 0.5,
+        cost_per_hour: 40.0,
+    });
+    let mut s = with(tiny(), None, Some(a));
+    s.districts[0].staff = map(&[("hv", 1.0)]);
+    s.districts[0].establishment = map(&[("hv", 2.0)]);
+    let results = run_scenario(&s, 1, 1, None);
+    let plain = {
+        let mut p = tiny();
+        p.districts[0].staff = map(&[("hv", 1.0)]);
+        p.districts[0].establishment = map(&[("hv", 2.0)]);
+        run_scenario(&p, 1, 1, None)
+    };
+    for m in [0, 5, 30] {
+        let cover = value(&results, 0, m, "ALL", "cover_hours");
+        near(cover, 0.5 * 3.75 * weekdays(m), 1e-9, "cover hours");
+        let extra = value(&results, 0, m, "ALL", "spend") - value(&plain, 0, m, "ALL", "spend");
+        near(extra, cover * 80.0, 1e-6, "cover's cost");
+        near(
+            value(&results, 0, m, "ALL", "hours_available"),
+            1.5 * 3.75 * weekdays(m),
+            1e-9,
+            "hours",
+        );
+    }
+}
+
+#[test]
+fn administration_per_child_grows_with_the_caseload() {
+    // Half an hour a month for every child, and three more for every child at level "complex", from
+    // health visitors with time to spare: each month takes exactly those hours.
+    let mut s = tiny();
+    let mut complex = s.need_levels[0].clone();
+    (complex.id, complex.name) = ("complex".into(), "Complex".into());
+    complex.transitions = map(&[("complex", 1.0)]);
+    s.need_levels[0].transitions = map(&[("universal", 1.0)]);
+    s.need_levels.push(complex);
+    s.districts[0].need_mix = map(&[("universal", 0.9), ("complex", 0.1)]);
+    // About 4,000 hours a month wanted; 80 health visitors have 6,000 or more.
+    s.districts[0].staff = map(&[("hv", 80.0)]);
+    let o = Overheads {
+        per_child: vec![
+            ChildOverhead {
+                name: "caseload administration".into(),
+                levels: vec![],
+                hours_per_child_per_month: 0.5,
+                roles: vec!["hv".into()],
+            },
+            ChildOverhead {
+                name: "safeguarding".into(),
+                levels: vec!["complex".into()],
+                hours_per_child_per_month: 3.0,
+                roles: vec!["hv".into()],
+            },
+        ],
+        ..Overheads::default()
+    };
+    let results = run_scenario(&with(s, Some(o), None), 2, 4, None);
+    for r in 0..2 {
+        for m in [1, 12, 40] {
+            // The month's census: children at the start of the month (no moves in tiny()).
+            let all = value(&results, r, m, "ALL", "children_opening");
+            let complex = value(&results, r, m - 1, "ALL", "children:complex");
+            let taken = value(&results, r, m, "ALL", "overhead_hours");
+            near(
+                taken,
+                0.5 * all + 3.0 * complex,
+                1e-6,
+                &format!("replication {r}, month {m}"),
+            );
+        }
+    }
+}
+
+#[test]
+fn learners_are_supervised_from_their_team() {
+    // Ten students in training all of 2024: five hours each a month from health visitors.
+    let mut s = scenario(
+        24,
+        vec![student()],
+        vec![crate::common::district(
+            "north",
+            1000,
+            1000.0,
+            &[("hv", 10.0)],
+        )],
+    );
+    s.pipelines = vec![programme(10, "2024-01-01", 12, split(&[("north", 1.0)]))];
+    let o = Overheads {
+        learners: Some(LearnerSupervision {
+            hours_per_learner_per_month: 5.0,
+            roles: vec!["hv".into()],
+        }),
+        ..Overheads::default()
+    };
+    let results = run_scenario(&with(s, Some(o), None), 1, 1, None);
+    for m in [0, 6, 11] {
+        near(
+            value(&results, 0, m, "ALL", "overhead_hours"),
+            50.0,
+            1e-9,
+            &format!("month {m}"),
+        );
+    }
+    // Qualified in January 2025, they are preceptees no longer (no preceptorship): no supervision.
+    near(
+        value(&results, 0, 14, "ALL", "overhead_hours"),
+        0.0,
+        1e-9,
+        "after qualifying",
+    );
+}
+
+#[test]
+fn a_delegated_review_needs_its_supervisor_s_time() {
+    // A nursery nurse delivers the new birth visit, supervised for half an hour each by a health
+    // visitor. With no health visitor nothing can be delegated; with one, every visit is done.
+    let make = |hv: f64| {
+        let mut s = scenario(
+            12,
+            vec![nursery_nurse()],
+            vec![crate::common::district(
+                "north",
+                1000,
+                1000.0,
+                &[("hv", hv), ("nn", 2.0)],
+            )],
+        );
+        s.reviews[0].roles = vec!["nn".into()];
+        let o = Overheads {
+            delegation: vec![Delegation {
+                role: "nn".into(),
+                supervisor: "hv".into(),
+                hours_per_review: 0.5,
+            }],
+            ..Overheads::default()
+        };
+        with(s, Some(o), None)
+    };
+    let none = run_scenario(&make(0.0), 2, 3, None);
+    let one = run_scenario(&make(1.0), 2, 3, None);
+    for m in 1..12 {
+        assert_eq!(
+            value(&none, 0, m, "ALL", "review_on_time:new_birth"),
+            0.0,
+            "month {m}"
+        );
+        let due = value(&one, 0, m, "ALL", "review_due:new_birth");
+        assert_eq!(
+            value(&one, 0, m, "ALL", "review_on_time:new_birth"),
+            due,
+            "month {m}"
+        );
+    }
+    // Hours used: 1.5 for each visit and 0.5 of supervision.
+    let done =
+        sum(&one, 0..12, "review_on_time:new_birth") + sum(&one, 0..12, "review_late:new_birth");
+    near(
+        sum(&one, 0..12, "hours_used") / (2.0 * done),
+        1.0,
+        0.01,
+        "hours per visit",
+    );
+}
+
+#[test]
+fn bad_overheads_and_absence_are_refused_where_they_are_written() {
+    let o = Overheads {
+        per_child: vec![ChildOverhead {
+            name: "admin".into(),
+            levels: vec!["nowhere".into()],
+            hours_per_child_per_month: -1.0,
+            roles: vec![],
+        }],
+        learners: None,
+        delegation: vec![Delegation {
+            role: "hv".into(),
+            supervisor: "hv".into(),
+            hours_per_review: 0.0,
+        }],
+    };
+    let mut a = absence(61.0, 0.5, 0.0);
+    a.leave_by_month = vec![1.0; 11];
+    a.sickness_spell_days = 0.0;
+    a.maternity_spell_days = 10.0;
+    let text = load::to_ron(&with(tiny(), Some(o), Some(a))).expect("serialises");
+    let e = load::load_str("t.ron", &text)
+        .expect_err("bad values")
+        .to_string();
+    for wanted in [
+        "delivery.overheads.per_child[0].hours_per_child_per_month: must be 0 to 1000 hours, found -1",
+        "delivery.overheads.per_child[0].levels[0]: unknown need level \"nowhere\"",
+        "delivery.overheads.per_child[0].roles: must name at least one role",
+        "delivery.overheads.delegation[0].supervisor: must be another role than \"hv\"",
+        "delivery.overheads.delegation[0].hours_per_review: must be a finite number > 0, found 0",
+        "delivery.absence.annual_leave_days: must be 0 to 60 days, found 61",
+        "delivery.absence.leave_by_month: must give 12 weights, January first, found 11",
+        "delivery.absence.sickness: must be a share in [0, 0.5), found 0.5",
+        "delivery.absence.sickness_spell_days: must be 1 to 365 days, found 0",
+        "delivery.absence.maternity_spell_days: must be 30 to 730 days, found 10",
+    ] {
+        assert!(e.contains(wanted), "{wanted} not in\n{e}");
+    }
+}
