@@ -40,6 +40,7 @@ pub fn tiny() -> Scenario {
         },
         population: Population {
             leave_at: LeaveAt::FifthBirthday,
+            keep_district_need_mix: false,
         },
         need_levels: vec![NeedLevel {
             id: "universal".into(),
@@ -49,6 +50,8 @@ pub fn tiny() -> Scenario {
             contact_hours: 0.0,
             contact_roles: vec![],
             priority: 5,
+            contacts_by_age: vec![],
+            caseload_weight: None,
         }],
         reviews: vec![Review {
             id: "new_birth".into(),
@@ -64,6 +67,8 @@ pub fn tiny() -> Scenario {
             roles: vec!["hv".into()],
             priority: 2,
             target: None,
+            reported: Default::default(),
+            coverage: None,
         }],
         roles: vec![Role {
             id: "hv".into(),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use caseload::scenario::{
     AgeBand, AgeShare, AllocationPolicy, Anchor, Calendar, District, LeaveAt, Migration, NeedLevel,
-    Offset, Population, Recruitment, Review, Role, Scenario, UniversalSupport, Weekday,
+    Offset, Population, Recruitment, Reported, Review, Role, Scenario, UniversalSupport, Weekday,
 };
 
 /// A small, fast, seedable generator (SplitMix64): each fuzz case owns one, seeded from its number,
@@ -339,6 +339,12 @@ impl Builder<'_> {
             roles,
             priority: self.u(0, 8),
             target: self.g.chance(0.5).then(|| self.f(0.0, 1.0)),
+            reported: if self.g.chance(0.3) {
+                Reported::LastChance
+            } else {
+                Reported::OnTime
+            },
+            coverage: self.g.chance(0.3).then(|| self.text("C5")),
         }
     }
 
@@ -358,6 +364,16 @@ impl Builder<'_> {
             contact_hours: self.f(0.1, 2.0),
             contact_roles: roles,
             priority: self.u(0, 8),
+            contacts_by_age: if self.g.chance(0.3) {
+                let n = if self.edge() { 7 } else { self.g.below(6) + 1 };
+                (0..n).map(|_| self.f(0.0, 3.0)).collect()
+            } else {
+                vec![]
+            },
+            caseload_weight: self
+                .g
+                .chance(0.3)
+                .then(|| if self.edge() { 0.0 } else { self.f(0.1, 5.0) }),
         }
     }
 
@@ -547,7 +563,10 @@ pub fn scenario(g: &mut Gen, mode: Mode, size: Size) -> Scenario {
         name: b.text("Random"),
         description: b.text("A generated scenario."),
         calendar,
-        population: Population { leave_at },
+        population: Population {
+            leave_at,
+            keep_district_need_mix: b.g.chance(0.3),
+        },
         need_levels,
         reviews: review_list,
         roles: role_list,

@@ -10,7 +10,7 @@ use caseload::load::{self, Loaded};
 use caseload::output;
 use caseload::replicate::{Replications, RunOptions, Shard};
 use caseload::results::Results;
-use caseload::scenario::Scenario;
+use caseload::scenario::{Reported, Scenario};
 use proptest::prelude::*;
 
 use crate::common::value;
@@ -107,13 +107,32 @@ fn check_books(r: &Results, s: &Scenario) {
                 opening = Some(v("children"));
                 let by_level: f64 = levels.iter().map(|l| v(&format!("children:{l}"))).sum();
                 assert_eq!(by_level, v("children"), "levels partition children, {at}");
-                for rv in &reviews {
+                for (rv, review) in reviews.iter().zip(&s.reviews) {
                     let due = v(&format!("review_due:{rv}"));
                     let outcomes: f64 = ["on_time", "late", "missed", "pending"]
                         .iter()
                         .map(|o| v(&format!("review_{o}:{rv}")))
                         .sum();
                     assert_eq!(due, outcomes, "review {rv} outcomes, {at}");
+                    // Counted again at the last chance: on time <= done <= due.
+                    let at_last = |what: &str| v(&format!("review_{what}_at_last_chance:{rv}"));
+                    let counted_again =
+                        review.reported == Reported::LastChance || review.coverage.is_some();
+                    if counted_again {
+                        assert!(
+                            at_last("on_time") <= at_last("done"),
+                            "{rv} at last chance, {at}"
+                        );
+                        assert!(
+                            at_last("done") <= at_last("due"),
+                            "{rv} at last chance, {at}"
+                        );
+                    }
+                    let due = if review.reported == Reported::LastChance {
+                        at_last("due")
+                    } else {
+                        due
+                    };
                     let c = v(&format!("compliance:{rv}"));
                     if due > 0.0 {
                         assert!((0.0..=1.0).contains(&c), "compliance {c} of {rv}, {at}");

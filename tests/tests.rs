@@ -71,6 +71,8 @@ mod sources;
 mod delivery;
 // Time that is not visits, and absence, worked by hand.
 mod delivery_time;
+// Need by age and district, the weighted caseload, reviews counted as OHID counts them.
+mod need_and_metrics;
 // The warm-up before the start: a backlog of its own, staff and population held still.
 mod warm_up;
 // Scenarios frozen before the delivery mechanisms give their frozen results bit for bit.

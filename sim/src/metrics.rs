@@ -4,6 +4,7 @@
 //! (`children:universal_plus`, `compliance:new_birth`, `wte:health_visitor`).
 
 use crate::model::Model;
+use crate::scenario::Reported;
 
 /// How a metric's city total and its monthly value are formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +122,13 @@ pub struct Metrics {
     pub absence_hours: Option<usize>,
     /// `cover_hours` (with `delivery.absence.cover`): contact hours of bank or agency cover.
     pub cover_hours: Option<usize>,
+    /// `weighted_children` (with `caseload_weight` on a level): children at month end, each
+    /// counted with its level's weight; `weighted_caseload_per_hv_wte` follows it.
+    pub weighted_children: Option<usize>,
+    /// By review: for reviews reported at their last chance or with a coverage metric, the first of
+    /// `review_due_at_last_chance:<review>`, `review_on_time_at_last_chance:<review>` and
+    /// `review_done_at_last_chance:<review>`, which count reviews in the month of their last chance.
+    pub at_last_chance: Vec<Option<usize>>,
 }
 
 /// The metrics of booked visits, each a family with one metric per review.
@@ -222,6 +230,49 @@ impl Metrics {
         let cover_hours = absence
             .and_then(|a| a.cover.as_ref())
             .map(|_| b.one("cover_hours", Kind::Flow));
+        // Reviews counted at their last chance come after every other metric, so scenarios without
+        // them keep their metric list; a review reported there takes its compliance from them.
+        let at_last_chance: Vec<Option<usize>> = model
+            .reviews
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                if !r.counted_at_last_chance() {
+                    return None;
+                }
+                let id = &r.id;
+                let due = b.one(&format!("review_due_at_last_chance:{id}"), Kind::Flow);
+                let on_time = b.one(&format!("review_on_time_at_last_chance:{id}"), Kind::Flow);
+                let done = b.one(&format!("review_done_at_last_chance:{id}"), Kind::Flow);
+                if r.coverage.is_some() {
+                    b.one(
+                        &format!("coverage:{id}"),
+                        Kind::Ratio {
+                            num: done,
+                            den: due,
+                        },
+                    );
+                }
+                if r.reported == Reported::LastChance {
+                    b.kinds[compliance + i] = Kind::Ratio {
+                        num: on_time,
+                        den: due,
+                    };
+                }
+                Some(due)
+            })
+            .collect();
+        let weighted_children = model.weighted_caseload.then(|| {
+            let weighted = b.one("weighted_children", Kind::Stock);
+            b.one(
+                "weighted_caseload_per_hv_wte",
+                Kind::Ratio {
+                    num: weighted,
+                    den: hv_wte,
+                },
+            );
+            weighted
+        });
         Metrics {
             names: b.names,
             kinds: b.kinds,
@@ -268,6 +319,8 @@ impl Metrics {
             overhead_hours,
             absence_hours,
             cover_hours,
+            weighted_children,
+            at_last_chance,
         }
     }
 

@@ -11,6 +11,9 @@ use super::rng::Streams;
 use super::{Clock, Params};
 use crate::model::{LevelIx, Model, UnitIx};
 
+/// Mean days in a year of age.
+const DAYS_PER_YEAR: f64 = 365.25;
+
 /// Born children by team and level at the start of the month, after transitions and arrivals:
 /// the basis of the month's contact demand.
 #[derive(Resource, Debug)]
@@ -19,21 +22,51 @@ pub struct Census {
     /// First team of each district, and one past the last.
     team_start: Vec<UnitIx>,
     counts: Vec<u32>,
+    /// With contacts that vary with age: children by team, level and completed year of age,
+    /// `[(unit * levels + level) * AGES + age]` (empty otherwise).
+    ages: Vec<u32>,
 }
+
+/// Years of age the census counts apart (older children count with the last).
+const AGES: usize = crate::model::limits::MAX_AGE_YEARS;
 
 impl Census {
     /// An empty census for `model`'s teams and levels.
     pub fn new(model: &Model) -> Self {
+        let cells = model.delivery.units() * model.levels.len();
         Census {
             levels: model.levels.len(),
             team_start: model.delivery.team_start.clone(),
-            counts: vec![0; model.delivery.units() * model.levels.len()],
+            counts: vec![0; cells],
+            ages: if model.contacts_by_age {
+                vec![0; cells * AGES]
+            } else {
+                Vec::new()
+            },
         }
     }
 
-    /// Counts one more child on team `unit` at level `l`.
-    pub fn add(&mut self, unit: UnitIx, l: usize) {
-        self.counts[unit * self.levels + l] += 1;
+    /// Counts one more child on team `unit` at level `l`, aged `years` completed years.
+    pub fn add(&mut self, unit: UnitIx, l: usize, years: usize) {
+        let cell = unit * self.levels + l;
+        self.counts[cell] += 1;
+        if !self.ages.is_empty() {
+            self.ages[cell * AGES + years.min(AGES - 1)] += 1;
+        }
+    }
+
+    /// Children on team `unit` at level `l` by completed year of age (with contacts that vary
+    /// with age; otherwise empty).
+    pub fn team_ages(&self, unit: UnitIx, l: usize) -> &[u32] {
+        let cell = unit * self.levels + l;
+        self.ages.get(cell * AGES..(cell + 1) * AGES).unwrap_or(&[])
+    }
+
+    /// Children in district `d` at level `l`.
+    pub fn get(&self, d: usize, l: usize) -> u32 {
+        (self.team_start[d]..self.team_start[d + 1])
+            .map(|u| self.team_get(u, l))
+            .sum()
     }
 
     /// Children on team `unit` at level `l`.
@@ -57,6 +90,7 @@ impl Census {
 
     fn clear(&mut self) {
         self.counts.fill(0);
+        self.ages.fill(0);
     }
 }
 
@@ -71,14 +105,14 @@ pub fn transition(
     mut census: ResMut<Census>,
 ) {
     census.clear();
-    let levels = &params.model.levels;
+    let model = &params.model;
     for mut child in &mut children {
         if !child.born {
             continue;
         }
         if !clock.warming && clock.month > 0 {
             let l = child.level as usize;
-            let cdf = &levels[l].transition_cdf;
+            let cdf = model.transition_cdf(child.district as usize, l);
             let u: f64 = streams.need.random();
             // Most children stay at their level: test that interval first.
             let stays = u < cdf[l] && (l == 0 || u >= cdf[l - 1]);
@@ -86,8 +120,13 @@ pub fn transition(
                 child.level = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as LevelIx;
             }
         }
-        let unit = super::teams::unit(&params.model, child.district as usize, child.team);
-        census.add(unit, child.level as usize);
+        let unit = super::teams::unit(model, child.district as usize, child.team);
+        let years = if model.contacts_by_age {
+            (f64::from(clock.today - child.birth) / DAYS_PER_YEAR) as usize
+        } else {
+            0
+        };
+        census.add(unit, child.level as usize, years);
     }
 }
 
@@ -112,7 +151,15 @@ pub fn contact_demand(
     for d in 0..model.districts.len() {
         for u in model.delivery.teams(d) {
             for (l, level) in model.levels.iter().enumerate() {
-                let mean = f64::from(census.team_get(u, l)) * level.contacts_per_month;
+                let mean = if level.contacts_by_age.is_empty() {
+                    f64::from(census.team_get(u, l)) * level.contacts_per_month
+                } else {
+                    let by_age = census.team_ages(u, l).iter().enumerate();
+                    by_age
+                        .map(|(a, &n)| f64::from(n) * level.age_factor(a))
+                        .sum::<f64>()
+                        * level.contacts_per_month
+                };
                 let needed = poisson(mean, rng).min(u64::from(u32::MAX)) as u32;
                 work.set_contact_demand(u, l, needed);
                 recorder.add(

@@ -412,7 +412,7 @@ pub fn arrivals(
                 false,
             );
             if let Some((_, team)) = placed {
-                census.add(teams::unit(&params.model, d, team), level as usize);
+                census.add(teams::unit(&params.model, d, team), level as usize, age);
                 recorder.add(clock.month, d, metrics.arrivals, 1.0);
             }
         }

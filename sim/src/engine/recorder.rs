@@ -87,6 +87,9 @@ pub fn month_end(
         let (d, l) = (i / levels, i % levels);
         recorder.add(m, d, metrics.children, f64::from(n));
         recorder.add(m, d, metrics.children_by_level + l, f64::from(n));
+        if let Some(k) = metrics.weighted_children {
+            recorder.add(m, d, k, f64::from(n) * model.levels[l].caseload_weight);
+        }
     }
     for s in &staff {
         let d = s.district as usize;

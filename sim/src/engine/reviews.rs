@@ -47,19 +47,31 @@ pub enum Miss {
     NotReached,
 }
 
-/// Records `outcome` of review `r` with on-time deadline `on_time` in district `d`, in the month of
-/// the deadline (nothing if that month is outside the run). Unmet hours of a missed review go to
-/// `today`'s month.
+/// Records `outcome` of review `r` with on-time deadline and last chance `(on_time, last_chance)`
+/// in district `d`, in the month of the on-time deadline (nothing if that month is outside the
+/// run), and for a review also counted at its last chance, in that month too. Unmet hours of a
+/// missed review go to `today`'s month.
 pub fn record(
     recorder: &mut Recorder,
     params: &Params,
     d: usize,
     r: usize,
-    on_time: Day,
+    (on_time, last_chance): (Day, Day),
     today: Day,
     outcome: Outcome,
 ) {
     let (model, metrics) = (&params.model, &params.metrics);
+    if let Some(first) = metrics.at_last_chance[r]
+        && let Some(m) = model.calendar.month_of(last_chance)
+    {
+        recorder.add(m, d, first, 1.0);
+        if outcome == Outcome::OnTime {
+            recorder.add(m, d, first + 1, 1.0);
+        }
+        if matches!(outcome, Outcome::OnTime | Outcome::Late) {
+            recorder.add(m, d, first + 2, 1.0);
+        }
+    }
     if let Outcome::Missed(Miss::Undone) = outcome
         && let Some(m) = model.calendar.month_of(today)
     {
@@ -116,7 +128,7 @@ pub fn depart(
                 params,
                 d,
                 r,
-                window.on_time,
+                (window.on_time, window.last_chance),
                 today,
                 Outcome::Missed(Miss::Undone),
             );
@@ -203,7 +215,7 @@ pub fn process_events(
                                 &params,
                                 d,
                                 r,
-                                window.on_time,
+                                (window.on_time, window.last_chance),
                                 today,
                                 Outcome::Missed(Miss::Declined),
                             );
@@ -227,11 +239,20 @@ pub fn close_run(world: &mut World) {
     for child in query.iter(world) {
         for r in (0..model.reviews.len()).filter(|r| child.open & (1 << r) != 0) {
             let window = model.window(r, child.birth);
-            open.push((child.district as usize, r, window.on_time));
+            open.push((child.district as usize, r, window));
         }
     }
     let mut recorder = world.resource_mut::<Recorder>();
-    for (d, r, on_time) in open {
-        record(&mut recorder, &params, d, r, on_time, end, Outcome::Pending);
+    for (d, r, w) in open {
+        let deadlines = (w.on_time, w.last_chance);
+        record(
+            &mut recorder,
+            &params,
+            d,
+            r,
+            deadlines,
+            end,
+            Outcome::Pending,
+        );
     }
 }

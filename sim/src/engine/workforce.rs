@@ -157,11 +157,18 @@ impl Posts {
     }
 }
 
-/// The district with the highest caseload per HV WTE, counting `extra` HV WTE already promised to
-/// each district; a district with children and no HV comes first; ties go to the first listed.
+/// The district with the highest caseload per HV WTE (weighted by level when the scenario weights
+/// children), counting `extra` HV WTE already promised to each district; a district with children
+/// and no HV comes first; ties go to the first listed.
 pub fn most_pressured(model: &Model, census: &Census, posts: &Posts, extra: &[f64]) -> usize {
     let pressure = |d: usize| {
-        let children = f64::from(census.children(d));
+        let children = if model.weighted_caseload {
+            (0..model.levels.len())
+                .map(|l| f64::from(census.get(d, l)) * model.levels[l].caseload_weight)
+                .sum()
+        } else {
+            f64::from(census.children(d))
+        };
         let hv = posts.hv_wte(model, d) + extra[d];
         if hv > 0.0 {
             children / hv

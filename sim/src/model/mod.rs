@@ -3,10 +3,11 @@
 //! already checked. Built only by [`crate::validate`].
 
 mod delivery;
+pub mod need;
 mod workforce;
 
 use crate::calendar::{Calendar, Day};
-use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset};
+use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset, Reported};
 
 pub use delivery::{
     AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, LearnerModel,
@@ -97,9 +98,25 @@ pub struct Model {
     pub budget: Option<BudgetModel>,
     /// Every review's window by birth day, worked out once (see [`Model::window`]).
     pub windows: Windows,
+    /// Whether the scenario weights children by level (then a weighted caseload is reported and
+    /// used for pressure).
+    pub weighted_caseload: bool,
+    /// Whether any level's contacts vary with age.
+    pub contacts_by_age: bool,
+    /// Cumulative monthly transitions by district, then level, keeping each district's need mix
+    /// (empty: every district uses the levels' own `transition_cdf`).
+    pub district_transitions: Vec<Vec<Vec<f64>>>,
 }
 
 impl Model {
+    /// Next month's level for a child at level `l` in district `d`: the cumulative distribution.
+    pub fn transition_cdf(&self, d: usize, l: usize) -> &[f64] {
+        match self.district_transitions.get(d) {
+            Some(levels) => &levels[l],
+            None => &self.levels[l].transition_cdf,
+        }
+    }
+
     /// Review `r`'s window for a child born (or due) on `birth`: from the table when the birth day
     /// is in it, as it is for every child a run meets, else worked out.
     pub fn window(&self, r: usize, birth: Day) -> Window {
@@ -152,6 +169,21 @@ pub struct Level {
     pub contact_roles: Vec<RoleIx>,
     /// Risk-first priority (lower first).
     pub priority: u32,
+    /// Multipliers of `contacts_per_month` by completed year of age (empty: 1 at every age).
+    pub contacts_by_age: Vec<f64>,
+    /// Weight in the weighted caseload.
+    pub caseload_weight: f64,
+}
+
+impl Level {
+    /// The multiplier of the contact rate at age `years` (the last listed for older children).
+    pub fn age_factor(&self, years: usize) -> f64 {
+        self.contacts_by_age
+            .get(years)
+            .or(self.contacts_by_age.last())
+            .copied()
+            .unwrap_or(1.0)
+    }
 }
 
 /// A review with its window.
@@ -183,6 +215,17 @@ pub struct ReviewModel {
     pub priority: u32,
     /// Compliance target, if any.
     pub target: Option<f64>,
+    /// The month compliance counts a review in.
+    pub reported: Reported,
+    /// The public metric code of its coverage by the last chance, if reported.
+    pub coverage: Option<String>,
+}
+
+impl ReviewModel {
+    /// Whether the review is also counted in the month of its last chance.
+    pub fn counted_at_last_chance(&self) -> bool {
+        self.reported == Reported::LastChance || self.coverage.is_some()
+    }
 }
 
 /// The three days of one child's review window.

@@ -185,6 +185,16 @@ pub enum Weekday {
 pub struct Population {
     /// When a child leaves the service.
     pub leave_at: LeaveAt,
+    /// Whether each district keeps its own `need_mix` as children move between levels: each
+    /// district's monthly transitions are the city's `transitions` adjusted (Metropolis-Hastings)
+    /// so that its `need_mix` is their stationary mix. Default: false (every district drifts to the
+    /// city's stationary mix).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub keep_district_need_mix: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// When a child leaves the service.
@@ -226,6 +236,16 @@ pub struct NeedLevel {
     /// Allocation priority: under `RiskFirst` lower numbers are served first; under
     /// `DeadlineFirst` it only breaks ties between equal deadlines.
     pub priority: u32,
+    /// How `contacts_per_month` varies with age: a multiplier for each completed year of age,
+    /// from under one (at most 6 entries, each >= 0; ages past the list take its last entry).
+    /// Default: none (the same at every age).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts_by_age: Vec<f64>,
+    /// Weight of a child at this level in the weighted caseload (> 0), which is reported beside the
+    /// raw caseload and used to find the most pressured district for newly qualified staff placed
+    /// by pressure. Default: none (no weighted caseload; every child counts 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caseload_weight: Option<f64>,
 }
 
 /// A scheduled review (a mandated Healthy Child Programme contact or a targeted one).
@@ -263,6 +283,33 @@ pub struct Review {
     /// the chance of meeting it, in the printed summary.
     #[serde(default)]
     pub target: Option<f64>,
+    /// The month `compliance` counts a review in. Default: `OnTime`.
+    #[serde(default, skip_serializing_if = "Reported::is_on_time")]
+    pub reported: Reported,
+    /// The public metric code of the review's coverage by its last chance, if it has one (`"C5"`:
+    /// the 12-month review by 15 months): then `coverage:<id>`, reviews done by the last chance
+    /// among those whose last chance falls in the month, is reported too. Default: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<String>,
+}
+
+/// The month a review's `compliance` counts it in: the cohort of the public metric's denominator.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Reported {
+    /// The month of the on-time deadline: children reaching the review's age in the month (OHID
+    /// C8i, C4, C6i).
+    #[default]
+    OnTime,
+    /// The month of the last chance: OHID's C2 counts new birth visits within 14 days among
+    /// children turning 30 days in the period, so a new birth visit with its last chance at 30 days
+    /// is reported then.
+    LastChance,
+}
+
+impl Reported {
+    fn is_on_time(&self) -> bool {
+        *self == Reported::OnTime
+    }
 }
 
 fn one() -> f64 {

@@ -15,6 +15,7 @@ use crate::scenario::{Anchor, LeaveAt, Offset, Scenario};
 
 mod delivery;
 mod districts;
+mod need;
 mod pipelines;
 mod uncertain;
 mod workforce;
@@ -119,6 +120,11 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
     // expected births a run meets are a pregnancy's lead after its end.
     let births = -6 * 366..calendar.days() + pregnancy_lead_days + 1;
     let windows = Windows::new(&reviews, &calendar, births);
+    let district_transitions = if scenario.population.keep_district_need_mix {
+        need::district_transitions(&levels, &districts)
+    } else {
+        Vec::new()
+    };
     Ok(Model {
         name: scenario.name.clone(),
         calendar,
@@ -139,6 +145,15 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
         mutual_aid,
         budget,
         windows,
+        weighted_caseload: scenario
+            .need_levels
+            .iter()
+            .any(|l| l.caseload_weight.is_some()),
+        contacts_by_age: scenario
+            .need_levels
+            .iter()
+            .any(|l| !l.contacts_by_age.is_empty()),
+        district_transitions,
     })
 }
 
@@ -472,6 +487,10 @@ impl Checker {
                 role_ids,
                 needs_contacts,
             );
+            self.age_factors(p.field("contacts_by_age"), &l.contacts_by_age);
+            if let Some(w) = l.caseload_weight {
+                self.positive(p.field("caseload_weight"), w);
+            }
             out.push(Level {
                 id: l.id.clone(),
                 name: l.name.clone(),
@@ -480,6 +499,8 @@ impl Checker {
                 contact_hours: l.contact_hours,
                 contact_roles,
                 priority: l.priority,
+                contacts_by_age: l.contacts_by_age.clone(),
+                caseload_weight: l.caseload_weight.unwrap_or(1.0),
             });
         }
         out
@@ -557,6 +578,8 @@ impl Checker {
                 roles,
                 priority: r.priority,
                 target: r.target,
+                reported: r.reported,
+                coverage: r.coverage.clone(),
             });
         }
         out

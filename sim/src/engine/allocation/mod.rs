@@ -322,7 +322,8 @@ pub fn expire(
                 {
                     child.open &= !(1 << r);
                     let missed = Outcome::Missed(Miss::Undone);
-                    record(&mut recorder, &params, d, r, item.on_time, today, missed);
+                    let deadlines = (item.on_time, item.last_chance);
+                    record(&mut recorder, &params, d, r, deadlines, today, missed);
                 }
             }
         }

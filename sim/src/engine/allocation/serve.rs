@@ -183,7 +183,8 @@ pub(super) fn serve(
                     if let Ok(mut child) = ctx.children.get_mut(item.child) {
                         child.open &= !(1 << r);
                     }
-                    record(ctx.recorder, ctx.params, d, r, item.on_time, today, outcome);
+                    let deadlines = (item.on_time, item.last_chance);
+                    record(ctx.recorder, ctx.params, d, r, deadlines, today, outcome);
                 }
                 let queue = match source {
                     Source::OnTime(_) => &mut dw.on_time[r],
