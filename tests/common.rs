@@ -50,6 +50,7 @@ pub fn tiny() -> Scenario {
             contact_hours: 0.0,
             contact_roles: vec![],
             priority: 5,
+            released: Default::default(),
             contacts_by_age: vec![],
             caseload_weight: None,
         }],

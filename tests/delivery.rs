@@ -3,7 +3,7 @@
 
 use caseload::load;
 use caseload::results::Results;
-use caseload::scenario::{Booking, Delivery, Joining, Scenario, Teams};
+use caseload::scenario::{Booking, Delivery, Joining, Release, Scenario, Teams};
 
 use crate::common::{map, run_scenario, tiny, total};
 
@@ -169,6 +169,7 @@ fn four_teams(cross_cover: f64, joining: Joining) -> Scenario {
             by_district: Default::default(),
             cross_cover,
             joining,
+            cover_priority: None,
         }),
         ..Delivery::default()
     });
@@ -256,4 +257,110 @@ fn bad_delivery_values_are_refused_where_they_are_written() {
     ] {
         assert!(e.contains(wanted), "{wanted} not in\n{e}");
     }
+}
+
+/// `tiny()` with a level whose contacts (priority 1, an hour each, `rate` a child a month: with 5,000
+/// children, 5,000 hours a month for a rate of 1) come before the new birth visit (priority 2), and
+/// `hv` health visitors (3.75 contact hours a working day each).
+fn contacts_first(hv: f64, rate: f64) -> Scenario {
+    let mut s = tiny();
+    let l = &mut s.need_levels[0];
+    (
+        l.contacts_per_month,
+        l.contact_hours,
+        l.contact_roles,
+        l.priority,
+    ) = (rate, 1.0, vec!["hv".into()], 1);
+    s.districts[0].staff = map(&[("hv", hv)]);
+    s
+}
+
+#[test]
+fn a_share_of_time_given_deadline_first_keeps_less_urgent_reviews_going() {
+    // 60 health visitors (about 4,700 hours a month) cannot meet the contacts (about 10,000): under
+    // risk-first the new birth visit gets nothing. With a fifth of each day's hours given to reviews
+    // deadline-first (about 45 hours a day against about 4 needed), every visit is on time.
+    let starved = run_scenario(&contacts_first(60.0, 2.0), 2, 1, None);
+    assert!(compliance(&starved) < 0.01, "{}", compliance(&starved));
+    let mut s = contacts_first(60.0, 2.0);
+    s.delivery = Some(Delivery {
+        deadline_share: 0.2,
+        ..Delivery::default()
+    });
+    let shared = run_scenario(&s, 2, 1, None);
+    assert!(compliance(&shared) > 0.99, "{}", compliance(&shared));
+    // The contacts lose only the hours the visits took.
+    let (before, after) = (
+        all(&starved, "contacts_delivered:universal"),
+        all(&shared, "contacts_delivered:universal"),
+    );
+    let visits = all(&shared, "review_on_time:new_birth") * 1.5;
+    near(
+        after,
+        before - visits,
+        0.01 * before,
+        "contacts given up for visits",
+    );
+}
+
+#[test]
+fn cover_before_less_urgent_work_reaches_the_team_with_nobody_first() {
+    // Four teams, one with nobody; 3 health visitors (about 11 hours a day) have time for every
+    // contact (priority 1, about 3 hours a day) but not for every new birth visit (priority 2, about
+    // 16 hours a day with 4,000 births a year). Covering only what is left after their own visits,
+    // the staffed teams leave the fourth team's contacts undone; covering urgent work first, they
+    // reach them.
+    let make = |cover_priority: Option<u32>| {
+        // One year, before 4,000 births a year swell the caseload.
+        let mut s = contacts_first(3.0, 0.015);
+        s.calendar.months = 12;
+        s.districts[0].births_per_year = 4000.0;
+        // Visits of 1.25 hours fill a health visitor's 3.75 hours a day exactly: nothing is left over.
+        s.reviews[0].hours = 1.25;
+        s.districts[0].establishment = map(&[("hv", 4.0)]);
+        s.delivery = Some(Delivery {
+            teams: Some(Teams {
+                per_district: 4,
+                by_district: Default::default(),
+                cross_cover: 1.0,
+                joining: Joining::Establishment,
+                cover_priority,
+            }),
+            ..Delivery::default()
+        });
+        run_scenario(&s, 3, 2, None)
+    };
+    let coverage =
+        |r: &Results| all(r, "contacts_delivered:universal") / all(r, "contacts_needed:universal");
+    let (after_own, urgent_first) = (make(None), make(Some(1)));
+    assert!(
+        coverage(&urgent_first) > 0.99,
+        "{}",
+        coverage(&urgent_first)
+    );
+    assert!(coverage(&after_own) < 0.9, "{}", coverage(&after_own));
+    // The visits pay for it.
+    assert!(compliance(&urgent_first) < compliance(&after_own));
+}
+
+#[test]
+fn contacts_booked_at_the_month_start_go_before_less_urgent_visits() {
+    // Capacity for every contact but not every visit: contacts released evenly leave each day's
+    // slack to the visits from the first day; booked at the month start they take the first days
+    // whole, and visits due then are late.
+    let make = |released| {
+        let mut s = contacts_first(70.0, 1.0);
+        s.need_levels[0].released = released;
+        run_scenario(&s, 2, 1, None)
+    };
+    let (even, start) = (make(Release::Evenly), make(Release::AtMonthStart));
+    let coverage =
+        |r: &Results| all(r, "contacts_delivered:universal") / all(r, "contacts_needed:universal");
+    assert!(coverage(&start) >= coverage(&even) - 1e-9);
+    assert!(
+        compliance(&start) < compliance(&even),
+        "{} {}",
+        compliance(&start),
+        compliance(&even)
+    );
 }

@@ -7,7 +7,8 @@ use std::collections::BTreeMap;
 
 use caseload::scenario::{
     AgeBand, AgeShare, AllocationPolicy, Anchor, Calendar, District, LeaveAt, Migration, NeedLevel,
-    Offset, Population, Recruitment, Reported, Review, Role, Scenario, UniversalSupport, Weekday,
+    Offset, Population, Recruitment, Release, Reported, Review, Role, Scenario, UniversalSupport,
+    Weekday,
 };
 
 /// A small, fast, seedable generator (SplitMix64): each fuzz case owns one, seeded from its number,
@@ -364,6 +365,11 @@ impl Builder<'_> {
             contact_hours: self.f(0.1, 2.0),
             contact_roles: roles,
             priority: self.u(0, 8),
+            released: if self.g.chance(0.3) {
+                Release::AtMonthStart
+            } else {
+                Release::Evenly
+            },
             contacts_by_age: if self.g.chance(0.3) {
                 let n = if self.edge() { 7 } else { self.g.below(6) + 1 };
                 (0..n).map(|_| self.f(0.0, 3.0)).collect()

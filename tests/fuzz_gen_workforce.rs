@@ -176,6 +176,7 @@ impl Builder<'_> {
                 } else {
                     Joining::Lightest
                 },
+                cover_priority: self.g.chance(0.5).then(|| self.u(0, 8)),
             }
         });
         let booking = self.g.chance(0.6).then(|| {
@@ -199,6 +200,7 @@ impl Builder<'_> {
         Delivery {
             teams,
             booking,
+            deadline_share: if self.edge() { 1.5 } else { self.f(0.0, 0.5) },
             overheads,
             absence,
         }

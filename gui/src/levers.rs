@@ -286,9 +286,10 @@ fn build(s: &Scenario) -> Vec<Lever> {
             number(
                 "contact_share".into(),
                 "Health-visitor contact share".into(),
-                "Share of a health visitor's hours spent on contacts with families (the rest is \
-                 travel, admin, training).",
-                (0.30..=0.70, 0.01, Unit::Share),
+                "Share of a health visitor's hours left for families once what the scenario does \
+                 not count separately (travel, training, meetings; leave and admin too if it has \
+                 no absence or overheads) is taken out.",
+                (0.30..=0.90, 0.01, Unit::Share),
                 hv.contact_share,
                 vec![p],
             )
@@ -521,9 +522,20 @@ mod tests {
         let keys: Vec<&str> = levers.levers.iter().map(|l| l.key.as_str()).collect();
         assert_eq!(
             keys,
-            ["contact_share", "attrition", "skill_mix", "allocation"]
+            [
+                "contact_share",
+                "attrition",
+                "recruitment_success",
+                "recruitment_cap",
+                "intake_size:graduates_february_2020",
+                "volunteers",
+                "budget_change",
+                "budget_from",
+                "skill_mix",
+                "allocation"
+            ]
         );
-        assert_eq!(levers.value("contact_share"), Some(&Value::Number(0.47)));
+        assert_eq!(levers.value("contact_share"), Some(&Value::Number(0.73)));
     }
 
     #[test]
@@ -532,14 +544,14 @@ mod tests {
         assert!(levers.set("contact_share", Value::Number(0.4349)));
         assert_eq!(levers.value("contact_share"), Some(&Value::Number(0.43)));
         levers.set("contact_share", Value::Number(5.0));
-        assert_eq!(levers.value("contact_share"), Some(&Value::Number(0.7)));
+        assert_eq!(levers.value("contact_share"), Some(&Value::Number(0.9)));
         let settings = levers.settings();
         assert_eq!(settings.len(), 1);
         assert_eq!(
             settings[0].0.to_string(),
             "roles[health_visitor].contact_share"
         );
-        assert_eq!(settings[0].1, "0.7");
+        assert_eq!(settings[0].1, "0.9");
     }
 
     #[test]

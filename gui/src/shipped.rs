@@ -28,6 +28,7 @@ macro_rules! shipped {
 pub const SHIPPED: &[Shipped] = shipped!(
     "birmingham_baseline.ron",
     "birmingham_recruitment_plan.ron",
+    "birmingham_fixed_staff.ron",
     "birmingham_budget_cut.ron",
     "birmingham_budget_cut_shrink_intake.ron",
     "birmingham_budget_cut_cut_establishment.ron",

@@ -15,19 +15,16 @@ use caseload_gui::view::dashboard::SPEND_BY_THE_DAY;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-/// A shipped scenario shortened to 12 months (30 for the workforce scenarios, whose dated
-/// intakes and budget change run to April 2021; bank holidays cleared, as they must fall inside
-/// the run), so the tests stay quick.
+/// A shipped scenario shortened to 12 months, or 30 for those whose dated intakes or budget
+/// change fall later (to April 2021), with bank holidays cleared (they must fall inside the run),
+/// so the tests stay quick.
 fn short(file: &str) -> Loaded {
     let loaded = shipped::load(file).expect("a shipped scenario loads");
     let months: LeverPath = "calendar.months".parse().unwrap();
     let holidays: LeverPath = "calendar.bank_holidays".parse().unwrap();
-    let n = if loaded.scenario.pipelines.is_empty() {
-        "12"
-    } else {
-        "30"
-    };
-    lever::apply(&loaded, &[(&months, n), (&holidays, "[]")]).expect("a shorter run is valid")
+    lever::apply(&loaded, &[(&months, "12"), (&holidays, "[]")])
+        .or_else(|_| lever::apply(&loaded, &[(&months, "30"), (&holidays, "[]")]))
+        .expect("a shorter run is valid")
 }
 
 fn settings() -> Settings {
@@ -102,9 +99,24 @@ fn first_forecast_appears() {
     );
     harness.get_by_label_contains(&heading);
     harness.get_by_label_contains("Health-visitor WTE against establishment");
-    // The baseline has no budget: the page says so under its spend.
-    harness.get_by_label("This scenario sets no budget: spend only.");
+    // The baseline carries its budget, drawn against spend.
+    harness.get_by_label_contains("Spend against budget");
+    assert!(
+        harness
+            .query_by_label("This scenario sets no budget: spend only.")
+            .is_none()
+    );
     harness.get_by_label(SPEND_BY_THE_DAY);
+}
+
+#[test]
+fn a_scenario_without_a_budget_says_so_under_its_spend() {
+    let budget: LeverPath = "budget".parse().unwrap();
+    let loaded = short("birmingham_baseline.ron");
+    let unbudgeted = lever::apply(&loaded, &[(&budget, "None")]).expect("no budget is valid");
+    let mut harness = harness_with(unbudgeted, "birmingham_baseline.ron");
+    wait_idle(&mut harness);
+    harness.get_by_label("This scenario sets no budget: spend only.");
 }
 
 #[test]
@@ -120,7 +132,7 @@ fn lever_change_produces_a_new_forecast() {
     }
     assert_eq!(
         harness.state().levers().value("contact_share"),
-        Some(&Value::Number(0.37))
+        Some(&Value::Number(0.63))
     );
     wait_idle(&mut harness);
     assert_eq!(harness.state().error(), None);
@@ -135,7 +147,7 @@ fn lever_change_produces_a_new_forecast() {
     let label = format!("Compliance {:.0}% vs target", changed.median * 100.0);
     assert!(harness.query_all_by_label_contains(&label).count() >= 1);
     // The header names the lever off its baseline.
-    harness.get_by_label_contains("Health-visitor contact share 37.0%");
+    harness.get_by_label_contains("Health-visitor contact share 63.0%");
 }
 
 #[test]
@@ -240,7 +252,7 @@ fn keyboard_switches_pages_and_reaches_the_levers() {
     harness.run();
     assert_ne!(
         harness.state().levers().value("contact_share"),
-        Some(&Value::Number(0.47))
+        Some(&Value::Number(0.73))
     );
 }
 

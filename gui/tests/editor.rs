@@ -103,13 +103,16 @@ fn a_bad_file_shows_its_message() {
     h.state_mut().editor.open(&wrong);
     h.run();
     let problems = h.state().editor.problems();
+    let line = 1 + text[..text.find("months: \"sixty\"").unwrap()]
+        .matches('\n')
+        .count();
     assert!(
-        problems[0].starts_with(&format!("{}:23:", wrong.display())),
+        problems[0].starts_with(&format!("{}:{line}:", wrong.display())),
         "{problems:?}"
     );
     h.get_by_label_contains("calendar (1 problem)").click();
     h.run();
-    h.get_by_label_contains("Problem: calendar.months: line 23");
+    h.get_by_label_contains(&format!("Problem: calendar.months: line {line}"));
 
     // A missing file: a clear message; the scenario on screen is kept.
     let missing = dir.path().join("missing.ron");
@@ -192,7 +195,17 @@ fn apply_sends_the_edited_scenario() {
 
 #[test]
 fn form_adds_fields_and_chooses_variants() {
+    // The baseline without its budget, so the form can add one.
+    let dir = tempfile::tempdir().unwrap();
+    let budget = "    budget: (annual: 33000000.0, other_costs: 16300000.0, overspend: Report),\n";
+    assert!(load::BASELINE.contains(budget));
+    let path = file(
+        dir.path(),
+        "unbudgeted.ron",
+        &load::BASELINE.replacen(budget, "", 1),
+    );
     let mut h = harness(EditorState::default());
+    h.state_mut().editor.open(&path);
     h.run();
     // Pick the other allocation policy from the enum's variants.
     h.get_by_label("allocation").click();
@@ -210,7 +223,7 @@ fn form_adds_fields_and_chooses_variants() {
         loaded.scenario.allocation,
         caseload::scenario::AllocationPolicy::DeadlineFirst
     );
-    // An optional section the baseline leaves out: added with its required fields.
+    // An optional section the file leaves out: added with its required fields.
     assert!(loaded.scenario.budget.is_none());
     h.get_by_label("Add budget").click();
     h.run();

@@ -26,7 +26,7 @@ use rand::{RngExt, SeedableRng};
 
 use crate::load::{self, LoadError};
 use crate::model::limits::MAX_DISTRICTS;
-use crate::scenario::{District, Migration, Scenario};
+use crate::scenario::{District, Migration, Role, Scenario};
 
 /// Areas in England's national scenario (about the number of upper-tier local authorities).
 pub const AREAS: usize = 150;
@@ -290,6 +290,22 @@ pub fn generate(base: &Scenario, areas: usize) -> Result<Scenario, NationalError
             thousands(HV_WTE_TENTHS / 10)
         ),
         districts,
+        // Birmingham's volunteers, trainee cohort and budget belong to its districts and its city,
+        // and its leavers and hires (capped at one a month for the whole city) to its labour market:
+        // the synthetic areas keep their staff in post, as a benchmark's workload should.
+        roles: base
+            .roles
+            .iter()
+            .map(|r| Role {
+                attrition: 0.0,
+                retirement: Vec::new(),
+                recruitment: None,
+                ..r.clone()
+            })
+            .collect(),
+        volunteers: None,
+        pipelines: Vec::new(),
+        budget: None,
         ..base.clone()
     })
 }
@@ -346,7 +362,8 @@ fn header(areas: usize) -> String {
 //                2 x {move} x n_j / (n_i + n_j) from area i to j, so the flows both ways are equal.
 //   staff        [est] health-visitor WTE by need-weighted children x a fill rate of 65% to 100%,
 //                apportioned to the total in tenths; other roles at Birmingham's ratio to HVs.
-//   calendar, need levels, reviews, roles, allocation: as birmingham_baseline.ron.
+//   calendar, need levels, reviews, roles, allocation, delivery: as birmingham_baseline.ron; staff
+//                held in post (no leavers or hires), no volunteers, trainee cohort or budget.
 ",
         children = thousands(CHILDREN),
         hv = thousands(HV_WTE_TENTHS / 10),

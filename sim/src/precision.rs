@@ -111,6 +111,7 @@ mod tests {
         let mut s = load::baseline().expect("valid").scenario;
         s.districts.truncate(1);
         s.districts[0].migration.moves.clear();
+        s.volunteers = None;
         s.calendar.months = 12;
         s.calendar
             .bank_holidays

@@ -180,10 +180,10 @@ mod tests {
 
     #[test]
     fn a_value_the_scenario_leaves_to_its_default_is_named_not_written() {
-        // The baseline writes no attrition for its roles (the default, 0, stands).
-        let e = prepare(&baseline_with("roles[health_visitor].attrition")).unwrap_err();
+        // The baseline writes no attrition for its students (the default, 0, stands).
+        let e = prepare(&baseline_with("roles[student_health_visitor].attrition")).unwrap_err();
         assert!(
-            matches!(&e, LeverError::NotWritten { path } if path == "roles[health_visitor].attrition"),
+            matches!(&e, LeverError::NotWritten { path } if path == "roles[student_health_visitor].attrition"),
             "{e:?}"
         );
         assert!(

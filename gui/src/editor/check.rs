@@ -149,7 +149,15 @@ mod tests {
         let p = &c.problems[0];
         let months = FieldPath::root().field("calendar").field("months");
         assert_eq!(p.anchor.as_ref(), Some(&months), "{p:?}");
-        assert!(p.message.starts_with("b.ron:23:"), "{}", p.message);
+        // The line the edit is on, counted from the file itself.
+        let line = 1 + text[..text.find("months: sixty").unwrap()]
+            .matches('\n')
+            .count();
+        assert!(
+            p.message.starts_with(&format!("b.ron:{line}:")),
+            "{}",
+            p.message
+        );
     }
 
     #[test]

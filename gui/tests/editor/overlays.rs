@@ -32,7 +32,7 @@ fn an_overlay_shows_what_it_inherits() {
     assert!(h.query_all_by_label(FROM_BASE).count() >= 4);
     h.get_by_label("Override population");
     // A field neither file writes keeps its default.
-    h.get_by_label("Add budget");
+    h.get_by_label("Add mutual_aid");
 
     // Inside merged values too: a struct's fields, a list element's by its id.
     h.get_by_label("calendar").click();

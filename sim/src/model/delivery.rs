@@ -19,6 +19,10 @@ pub struct DeliveryModel {
     pub cross_cover: f64,
     /// How a child joins a team.
     pub joining: Joining,
+    /// With cross-cover before lower-priority work: the least urgent priority covered.
+    pub cover_priority: Option<u32>,
+    /// Share of each team's hours each day given deadline-first, whatever the priority.
+    pub deadline_share: f64,
     /// Booked visits, if any.
     pub booking: Option<BookingModel>,
     /// Time that is not visits.
@@ -34,6 +38,8 @@ impl DeliveryModel {
             team_start: (0..=districts).collect(),
             cross_cover: 0.0,
             joining: Joining::Establishment,
+            cover_priority: None,
+            deadline_share: 0.0,
             booking: None,
             overheads: OverheadsModel {
                 delegation: vec![None; roles],

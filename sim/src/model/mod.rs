@@ -173,6 +173,8 @@ pub struct Level {
     pub contacts_by_age: Vec<f64>,
     /// Weight in the weighted caseload.
     pub caseload_weight: f64,
+    /// Whether the month's contacts are all available from its first working day.
+    pub released_at_start: bool,
 }
 
 impl Level {

@@ -21,6 +21,12 @@ pub struct Delivery {
     /// first attempt, on any day of its window.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booking: Option<Booking>,
+    /// Share of each team's hours each working day given to its reviews deadline-first, whatever
+    /// their priority, before the rest follows `allocation`, in [0, 1]. Services protect their most
+    /// urgent work, but not perfectly: booked review visits keep their slots, so less urgent reviews
+    /// still get a share of the time when time is short. Default: 0 (the allocation policy alone).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub deadline_share: f64,
     /// Time that is not visits and grows with the work: administration, safeguarding, supervision.
     /// Default: none (all of `contact_share` goes to visits and contacts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -51,6 +57,12 @@ pub struct Teams {
     /// `Establishment`.
     #[serde(default)]
     pub joining: Joining,
+    /// Cross-cover before a team's own less urgent work: each team first serves its own work of
+    /// this priority or more urgent (a lower number), then lends `cross_cover` of what it has left
+    /// to the district's other teams' work of that priority, then serves the rest of its own work.
+    /// Default: none (teams lend only what is left after all their own work).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cover_priority: Option<u32>,
 }
 
 /// The rule by which a child joins a team.
@@ -174,6 +186,10 @@ pub struct Absence {
     /// Bank or agency cover for absent staff and vacant posts. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<Cover>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 fn default_maternity_days() -> f64 {

@@ -241,11 +241,32 @@ pub struct NeedLevel {
     /// Default: none (the same at every age).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts_by_age: Vec<f64>,
+    /// When the month's contacts can be given: `Evenly` over its working days (a planned visit in
+    /// the diary on each), or all `AtMonthStart` (booked at the start of the month, so under
+    /// `RiskFirst` they go before lower-priority work from the first day). Default: `Evenly`.
+    #[serde(default, skip_serializing_if = "Release::is_even")]
+    pub released: Release,
     /// Weight of a child at this level in the weighted caseload (> 0), which is reported beside the
     /// raw caseload and used to find the most pressured district for newly qualified staff placed
     /// by pressure. Default: none (no weighted caseload; every child counts 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub caseload_weight: Option<f64>,
+}
+
+/// When a month's contacts for a level can be given.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Release {
+    /// By the end of the k-th of n working days, floor(demand x k / n) of them.
+    #[default]
+    Evenly,
+    /// All of them from the first working day.
+    AtMonthStart,
+}
+
+impl Release {
+    fn is_even(&self) -> bool {
+        *self == Release::Evenly
+    }
 }
 
 /// A scheduled review (a mandated Healthy Child Programme contact or a targeted one).

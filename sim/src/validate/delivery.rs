@@ -44,6 +44,7 @@ impl Checker {
                 .collect();
             model.cross_cover = teams.cross_cover;
             model.joining = teams.joining;
+            model.cover_priority = teams.cover_priority;
         }
         if let Some(b) = &delivery.booking {
             let bp = p.field("booking");
@@ -85,6 +86,8 @@ impl Checker {
                 lead_days: b.lead_days.min(limits::MAX_BOOKING_DAYS) as i32,
             });
         }
+        self.probability(p.field("deadline_share"), delivery.deadline_share);
+        model.deadline_share = delivery.deadline_share;
         if let Some(o) = &delivery.overheads {
             model.overheads = self.overheads(p.field("overheads"), o, s, ids);
         }

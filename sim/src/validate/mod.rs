@@ -501,6 +501,7 @@ impl Checker {
                 priority: l.priority,
                 contacts_by_age: l.contacts_by_age.clone(),
                 caseload_weight: l.caseload_weight.unwrap_or(1.0),
+                released_at_start: l.released == crate::scenario::Release::AtMonthStart,
             });
         }
         out

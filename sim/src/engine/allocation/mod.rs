@@ -35,6 +35,7 @@ use super::workforce::Posts;
 use super::{Clock, Params};
 use crate::calendar::Day;
 use crate::model::{Model, RoleIx, UnitIx, Window, Work as WorkKind};
+use crate::scenario::AllocationPolicy;
 
 /// One child's open review in a district queue.
 #[derive(Debug, Clone, Copy)]
@@ -134,6 +135,10 @@ pub struct Work {
     cover: Vec<f64>,
     /// Scratch: what each team of the district lent, by role.
     loans: Vec<Vec<f64>>,
+    /// Scratch: volunteers' hours left in each team of the district being allocated.
+    volunteer_hours: Vec<f64>,
+    /// Scratch: the share of a team's hours served deadline-first.
+    part: Vec<f64>,
     /// Scratch: spare hours per role lent to other districts today.
     pool: Vec<f64>,
 }
@@ -159,6 +164,8 @@ impl Work {
             hours: vec![vec![0.0; model.roles.len()]; most_teams],
             cover: vec![0.0; model.roles.len()],
             loans: vec![vec![0.0; model.roles.len()]; most_teams],
+            volunteer_hours: vec![0.0; most_teams],
+            part: vec![0.0; model.roles.len()],
             pool: vec![0.0; model.roles.len()],
         }
     }
@@ -391,6 +398,20 @@ pub fn allocate(
     };
     let fraction =
         f64::from(clock.working_days_so_far) / f64::from(clock.working_days_in_month.max(1));
+    // With cross-cover before lower-priority work, teams first serve only their urgent work.
+    let urgent = model.delivery.cover_priority;
+    let all = serve::Pass {
+        policy: model.policy,
+        urgent: None,
+        reviews_only: false,
+    };
+    let first = serve::Pass { urgent, ..all };
+    let deadline_share = model.delivery.deadline_share;
+    let by_deadline = serve::Pass {
+        policy: AllocationPolicy::DeadlineFirst,
+        urgent: None,
+        reviews_only: true,
+    };
     for d in 0..model.districts.len() {
         let teams = model.delivery.teams(d);
         let team_count = teams.len() as f64;
@@ -401,10 +422,13 @@ pub fn allocate(
                 index: t as u8,
             };
             let dw = &mut work.teams[u];
-            for c in &mut dw.contacts {
-                c.released = (u64::from(c.needed) * u64::from(clock.working_days_so_far)
-                    / u64::from(clock.working_days_in_month.max(1)))
-                    as u32;
+            for (c, level) in dw.contacts.iter_mut().zip(&model.levels) {
+                c.released = if level.released_at_start {
+                    c.needed
+                } else {
+                    (u64::from(c.needed) * u64::from(clock.working_days_so_far)
+                        / u64::from(clock.working_days_in_month.max(1))) as u32
+                };
             }
             dw.support.released = dw.support.needed * fraction;
             for r in 0..model.reviews.len() {
@@ -415,15 +439,39 @@ pub fn allocate(
             hours.copy_from_slice(capacity.hours(u));
             let own: f64 = hours.iter().sum();
             available += own;
-            let mut volunteer_hours =
+            let volunteer_hours = &mut work.volunteer_hours[t];
+            *volunteer_hours =
                 f64::from(volunteers.active[d]) * volunteer_hours_per_day / team_count;
             ctx.recorder.add(m, d, metrics.hours_available, own);
             ctx.recorder
-                .add(m, d, metrics.volunteer_hours, volunteer_hours);
-            serve::serve(&mut ctx, team, dw, hours, &mut volunteer_hours);
+                .add(m, d, metrics.volunteer_hours, *volunteer_hours);
+            if deadline_share > 0.0 {
+                // A share of the hours goes deadline-first, whatever the priority.
+                for (part, h) in work.part.iter_mut().zip(hours.iter_mut()) {
+                    *part = *h * deadline_share;
+                    *h -= *part;
+                }
+                let part = &mut work.part;
+                serve::serve(&mut ctx, team, dw, part, volunteer_hours, by_deadline);
+                for (h, part) in hours.iter_mut().zip(part.iter()) {
+                    *h += part.max(0.0);
+                }
+            }
+            serve::serve(&mut ctx, team, dw, hours, volunteer_hours, first);
         }
         if teams.len() > 1 && model.delivery.cross_cover > 0.0 {
-            cross_cover(&mut ctx, work, &census, &posts, d);
+            cross_cover(&mut ctx, work, &census, &posts, d, first);
+        }
+        if urgent.is_some() {
+            // The rest of each team's own work, with what it has left.
+            for (t, u) in teams.clone().enumerate() {
+                let team = Team {
+                    district: d,
+                    index: t as u8,
+                };
+                let (hours, vol) = (&mut work.hours[t], &mut work.volunteer_hours[t]);
+                serve::serve(&mut ctx, team, &mut work.teams[u], hours, vol, all);
+            }
         }
         let mut left = 0.0;
         for t in 0..teams.len() {
@@ -458,7 +506,8 @@ pub fn allocate(
                 district: d,
                 index: t as u8,
             };
-            serve::serve(&mut ctx, team, &mut work.teams[u], &mut work.pool, &mut 0.0);
+            let dw = &mut work.teams[u];
+            serve::serve(&mut ctx, team, dw, &mut work.pool, &mut 0.0, all);
         }
         let used = before - work.pool.iter().map(|h| h.max(0.0)).sum::<f64>();
         ctx.recorder.add(m, d, metrics.mutual_aid_hours, used);
@@ -466,14 +515,16 @@ pub fn allocate(
 }
 
 /// Cross-cover inside district `d`: each team lends `cross_cover` of its spare hours; the pooled
-/// hours serve the district's teams in order of children per health-visitor WTE, most first; what
-/// is left goes back to the teams in proportion to what they lent.
+/// hours serve the district's teams in order of children per health-visitor WTE, most first, in the
+/// given pass (with `cover_priority`, only urgent work); what is left goes back to the teams in
+/// proportion to what they lent.
 fn cross_cover(
     ctx: &mut serve::Context,
     work: &mut Work,
     census: &Census,
     posts: &Posts,
     d: usize,
+    pass: serve::Pass,
 ) {
     let model = &ctx.params.model;
     let teams = model.delivery.teams(d);
@@ -505,7 +556,7 @@ fn cross_cover(
             index: t as u8,
         };
         let dw = &mut work.teams[teams.start + t];
-        serve::serve(ctx, team, dw, &mut work.cover, &mut 0.0);
+        serve::serve(ctx, team, dw, &mut work.cover, &mut 0.0, pass);
     }
     // Unused cover goes back to the lenders, role by role, in proportion to what each lent.
     for (role, &total) in lent.iter().enumerate() {

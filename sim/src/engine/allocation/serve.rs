@@ -33,6 +33,17 @@ pub(super) struct Context<'a, 'w, 's, 'c> {
     pub rng: &'a mut Xoshiro256PlusPlus,
 }
 
+/// One pass of a share-out: the order it follows, and the least urgent priority it serves.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pass {
+    /// The order of queue heads.
+    pub policy: AllocationPolicy,
+    /// Only work of this priority or more urgent (a lower number), if given.
+    pub urgent: Option<u32>,
+    /// Only reviews (booked visits), no contacts or universal support.
+    pub reviews_only: bool,
+}
+
 /// Which queue a head belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Source {
@@ -77,14 +88,18 @@ fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day) -> 
 
 /// Shares out `hours` (by role) and `volunteer_hours` over `team`'s open work: repeatedly serves
 /// the queue head that comes first under the policy among queues some allowed role still has time
-/// for, until none is left. Hours used are taken off `hours` and `volunteer_hours`.
+/// for, until none is left. Hours used are taken off `hours` and `volunteer_hours`. The pass sets
+/// the order and, optionally, the least urgent priority served.
 pub(super) fn serve(
     ctx: &mut Context,
     team: Team,
     dw: &mut TeamWork,
     hours: &mut [f64],
     volunteer_hours: &mut f64,
+    pass: Pass,
 ) {
+    let within = |priority: u32| pass.urgent.is_none_or(|u| priority <= u);
+    let policy = pass.policy;
     let (model, metrics) = (&ctx.params.model, &ctx.params.metrics);
     let d = team.district;
     let delegation = &model.delivery.overheads.delegation;
@@ -97,33 +112,39 @@ pub(super) fn serve(
             }
         };
         for (r, review) in model.reviews.iter().enumerate() {
-            if free_reviewer(&ctx.roles.reviews[r], hours, review.hours, delegation).is_none() {
+            if !within(review.priority)
+                || free_reviewer(&ctx.roles.reviews[r], hours, review.hours, delegation).is_none()
+            {
                 continue;
             }
             if let Some(Reverse(head)) = dw.on_time[r].peek() {
                 consider(
-                    order(model.policy, review.priority, false, head.on_time),
+                    order(policy, review.priority, false, head.on_time),
                     Source::OnTime(r),
                 );
             }
             if let Some(Reverse(head)) = dw.late[r].peek() {
                 consider(
-                    order(model.policy, review.priority, true, head.last_chance),
+                    order(policy, review.priority, true, head.last_chance),
                     Source::Late(r),
                 );
             }
         }
         for (l, level) in model.levels.iter().enumerate() {
-            if dw.contacts[l].pending() > 0
+            if !pass.reviews_only
+                && within(level.priority)
+                && dw.contacts[l].pending() > 0
                 && free_role(&ctx.roles.levels[l], hours, level.contact_hours).is_some()
             {
                 consider(
-                    order(model.policy, level.priority, false, ctx.month_end),
+                    order(policy, level.priority, false, ctx.month_end),
                     Source::Contacts(l),
                 );
             }
         }
         if let Some(support) = &model.universal_support
+            && !pass.reviews_only
+            && within(support.priority)
             && dw.support.pending() > EPSILON_HOURS
             && (*volunteer_hours > EPSILON_HOURS
                 || ctx
@@ -133,7 +154,7 @@ pub(super) fn serve(
                     .any(|&r| hours[r as usize] > EPSILON_HOURS))
         {
             consider(
-                order(model.policy, support.priority, false, ctx.month_end),
+                order(policy, support.priority, false, ctx.month_end),
                 Source::Support,
             );
         }
