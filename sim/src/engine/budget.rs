@@ -55,6 +55,8 @@ pub fn accrue(
     mut state: ResMut<BudgetState>,
     mut recorder: ResMut<Recorder>,
 ) {
+    // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
+    let (state, recorder) = (&mut *state, &mut *recorder);
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
     for s in &staff {

@@ -100,6 +100,8 @@ pub fn capacity(
     mut capacity: ResMut<Capacity>,
     mut recorder: ResMut<Recorder>,
 ) {
+    // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
+    let (capacity, recorder) = (&mut *capacity, &mut *recorder);
     let (model, metrics) = (&params.model, &params.metrics);
     let n = capacity.roles;
     let m = clock.month;
@@ -175,14 +177,7 @@ pub fn capacity(
             capacity.take(model, d, r, f64::from(active) * v.supervision_hours_per_day);
         }
     }
-    overheads(
-        &clock,
-        model,
-        &census,
-        &mut capacity,
-        &mut recorder,
-        metrics,
-    );
+    overheads(&clock, model, &census, capacity, recorder, metrics);
 }
 
 /// Takes the day's time that is not visits from each team: per learner present, and per child

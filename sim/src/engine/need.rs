@@ -11,8 +11,10 @@ use super::rng::Streams;
 use super::{Clock, Params};
 use crate::model::{LevelIx, Model, UnitIx};
 
-/// Mean days in a year of age.
-const DAYS_PER_YEAR: f64 = 365.25;
+/// Completed years of age after `days` days, at 365.25 days a year (in integers: 4 days in 1,461).
+fn completed_years(days: i32) -> usize {
+    (days.max(0) as usize * 4) / 1461
+}
 
 /// Born children by team and level at the start of the month, after transitions and arrivals:
 /// the basis of the month's contact demand.
@@ -104,25 +106,34 @@ pub fn transition(
     mut streams: ResMut<Streams>,
     mut census: ResMut<Census>,
 ) {
+    // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
+    let (census, rng) = (&mut *census, &mut streams.need);
     census.clear();
     let model = &params.model;
+    let moving = !clock.warming && clock.month > 0;
+    // Each district's rows of the matrix, looked up once: [district * levels + level].
+    let levels = model.levels.len();
+    let rows: Vec<&[f64]> = (0..model.districts.len())
+        .flat_map(|d| (0..levels).map(move |l| model.transition_cdf(d, l)))
+        .collect();
     for mut child in &mut children {
         if !child.born {
             continue;
         }
-        if !clock.warming && clock.month > 0 {
+        if moving {
             let l = child.level as usize;
-            let cdf = model.transition_cdf(child.district as usize, l);
-            let u: f64 = streams.need.random();
-            // Most children stay at their level: test that interval first.
-            let stays = u < cdf[l] && (l == 0 || u >= cdf[l - 1]);
+            let cdf = rows[child.district as usize * levels + l];
+            let u: f64 = rng.random();
+            // Most children stay at their level: test that interval first (without branches,
+            // as u is random).
+            let stays = (u < cdf[l]) & (l == 0 || u >= cdf[l - 1]);
             if !stays {
                 child.level = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as LevelIx;
             }
         }
         let unit = super::teams::unit(model, child.district as usize, child.team);
         let years = if model.contacts_by_age {
-            (f64::from(clock.today - child.birth) / DAYS_PER_YEAR) as usize
+            completed_years(clock.today - child.birth)
         } else {
             0
         };
@@ -174,6 +185,23 @@ pub fn contact_demand(
                 work.set_support_demand(u, hours);
                 recorder.add(clock.month, d, metrics.universal_support_needed, hours);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::completed_years;
+
+    #[test]
+    fn completed_years_count_365_and_a_quarter_days_a_year() {
+        for (days, years) in [(0, 0), (365, 0), (366, 1), (730, 1), (731, 2), (1460, 3)] {
+            assert_eq!(completed_years(days), years, "{days} days");
+        }
+        assert_eq!(completed_years(1461), 4);
+        // As the float formula it replaces, for every day of six years.
+        for days in 0..2200 {
+            assert_eq!(completed_years(days), (f64::from(days) / 365.25) as usize);
         }
     }
 }

@@ -74,6 +74,8 @@ pub fn month_end(
     volunteers: Res<VolunteerCounts>,
     mut recorder: ResMut<Recorder>,
 ) {
+    // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
+    let recorder = &mut *recorder;
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
     let levels = model.levels.len();

@@ -167,6 +167,9 @@ pub fn process_events(
 ) {
     let today = clock.today;
     let (model, metrics) = (&params.model, &params.metrics);
+    // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
+    let (queue, streams, work) = (&mut *queue, &mut *streams, &mut *work);
+    let (recorder, load) = (&mut *recorder, &mut *load);
     loop {
         let events = queue.take(today);
         if events.is_empty() {
@@ -182,13 +185,7 @@ pub fn process_events(
             let unit = teams::unit(model, d, child.team);
             match params.timeline.get(child.next as usize).copied() {
                 None => {
-                    depart(
-                        &mut child,
-                        Departure::AgedOut,
-                        today,
-                        &params,
-                        &mut recorder,
-                    );
+                    depart(&mut child, Departure::AgedOut, today, &params, recorder);
                     recorder.add(clock.month, d, metrics.aged_out, 1.0);
                     load.leave(unit);
                     commands.entity(entity).despawn();
@@ -211,7 +208,7 @@ pub fn process_events(
                             work.open_review(unit, r, window, entity);
                         } else {
                             record(
-                                &mut recorder,
+                                recorder,
                                 &params,
                                 d,
                                 r,
@@ -224,7 +221,7 @@ pub fn process_events(
                 }
             }
             child.next += 1;
-            schedule_next(entity, &mut child, today, &params, &mut queue);
+            schedule_next(entity, &mut child, today, &params, queue);
         }
     }
 }

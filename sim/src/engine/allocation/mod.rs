@@ -17,11 +17,11 @@
 //! Unfinished work carries over: review items until their last chance (then missed), contacts until
 //! the end of their month (then unmet).
 
-use std::cmp::{Ordering, Reverse};
-use std::collections::BinaryHeap;
+use std::cmp::Ordering;
 
 use bevy_ecs::prelude::*;
 
+mod queue;
 mod serve;
 
 use super::capacity::Capacity;
@@ -37,13 +37,14 @@ use crate::calendar::Day;
 use crate::model::{Model, RoleIx, UnitIx, Window, Work as WorkKind};
 use crate::scenario::AllocationPolicy;
 
-/// One child's open review in a district queue.
+/// One child's open review in a team's queue.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Item {
     /// The queue's ordering day: the on-time deadline, or the last chance once late.
     key: Day,
-    /// Insertion sequence, breaking ties between equal keys.
-    seq: u64,
+    /// Insertion sequence, breaking ties between equal keys (32 bits keep an item at 24 bytes;
+    /// a replication opens far fewer than four billion reviews).
+    seq: u32,
     /// On-time deadline.
     pub(super) on_time: Day,
     /// Last chance.
@@ -69,7 +70,7 @@ impl Ord for Item {
     }
 }
 
-pub(super) type Queue = BinaryHeap<Reverse<Item>>;
+type Queue = queue::Queue<Item>;
 
 /// A level's contacts in the current month.
 #[derive(Debug, Clone, Copy, Default)]
@@ -126,7 +127,7 @@ pub(super) struct TeamWork {
 #[derive(Resource, Debug)]
 pub struct Work {
     teams: Vec<TeamWork>,
-    seq: u64,
+    seq: u32,
     /// Days from a window opening to its first bookable visit (0 without booking).
     lead_days: Day,
     /// Scratch: hours left per role in each team of the district being allocated.
@@ -147,8 +148,8 @@ impl Work {
     /// No open work.
     pub fn new(model: &Model) -> Self {
         let team = || TeamWork {
-            on_time: vec![Queue::new(); model.reviews.len()],
-            late: vec![Queue::new(); model.reviews.len()],
+            on_time: vec![Queue::default(); model.reviews.len()],
+            late: vec![Queue::default(); model.reviews.len()],
             contacts: vec![Contacts::default(); model.levels.len()],
             support: Support::default(),
             waiting: Vec::new(),
@@ -173,7 +174,7 @@ impl Work {
     /// Puts a child's accepted review `r` on team `unit`'s queue, or, with a diary lead time, on
     /// its waiting list until the first bookable day (never after the on-time deadline).
     pub fn open_review(&mut self, unit: UnitIx, r: usize, window: Window, child: Entity) {
-        self.seq += 1;
+        self.seq = self.seq.wrapping_add(1);
         let item = Item {
             key: window.on_time,
             seq: self.seq,
@@ -188,7 +189,7 @@ impl Work {
                 item,
             });
         } else {
-            self.teams[unit].on_time[r].push(Reverse(item));
+            self.teams[unit].on_time[r].push(item);
         }
     }
 
@@ -229,16 +230,6 @@ pub(super) fn live(children: &Query<&mut Child>, item: &Item, team: Team, r: usi
     children.get(item.child).is_ok_and(|c| {
         c.district as usize == team.district && c.team == team.index && c.open & (1 << r) != 0
     })
-}
-
-/// Pops stale items off the head of `queue`.
-pub(super) fn clean(queue: &mut Queue, children: &Query<&mut Child>, team: Team, r: usize) {
-    while let Some(Reverse(head)) = queue.peek() {
-        if live(children, head, team, r) {
-            return;
-        }
-        queue.pop();
-    }
 }
 
 /// The roles that may deliver each piece of work today: the scenario's lists, changed on the
@@ -295,6 +286,8 @@ pub fn expire(
     mut children: Query<&mut Child>,
     mut recorder: ResMut<Recorder>,
 ) {
+    // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
+    let (work, recorder) = (&mut *work, &mut *recorder);
     let today = clock.today;
     let delivery = &params.model.delivery;
     for (u, dw) in work.teams.iter_mut().enumerate() {
@@ -307,21 +300,21 @@ pub fn expire(
             release(dw, today);
         }
         for r in 0..params.model.reviews.len() {
-            while let Some(Reverse(head)) = dw.on_time[r].peek()
+            while let Some(head) = dw.on_time[r].peek()
                 && head.on_time < today
             {
-                let Some(Reverse(mut item)) = dw.on_time[r].pop() else {
+                let Some(mut item) = dw.on_time[r].pop() else {
                     break;
                 };
-                if live(&children, &item, team, r) {
-                    item.key = item.last_chance;
-                    dw.late[r].push(Reverse(item));
-                }
+                // Moved unchecked: a stale item is dropped when it is served or expires, as it
+                // would have been here (looking the child up costs a cache miss per item).
+                item.key = item.last_chance;
+                dw.late[r].push(item);
             }
-            while let Some(Reverse(head)) = dw.late[r].peek()
+            while let Some(head) = dw.late[r].peek()
                 && head.last_chance < today
             {
-                let Some(Reverse(item)) = dw.late[r].pop() else {
+                let Some(item) = dw.late[r].pop() else {
                     break;
                 };
                 if live(&children, &item, team, r)
@@ -330,7 +323,7 @@ pub fn expire(
                     child.open &= !(1 << r);
                     let missed = Outcome::Missed(Miss::Undone);
                     let deadlines = (item.on_time, item.last_chance);
-                    record(&mut recorder, &params, d, r, deadlines, today, missed);
+                    record(recorder, &params, d, r, deadlines, today, missed);
                 }
             }
         }
@@ -353,10 +346,10 @@ fn release(dw: &mut TeamWork, today: Day) {
         let (r, mut item) = (usize::from(w.review), w.item);
         if today <= item.on_time {
             item.key = item.on_time;
-            on_time[r].push(Reverse(item));
+            on_time[r].push(item);
         } else {
             item.key = item.last_chance;
-            late[r].push(Reverse(item));
+            late[r].push(item);
         }
         false
     });
@@ -395,6 +388,7 @@ pub fn allocate(
         children: &mut children,
         recorder: &mut recorder,
         rng: &mut streams.delivery,
+        candidates: &mut Vec::new(),
     };
     let fraction =
         f64::from(clock.working_days_so_far) / f64::from(clock.working_days_in_month.max(1));
@@ -431,10 +425,6 @@ pub fn allocate(
                 };
             }
             dw.support.released = dw.support.needed * fraction;
-            for r in 0..model.reviews.len() {
-                clean(&mut dw.on_time[r], ctx.children, team, r);
-                clean(&mut dw.late[r], ctx.children, team, r);
-            }
             let hours = &mut work.hours[t];
             hours.copy_from_slice(capacity.hours(u));
             let own: f64 = hours.iter().sum();

@@ -7,13 +7,13 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use super::{Team, TeamWork, Waiting, WorkRoles, clean};
+use super::{Team, TeamWork, Waiting, WorkRoles, live};
 use crate::calendar::Day;
 use crate::engine::Params;
 use crate::engine::population::Child;
 use crate::engine::recorder::Recorder;
 use crate::engine::reviews::{Miss, Outcome, record};
-use crate::model::RoleIx;
+use crate::model::{ReviewModel, RoleIx};
 use crate::scenario::AllocationPolicy;
 
 /// Hours below which a role counts as having no time left (guards float round-off).
@@ -31,6 +31,8 @@ pub(super) struct Context<'a, 'w, 's, 'c> {
     pub recorder: &'a mut Recorder,
     /// The delivery stream: whether a booked visit finds anyone in.
     pub rng: &'a mut Xoshiro256PlusPlus,
+    /// Scratch for the queue heads of a share-out.
+    pub candidates: &'a mut Vec<Candidate>,
 }
 
 /// One pass of a share-out: the order it follows, and the least urgent priority it serves.
@@ -75,21 +77,92 @@ fn free_reviewer(
     })
 }
 
-/// The sort key of a queue head under `policy`: smaller is served first.
-fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day) -> (u64, u64, u64) {
-    // Shift days so that any Day sorts correctly as an unsigned number.
-    let deadline = (i64::from(deadline) - i64::from(i32::MIN)) as u64;
-    let (priority, late) = (u64::from(priority), u64::from(late));
+/// The sort key of a queue head under `policy`, smaller served first: the policy's fields, then
+/// the queue's rank in the order of queues (reviews in scenario order, on time before late; then
+/// levels; then universal support), which breaks ties. Packed into one number, 32 bits a field.
+fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day, rank: usize) -> u128 {
+    // Flip the sign bit so that any Day sorts correctly as an unsigned number.
+    let deadline = (deadline as u32) ^ (1 << 31);
+    let (priority, late, rank) = (u128::from(priority), u128::from(late), rank as u128);
+    let deadline = u128::from(deadline);
     match policy {
-        AllocationPolicy::RiskFirst => (priority, late, deadline),
-        AllocationPolicy::DeadlineFirst => (deadline, priority, late),
+        AllocationPolicy::RiskFirst => priority << 96 | late << 64 | deadline << 32 | rank,
+        AllocationPolicy::DeadlineFirst => deadline << 96 | priority << 64 | late << 32 | rank,
     }
+}
+
+/// A queue head waiting to be served, with its sort key.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Candidate {
+    key: u128,
+    source: Source,
+}
+
+/// Whether some allowed role still has time for `source`'s next piece of work.
+fn has_time(
+    ctx: &Context,
+    dw: &TeamWork,
+    source: Source,
+    hours: &[f64],
+    volunteer_hours: f64,
+) -> bool {
+    let model = &ctx.params.model;
+    match source {
+        Source::OnTime(r) | Source::Late(r) => free_reviewer(
+            &ctx.roles.reviews[r],
+            hours,
+            model.reviews[r].hours,
+            &model.delivery.overheads.delegation,
+        )
+        .is_some(),
+        Source::Contacts(l) => {
+            free_role(&ctx.roles.levels[l], hours, model.levels[l].contact_hours).is_some()
+        }
+        Source::Support => {
+            dw.support.pending() > EPSILON_HOURS
+                && (volunteer_hours > EPSILON_HOURS
+                    || ctx
+                        .roles
+                        .support
+                        .iter()
+                        .any(|&r| hours[r as usize] > EPSILON_HOURS))
+        }
+    }
+}
+
+/// The review queue `source`'s head as a candidate, if the queue has one.
+fn review_head(
+    policy: AllocationPolicy,
+    dw: &TeamWork,
+    review: &ReviewModel,
+    source: Source,
+) -> Option<Candidate> {
+    // Reviews rank first among queues, in scenario order, on time before late.
+    let (queue, late, rank) = match source {
+        Source::OnTime(r) => (&dw.on_time[r], false, 2 * r),
+        Source::Late(r) => (&dw.late[r], true, 2 * r + 1),
+        _ => return None,
+    };
+    queue.peek().map(|head| Candidate {
+        key: order(
+            policy,
+            review.priority,
+            late,
+            if late { head.last_chance } else { head.on_time },
+            rank,
+        ),
+        source,
+    })
 }
 
 /// Shares out `hours` (by role) and `volunteer_hours` over `team`'s open work: repeatedly serves
 /// the queue head that comes first under the policy among queues some allowed role still has time
 /// for, until none is left. Hours used are taken off `hours` and `volunteer_hours`. The pass sets
 /// the order and, optionally, the least urgent priority served.
+///
+/// The heads are kept sorted (`candidates`, most urgent last), and only the served queue's head
+/// changes between turns. Hours only fall during a share-out (a visit that found no one in gives
+/// back part of what it took, never more), so a queue no role has time for is dropped for good.
 pub(super) fn serve(
     ctx: &mut Context,
     team: Team,
@@ -104,61 +177,57 @@ pub(super) fn serve(
     let d = team.district;
     let delegation = &model.delivery.overheads.delegation;
     let (today, m) = (ctx.today, ctx.month);
+    let reviews = model.reviews.len();
+    let mut candidates = std::mem::take(ctx.candidates);
+    candidates.clear();
+    for (r, review) in model.reviews.iter().enumerate() {
+        if within(review.priority) {
+            for source in [Source::OnTime(r), Source::Late(r)] {
+                candidates.extend(review_head(policy, dw, review, source));
+            }
+        }
+    }
+    for (l, level) in model.levels.iter().enumerate() {
+        if !pass.reviews_only && within(level.priority) && dw.contacts[l].pending() > 0 {
+            candidates.push(Candidate {
+                key: order(
+                    policy,
+                    level.priority,
+                    false,
+                    ctx.month_end,
+                    2 * reviews + l,
+                ),
+                source: Source::Contacts(l),
+            });
+        }
+    }
+    if let Some(support) = &model.universal_support
+        && !pass.reviews_only
+        && within(support.priority)
+    {
+        candidates.push(Candidate {
+            key: order(
+                policy,
+                support.priority,
+                false,
+                ctx.month_end,
+                2 * reviews + model.levels.len(),
+            ),
+            source: Source::Support,
+        });
+    }
+    // Most urgent last, so the next to serve is popped off the end.
+    candidates.sort_unstable_by_key(|c| Reverse(c.key));
     loop {
-        let mut best: Option<((u64, u64, u64), Source)> = None;
-        let mut consider = |key: (u64, u64, u64), source: Source| {
-            if best.is_none_or(|(k, _)| key < k) {
-                best = Some((key, source));
-            }
-        };
-        for (r, review) in model.reviews.iter().enumerate() {
-            if !within(review.priority)
-                || free_reviewer(&ctx.roles.reviews[r], hours, review.hours, delegation).is_none()
-            {
-                continue;
-            }
-            if let Some(Reverse(head)) = dw.on_time[r].peek() {
-                consider(
-                    order(policy, review.priority, false, head.on_time),
-                    Source::OnTime(r),
-                );
-            }
-            if let Some(Reverse(head)) = dw.late[r].peek() {
-                consider(
-                    order(policy, review.priority, true, head.last_chance),
-                    Source::Late(r),
-                );
-            }
-        }
-        for (l, level) in model.levels.iter().enumerate() {
-            if !pass.reviews_only
-                && within(level.priority)
-                && dw.contacts[l].pending() > 0
-                && free_role(&ctx.roles.levels[l], hours, level.contact_hours).is_some()
-            {
-                consider(
-                    order(policy, level.priority, false, ctx.month_end),
-                    Source::Contacts(l),
-                );
-            }
-        }
-        if let Some(support) = &model.universal_support
-            && !pass.reviews_only
-            && within(support.priority)
-            && dw.support.pending() > EPSILON_HOURS
-            && (*volunteer_hours > EPSILON_HOURS
-                || ctx
-                    .roles
-                    .support
-                    .iter()
-                    .any(|&r| hours[r as usize] > EPSILON_HOURS))
+        while candidates
+            .last()
+            .is_some_and(|c| !has_time(ctx, dw, c.source, hours, *volunteer_hours))
         {
-            consider(
-                order(policy, support.priority, false, ctx.month_end),
-                Source::Support,
-            );
+            candidates.pop();
         }
-        let Some((_, source)) = best else { break };
+        let Some(Candidate { source, .. }) = candidates.pop() else {
+            break;
+        };
         match source {
             Source::OnTime(r) | Source::Late(r) => {
                 let review = &model.reviews[r];
@@ -166,9 +235,19 @@ pub(super) fn serve(
                     Source::OnTime(_) => &mut dw.on_time[r],
                     _ => &mut dw.late[r],
                 };
-                let Some(Reverse(item)) = queue.pop() else {
+                let Some(item) = queue.pop() else {
                     break;
                 };
+                // The queue's next head takes its place among the candidates.
+                if let Some(next) = review_head(policy, dw, review, source) {
+                    let at = candidates.partition_point(|c| c.key > next.key);
+                    candidates.insert(at, next);
+                }
+                // Stale items (the child moved, left or had the review done) are dropped only
+                // when they reach the head and win: the order is the same as if cleaned first.
+                if !live(ctx.children, &item, team, r) {
+                    continue;
+                }
                 let role = free_reviewer(&ctx.roles.reviews[r], hours, review.hours, delegation);
                 if let Some(role) = role {
                     hours[role] -= review.hours;
@@ -207,11 +286,6 @@ pub(super) fn serve(
                     let deadlines = (item.on_time, item.last_chance);
                     record(ctx.recorder, ctx.params, d, r, deadlines, today, outcome);
                 }
-                let queue = match source {
-                    Source::OnTime(_) => &mut dw.on_time[r],
-                    _ => &mut dw.late[r],
-                };
-                clean(queue, ctx.children, team, r);
             }
             Source::Contacts(l) => {
                 let level = &model.levels[l];
@@ -241,4 +315,5 @@ pub(super) fn serve(
             }
         }
     }
+    *ctx.candidates = candidates;
 }
