@@ -82,6 +82,7 @@ pub fn tiny() -> Scenario {
             retirement: vec![],
             age_mix: vec![],
             recruitment: None,
+            workload_leaving: None,
         }],
         districts: vec![District {
             id: "north".into(),

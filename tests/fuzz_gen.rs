@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use caseload::scenario::{
     AgeBand, AgeShare, AllocationPolicy, Anchor, Calendar, District, LeaveAt, Migration, NeedLevel,
     Offset, Population, Recruitment, Release, Reported, Review, Role, Scenario, UniversalSupport,
-    Weekday,
+    Weekday, WorkloadLeaving,
 };
 
 /// A small, fast, seedable generator (SplitMix64): each fuzz case owns one, seeded from its number,
@@ -426,6 +426,10 @@ impl Builder<'_> {
                 frozen_from,
             }
         });
+        let workload_leaving = self.g.chance(0.3).then(|| WorkloadLeaving {
+            above: self.f(0.0, 800.0),
+            per_100: self.f(0.0, 0.5),
+        });
         Role {
             id: self.text(id),
             name: self.text(&format!("Role {id}")),
@@ -437,6 +441,7 @@ impl Builder<'_> {
             retirement,
             age_mix,
             recruitment,
+            workload_leaving,
         }
     }
 

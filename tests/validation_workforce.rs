@@ -6,7 +6,7 @@ use caseload::load::load_str;
 use caseload::locate::Position;
 use caseload::scenario::{
     Budget, BudgetChange, Change, DaysDistribution, Placement, Preceptorship, Recruitment,
-    Scenario, Secondment, Volunteers, WorkRef,
+    Scenario, Secondment, Volunteers, WorkRef, WorkloadLeaving,
 };
 
 use crate::common::{map, tiny};
@@ -19,7 +19,8 @@ const HV: &str = r#"
             attrition: 0.1,
             retirement: [(from_age: 60, to_age: 67, rate: 0.3)],
             age_mix: [(from_age: 25, to_age: 44, share: 0.6), (from_age: 45, to_age: 64, share: 0.4)],
-            recruitment: (time_to_fill: Gamma(mean: 90.0, sd: 30.0), success: 0.7, monthly_cap: 5),"#;
+            recruitment: (time_to_fill: Gamma(mean: 90.0, sd: 30.0), success: 0.7, monthly_cap: 5),
+            workload_leaving: (above: 400.0, per_100: 0.05),"#;
 
 /// Every workforce section, written before the scenario's closing parenthesis.
 const SECTIONS: &str = r#"
@@ -121,6 +122,17 @@ fn attrition_and_retirement_rates_are_probabilities() {
     let spec = "roles[0].retirement[0].rate: must be a probability in [0, 1], found 2";
     let s = with(|s| s.roles[0].retirement[0].rate = 2.0);
     only(s, spec, "rate: 2.0");
+}
+
+#[test]
+fn workload_leaving_needs_a_caseload_and_a_probability() {
+    fn leaving(s: &mut Scenario) -> &mut WorkloadLeaving {
+        s.roles[0].workload_leaving.as_mut().expect("in full()")
+    }
+    let spec = "roles[0].workload_leaving.per_100: must be a probability in [0, 1], found 1.5";
+    only(with(|s| leaving(s).per_100 = 1.5), spec, "per_100: 1.5");
+    let spec = "roles[0].workload_leaving.above: must be a finite number >= 0, found -1";
+    only(with(|s| leaving(s).above = -1.0), spec, "above: -1.0");
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use caseload::results::Results;
 use caseload::scenario::{
     Budget, DaysDistribution, Intake, OverspendPolicy, Pipeline, PipelineKind, Placement,
-    Recruitment, Role, Scenario, Volunteers,
+    Recruitment, Role, Scenario, Volunteers, WorkloadLeaving,
 };
 
 use crate::common::{map, run_scenario, tiny, total, value};
@@ -131,6 +131,71 @@ fn exponential_attrition_leaves_the_expected_survivors() {
     assert!(
         (year1 - 800.0).abs() < 4.0 * se1,
         "after a year {year1} +- {se1}, expected 800"
+    );
+}
+
+#[test]
+fn leaving_with_the_caseload_is_attrition_at_that_caseload() {
+    // 100 HVs and about 5,000 children: a caseload c of about 50. Leaving rising by 0.5 a year
+    // per 100 children per WTE above 30 is, in the first month, attrition of 0.005 x (c - 30):
+    // the same draws, so the same leavers to the bit. (c is the census's: the children on the
+    // books at the start, `children_opening` without migration.)
+    let mut s = tiny();
+    s.calendar.months = 1;
+    s.districts[0].staff = map(&[("hv", 100.0)]);
+    s.roles[0].workload_leaving = Some(WorkloadLeaving {
+        above: 30.0,
+        per_100: 0.5,
+    });
+    let mut leavers = 0.0;
+    for seed in 1..=10 {
+        let with_feedback = run_scenario(&s, 1, seed, None);
+        let c = value(&with_feedback, 0, 0, "ALL", "children_opening") / 100.0;
+        assert!((45.0..=50.0).contains(&c), "caseload {c}");
+        let mut fixed = s.clone();
+        fixed.roles[0].workload_leaving = None;
+        fixed.roles[0].attrition = 0.5 / 100.0 * (c - 30.0);
+        let without = run_scenario(&fixed, 1, seed, None);
+        let got = value(&with_feedback, 0, 0, "ALL", "leavers:hv");
+        assert_eq!(
+            got,
+            value(&without, 0, 0, "ALL", "leavers:hv"),
+            "seed {seed}"
+        );
+        leavers += got;
+    }
+    // About 100 x (1 - 0.9^(1/12)) = 0.87 a month each: some left.
+    assert!(leavers > 0.0);
+}
+
+#[test]
+fn leaving_feedback_at_zero_changes_nothing() {
+    let mut s = tiny();
+    s.calendar.months = 12;
+    s.roles[0].attrition = 0.1;
+    s.districts[0].staff = map(&[("hv", 20.0)]);
+    let plain = run_scenario(&s, 3, 5, None);
+    s.roles[0].workload_leaving = Some(WorkloadLeaving {
+        above: 0.0,
+        per_100: 0.0,
+    });
+    assert_eq!(run_scenario(&s, 3, 5, None), plain);
+    // Switched on, more leave: caseloads of about 250 are far above 100.
+    s.roles[0].workload_leaving = Some(WorkloadLeaving {
+        above: 100.0,
+        per_100: 0.2,
+    });
+    let more = run_scenario(&s, 3, 5, None);
+    let sum = |r: &Results| -> f64 {
+        (0..3)
+            .map(|rep| total(r, rep, 0..12, "ALL", "leavers:hv"))
+            .sum()
+    };
+    assert!(
+        sum(&more) > sum(&plain) + 5.0,
+        "{} vs {}",
+        sum(&more),
+        sum(&plain)
     );
 }
 

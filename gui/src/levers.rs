@@ -305,6 +305,27 @@ fn build(s: &Scenario) -> Vec<Lever> {
                 vec![p],
             )
         }));
+        if let Some(w) = &hv.workload_leaving {
+            levers.extend(
+                path(&format!("roles[{id}].workload_leaving.per_100")).map(|p| {
+                    number(
+                        "workload_leaving".into(),
+                        format!(
+                            "Extra health-visitor leaving a year per 100 children above {:.0}",
+                            w.above
+                        ),
+                        "Leaving that rises with the caseload: in a district whose caseload per \
+                         HV WTE is above the threshold, this much more of its health visitors \
+                         leave each year for every 100 children over it. 0 turns it off. No \
+                         source measures it [est]: a what-if, for how a short-staffed service \
+                         can spiral.",
+                        (0.0..=0.3, 0.01, Unit::Share),
+                        w.per_100,
+                        vec![p],
+                    )
+                }),
+            );
+        }
         if let Some(r) = &hv.recruitment {
             levers.extend(path(&format!("roles[{id}].recruitment.success")).map(|p| {
                 number(
@@ -525,6 +546,7 @@ mod tests {
             [
                 "contact_share",
                 "attrition",
+                "workload_leaving",
                 "recruitment_success",
                 "recruitment_cap",
                 "intake_size:graduates_february_2020",

@@ -300,6 +300,7 @@ pub fn generate(base: &Scenario, areas: usize) -> Result<Scenario, NationalError
                 attrition: 0.0,
                 retirement: Vec::new(),
                 recruitment: None,
+                workload_leaving: None,
                 ..r.clone()
             })
             .collect(),

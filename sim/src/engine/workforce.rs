@@ -319,29 +319,38 @@ pub fn draw_days(dist: &DaysDistribution, rng: &mut Xoshiro256PlusPlus) -> Day {
 }
 
 /// On the first day of each month: each member of staff in post (or in preceptorship) may leave
-/// this month, with their role's monthly probability at their current age; a leaver goes on a day
-/// drawn uniformly over the month.
+/// this month, with their role's monthly probability at their current age and their district's
+/// caseload per HV WTE (at this month's census); a leaver goes on a day drawn uniformly over the
+/// month.
 pub fn attrition(
     clock: Res<Clock>,
     params: Res<Params>,
     mut staff: Query<(Entity, &mut Staff)>,
     mut streams: ResMut<Streams>,
     mut queue: ResMut<EventQueue<StaffEvent>>,
+    (census, posts): (Res<Census>, Res<Posts>),
 ) {
     let model = &params.model;
     let month = &model.calendar.months()[clock.month];
     let days = month.end - month.first;
     let rng = &mut streams.workforce;
+    let caseloads: Vec<Option<f64>> = (0..model.districts.len())
+        .map(|d| {
+            let hv = posts.hv_wte(model, d);
+            (hv > 0.0).then(|| f64::from(census.children(d)) / hv)
+        })
+        .collect();
     for (entity, mut s) in &mut staff {
         if s.leaving || matches!(s.status, Status::Training { .. }) {
             continue;
         }
         let role = &model.roles[s.role as usize];
-        if role.attrition == 0.0 && role.retirement.is_empty() {
+        if !role.leaves() {
             continue;
         }
         let age = s.age_at_start + f64::from(clock.today) / DAYS_PER_YEAR;
-        let p = role.monthly_leaving_probability(age.max(0.0) as u32);
+        let caseload = caseloads[s.district as usize];
+        let p = role.monthly_leaving_probability(age.max(0.0) as u32, caseload);
         if rng.random::<f64>() < p {
             s.leaving = true;
             let day = clock.today + rng.random_range(0..days.max(1));

@@ -277,18 +277,35 @@ pub struct RoleModel {
     pub age_cdf: Vec<(u32, u32, f64)>,
     /// External recruitment, if any.
     pub recruitment: Option<RecruitmentModel>,
+    /// Leaving that rises with the caseload: (caseload per HV WTE from which it rises, extra
+    /// annual probability per child per WTE above it).
+    pub workload_leaving: Option<(f64, f64)>,
 }
 
 impl RoleModel {
-    /// Monthly leaving probability for a member of staff aged `age` whole years.
-    pub fn monthly_leaving_probability(&self, age: u32) -> f64 {
+    /// Monthly leaving probability for a member of staff aged `age` whole years, in a district
+    /// whose caseload per HV WTE is `caseload` (`None` when it has no health visitors).
+    pub fn monthly_leaving_probability(&self, age: u32, caseload: Option<f64>) -> f64 {
         let retiring: f64 = self
             .retirement
             .iter()
             .filter(|&&(from, to, _)| (from..=to).contains(&age))
             .map(|&(_, _, rate)| rate)
             .sum();
-        monthly_probability((self.attrition + retiring).min(1.0))
+        let workload = match (self.workload_leaving, caseload) {
+            (Some((above, per_child)), Some(c)) if c > above => per_child * (c - above),
+            _ => 0.0,
+        };
+        monthly_probability((self.attrition + workload + retiring).min(1.0))
+    }
+
+    /// Whether anyone in the role can ever leave on their own account.
+    pub fn leaves(&self) -> bool {
+        self.attrition > 0.0
+            || !self.retirement.is_empty()
+            || self
+                .workload_leaving
+                .is_some_and(|(_, per_child)| per_child > 0.0)
     }
 }
 
@@ -346,6 +363,30 @@ pub fn monthly_probability(annual: f64) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::monthly_probability;
+
+    #[test]
+    fn leaving_adds_attrition_workload_above_its_threshold_and_retirement() {
+        let mut role = crate::load::baseline()
+            .expect("the baseline loads")
+            .model
+            .roles[0]
+            .clone();
+        (role.attrition, role.retirement) = (0.08, vec![(60, 70, 0.15)]);
+        role.workload_leaving = Some((400.0, 0.05 / 100.0));
+        let p = |age, caseload| role.monthly_leaving_probability(age, caseload);
+        // 500 children per WTE is 100 over 400: 0.08 + 0.05 a year.
+        assert!((p(40, Some(500.0)) - monthly_probability(0.13)).abs() < 1e-15);
+        assert!((p(65, Some(500.0)) - monthly_probability(0.28)).abs() < 1e-15);
+        // At or below the threshold, or with no health visitors to count against, none.
+        for caseload in [Some(400.0), Some(100.0), None] {
+            assert_eq!(p(40, caseload), monthly_probability(0.08));
+        }
+        // Capped at certain leaving.
+        assert_eq!(p(65, Some(3000.0)), 1.0);
+        assert!((monthly_probability(0.13) - (1.0 - 0.87f64.powf(1.0 / 12.0))).abs() < 1e-15);
+    }
+
     #[test]
     fn the_window_table_gives_the_worked_out_windows_inside_and_past_its_ends() {
         let model = crate::load::baseline().expect("the baseline loads").model;

@@ -390,6 +390,23 @@ pub struct Role {
     /// External recruitment to the role's vacancies. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recruitment: Option<Recruitment>,
+    /// Leaving that rises with the caseload: a feedback by which a short-staffed service can
+    /// spiral. Default: none (leaving does not depend on the caseload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workload_leaving: Option<WorkloadLeaving>,
+}
+
+/// Extra leaving when the caseload is high. Each month, staff of the role in a district whose
+/// caseload per health-visitor WTE (at the month's census) is above `above` leave with an extra
+/// annual probability of `per_100` for every 100 children per WTE over it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadLeaving {
+    /// Caseload per health-visitor WTE from which leaving rises (>= 0).
+    pub above: f64,
+    /// Extra annual leaving probability per 100 children per WTE above `above`, in [0, 1]
+    /// (0 turns the feedback off).
+    pub per_100: f64,
 }
 
 fn is_zero(x: &f64) -> bool {

@@ -444,6 +444,7 @@ impl Checker {
                 retirement: Vec::new(),
                 age_cdf: Vec::new(),
                 recruitment: None,
+                workload_leaving: None,
             });
         }
         if !s.roles.is_empty() && !s.roles.iter().any(|r| r.health_visitor) {

@@ -125,6 +125,12 @@ impl Checker {
             let p = list.index(i);
             self.probability(p.field("attrition"), r.attrition);
             model.attrition = r.attrition;
+            if let Some(w) = &r.workload_leaving {
+                let wp = p.field("workload_leaving");
+                self.non_negative(wp.field("above"), w.above);
+                self.probability(wp.field("per_100"), w.per_100);
+                model.workload_leaving = Some((w.above, w.per_100 / 100.0));
+            }
             for (j, band) in r.retirement.iter().enumerate() {
                 let bp = p.field("retirement").index(j);
                 self.probability(bp.field("rate"), band.rate);
