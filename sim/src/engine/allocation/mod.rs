@@ -389,6 +389,7 @@ pub fn allocate(
         recorder: &mut recorder,
         rng: &mut streams.delivery,
         candidates: &mut Vec::new(),
+        shortest: serve::shortest_task(model),
     };
     let fraction =
         f64::from(clock.working_days_so_far) / f64::from(clock.working_days_in_month.max(1));

@@ -33,6 +33,20 @@ pub(super) struct Context<'a, 'w, 's, 'c> {
     pub rng: &'a mut Xoshiro256PlusPlus,
     /// Scratch for the queue heads of a share-out.
     pub candidates: &'a mut Vec<Candidate>,
+    /// Hours of the shortest review or contact (see [`shortest_task`]).
+    pub shortest: f64,
+}
+
+/// Hours of the shortest review or contact: a share-out with less than this left for every role
+/// (and no time for universal support) can serve nothing.
+pub(super) fn shortest_task(model: &crate::model::Model) -> f64 {
+    let reviews = model.reviews.iter().map(|r| r.hours);
+    let contacts = model
+        .levels
+        .iter()
+        .filter(|l| l.contacts_per_month > 0.0)
+        .map(|l| l.contact_hours);
+    reviews.chain(contacts).fold(f64::INFINITY, f64::min)
 }
 
 /// One pass of a share-out: the order it follows, and the least urgent priority it serves.
@@ -177,6 +191,11 @@ pub(super) fn serve(
     let d = team.district;
     let delegation = &model.delivery.overheads.delegation;
     let (today, m) = (ctx.today, ctx.month);
+    // Nothing fits: skip building the candidates (a common case once the day's hours are used).
+    let idle = |h: f64| h <= EPSILON_HOURS && h + EPSILON_HOURS < ctx.shortest;
+    if *volunteer_hours <= EPSILON_HOURS && hours.iter().all(|&h| idle(h)) {
+        return;
+    }
     let reviews = model.reviews.len();
     let mut candidates = std::mem::take(ctx.candidates);
     candidates.clear();
