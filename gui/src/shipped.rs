@@ -40,8 +40,6 @@ pub const SHIPPED: &[Shipped] = shipped!(
     "england_2015_2023.ron",
     "england_2015_2023_hv_only.ron",
     "england_2015_2023_triage.ron",
-    "england_2015_2023_recorded.ron",
-    "england_2015_2023_recorded_hv_only.ron",
 );
 
 /// The scenario's title (its `name` field), or its file name if it has none.

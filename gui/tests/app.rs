@@ -434,11 +434,14 @@ fn uncertain_inputs_are_drawn_for_each_replication_as_the_cli_does() {
 /// cannot be cut short; it loads in the shipped scenarios' own test).
 #[test]
 fn an_external_check_opens_in_the_app() {
-    let mut harness = harness_on("england_2015_2023_recorded_hv_only.ron");
+    let mut harness = harness_on("england_2015_2023.ron");
     wait_idle(&mut harness);
     let forecast = harness.state().forecast().expect("a forecast");
     assert_eq!(forecast.replications, 4);
-    assert_eq!(forecast.district_names[0], "England (1/20 scale)");
+    assert_eq!(
+        forecast.district_names[0],
+        "Areas 1/8: 34% of average staffing (1/20 scale)"
+    );
     assert!(forecast.last_caseload() > 100.0);
     harness.get_by_label_contains("New birth visit (C2)");
     harness.get_by_label_contains("Health-visitor WTE against establishment");
