@@ -7,6 +7,7 @@ use caseload::load;
 use caseload::results::Results;
 use caseload::scenario::{
     Absence, ChildOverhead, Cover, Delegation, Delivery, LearnerSupervision, Overheads, Scenario,
+    ShorterVisits,
 };
 
 use crate::common::{
@@ -264,6 +265,77 @@ fn a_delegated_review_needs_its_supervisor_s_time() {
         0.01,
         "hours per visit",
     );
+}
+
+/// `tiny()` with `hv` health visitors and visits shortened to `floor` of their hours on any team
+/// above 100 children per WTE (tiny()'s 5,000 children are far above), or not shortened.
+fn shortened(hv: f64, floor: Option<f64>) -> Scenario {
+    let mut s = tiny();
+    s.calendar.months = 24;
+    s.districts[0].staff = map(&[("hv", hv)]);
+    s.delivery = Some(Delivery {
+        shorter_visits: floor.map(|floor| ShorterVisits {
+            above: 100.0,
+            per_100: 1.0,
+            floor,
+        }),
+        ..Delivery::default()
+    });
+    s
+}
+
+/// Reviews done (on time or late) over a run, summed over replications.
+fn done(results: &Results) -> f64 {
+    let months = 0..results.months.len();
+    sum(results, months.clone(), "review_on_time:new_birth")
+        + sum(results, months, "review_late:new_birth")
+}
+
+#[test]
+fn shorter_visits_take_their_share_of_the_hours_and_stretch_a_short_team() {
+    // With time to spare, every visit is done and takes half its 1.5 hours.
+    let ample = run_scenario(&shortened(2.0, Some(0.5)), 2, 5, None);
+    let hours = sum(&ample, 0..24, "hours_used");
+    near(hours / done(&ample), 0.75, 0.01, "hours per visit");
+    // Short of time (0.4 WTE: 1.5 hours a working day, one full visit, against about four births
+    // a working day), the same hours do twice the visits: every hour goes to visits in both runs.
+    let full = run_scenario(&shortened(0.4, None), 2, 5, None);
+    let half = run_scenario(&shortened(0.4, Some(0.5)), 2, 5, None);
+    near(
+        done(&half) / done(&full),
+        2.0,
+        0.02,
+        "visits done, halved against full",
+    );
+    near(
+        sum(&half, 0..24, "hours_used"),
+        sum(&full, 0..24, "hours_used"),
+        1e-6,
+        "hours used",
+    );
+    // Not shortening is the same run as having no section, bit for bit.
+    let mut plain = shortened(0.4, None);
+    plain.delivery = None;
+    assert_eq!(run_scenario(&plain, 2, 5, None), full);
+}
+
+#[test]
+fn bad_shorter_visits_are_refused_where_they_are_written() {
+    let mut s = shortened(2.0, Some(0.0));
+    if let Some(v) = s.delivery.as_mut().and_then(|d| d.shorter_visits.as_mut()) {
+        (v.above, v.per_100) = (-1.0, 2.0);
+    }
+    let text = load::to_ron(&s).expect("serialises");
+    let e = load::load_str("t.ron", &text)
+        .expect_err("bad values")
+        .to_string();
+    for wanted in [
+        "delivery.shorter_visits.above: must be a finite number >= 0, found -1",
+        "delivery.shorter_visits.per_100: must be a probability in [0, 1], found 2",
+        "delivery.shorter_visits.floor: must be a share in (0, 1], found 0",
+    ] {
+        assert!(e.contains(wanted), "{wanted} not in {e}");
+    }
 }
 
 #[test]

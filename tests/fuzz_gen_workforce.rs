@@ -5,7 +5,7 @@ use caseload::scenario::{
     Absence, Booking, Budget, BudgetChange, Change, ChildOverhead, Cover, DaysDistribution,
     Delegation, Delivery, Distribution, District, Intake, Joining, LearnerSupervision, MutualAid,
     Overheads, OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Review, Scenario,
-    Secondment, SkillMixChange, Teams, UncertainValue, Volunteers, WorkRef,
+    Secondment, ShorterVisits, SkillMixChange, Teams, UncertainValue, Volunteers, WorkRef,
 };
 
 use crate::fuzz_gen::Builder;
@@ -197,12 +197,22 @@ impl Builder<'_> {
         });
         let overheads = self.g.chance(0.5).then(|| self.overheads());
         let absence = self.g.chance(0.5).then(|| self.absence());
+        let shorter_visits = self.g.chance(0.3).then(|| ShorterVisits {
+            above: if self.edge() {
+                -1.0
+            } else {
+                self.f(0.0, 800.0)
+            },
+            per_100: if self.edge() { 2.0 } else { self.f(0.0, 0.5) },
+            floor: if self.edge() { 0.0 } else { self.f(0.2, 1.0) },
+        });
         Delivery {
             teams,
             booking,
             deadline_share: if self.edge() { 1.5 } else { self.f(0.0, 0.5) },
             overheads,
             absence,
+            shorter_visits,
         }
     }
 

@@ -29,6 +29,31 @@ pub struct DeliveryModel {
     pub overheads: OverheadsModel,
     /// Absence, if any.
     pub absence: Option<AbsenceModel>,
+    /// Shorter visits under pressure, if any.
+    pub shorter_visits: Option<ShorterVisitsModel>,
+}
+
+/// Shorter visits under pressure (see [`crate::scenario::ShorterVisits`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ShorterVisitsModel {
+    /// Children per health-visitor WTE from which visits shorten.
+    pub above: f64,
+    /// Share of a visit's hours saved per child per WTE over `above`.
+    pub per_child: f64,
+    /// The shortest a visit gets, as a share of its hours.
+    pub floor: f64,
+}
+
+impl ShorterVisitsModel {
+    /// The share of its hours a visit takes on a team with `caseload` children per health-visitor
+    /// WTE in post (infinite for a team with none: the floor).
+    pub fn pace(&self, caseload: f64) -> f64 {
+        if caseload <= self.above {
+            1.0
+        } else {
+            (1.0 - self.per_child * (caseload - self.above)).max(self.floor)
+        }
+    }
 }
 
 impl DeliveryModel {
@@ -46,6 +71,7 @@ impl DeliveryModel {
                 ..OverheadsModel::default()
             },
             absence: None,
+            shorter_visits: None,
         }
     }
 
@@ -180,4 +206,26 @@ pub struct CoverModel {
     /// Cost of a contact hour of cover, by role: the cost of an hour worked / the role's contact
     /// share.
     pub cost_per_contact_hour: Vec<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ShorterVisitsModel;
+
+    #[test]
+    fn visits_shorten_linearly_above_the_caseload_down_to_the_floor() {
+        // From 400 children per WTE, 10% of a visit's time saved per 100 more, never below 60%.
+        let v = ShorterVisitsModel {
+            above: 400.0,
+            per_child: 0.1 / 100.0,
+            floor: 0.6,
+        };
+        assert_eq!(v.pace(250.0), 1.0);
+        assert_eq!(v.pace(400.0), 1.0);
+        assert!((v.pace(500.0) - 0.9).abs() < 1e-12);
+        assert!((v.pace(650.0) - 0.75).abs() < 1e-12);
+        assert_eq!(v.pace(800.0), 0.6);
+        assert_eq!(v.pace(5000.0), 0.6);
+        assert_eq!(v.pace(f64::INFINITY), 0.6, "a team with no health visitor");
+    }
 }

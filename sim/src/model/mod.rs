@@ -11,7 +11,7 @@ use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset, Reported};
 
 pub use delivery::{
     AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, LearnerModel,
-    OverheadsModel, Spells, UnitIx,
+    OverheadsModel, ShorterVisitsModel, Spells, UnitIx,
 };
 pub use workforce::{
     BudgetModel, MutualAidModel, PipelineModel, PlacementModel, RecruitmentModel, SecondmentModel,

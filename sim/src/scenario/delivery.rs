@@ -35,6 +35,27 @@ pub struct Delivery {
     /// for absence, evenly over the year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub absence: Option<Absence>,
+    /// Shorter visits under pressure: a team with more children per health-visitor WTE than
+    /// `above` does its visits and contacts in less time (shorter visits, more of them in clinics
+    /// or by phone), so it reaches more families, less thoroughly. Default: none (every visit takes
+    /// its full hours whatever the caseload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shorter_visits: Option<ShorterVisits>,
+}
+
+/// How visits shorten with the caseload. A team whose children per health-visitor WTE in post is
+/// `c` > `above` gives each review visit and contact `max(floor, 1 - per_100 * (c - above) / 100)`
+/// of its hours; a visit that finds no one in uses its share of the shorter visit. Supervision of
+/// delegated reviews does not shorten, and the unmet hours of a missed review count its full hours.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShorterVisits {
+    /// Children per health-visitor WTE in post from which visits shorten (>= 0).
+    pub above: f64,
+    /// Share of a visit's hours saved for every 100 children per WTE over `above`, in [0, 1].
+    pub per_100: f64,
+    /// The shortest a visit gets, as a share of its hours, in (0, 1].
+    pub floor: f64,
 }
 
 /// Caseload-holding teams. Children sit on a team's caseload; each team's staff cover its own

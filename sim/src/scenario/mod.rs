@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use delivery::{
     Absence, Booking, ChildOverhead, Cover, Delegation, Delivery, Joining, LearnerSupervision,
-    Overheads, Teams,
+    Overheads, ShorterVisits, Teams,
 };
 pub use workforce::{
     AgeBand, AgeShare, Budget, BudgetChange, Change, DaysDistribution, Intake, MutualAid,

@@ -6,7 +6,7 @@ use super::workforce::Ids;
 use crate::locate::FieldPath;
 use crate::model::{
     AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, LearnerModel,
-    OverheadsModel, Spells, limits,
+    OverheadsModel, ShorterVisitsModel, Spells, limits,
 };
 use crate::scenario::{Absence, Overheads, Role, Scenario};
 
@@ -93,6 +93,22 @@ impl Checker {
         }
         if let Some(a) = &delivery.absence {
             model.absence = Some(self.absence(p.field("absence"), a, ids, &s.roles));
+        }
+        if let Some(v) = &delivery.shorter_visits {
+            let vp = p.field("shorter_visits");
+            self.non_negative(vp.field("above"), v.above);
+            self.probability(vp.field("per_100"), v.per_100);
+            if !(v.floor > 0.0 && v.floor <= 1.0) {
+                self.err(
+                    vp.field("floor"),
+                    format!("must be a share in (0, 1], found {}", v.floor),
+                );
+            }
+            model.shorter_visits = Some(ShorterVisitsModel {
+                above: v.above,
+                per_child: v.per_100 / 100.0,
+                floor: v.floor,
+            });
         }
         model
     }

@@ -121,6 +121,9 @@ pub(super) struct TeamWork {
     support: Support,
     /// Reviews waiting for their booked visit (booking only; few).
     waiting: Vec<Waiting>,
+    /// Share of its hours each visit and contact takes today (1 unless visits shorten under
+    /// pressure: `delivery.shorter_visits`).
+    pace: f64,
 }
 
 /// All teams' open work.
@@ -153,6 +156,7 @@ impl Work {
             contacts: vec![Contacts::default(); model.levels.len()],
             support: Support::default(),
             waiting: Vec::new(),
+            pace: 1.0,
         };
         let most_teams = (0..model.districts.len())
             .map(|d| model.delivery.team_count(d))
@@ -407,6 +411,17 @@ pub fn allocate(
         urgent: None,
         reviews_only: true,
     };
+    if let Some(shorter) = &model.delivery.shorter_visits {
+        for (u, dw) in work.teams.iter_mut().enumerate() {
+            let hv = posts.team_hv_wte(model, u);
+            let children = f64::from(census.team_children(u));
+            dw.pace = shorter.pace(if hv > 0.0 {
+                children / hv
+            } else {
+                f64::INFINITY
+            });
+        }
+    }
     for d in 0..model.districts.len() {
         let teams = model.delivery.teams(d);
         let team_count = teams.len() as f64;

@@ -125,13 +125,16 @@ fn has_time(
         Source::OnTime(r) | Source::Late(r) => free_reviewer(
             &ctx.roles.reviews[r],
             hours,
-            model.reviews[r].hours,
+            model.reviews[r].hours * dw.pace,
             &model.delivery.overheads.delegation,
         )
         .is_some(),
-        Source::Contacts(l) => {
-            free_role(&ctx.roles.levels[l], hours, model.levels[l].contact_hours).is_some()
-        }
+        Source::Contacts(l) => free_role(
+            &ctx.roles.levels[l],
+            hours,
+            model.levels[l].contact_hours * dw.pace,
+        )
+        .is_some(),
         Source::Support => {
             dw.support.pending() > EPSILON_HOURS
                 && (volunteer_hours > EPSILON_HOURS
@@ -192,7 +195,8 @@ pub(super) fn serve(
     let delegation = &model.delivery.overheads.delegation;
     let (today, m) = (ctx.today, ctx.month);
     // Nothing fits: skip building the candidates (a common case once the day's hours are used).
-    let idle = |h: f64| h <= EPSILON_HOURS && h + EPSILON_HOURS < ctx.shortest;
+    let pace = dw.pace;
+    let idle = |h: f64| h <= EPSILON_HOURS && h + EPSILON_HOURS < ctx.shortest * pace;
     if *volunteer_hours <= EPSILON_HOURS && hours.iter().all(|&h| idle(h)) {
         return;
     }
@@ -267,9 +271,10 @@ pub(super) fn serve(
                 if !live(ctx.children, &item, team, r) {
                     continue;
                 }
-                let role = free_reviewer(&ctx.roles.reviews[r], hours, review.hours, delegation);
+                let visit_hours = review.hours * pace;
+                let role = free_reviewer(&ctx.roles.reviews[r], hours, visit_hours, delegation);
                 if let Some(role) = role {
-                    hours[role] -= review.hours;
+                    hours[role] -= visit_hours;
                     if let Some((sup, h)) = delegation[role] {
                         hours[sup as usize] -= h;
                     }
@@ -278,7 +283,7 @@ pub(super) fn serve(
                     Some(booking) if ctx.rng.random::<f64>() < booking.no_access[r] => {
                         // No one in: the attempt used part of the visit's time.
                         if let Some(role) = role {
-                            hours[role] += review.hours * (1.0 - booking.failed_visit_share);
+                            hours[role] += visit_hours * (1.0 - booking.failed_visit_share);
                         }
                         if let Some(b) = metrics.booking {
                             ctx.recorder.add(m, d, b.no_access + r, 1.0);
@@ -308,12 +313,13 @@ pub(super) fn serve(
             }
             Source::Contacts(l) => {
                 let level = &model.levels[l];
+                let contact_hours = level.contact_hours * pace;
                 let c = &mut dw.contacts[l];
                 for &role in &ctx.roles.levels[l] {
                     let role = role as usize;
-                    let fit = ((hours[role] + EPSILON_HOURS) / level.contact_hours).floor();
+                    let fit = ((hours[role] + EPSILON_HOURS) / contact_hours).floor();
                     let n = (fit.max(0.0) as u32).min(c.pending());
-                    hours[role] -= f64::from(n) * level.contact_hours;
+                    hours[role] -= f64::from(n) * contact_hours;
                     c.delivered += n;
                 }
             }
