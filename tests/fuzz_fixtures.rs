@@ -120,6 +120,7 @@ fn small_results() -> (Results, String) {
         threads: 1,
         wall_seconds: 0.0,
         months: ["".into(), "".into()],
+        posterior: None,
     };
     output::write_run(dir.path(), &results, &Summary::new(&results), &record, &[])
         .expect("written");

@@ -395,6 +395,7 @@ fn results_csv_reads_back_bit_for_bit() {
         threads: 1,
         wall_seconds: 0.0,
         months: Default::default(),
+        posterior: None,
     };
     let summary = Summary::new(&results);
     output::write_run(dir.path(), &results, &summary, &record, &[]).expect("written");

@@ -85,3 +85,5 @@ mod fuzz_regressions;
 mod fuzz_cli;
 // Scale: the generated national scenario, the engine's event count, the benchmark run flags.
 mod scale;
+// `caseload calibrate`: observed history checked, a known input recovered, thread-count independence.
+mod calibration;

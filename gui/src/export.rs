@@ -98,6 +98,7 @@ pub fn board_report(forecast: &Forecast, seed: u64, month: usize) -> String {
             forecast.months.first().cloned().unwrap_or_default(),
             forecast.months.last().cloned().unwrap_or_default(),
         ],
+        posterior: None,
     };
     let targets: Vec<_> = model
         .reviews

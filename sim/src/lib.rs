@@ -71,6 +71,7 @@
 #![warn(missing_docs)]
 
 pub mod calendar;
+pub mod calibration;
 pub mod compare;
 pub mod engine;
 pub mod lever;

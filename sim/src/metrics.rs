@@ -348,6 +348,12 @@ impl Metrics {
     pub fn index_of(&self, name: &str) -> Option<usize> {
         self.names.iter().position(|n| n == name)
     }
+
+    /// Whether metric `i` is a share, in [0, 1]: a ratio of a part to its whole (compliance,
+    /// coverage), not one per health-visitor WTE (the caseloads).
+    pub fn is_share(&self, i: usize) -> bool {
+        matches!(self.kinds[i], Kind::Ratio { den, .. } if den != self.hv_wte)
+    }
 }
 
 #[derive(Default)]

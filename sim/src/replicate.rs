@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::calibration::Posterior;
 use crate::engine;
 use crate::lever::LeverError;
 use crate::load::Loaded;
@@ -123,7 +124,13 @@ impl From<Arc<Model>> for Replications {
 impl Replications {
     /// The replications of `loaded`, its uncertain values checked ([`uncertainty::prepare`]).
     pub fn of(loaded: &Loaded) -> Result<Self, LeverError> {
-        Ok(match uncertainty::prepare(loaded)? {
+        Replications::of_with(loaded, None)
+    }
+
+    /// The replications of `loaded` with the values a calibrated `posterior` covers drawn from it
+    /// ([`uncertainty::prepare_with`]); as [`Replications::of`] without one.
+    pub fn of_with(loaded: &Loaded, posterior: Option<&Posterior>) -> Result<Self, LeverError> {
+        Ok(match uncertainty::prepare_with(loaded, posterior)? {
             None => Replications::Certain(Arc::new(loaded.model.clone())),
             Some(uncertain) => Replications::Uncertain(Box::new(uncertain)),
         })

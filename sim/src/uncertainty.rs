@@ -9,6 +9,9 @@
 //! cut at three standard deviations), with the same months, so no replication can fail half-way
 //! through and all replications share one table of results.
 
+use std::sync::Arc;
+
+use crate::calibration::posterior::Posterior;
 use crate::engine::rng;
 use crate::lever::{self, LeverError, LeverPath};
 use crate::load::Loaded;
@@ -17,6 +20,7 @@ use crate::scenario::Distribution;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Beta, Distribution as _, Normal, Triangular};
+use statrs::distribution::Continuous as _;
 
 /// Normal draws are cut at this many standard deviations.
 const NORMAL_CUT: f64 = 3.0;
@@ -26,9 +30,20 @@ const NORMAL_CUT: f64 = 3.0;
 pub struct Uncertain {
     /// The scenario with the `uncertain` section removed (the values stand as written).
     base: Loaded,
-    /// The paths, their distributions, and whether each is a whole number (then draws are
-    /// rounded), in scenario order.
-    values: Vec<(LeverPath, Distribution, bool)>,
+    /// The paths, where their draws come from, and whether each is a whole number (then draws
+    /// are rounded): the scenario's own in its order, then a posterior's.
+    values: Vec<(LeverPath, Source, bool)>,
+    /// The posterior the `Posterior` sources pick from.
+    posterior: Option<Arc<Posterior>>,
+}
+
+/// Where an uncertain value's draws come from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    /// The scenario's distribution (the prior).
+    Prior(Distribution),
+    /// Column k of a calibrated posterior.
+    Posterior(usize),
 }
 
 /// One replication's drawn values.
@@ -52,7 +67,7 @@ fn support(d: Distribution) -> (f64, f64) {
 }
 
 /// One draw from `d`.
-fn draw(d: Distribution, rng: &mut Xoshiro256PlusPlus) -> f64 {
+pub(crate) fn draw(d: Distribution, rng: &mut Xoshiro256PlusPlus) -> f64 {
     let (lo, hi) = support(d);
     let x = match d {
         Distribution::Uniform { min, max } => min + rng.random::<f64>() * (max - min),
@@ -74,6 +89,25 @@ fn draw(d: Distribution, rng: &mut Xoshiro256PlusPlus) -> f64 {
     x.clamp(lo, hi)
 }
 
+/// The density of `d` at `x` up to a constant factor (the normal is cut at three standard
+/// deviations and not renormalised); 0 outside its range.
+pub(crate) fn density(d: Distribution, x: f64) -> f64 {
+    let (lo, hi) = support(d);
+    if !(lo..=hi).contains(&x) {
+        return 0.0;
+    }
+    match d {
+        Distribution::Uniform { .. } => 1.0,
+        Distribution::Normal { mean, sd } => (-0.5 * ((x - mean) / sd).powi(2)).exp(),
+        Distribution::Beta { alpha, beta } => {
+            statrs::distribution::Beta::new(alpha, beta).map_or(1.0, |b| b.pdf(x))
+        }
+        Distribution::Triangular { min, mode, max } => {
+            statrs::distribution::Triangular::new(min, max, mode).map_or(1.0, |t| t.pdf(x))
+        }
+    }
+}
+
 /// A drawn value as scenario text: whole numbers without a point.
 fn value_text(x: f64, whole: bool) -> String {
     if whole {
@@ -85,40 +119,74 @@ fn value_text(x: f64, whole: bool) -> String {
 
 /// Checks a loaded scenario's uncertain values and prepares them; `None` when it has none.
 pub fn prepare(loaded: &Loaded) -> Result<Option<Uncertain>, LeverError> {
-    if loaded.scenario.uncertain.is_empty() {
+    prepare_with(loaded, None)
+}
+
+/// Checks that `path` names a number written in `base` and that `base` stays valid, with the same
+/// months, at both `ends`; returns whether the number is written whole (then draws are rounded).
+fn check(base: &Loaded, path: &LeverPath, ends: (f64, f64)) -> Result<bool, LeverError> {
+    let Some(written) = lever::current(base, path)? else {
+        return Err(LeverError::NotWritten {
+            path: path.to_string(),
+        });
+    };
+    let written = written.trim();
+    if written.parse::<f64>().is_err() {
+        return Err(LeverError::NotANumber {
+            path: path.to_string(),
+            found: written.to_string(),
+        });
+    }
+    // A whole number written without a point or exponent takes whole-number draws.
+    let whole = written.parse::<i64>().is_ok();
+    for end in [ends.0, ends.1] {
+        let at_end = lever::apply(base, &[(path, &value_text(end, whole))])?;
+        if at_end.model.calendar.months() != base.model.calendar.months() {
+            return Err(LeverError::ChangesTheRun {
+                path: path.to_string(),
+            });
+        }
+    }
+    Ok(whole)
+}
+
+/// Like [`prepare`], with the values a `posterior` covers drawn from it (a particle picked by
+/// weight for each replication) instead of the scenario's distributions. Every path of the
+/// posterior must name a number the scenario writes, and the scenario must be valid at each
+/// path's smallest and largest value; a scenario without an `uncertain` section takes its
+/// uncertain values from the posterior alone.
+pub fn prepare_with(
+    loaded: &Loaded,
+    posterior: Option<&Posterior>,
+) -> Result<Option<Uncertain>, LeverError> {
+    if loaded.scenario.uncertain.is_empty() && posterior.is_none() {
         return Ok(None);
     }
     let section: LeverPath = "uncertain".parse()?;
     let base = lever::apply(loaded, &[(&section, "[]")])?;
+    let fitted: Vec<LeverPath> = posterior.map_or(Ok(Vec::new()), |p| {
+        p.paths.iter().map(|p| p.parse()).collect()
+    })?;
     let mut values = Vec::new();
     for u in &loaded.scenario.uncertain {
         let path: LeverPath = u.path.parse()?;
-        let Some(written) = lever::current(&base, &path)? else {
-            return Err(LeverError::NotWritten {
-                path: u.path.clone(),
-            });
-        };
-        let written = written.trim();
-        if written.parse::<f64>().is_err() {
-            return Err(LeverError::NotANumber {
-                path: u.path.clone(),
-                found: written.to_string(),
-            });
+        if fitted.iter().any(|f| f.to_string() == path.to_string()) {
+            continue;
         }
-        // A whole number written without a point or exponent takes whole-number draws.
-        let whole = written.parse::<i64>().is_ok();
-        let (lo, hi) = support(u.distribution);
-        for end in [lo, hi] {
-            let at_end = lever::apply(&base, &[(&path, &value_text(end, whole))])?;
-            if at_end.model.calendar.months() != base.model.calendar.months() {
-                return Err(LeverError::ChangesTheRun {
-                    path: u.path.clone(),
-                });
-            }
-        }
-        values.push((path, u.distribution, whole));
+        let whole = check(&base, &path, support(u.distribution))?;
+        values.push((path, Source::Prior(u.distribution), whole));
     }
-    Ok(Some(Uncertain { base, values }))
+    if let Some(p) = posterior {
+        for (k, path) in fitted.into_iter().enumerate() {
+            let whole = check(&base, &path, p.range(k))?;
+            values.push((path, Source::Posterior(k), whole));
+        }
+    }
+    Ok(Some(Uncertain {
+        base,
+        values,
+        posterior: posterior.map(|p| Arc::new(p.clone())),
+    }))
 }
 
 impl Uncertain {
@@ -127,21 +195,58 @@ impl Uncertain {
         self.values.iter().map(|(p, _, _)| p.to_string()).collect()
     }
 
-    /// Replication `replication`'s draws and its model.
+    /// The distributions of the values drawn from the scenario's own prior, in scenario order
+    /// (all of them when there is no posterior).
+    pub fn distributions(&self) -> Vec<Distribution> {
+        self.values
+            .iter()
+            .filter_map(|&(_, source, _)| match source {
+                Source::Prior(d) => Some(d),
+                Source::Posterior(_) => None,
+            })
+            .collect()
+    }
+
+    /// Replication `replication`'s draws and its model. With a posterior, the stream's first draw
+    /// picks the particle; the scenario's own values are drawn after it, in order.
     pub fn replication(&self, seed: u64, replication: u64) -> Result<(Draws, Model), LeverError> {
         let mut rng = rng::stream(seed, replication, rng::Process::Parameters);
-        let drawn: Vec<(String, f64)> = self
+        let particle = self
+            .posterior
+            .as_ref()
+            .map(|p| p.pick(rng.random::<f64>()).to_vec());
+        let drawn: Vec<f64> = self
             .values
             .iter()
-            .map(|&(ref p, d, whole)| {
-                let x = draw(d, &mut rng);
-                (p.to_string(), if whole { x.round() } else { x })
+            .map(|&(_, source, _)| match source {
+                Source::Prior(d) => draw(d, &mut rng),
+                // A posterior source comes with its posterior (`prepare_with`).
+                Source::Posterior(k) => particle.as_ref().map_or(f64::NAN, |p| p[k]),
             })
+            .collect();
+        let (values, model) = self.with_values(&drawn)?;
+        Ok((
+            Draws {
+                replication,
+                values,
+            },
+            model,
+        ))
+    }
+
+    /// The model with the uncertain values set to `values` (in scenario order; whole-number
+    /// values rounded), and the values as set.
+    pub fn with_values(&self, values: &[f64]) -> Result<(Vec<(String, f64)>, Model), LeverError> {
+        let set: Vec<(String, f64)> = self
+            .values
+            .iter()
+            .zip(values)
+            .map(|(&(ref p, _, whole), &x)| (p.to_string(), if whole { x.round() } else { x }))
             .collect();
         let texts: Vec<String> = self
             .values
             .iter()
-            .zip(&drawn)
+            .zip(&set)
             .map(|(&(_, _, whole), (_, x))| value_text(*x, whole))
             .collect();
         let settings: Vec<(&LeverPath, &str)> = self
@@ -151,13 +256,7 @@ impl Uncertain {
             .map(|((p, _, _), t)| (p, t.as_str()))
             .collect();
         let loaded = lever::apply(&self.base, &settings)?;
-        Ok((
-            Draws {
-                replication,
-                values: drawn,
-            },
-            loaded.model,
-        ))
+        Ok((set, loaded.model))
     }
 
     /// The scenario with its values as written (no draws).

@@ -33,6 +33,8 @@ pub enum Process {
     Delivery = 8,
     /// Spells of sickness and maternity leave.
     Absence = 9,
+    /// Calibration's proposals (`caseload calibrate`), one stream per proposal.
+    Calibration = 10,
 }
 
 /// The streams of one replication.

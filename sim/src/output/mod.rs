@@ -68,6 +68,18 @@ pub struct RunRecord {
     pub wall_seconds: f64,
     /// First and last month.
     pub months: [String; 2],
+    /// The calibrated posterior the uncertain inputs were drawn from, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRecord>,
+}
+
+/// A posterior a run drew from: where it was read and what it held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PosteriorRecord {
+    /// The posterior.csv path, as given.
+    pub file: String,
+    /// SHA-256 of its text, hex.
+    pub sha256: String,
 }
 
 /// SHA-256 of `text`, as lowercase hex.

@@ -265,6 +265,9 @@ fn header(
         command.push_str(&format!(" {}", shell_quote(&r.scenario)));
     }
     command.push_str(&format!(" --reps {} --seed {}", r.replications, r.seed));
+    if let Some(p) = &r.posterior {
+        command.push_str(&format!(" --posterior {}", shell_quote(&p.file)));
+    }
     for (t, _) in targets {
         command.push_str(&format!(" --target {}", shell_quote(&t.to_string())));
     }
@@ -292,8 +295,14 @@ fn header(
         ("Caseload version", r.version.clone()),
         ("Reproduce with", command),
     ];
+    let posterior = r.posterior.as_ref().map(|p| {
+        (
+            "Uncertain inputs drawn from",
+            format!("the calibrated posterior {} (SHA-256 {})", p.file, p.sha256),
+        )
+    });
     html.push_str("<dl class=\"facts\">\n");
-    for (term, value) in facts {
+    for (term, value) in facts.into_iter().chain(posterior) {
         let value = escape(&value);
         let value = if matches!(term, "Scenario SHA-256" | "Reproduce with") {
             format!("<code>{value}</code>")

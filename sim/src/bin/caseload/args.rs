@@ -31,6 +31,9 @@ pub enum Command {
     Sweep(crate::sweep::SweepArgs),
     /// Find the smallest lever value whose chance of meeting the target(s) reaches a confidence.
     Seek(crate::seek::SeekArgs),
+    /// Fit a scenario's uncertain inputs to observed history (ABC-SMC) and write posterior.csv and
+    /// calibration.json.
+    Calibrate(crate::calibrate::CalibrateArgs),
     /// Write a generated scenario (`generate national`: a synthetic national-scale service).
     Generate(crate::generate::GenerateArgs),
     /// Check scenario files and report every problem in each.
@@ -67,6 +70,9 @@ pub struct RunArgs {
     /// Threads and progress.
     #[command(flatten)]
     pub exec: Execution,
+    /// A calibrated posterior.
+    #[command(flatten)]
+    pub fitted: Fitted,
     /// A target whose chance to report, e.g. "compliance:new_birth>=0.95@2020-12" or
     /// "caseload_per_hv_wte<=350@2022-03/*" (every district); repeatable; also written to
     /// targets.csv.
@@ -111,6 +117,9 @@ pub struct CompareArgs {
     /// Threads and progress.
     #[command(flatten)]
     pub exec: Execution,
+    /// A calibrated posterior.
+    #[command(flatten)]
+    pub fitted: Fitted,
 }
 
 /// How a command's replications run, for every command that runs any: neither changes results.
@@ -123,6 +132,16 @@ pub struct Execution {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// A calibrated posterior to draw the uncertain inputs from.
+#[derive(Debug, Args)]
+pub struct Fitted {
+    /// Draw each replication's uncertain inputs from this posterior.csv (written by `caseload
+    /// calibrate`) instead of the scenario's distributions; each path in it must name a number the
+    /// scenario writes.
+    #[arg(long, value_name = "posterior.csv")]
+    pub posterior: Option<PathBuf>,
 }
 
 /// A number of replications, or `auto` (run until precise enough).

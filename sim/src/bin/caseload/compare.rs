@@ -21,14 +21,18 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     // Both files are read and checked before either runs.
     let a = load_scenario(Some(&args.a))?;
     let b = load_scenario(Some(&args.b))?;
+    let posterior = crate::posterior_for(&a, &args.fitted, &[])?;
+    if let Some(p) = &posterior {
+        crate::replications_of(&b, Some(p))?;
+    }
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
         threads: args.exec.threads,
     };
     let bar = progress_bar(2 * u64::from(args.reps), "A and B", args.exec.quiet);
-    let run_a = replicate_loaded(a, &options, &bar)?;
-    let run_b = replicate_loaded(b, &options, &bar)?;
+    let run_a = replicate_loaded(a, &options, &bar, posterior.as_ref())?;
+    let run_b = replicate_loaded(b, &options, &bar, posterior.as_ref())?;
     bar.finish_and_clear();
     let rows = compare::compare(&run_a.results, &run_b.results);
     let record = CompareRecord {

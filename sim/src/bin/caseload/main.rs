@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod calibrate;
 mod compare;
 mod gather;
 mod generate;
@@ -23,9 +24,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
+use caseload::calibration::Posterior;
 use caseload::load::{self, LoadError, Loaded};
 use caseload::metrics::Metrics;
-use caseload::output::{self, RunRecord, tables};
+use caseload::output::{self, PosteriorRecord, RunRecord, tables};
 use caseload::precision;
 use caseload::replicate::{self, Replications, Run, RunOptions};
 use caseload::results::Results;
@@ -35,7 +37,7 @@ use caseload::uncertainty;
 use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use args::{Cli, Command, Reps, RunArgs};
+use args::{Cli, Command, Fitted, Reps, RunArgs};
 
 /// A failure, with the exit code it maps to.
 pub(crate) enum Failure {
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => merge::merge(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Seek(args) => seek::seek(&args),
+        Command::Calibrate(args) => calibrate::calibrate(&args),
         Command::Generate(args) => generate::generate(&args),
     };
     match outcome {
@@ -153,19 +156,97 @@ pub(crate) struct Completed {
     pub stats: caseload::engine::Stats,
 }
 
+/// A calibrated posterior read for a run, with what run.json records of it.
+pub(crate) struct UsedPosterior {
+    /// The particles.
+    pub posterior: Posterior,
+    /// Its file and hash.
+    pub record: PosteriorRecord,
+}
+
+/// Reads `--posterior`, if given: a missing or damaged file is bad input (exit 2).
+pub(crate) fn load_posterior(fitted: &Fitted) -> Result<Option<UsedPosterior>, Failure> {
+    let Some(path) = &fitted.posterior else {
+        return Ok(None);
+    };
+    let file = path.display().to_string();
+    let text = load::read_text(path)
+        .map_err(|e| Failure::Input(anyhow::anyhow!("cannot read {file}: {e}")))?;
+    let posterior = Posterior::parse(&file, &text).map_err(|e| Failure::Input(e.into()))?;
+    Ok(Some(UsedPosterior {
+        posterior,
+        record: PosteriorRecord {
+            sha256: output::sha256_hex(&text),
+            file,
+        },
+    }))
+}
+
+/// Reads `--posterior` for the scenario `base` before anything runs: every path in it must name a
+/// number `base` writes, and none may be one of `varied` (a lever being swept or sought).
+pub(crate) fn posterior_for(
+    base: &Loaded,
+    fitted: &Fitted,
+    varied: &[String],
+) -> Result<Option<UsedPosterior>, Failure> {
+    let posterior = load_posterior(fitted)?;
+    if let Some(p) = &posterior {
+        replications_of(base, Some(p))?;
+        if let Some(both) = p.posterior.paths.iter().find(|path| varied.contains(path)) {
+            return Err(Failure::Input(anyhow::anyhow!(
+                "--posterior {}: {both} is varied and also drawn from the posterior; vary another \
+                 lever or leave the posterior out",
+                p.record.file
+            )));
+        }
+    }
+    Ok(posterior)
+}
+
+/// The replications of `loaded`, their uncertain values drawn from `posterior` where it covers
+/// them; a path the scenario does not write is bad input.
+pub(crate) fn replications_of(
+    loaded: &Loaded,
+    posterior: Option<&UsedPosterior>,
+) -> Result<Replications, Failure> {
+    Replications::of_with(loaded, posterior.map(|p| &p.posterior)).map_err(|e| {
+        // A problem with one of the posterior's paths is named as the posterior's.
+        let message = e.to_string();
+        Failure::Input(match posterior {
+            Some(p)
+                if p.posterior
+                    .paths
+                    .iter()
+                    .any(|path| message.contains(path.as_str())) =>
+            {
+                anyhow::anyhow!("--posterior {}: {message}", p.record.file)
+            }
+            _ => e.into(),
+        })
+    })
+}
+
 /// Runs a loaded scenario's replications with a progress bar, drawing its uncertain values
-/// afresh for each replication if it has any.
+/// afresh for each replication if it has any (from `posterior` where it covers them).
 pub(crate) fn replicate_loaded(
     loaded: Loaded,
     options: &RunOptions,
     bar: &ProgressBar,
+    posterior: Option<&UsedPosterior>,
 ) -> Result<Completed, Failure> {
     let started = Instant::now();
-    let replications = Replications::of(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let replications = replications_of(&loaded, posterior)?;
     let run = replications
         .run(options, &|| bar.inc(1))
         .map_err(|e| Failure::Other(e.into()))?;
-    Ok(completed(&loaded, &replications, run, options, started))
+    Ok(completed(
+        &loaded,
+        &replications,
+        run,
+        options,
+        started,
+        posterior,
+    ))
 }
 
 /// A loaded scenario's replications run until precise enough (`--reps auto`), drawing its
@@ -174,6 +255,7 @@ fn replicate_to_precision(
     loaded: Loaded,
     args: &RunArgs,
     bar: &ProgressBar,
+    posterior: Option<&UsedPosterior>,
 ) -> Result<(Completed, precision::Reached), Failure> {
     let started = Instant::now();
     let goal = precision::Goal {
@@ -181,7 +263,7 @@ fn replicate_to_precision(
         max_replications: args.max_reps,
     };
     let (seed, threads) = (args.seed, args.exec.threads);
-    let replications = Replications::of(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let replications = replications_of(&loaded, posterior)?;
     let (run, reached) =
         precision::run_to_precision(&replications, seed, threads, goal, &|| bar.inc(1))
             .map_err(|e| Failure::Other(e.into()))?;
@@ -191,7 +273,7 @@ fn replicate_to_precision(
         threads,
     };
     Ok((
-        completed(&loaded, &replications, run, &options, started),
+        completed(&loaded, &replications, run, &options, started, posterior),
         reached,
     ))
 }
@@ -203,6 +285,7 @@ fn completed(
     run: Run,
     options: &RunOptions,
     started: Instant,
+    posterior: Option<&UsedPosterior>,
 ) -> Completed {
     let model = Arc::new(replications.model().clone());
     let results = run.results;
@@ -220,6 +303,7 @@ fn completed(
             results.months.first().cloned().unwrap_or_default(),
             results.months.last().cloned().unwrap_or_default(),
         ],
+        posterior: posterior.map(|p| p.record.clone()),
     };
     Completed {
         model,
@@ -243,6 +327,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         return shard::run(args, shard);
     }
     let loaded = load_scenario(args.scenario.as_deref())?;
+    let posterior = posterior_for(&loaded, &args.fitted, &[])?;
     // Targets name metrics, months and districts: check them before running.
     let shape = Results::new(&loaded.model, &Metrics::new(&loaded.model), Vec::new());
     for t in &args.target {
@@ -269,7 +354,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
                 threads: args.exec.threads,
             };
             let bar = progress_bar(u64::from(n), &loaded.model.name, args.exec.quiet);
-            let run = replicate_loaded(loaded, &options, &bar)?;
+            let run = replicate_loaded(loaded, &options, &bar, posterior.as_ref())?;
             bar.finish_and_clear();
             (run, None)
         }
@@ -279,7 +364,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
                 &loaded.model.name,
                 args.exec.quiet,
             );
-            let (run, reached) = replicate_to_precision(loaded, args, &bar)?;
+            let (run, reached) = replicate_to_precision(loaded, args, &bar, posterior.as_ref())?;
             bar.finish_and_clear();
             (run, Some(reached))
         }

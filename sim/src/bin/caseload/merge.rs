@@ -97,6 +97,15 @@ impl Manifest for ShardRecord {
         if self.scenario_sha256 != other.scenario_sha256 {
             return Some(("scenario", scenario(self), scenario(other)));
         }
+        let posterior = |r: &Self| {
+            r.posterior.as_ref().map_or("none".to_string(), |p| {
+                format!("{:?} (sha256 {})", p.file, short(&p.sha256))
+            })
+        };
+        if self.posterior.as_ref().map(|p| &p.sha256) != other.posterior.as_ref().map(|p| &p.sha256)
+        {
+            return Some(("posterior", posterior(self), posterior(other)));
+        }
         let fields = |r: &Self| {
             [
                 ("seed", r.seed.to_string()),
@@ -288,6 +297,7 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
             threads: shards.iter().map(|(_, r)| r.threads).sum(),
             wall_seconds: shards.iter().map(|(_, r)| r.wall_seconds).sum(),
             months: first.months.clone(),
+            posterior: first.posterior.clone(),
         },
         shards: shards
             .iter()

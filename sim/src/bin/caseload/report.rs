@@ -34,6 +34,9 @@ pub struct ReportArgs {
     /// Threads and progress.
     #[command(flatten)]
     pub exec: Execution,
+    /// A calibrated posterior.
+    #[command(flatten)]
+    pub fitted: crate::args::Fitted,
     /// A target whose chance to show in the report, e.g. "compliance:new_birth>=0.95@2020-12";
     /// repeatable.
     #[arg(long, value_name = "TARGET")]
@@ -122,6 +125,7 @@ pub(crate) fn write(dest: &Destination, html: String) -> Result<PathBuf, Failure
 /// `caseload report`: runs the scenario and writes only the report.
 pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
     let loaded = load_scenario(args.scenario.as_deref())?;
+    let posterior = crate::posterior_for(&loaded, &args.fitted, &[])?;
     // Targets name metrics, months and districts, and the path must take a file: check both
     // before running.
     let shape = Results::new(&loaded.model, &Metrics::new(&loaded.model), Vec::new());
@@ -136,7 +140,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
         threads: args.exec.threads,
     };
     let bar = progress_bar(u64::from(args.reps), &loaded.model.name, args.exec.quiet);
-    let run = replicate_loaded(loaded, &options, &bar)?;
+    let run = replicate_loaded(loaded, &options, &bar, posterior.as_ref())?;
     bar.finish_and_clear();
     let chances = args
         .target

@@ -57,6 +57,9 @@ pub struct SeekArgs {
     /// Threads and progress.
     #[command(flatten)]
     pub exec: Execution,
+    /// A calibrated posterior.
+    #[command(flatten)]
+    pub fitted: crate::args::Fitted,
 }
 
 /// A confidence: a number in (0, 1].
@@ -92,6 +95,7 @@ fn setting(
 pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
     let base = load_scenario(Some(&args.scenario))?;
     let grid = Grid::new(&args.range, args.step.as_deref()).map_err(input)?;
+    let posterior = crate::posterior_for(&base, &args.fitted, &[args.lever.to_string()])?;
     let now = lever::current(&base, &args.lever).map_err(input)?;
     // Both ends are set up and checked before anything runs.
     for i in [0, grid.len() - 1] {
@@ -109,7 +113,7 @@ pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
     let mut name = String::new();
     let search = seek::seek(&grid, args.confidence, |value| {
         let loaded = setting(&base, &args.lever, &grid.label(value), &args.target)?;
-        let run = replicate_loaded(loaded, &options, &bar)?;
+        let run = replicate_loaded(loaded, &options, &bar, posterior.as_ref())?;
         name.clone_from(&run.model.name);
         seek::joint_chance(&args.target, &run.results).map_err(input)
     })?;

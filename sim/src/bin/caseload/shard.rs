@@ -11,8 +11,8 @@
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
-use caseload::output::{self, tables};
-use caseload::replicate::{self, Replications, Run, RunOptions, Shard};
+use caseload::output::{self, PosteriorRecord, tables};
+use caseload::replicate::{self, Run, RunOptions, Shard};
 use serde::{Deserialize, Serialize};
 
 use crate::args::{Reps, RunArgs};
@@ -60,6 +60,9 @@ pub(crate) struct ShardRecord {
     /// when it has none.
     #[serde(default)]
     pub uncertain: Vec<String>,
+    /// The calibrated posterior the uncertain values were drawn from, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub posterior: Option<PosteriorRecord>,
 }
 
 /// Runs shard `shard` of the run `args` describes.
@@ -77,6 +80,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
         )));
     };
     let loaded = load_scenario(args.scenario.as_deref())?;
+    let posterior = crate::posterior_for(&loaded, &args.fitted, &[])?;
     if shard.count() > reps {
         return Err(Failure::Input(anyhow!(
             "--shard {shard}: {} shards for {} replications; use at most {} shards",
@@ -93,7 +97,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
         seed: args.seed,
         threads: args.exec.threads,
     };
-    let replications = Replications::of(&loaded).map_err(|e| Failure::Input(e.into()))?;
+    let replications = crate::replications_of(&loaded, posterior.as_ref())?;
     let name = loaded.model.name.clone();
     let label = format!("{name} (shard {shard})");
     let bar = progress_bar(indices.len() as u64, &label, args.exec.quiet);
@@ -123,6 +127,7 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
             results.months.last().cloned().unwrap_or_default(),
         ],
         uncertain: replications.uncertain_paths(),
+        posterior: posterior.map(|p| p.record),
     };
     let json = serde_json::to_string_pretty(&record).map_err(|e| Failure::Other(e.into()))?;
     let mut extra = vec![(SHARD_JSON, format!("{json}\n"))];

@@ -47,6 +47,9 @@ pub struct SweepArgs {
     /// Threads and progress.
     #[command(flatten)]
     pub exec: Execution,
+    /// A calibrated posterior.
+    #[command(flatten)]
+    pub fitted: crate::args::Fitted,
     /// A target whose chance to report at each point (as for `caseload run --target`);
     /// repeatable; written to sweep_targets.csv.
     #[arg(long, value_name = "TARGET")]
@@ -167,6 +170,8 @@ fn key_cells(reviews: &[String], results: &Results, summary: &Summary) -> (Strin
 pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let base = load_scenario(Some(&args.scenario))?;
     let grid = lever::grid(&args.vary).map_err(input)?;
+    let varied: Vec<String> = args.vary.iter().map(|l| l.path.to_string()).collect();
+    let posterior = crate::posterior_for(&base, &args.fitted, &varied)?;
     let mut scenario_values = Vec::new();
     for l in &args.vary {
         let now = lever::current(&base, &l.path).map_err(input)?;
@@ -213,7 +218,7 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
     let mut name = String::new();
     let chosen = grid.iter().zip(points).skip(skip).take(take);
     for (values, loaded) in chosen {
-        let run = replicate_loaded(loaded, &options, &bar)?;
+        let run = replicate_loaded(loaded, &options, &bar, posterior.as_ref())?;
         name.clone_from(&run.model.name);
         let summary = Summary::new(&run.results);
         for row in tables::summary_rows(&run.results, &summary) {
