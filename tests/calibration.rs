@@ -139,7 +139,7 @@ fn a_known_leaving_rate_is_recovered_the_same_on_any_thread_count() {
     let said = fit("1", "one");
     fit("2", "two");
     assert!(said.contains("Calibrated tiny to 2 observations"), "{said}");
-    for name in ["posterior.csv", "calibration.json"] {
+    for name in ["posterior.csv", "calibration.json", "calibration.html"] {
         assert_eq!(
             read(&d.join("one").join(name)),
             read(&d.join("two").join(name)),
@@ -148,10 +148,22 @@ fn a_known_leaving_rate_is_recovered_the_same_on_any_thread_count() {
     }
     assert_eq!(
         file_names(&d.join("one")),
-        ["calibration.json", "posterior.csv"]
+        ["calibration.html", "calibration.json", "posterior.csv"]
             .map(String::from)
             .into()
     );
+    // The report says, for each input and observation, what the data did.
+    let page = read_text(&d.join("one").join("calibration.html"));
+    for wanted in [
+        "<code>roles[hv].attrition</code>",
+        "Uniform(0, 0.4)",
+        "of 2 observations lie inside the 90% range",
+        "hv_wte 2024-12 ALL",
+        "--observed obs.csv --population 40 --generations 4 --budget 400 --seed 2",
+    ] {
+        assert!(page.contains(wanted), "{wanted} not in the report");
+    }
+    assert_eq!(page.matches("<svg").count(), 1, "one chart: hv_wte for ALL");
     // The posterior: particles with weights summing to 1, centred near the truth and narrower
     // than the prior (whose 90% interval is 0.02 to 0.38).
     let text = read_text(&d.join("one").join("posterior.csv"));

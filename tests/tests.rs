@@ -87,3 +87,5 @@ mod fuzz_cli;
 mod scale;
 // `caseload calibrate`: observed history checked, a known input recovered, thread-count independence.
 mod calibration;
+// Synthetic recovery: posterior intervals cover the truths they were fitted to.
+mod calibration_coverage;

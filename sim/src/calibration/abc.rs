@@ -72,7 +72,7 @@ impl Default for Settings {
             population: 200,
             generations: 8,
             final_tolerance: 0.0,
-            budget: 4000,
+            budget: 3000,
             quantile: 0.5,
             min_acceptance: 0.02,
             seed: 1,

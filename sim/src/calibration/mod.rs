@@ -15,6 +15,7 @@ use crate::lever::LeverError;
 use crate::load::Loaded;
 use crate::metrics::Metrics;
 use crate::output::sha256_hex;
+use crate::replicate::{Replications, RunOptions};
 use crate::results::Results;
 use crate::uncertainty::{self, Uncertain};
 
@@ -40,6 +41,9 @@ pub enum CalibrationError {
     /// The search cannot start.
     #[error(transparent)]
     Abc(#[from] abc::AbcError),
+    /// The posterior predictive replications cannot run.
+    #[error(transparent)]
+    Run(#[from] crate::replicate::RunError),
 }
 
 /// A scenario and its observed history, checked and ready to fit.
@@ -74,6 +78,30 @@ impl Calibration {
     /// The checked observations.
     pub fn observed(&self) -> &Observed {
         &self.observed
+    }
+
+    /// The metrics of the scenario.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// The prior of each uncertain input, in path order.
+    pub fn priors(&self) -> Vec<crate::scenario::Distribution> {
+        self.uncertain.distributions()
+    }
+
+    /// The fit's posterior, as `run --posterior` reads it back.
+    pub fn posterior(&self, fit: &Fit) -> Option<Posterior> {
+        let last = fit.posterior();
+        Posterior::weighted(self.paths(), last.particles.clone(), &last.weights)
+    }
+
+    /// `options.replications` replications of the scenario with inputs drawn from the fit's
+    /// posterior: the posterior predictive the report compares with the observations.
+    pub fn predictive(&self, fit: &Fit, options: &RunOptions) -> Result<Results, CalibrationError> {
+        let posterior = self.posterior(fit).ok_or(abc::AbcError::Empty)?;
+        let replications = Replications::of_with(self.uncertain.base(), Some(&posterior))?;
+        Ok(replications.run(options, &|| {})?.results)
     }
 
     /// Each observed row's value in one replication run with the inputs `theta` (`None` if those

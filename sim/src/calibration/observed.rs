@@ -33,6 +33,9 @@ pub struct Observation {
     pub weight: f64,
     /// The row's label for reports: `metric month district`.
     pub label: String,
+    /// Where the figure comes from (the optional `source` column; short names as in
+    /// docs/sources.md), for reports.
+    pub source: Option<String>,
 }
 
 /// A checked observed file.
@@ -81,7 +84,7 @@ impl fmt::Display for ObservedError {
 }
 
 const REQUIRED: [&str; 4] = ["month", "district", "metric", "value"];
-const OPTIONAL: [&str; 2] = ["sd", "weight"];
+const OPTIONAL: [&str; 3] = ["sd", "weight", "source"];
 
 /// Splits one CSV line into its fields with the character column each starts at: commas separate
 /// fields, double quotes enclose a field that holds commas (`""` is a quote inside one).
@@ -211,7 +214,7 @@ impl Observed {
                     field: "header".into(),
                     message: format!(
                         "unknown column \"{name}\": expected month, district, metric, value and \
-                         optionally sd and weight"
+                         optionally sd, weight and source"
                     ),
                 }),
             }
@@ -335,6 +338,7 @@ impl Observed {
                 sd,
                 weight,
                 label: format!("{metric} {month} {district}"),
+                source: cell("source").filter(|s| !s.is_empty()).map(str::to_string),
             });
         }
         if rows.is_empty() && problems.is_empty() {

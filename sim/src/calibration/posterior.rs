@@ -116,13 +116,25 @@ impl Posterior {
             weights.push(weight);
             particles.push((2..header.len()).map(number).collect::<Result<_, _>>()?);
         }
-        let total: f64 = weights.iter().sum();
-        if !(total > 0.0 && total.is_finite()) {
-            return Err(fail(
+        Posterior::weighted(paths, particles, &weights).ok_or_else(|| {
+            fail(
                 1,
                 "no particle has any weight: expected at least one row with a weight above 0"
                     .into(),
-            ));
+            )
+        })
+    }
+
+    /// The posterior of `particles` (each in `paths` order) with `weights` (each >= 0); `None`
+    /// when no particle has any weight.
+    pub fn weighted(
+        paths: Vec<String>,
+        particles: Vec<Vec<f64>>,
+        weights: &[f64],
+    ) -> Option<Posterior> {
+        let total: f64 = weights.iter().sum();
+        if !(total > 0.0 && total.is_finite()) || particles.len() != weights.len() {
+            return None;
         }
         let mut running = 0.0;
         let cumulative = weights
@@ -132,7 +144,7 @@ impl Posterior {
                 running
             })
             .collect();
-        Ok(Posterior {
+        Some(Posterior {
             paths,
             particles,
             cumulative,

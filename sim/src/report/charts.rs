@@ -130,6 +130,17 @@ pub struct Chart<'a> {
     pub y_format: fn(f64) -> String,
     /// Width and height in pixels.
     pub size: (u32, u32),
+    /// Observed values drawn over the fan (calibration reports).
+    pub marks: Vec<Mark>,
+}
+
+/// An observed value over a span of months: a dot at each month of the span, joined.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Mark {
+    /// First and last month index.
+    pub months: (usize, usize),
+    /// The value, in the chart's units.
+    pub value: f64,
 }
 
 /// `"2019-01"` as `"Jan 2019"`.
@@ -465,6 +476,24 @@ fn draw(chart: &Chart, out: &mut String) -> Result<(), String> {
             .map_err(|e| err(&e))?;
         }
 
+        // Observed values, over the fan.
+        for mark in &chart.marks {
+            let points: Vec<(f64, f64)> = (mark.months.0..=mark.months.1.min(n.saturating_sub(1)))
+                .map(|i| (at(i), mark.value))
+                .collect();
+            c.draw_series(std::iter::once(PathElement::new(
+                points.clone(),
+                palette::VERMILLION.stroke_width(3),
+            )))
+            .map_err(|e| err(&e))?;
+            c.draw_series(
+                points
+                    .into_iter()
+                    .map(|p| Circle::new(p, 5, palette::VERMILLION.filled())),
+            )
+            .map_err(|e| err(&e))?;
+        }
+
         // Labels: at an end of their line, above or below it, wherever they clear the fan, the
         // other lines and the labels already placed.
         let (width_px, height_px) = c.plotting_area().dim_in_pixel();
@@ -582,6 +611,7 @@ mod tests {
             y_title: "children per WTE",
             y_format: |y| format!("{y:.0}"),
             size: (480, 260),
+            marks: Vec::new(),
         };
         let svg = svg(&chart, "a test \"chart\"");
         assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>"), "{svg}");

@@ -68,6 +68,7 @@ pub(super) fn caseload_charts(run: &Run) -> String {
             y_title: "children per HV WTE",
             y_format: whole,
             size: (400, 250),
+            marks: Vec::new(),
         };
         html.push_str(&figure("caseload", id, name, &chart));
     }
@@ -104,6 +105,7 @@ pub(super) fn compliance_charts(run: &Run) -> String {
             y_title: "% on time",
             y_format: percent_axis,
             size: (400, 250),
+            marks: Vec::new(),
         };
         let caption = format!("{} ({})", review.name, review.metric);
         html.push_str(&figure("compliance", &review.id, &caption, &chart));
@@ -165,6 +167,7 @@ pub(super) fn workforce_and_spend_charts(run: &Run) -> String {
             y_title: "WTE",
             y_format: whole,
             size: (560, 300),
+            marks: Vec::new(),
         };
         html.push_str(&figure(
             "workforce",
@@ -207,6 +210,7 @@ pub(super) fn workforce_and_spend_charts(run: &Run) -> String {
             y_title: "£ thousands in the month",
             y_format: whole,
             size: (560, 300),
+            marks: Vec::new(),
         };
         html.push_str(&figure("spend", "spend", caption, &chart));
     }

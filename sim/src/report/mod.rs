@@ -13,6 +13,7 @@
 //! (`figures`, each chart drawn by [`charts`]) and the assumptions (`assumptions`).
 
 mod assumptions;
+pub mod calibration;
 pub mod charts;
 mod figures;
 mod status;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use caseload::calibration::{Calibration, CalibrationError, Progress, Settings};
+use caseload::replicate::RunOptions;
+use caseload::report::calibration::{CalibrationPage, calibration_report};
 use caseload::{load, output};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -20,8 +22,8 @@ pub struct CalibrateArgs {
     /// baseline when left out.
     #[arg(value_name = "SCENARIO")]
     pub scenario: Option<PathBuf>,
-    /// Observed history: a CSV of month,district,metric,value rows, with optional sd and weight
-    /// columns (docs/calibration.md).
+    /// Observed history: a CSV of month,district,metric,value rows, with optional sd, weight and
+    /// source columns (docs/calibration.md).
     #[arg(long, value_name = "FILE.csv")]
     pub observed: PathBuf,
     /// Particles accepted in each generation.
@@ -34,12 +36,15 @@ pub struct CalibrateArgs {
     #[arg(long, default_value_t = 0.0, value_name = "DISTANCE", value_parser = non_negative)]
     pub tolerance: f64,
     /// The most simulations in all (one replication each); a generation it cuts short is dropped.
-    #[arg(long, default_value_t = 4000, value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
+    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
     pub budget: u32,
     /// Master seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Directory for posterior.csv and calibration.json (created if missing).
+    /// Replications drawn from the posterior for the report's predictive ranges.
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    pub check_reps: u32,
+    /// Directory for posterior.csv, calibration.json and calibration.html (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
     /// Threads and progress.
@@ -120,6 +125,25 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Input(e.into()))?;
     progress.finish_and_clear();
     let record = calibration.record(&fit, &settings);
+    let options = RunOptions {
+        replications: args.check_reps,
+        seed: args.seed,
+        threads: args.exec.threads,
+    };
+    let predictive = calibration
+        .predictive(&fit, &options)
+        .map_err(|e| Failure::Other(e.into()))?;
+    let page = CalibrationPage {
+        scenario_name: &loaded.scenario.name,
+        command: command(args, &loaded),
+        record: &record,
+        priors: &calibration.priors(),
+        posterior: fit.posterior(),
+        observed: calibration.observed(),
+        metrics: calibration.metrics(),
+        predictive: &predictive,
+    };
+    let html = calibration_report(&page);
     let json = serde_json::to_string_pretty(&record)
         .context("cannot build calibration.json")
         .map_err(Failure::Other)?;
@@ -128,6 +152,7 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         &[
             ("posterior.csv", calibration.posterior_csv(&fit)),
             ("calibration.json", json + "\n"),
+            ("calibration.html", html),
         ],
     )
     .with_context(|| format!("cannot write into {}", args.out.display()))
@@ -151,4 +176,25 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     }
     lines.push_str(&format!("Wrote {}.\n", listed(&written)));
     print(&lines)
+}
+
+/// The command line that reproduces this calibration, for the report.
+fn command(args: &CalibrateArgs, loaded: &load::Loaded) -> String {
+    let mut line = String::from("caseload calibrate");
+    if args.scenario.is_some() {
+        line.push_str(&format!(" {}", loaded.source));
+    }
+    line.push_str(&format!(
+        " --observed {} --population {} --generations {} --budget {} --seed {} --check-reps {}",
+        args.observed.display(),
+        args.population,
+        args.generations,
+        args.budget,
+        args.seed,
+        args.check_reps
+    ));
+    if args.tolerance > 0.0 {
+        line.push_str(&format!(" --tolerance {}", args.tolerance));
+    }
+    line
 }
