@@ -80,6 +80,33 @@ fn observed_rows_are_checked_before_anything_is_simulated() {
         "{err}"
     );
     assert!(err.contains("the column \"value\" is missing"), "{err}");
+    // Held-out observations are checked the same way, before anything runs.
+    std::fs::write(
+        d.join("good.csv"),
+        "month,district,metric,value\n2024-06,ALL,hv_wte,18\n",
+    )
+    .expect("written");
+    let err = assert_exit(
+        &caseload(
+            d,
+            &[
+                "calibrate",
+                "tiny.ron",
+                "--observed",
+                "good.csv",
+                "--holdout",
+                "bad.csv",
+                "--out",
+                "fit",
+            ],
+        ),
+        2,
+    );
+    assert!(
+        err.contains("bad.csv:1:23: header: unknown column \"amount\""),
+        "{err}"
+    );
+    assert!(!d.join("fit").exists(), "nothing written");
     let (plain, _) = workspace(&leaving(0.2));
     std::fs::write(
         plain.path().join("obs.csv"),
@@ -112,6 +139,13 @@ fn a_known_leaving_rate_is_recovered_the_same_on_any_thread_count() {
         format!("month,district,metric,value\n2024-06,ALL,hv_wte,{june}\n2024-12,ALL,hv_wte,{december}\n"),
     )
     .expect("written");
+    // Held out: the mean WTE in September, checked against the fit but not fitted.
+    let september = mean(&truth, 8, "ALL", "hv_wte");
+    std::fs::write(
+        d.join("held.csv"),
+        format!("month,district,metric,value,source\n2024-09,ALL,hv_wte,{september},truth\n"),
+    )
+    .expect("written");
     let fit = |threads: &str, out: &str| {
         ok(&caseload(
             d,
@@ -120,6 +154,8 @@ fn a_known_leaving_rate_is_recovered_the_same_on_any_thread_count() {
                 "tiny.ron",
                 "--observed",
                 "obs.csv",
+                "--holdout",
+                "held.csv",
                 "--population",
                 "40",
                 "--generations",
@@ -159,7 +195,9 @@ fn a_known_leaving_rate_is_recovered_the_same_on_any_thread_count() {
         "Uniform(0, 0.4)",
         "of 2 observations lie inside the 90% range",
         "hv_wte 2024-12 ALL",
-        "--observed obs.csv --population 40 --generations 4 --budget 400 --seed 2",
+        "--observed obs.csv --holdout held.csv --population 40 --generations 4 --budget 400",
+        "Held out: not fitted, checked",
+        "1 of 1 held-out observations lie inside the posterior predictive 90% range",
     ] {
         assert!(page.contains(wanted), "{wanted} not in the report");
     }
@@ -313,4 +351,51 @@ fn a_posterior_that_does_not_fit_the_scenario_is_refused_by_name() {
         "{err}"
     );
     assert!(!d.join("out").exists(), "nothing written");
+}
+
+#[test]
+fn the_shipped_calibration_examples_load_and_the_birmingham_posterior_applies() {
+    let dir = crate::common::scenarios_dir();
+    for (prior, observed, held) in [
+        (
+            "birmingham_calibration_prior.ron",
+            "observed/birmingham_2019_2021.csv",
+            None,
+        ),
+        (
+            "scotland_calibration_prior.ron",
+            "observed/scotland_2014_2016.csv",
+            Some("observed/scotland_2017_2018.csv"),
+        ),
+    ] {
+        let loaded = caseload::load::load_file(&dir.join(prior)).unwrap_or_else(|e| panic!("{e}"));
+        let text = read_text(&dir.join(observed));
+        let calibration = caseload::calibration::Calibration::new(&loaded, observed, &text)
+            .unwrap_or_else(|e| panic!("{prior}: {e}"));
+        // Every row says where it comes from.
+        assert!(
+            calibration
+                .observed()
+                .rows
+                .iter()
+                .all(|r| r.source.is_some()),
+            "{observed}"
+        );
+        if let Some(held) = held {
+            let rows = calibration
+                .holdout(held, &read_text(&dir.join(held)))
+                .unwrap_or_else(|e| panic!("{e}"));
+            assert!(rows.rows.iter().all(|r| r.source.is_some()), "{held}");
+        }
+    }
+    // The fitted posterior in docs/ draws the recruitment plan's inputs, as `run --posterior` does.
+    let file = dir.join("../docs/assets/calibration/birmingham/posterior.csv");
+    let posterior = caseload::calibration::Posterior::parse("posterior.csv", &read_text(&file))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(posterior.paths.len(), 4);
+    let plan = caseload::load::load_file(&dir.join("birmingham_recruitment_plan.ron"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let replications = caseload::replicate::Replications::of_with(&plan, Some(&posterior))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(replications.uncertain_paths(), posterior.paths);
 }

@@ -80,6 +80,12 @@ impl Calibration {
         &self.observed
     }
 
+    /// Checks observations held out of the fit (the observed CSV format, `text` named `file`),
+    /// against the same scenario.
+    pub fn holdout(&self, file: &str, text: &str) -> Result<Observed, ObservedError> {
+        Observed::parse(file, text, &self.uncertain.base().model, &self.metrics)
+    }
+
     /// The metrics of the scenario.
     pub fn metrics(&self) -> &Metrics {
         &self.metrics

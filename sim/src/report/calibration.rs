@@ -28,6 +28,8 @@ pub struct CalibrationPage<'a> {
     pub posterior: &'a Generation,
     /// The observed rows.
     pub observed: &'a Observed,
+    /// Observations held out of the fit and checked against it, if any.
+    pub holdout: Option<&'a Observed>,
     /// The metrics of the scenario.
     pub metrics: &'a Metrics,
     /// Replications run with inputs drawn from the posterior.
@@ -192,16 +194,16 @@ fn inputs(page: &CalibrationPage) -> String {
     html
 }
 
-/// Each observation against the posterior predictive range, in a table and in charts.
-fn fit(page: &CalibrationPage) -> String {
+/// Each of `observed`'s rows against the posterior predictive range: the table's rows, and how
+/// many lie inside the range.
+fn rows_against(page: &CalibrationPage, observed: &Observed) -> (String, usize) {
     let results = page.predictive;
-    let replications = results.replications();
-    let simulated: Vec<Vec<f64>> = (0..replications)
-        .map(|rep| page.observed.simulated(results, page.metrics, rep))
+    let simulated: Vec<Vec<f64>> = (0..results.replications())
+        .map(|rep| observed.simulated(results, page.metrics, rep))
         .collect();
     let mut inside = 0;
     let mut rows = String::new();
-    for (k, row) in page.observed.rows.iter().enumerate() {
+    for (k, row) in observed.rows.iter().enumerate() {
         let values: Vec<(f64, f64)> = simulated.iter().map(|s| (s[k], 1.0)).collect();
         let (low, median, high) = (
             weighted_quantile(values.clone(), 0.05),
@@ -227,16 +229,51 @@ fn fit(page: &CalibrationPage) -> String {
             escape(&verdict)
         ));
     }
+    (rows, inside)
+}
+
+/// A table of observations against the posterior predictive range.
+fn table(rows: &str) -> String {
+    format!(
+        "<table>\n<thead><tr><th>Observation (metric, month, district)</th><th>Source</th>\
+         <th>Observed</th><th>Posterior predictive median (P5 to P95)</th><th>Verdict</th></tr>\
+         </thead>\n<tbody>\n{rows}</tbody>\n</table>\n"
+    )
+}
+
+/// Each observation against the posterior predictive range, in a table and in charts; then the
+/// held-out observations, if any.
+fn fit(page: &CalibrationPage) -> String {
+    let replications = page.predictive.replications();
+    let (rows, inside) = rows_against(page, page.observed);
     let n = page.observed.rows.len();
     let mut html = format!(
         "<section id=\"fit\">\n<h2>Fit to the observations</h2>\n<p>{inside} of {n} observations \
          lie inside the 90% range (P5 to P95) of {replications} replications drawn from the \
          posterior, each formed as the observation is: a ratio from its numerator and denominator \
-         over the span, a stock at the span's end, a flow summed.</p>\n<table>\n<thead><tr>\
-         <th>Observation (metric, month, district)</th><th>Source</th><th>Observed</th>\
-         <th>Posterior predictive median (P5 to P95)</th><th>Verdict</th></tr></thead>\n<tbody>\n\
-         {rows}</tbody>\n</table>\n"
+         over the span, a stock at the span's end, a flow summed.</p>\n{}",
+        table(&rows)
     );
+    if let Some(held) = page.holdout {
+        let (rows, inside) = rows_against(page, held);
+        let n = held.rows.len();
+        let outside = n - inside;
+        html.push_str(&format!(
+            "<h3>Held out: not fitted, checked</h3>\n<p>{inside} of {n} held-out observations lie \
+             inside the posterior predictive 90% range{}</p>\n{}",
+            if outside == 0 {
+                ": the fit forecasts them.".to_string()
+            } else {
+                format!(
+                    "; {outside} {} not, and the table says by how much. A held-out figure \
+                     outside the range means the model, its priors or the figure's definition \
+                     differ from the service in a way the fitted years did not show.",
+                    if outside == 1 { "does" } else { "do" }
+                )
+            },
+            table(&rows)
+        ));
+    }
     html.push_str(&charts_of(page));
     html.push_str("</section>\n");
     html
@@ -252,9 +289,18 @@ fn charts_of(page: &CalibrationPage) -> String {
     let mut html = String::from(
         "<p class=\"legend\"><span class=\"swatch outer\"></span> P5 to P95 \
          <span class=\"swatch inner\"></span> P10 to P90 <span class=\"swatch median\"></span> \
-         median of the posterior predictive; dots: observed</p>\n<div class=\"grid\">\n",
+         median of the posterior predictive; filled dots: observations fitted; open dots: held \
+         out</p>\n<div class=\"grid\">\n",
     );
-    for row in &page.observed.rows {
+    let held = page.holdout.map_or(&[][..], |h| &h.rows[..]);
+    let all: Vec<(&crate::calibration::observed::Observation, bool)> = page
+        .observed
+        .rows
+        .iter()
+        .map(|o| (o, false))
+        .chain(held.iter().map(|o| (o, true)))
+        .collect();
+    for &(row, _) in &all {
         let key = (row.metric, row.district);
         if seen.contains(&key) {
             continue;
@@ -263,14 +309,13 @@ fn charts_of(page: &CalibrationPage) -> String {
         let share = page.metrics.is_share(row.metric);
         let scale = if share { 100.0 } else { 1.0 };
         let fan = Fan::of(&summary, n, row.district, row.metric, scale);
-        let marks: Vec<Mark> = page
-            .observed
-            .rows
+        let marks: Vec<Mark> = all
             .iter()
-            .filter(|o| (o.metric, o.district) == key)
-            .map(|o| Mark {
+            .filter(|(o, _)| (o.metric, o.district) == key)
+            .map(|&(o, held_out)| Mark {
                 months: o.months,
                 value: o.value * scale,
+                held_out,
             })
             .collect();
         let top = marks

@@ -141,6 +141,8 @@ pub struct Mark {
     pub months: (usize, usize),
     /// The value, in the chart's units.
     pub value: f64,
+    /// Held out of a fit (drawn as open circles), rather than fitted (filled).
+    pub held_out: bool,
 }
 
 /// `"2019-01"` as `"Jan 2019"`.
@@ -481,15 +483,27 @@ fn draw(chart: &Chart, out: &mut String) -> Result<(), String> {
             let points: Vec<(f64, f64)> = (mark.months.0..=mark.months.1.min(n.saturating_sub(1)))
                 .map(|i| (at(i), mark.value))
                 .collect();
+            let colour = if mark.held_out {
+                palette::INK
+            } else {
+                palette::VERMILLION
+            };
             c.draw_series(std::iter::once(PathElement::new(
                 points.clone(),
-                palette::VERMILLION.stroke_width(3),
+                colour.stroke_width(3),
             )))
             .map_err(|e| err(&e))?;
+            let style = if mark.held_out {
+                WHITE.filled()
+            } else {
+                colour.filled()
+            };
+            c.draw_series(points.iter().map(|&p| Circle::new(p, 5, style)))
+                .map_err(|e| err(&e))?;
             c.draw_series(
                 points
                     .into_iter()
-                    .map(|p| Circle::new(p, 5, palette::VERMILLION.filled())),
+                    .map(|p| Circle::new(p, 5, colour.stroke_width(2))),
             )
             .map_err(|e| err(&e))?;
         }

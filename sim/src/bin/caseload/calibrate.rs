@@ -26,6 +26,10 @@ pub struct CalibrateArgs {
     /// source columns (docs/calibration.md).
     #[arg(long, value_name = "FILE.csv")]
     pub observed: PathBuf,
+    /// Observations held out of the fit (the same CSV format): the report checks them against the
+    /// posterior predictive range.
+    #[arg(long, value_name = "FILE.csv")]
+    pub holdout: Option<PathBuf>,
     /// Particles accepted in each generation.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(10..=100_000))]
     pub population: u32,
@@ -81,6 +85,19 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         CalibrationError::Abc(_) => Failure::Other(e.into()),
         _ => Failure::Input(e.into()),
     })?;
+    let holdout = match &args.holdout {
+        None => None,
+        Some(path) => {
+            let file = path.display().to_string();
+            let text = load::read_text(path)
+                .map_err(|e| Failure::Input(anyhow::anyhow!("cannot read {file}: {e}")))?;
+            Some(
+                calibration
+                    .holdout(&file, &text)
+                    .map_err(|e| Failure::Input(e.into()))?,
+            )
+        }
+    };
     let settings = Settings {
         population: args.population as usize,
         generations: args.generations as usize,
@@ -140,6 +157,7 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         priors: &calibration.priors(),
         posterior: fit.posterior(),
         observed: calibration.observed(),
+        holdout: holdout.as_ref(),
         metrics: calibration.metrics(),
         predictive: &predictive,
     };
@@ -184,14 +202,13 @@ fn command(args: &CalibrateArgs, loaded: &load::Loaded) -> String {
     if args.scenario.is_some() {
         line.push_str(&format!(" {}", loaded.source));
     }
+    line.push_str(&format!(" --observed {}", args.observed.display()));
+    if let Some(h) = &args.holdout {
+        line.push_str(&format!(" --holdout {}", h.display()));
+    }
     line.push_str(&format!(
-        " --observed {} --population {} --generations {} --budget {} --seed {} --check-reps {}",
-        args.observed.display(),
-        args.population,
-        args.generations,
-        args.budget,
-        args.seed,
-        args.check_reps
+        " --population {} --generations {} --budget {} --seed {} --check-reps {}",
+        args.population, args.generations, args.budget, args.seed, args.check_reps
     ));
     if args.tolerance > 0.0 {
         line.push_str(&format!(" --tolerance {}", args.tolerance));
