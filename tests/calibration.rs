@@ -392,7 +392,7 @@ fn the_shipped_calibration_examples_load_and_the_birmingham_posterior_applies() 
     let file = dir.join("../docs/assets/calibration/birmingham/posterior.csv");
     let posterior = caseload::calibration::Posterior::parse("posterior.csv", &read_text(&file))
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(posterior.paths.len(), 4);
+    assert_eq!(posterior.paths.len(), 6);
     let plan = caseload::load::load_file(&dir.join("birmingham_recruitment_plan.ron"))
         .unwrap_or_else(|e| panic!("{e}"));
     let replications = caseload::replicate::Replications::of_with(&plan, Some(&posterior))

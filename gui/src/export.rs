@@ -80,7 +80,12 @@ pub fn chart_csv(
 
 /// The board report (one self-contained HTML page) of `forecast`, with the chance of each
 /// review's target at `month`.
-pub fn board_report(forecast: &Forecast, seed: u64, month: usize) -> String {
+pub fn board_report(
+    forecast: &Forecast,
+    seed: u64,
+    month: usize,
+    posterior: Option<caseload::output::PosteriorRecord>,
+) -> String {
     let scenario = &forecast.scenario;
     let model = &scenario.model;
     let label = forecast.months.get(month).cloned().unwrap_or_default();
@@ -98,7 +103,7 @@ pub fn board_report(forecast: &Forecast, seed: u64, month: usize) -> String {
             forecast.months.first().cloned().unwrap_or_default(),
             forecast.months.last().cloned().unwrap_or_default(),
         ],
-        posterior: None,
+        posterior,
     };
     let targets: Vec<_> = model
         .reviews

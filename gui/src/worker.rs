@@ -11,6 +11,7 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
+use caseload::calibration::Posterior;
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
 use caseload::replicate::{Replications, Run};
@@ -30,6 +31,8 @@ pub struct Job {
     pub passes: Vec<u32>,
     /// Master seed (the same for every job, so forecasts share common random numbers).
     pub seed: u64,
+    /// A calibrated posterior the uncertain inputs are drawn from, if one is in use.
+    pub posterior: Option<Arc<Posterior>>,
 }
 
 /// What the worker reports.
@@ -154,7 +157,7 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
         };
         let scenario = loaded.map_or_else(|| Arc::clone(&job.base), Arc::new);
         // Uncertain values are drawn afresh for each replication, as `caseload run` does.
-        let replications = match Replications::of(&scenario) {
+        let replications = match Replications::of_with(&scenario, job.posterior.as_deref()) {
             Ok(r) => r,
             Err(e) => {
                 send(Message::Failed {

@@ -478,3 +478,81 @@ fn a_scenario_without_targets_says_so_on_the_dashboard() {
         0
     );
 }
+
+/// The posterior fitted in docs/ (docs/calibration.md, section 8).
+fn birmingham_posterior() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs/assets/calibration/birmingham/posterior.csv")
+}
+
+#[test]
+fn a_calibrated_posterior_draws_the_forecast_s_inputs_as_the_cli_does() {
+    let loaded = short("birmingham_recruitment_plan.ron");
+    let path = birmingham_posterior();
+    let text = std::fs::read_to_string(&path).expect("the shipped posterior");
+    let posterior =
+        caseload::calibration::Posterior::parse("posterior.csv", &text).expect("a posterior");
+    let expected = {
+        let options = RunOptions {
+            replications: 4,
+            seed: 1,
+            threads: None,
+        };
+        Replications::of_with(&loaded, Some(&posterior))
+            .expect("it applies")
+            .run(&options, &|| {})
+            .expect("runs")
+            .results
+    };
+    let mut harness = harness_with(loaded, "birmingham_recruitment_plan.ron");
+    wait_idle(&mut harness);
+    let before = harness
+        .state()
+        .forecast()
+        .expect("a forecast")
+        .results
+        .clone();
+    harness
+        .get_by_label("Posterior (posterior.csv from caseload calibrate)")
+        .set_text_value_accesskit(path.to_str().expect("a UTF-8 path"));
+    harness.run();
+    harness.get_by_label("Draw from the posterior").click();
+    harness.run();
+    wait_idle(&mut harness);
+    let forecast = harness.state().forecast().expect("a forecast");
+    // The same replications, draws and values as `caseload run --reps 4 --posterior`.
+    assert_eq!(*forecast.results, expected);
+    assert_ne!(*forecast.results, *before);
+    harness.get_by_label_contains("Uncertain inputs drawn from the posterior");
+    // Back to the scenario's own values.
+    harness
+        .get_by_label("Use the scenario's own distributions")
+        .click();
+    harness.run();
+    wait_idle(&mut harness);
+    assert_eq!(
+        *harness.state().forecast().expect("a forecast").results,
+        *before
+    );
+}
+
+#[test]
+fn a_posterior_that_does_not_fit_the_scenario_is_refused_with_its_reason() {
+    // The Birmingham posterior sets the teams' cross-cover, which a scenario without teams does
+    // not write.
+    let teams: LeverPath = "delivery.teams".parse().unwrap();
+    let loaded =
+        lever::apply(&short("birmingham_baseline.ron"), &[(&teams, "None")]).expect("valid");
+    let mut harness = harness_with(loaded, "birmingham_baseline.ron");
+    wait_idle(&mut harness);
+    let path = birmingham_posterior();
+    harness
+        .get_by_label("Posterior (posterior.csv from caseload calibrate)")
+        .set_text_value_accesskit(path.to_str().expect("a UTF-8 path"));
+    harness.run();
+    harness.get_by_label("Draw from the posterior").click();
+    harness.run();
+    let error = harness.state().error().expect("refused").to_string();
+    assert!(error.contains("does not fit this scenario"), "{error}");
+    assert!(harness.state().posterior().is_none());
+}

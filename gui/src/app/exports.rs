@@ -34,7 +34,11 @@ impl CaseloadApp {
                 )),
             },
             Export::Report => {
-                let html = export::board_report(f, self.settings.seed, month);
+                let posterior = self.posterior().map(|p| caseload::output::PosteriorRecord {
+                    file: p.path.display().to_string(),
+                    sha256: p.sha256.clone(),
+                });
+                let html = export::board_report(f, self.settings.seed, month, posterior);
                 export::write_whole(&dir.join("board_report.html"), html.as_bytes())
             }
             Export::ChartPng(rect) => {

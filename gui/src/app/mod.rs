@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use caseload::calibration::Posterior;
 use caseload::load::Loaded;
 
 use crate::editor::{CloseDecision, Editor, EditorEvent};
@@ -72,6 +73,21 @@ pub enum Command {
     Unpin,
     /// Write an export.
     Export(Export),
+    /// Draw the uncertain inputs from the calibrated posterior in this posterior.csv.
+    UsePosterior(PathBuf),
+    /// Draw them from the scenario's own distributions again.
+    DropPosterior,
+}
+
+/// A calibrated posterior in use: where it was read, its hash and its particles.
+#[derive(Clone)]
+pub struct InUse {
+    /// The posterior.csv, as given.
+    pub path: PathBuf,
+    /// SHA-256 of its text.
+    pub sha256: String,
+    /// The particles.
+    pub posterior: Arc<Posterior>,
 }
 
 /// Views computed from the forecast once, and again only when it or the view changes.
@@ -105,6 +121,10 @@ pub struct CaseloadApp {
     prepared: Prepared,
     error: Option<String>,
     notice: Option<String>,
+    /// The calibrated posterior the forecast draws from, if any (cleared with the scenario).
+    posterior: Option<InUse>,
+    /// The posterior.csv path as typed.
+    posterior_text: String,
     started: Instant,
     first_forecast: Option<Duration>,
     /// A PNG export to ask a screenshot for: the chart's rectangle and the file.
@@ -171,6 +191,8 @@ impl CaseloadApp {
             prepared: Prepared::default(),
             error: None,
             notice: None,
+            posterior: None,
+            posterior_text: String::new(),
             started: Instant::now(),
             first_forecast: None,
             png: None,
@@ -288,7 +310,40 @@ impl CaseloadApp {
                 self.generation += 1;
             }
             Command::Export(kind) => self.export(kind),
+            Command::UsePosterior(path) => match self.read_posterior(&path) {
+                Ok(in_use) => {
+                    self.posterior = Some(in_use);
+                    self.error = None;
+                    self.start();
+                }
+                Err(e) => self.error = Some(e),
+            },
+            Command::DropPosterior => {
+                if self.posterior.take().is_some() {
+                    self.start();
+                }
+            }
         }
+    }
+
+    /// Reads a posterior.csv and checks it applies to the scenario: every path names a number the
+    /// scenario writes, valid at each path's range.
+    fn read_posterior(&self, path: &std::path::Path) -> Result<InUse, String> {
+        let file = path.display().to_string();
+        let text = caseload::load::read_text(path).map_err(|e| format!("{file}: {e}"))?;
+        let posterior = Posterior::parse(&file, &text).map_err(|e| e.to_string())?;
+        caseload::replicate::Replications::of_with(&self.scenario, Some(&posterior))
+            .map_err(|e| format!("{file} does not fit this scenario: {e}"))?;
+        Ok(InUse {
+            path: path.to_path_buf(),
+            sha256: caseload::output::sha256_hex(&text),
+            posterior: Arc::new(posterior),
+        })
+    }
+
+    /// The calibrated posterior the forecast draws from, if any.
+    pub fn posterior(&self) -> Option<&InUse> {
+        self.posterior.as_ref()
     }
 
     /// The scenario and the levers off their baseline, in words.
@@ -318,6 +373,8 @@ impl CaseloadApp {
         self.scenario = Arc::new(loaded);
         self.source = source;
         self.error = None;
+        // A posterior was fitted for another scenario's inputs.
+        self.posterior = None;
         self.start();
     }
 
@@ -329,6 +386,7 @@ impl CaseloadApp {
             levers: self.levers.settings(),
             passes: self.settings.passes.clone(),
             seed: self.settings.seed,
+            posterior: self.posterior.as_ref().map(|p| Arc::clone(&p.posterior)),
         });
         self.running = Some(self.next_job);
         self.progress = (0, self.settings.passes.last().copied().unwrap_or(0));
@@ -412,6 +470,12 @@ impl CaseloadApp {
                         &self.source,
                         &self.scenario.scenario.name,
                         &self.levers,
+                        &mut commands,
+                    );
+                    view::levers::posterior(
+                        ui,
+                        self.posterior.as_ref().map(|p| p.path.as_path()),
+                        &mut self.posterior_text,
                         &mut commands,
                     );
                 });

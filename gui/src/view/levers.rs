@@ -109,3 +109,44 @@ fn named_button(ui: &mut egui::Ui, text: &str, name: &str) -> bool {
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, name));
     response.on_hover_text(name).clicked()
 }
+
+/// The calibrated posterior: a typed path to a posterior.csv (written by `caseload calibrate`) whose
+/// particles the forecast draws its uncertain inputs from, or the scenario's own distributions.
+pub fn posterior(
+    ui: &mut egui::Ui,
+    in_use: Option<&std::path::Path>,
+    text: &mut String,
+    commands: &mut Vec<Command>,
+) {
+    ui.separator();
+    ui.heading("Calibrated inputs");
+    match in_use {
+        Some(path) => {
+            ui.label(format!(
+                "Uncertain inputs drawn from the posterior {}",
+                path.display()
+            ));
+            if ui
+                .button("Use the scenario's own distributions")
+                .on_hover_text("Stop drawing from the posterior")
+                .clicked()
+            {
+                commands.push(Command::DropPosterior);
+            }
+        }
+        None => {
+            let label = ui.label("Posterior (posterior.csv from caseload calibrate)");
+            ui.add(egui::TextEdit::singleline(text).desired_width(ui.available_width() - 8.0))
+                .labelled_by(label.id);
+            if ui
+                .add_enabled(
+                    !text.trim().is_empty(),
+                    egui::Button::new("Draw from the posterior"),
+                )
+                .clicked()
+            {
+                commands.push(Command::UsePosterior(text.trim().into()));
+            }
+        }
+    }
+}
