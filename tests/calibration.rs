@@ -80,10 +80,11 @@ fn observed_rows_are_checked_before_anything_is_simulated() {
         "{err}"
     );
     assert!(err.contains("the column \"value\" is missing"), "{err}");
-    // Held-out observations are checked the same way, before anything runs.
+    // Held-out observations are checked the same way, before anything runs. (The observed file
+    // starts with a spreadsheet's byte-order mark, which is not part of its header.)
     std::fs::write(
         d.join("good.csv"),
-        "month,district,metric,value\n2024-06,ALL,hv_wte,18\n",
+        "\u{feff}month,district,metric,value\n2024-06,ALL,hv_wte,18\n",
     )
     .expect("written");
     let err = assert_exit(

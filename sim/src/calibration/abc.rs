@@ -188,6 +188,18 @@ pub enum AbcError {
     /// Nothing to fit.
     #[error("nothing to fit: the prior has no uncertain values or the population is empty")]
     Empty,
+    /// Most of the prior's runs cannot be compared with the observations.
+    #[error(
+        "half or more of the prior's runs cannot be compared with the observations: {failed} \
+         could not run, and rows {rows:?} (0 for the first data row) were undefined in most of \
+         them (a ratio with nothing due)"
+    )]
+    Undefined {
+        /// Rows undefined in more than half of the prior's runs.
+        rows: Vec<usize>,
+        /// Runs whose inputs did not make a valid scenario.
+        failed: usize,
+    },
 }
 
 /// Standardised distance: the weighted root mean square of (simulated - observed) / scale; infinite
@@ -212,8 +224,10 @@ pub fn distance(simulated: &[f64], target: &Target, scales: &[f64]) -> f64 {
 }
 
 /// Each row's scale: its own sd, or 1.4826 x the median absolute deviation of the prior
-/// simulations around their median, floored at 1e-6 of the observed value (at least 1e-9), so a
-/// row the inputs cannot move does not divide by zero.
+/// simulations around their median; where more than half of them agree (a median absolute deviation of 0), their
+/// standard deviation; floored at 1e-6 of the observed value (at least 1e-9) only for a row the
+/// inputs cannot move at all, whose error is then the same in every run and ranks none above
+/// another.
 fn scales(summaries: &[Vec<f64>], target: &Target) -> Vec<f64> {
     let median = |mut xs: Vec<f64>| -> f64 {
         xs.sort_by(f64::total_cmp);
@@ -236,7 +250,13 @@ fn scales(summaries: &[Vec<f64>], target: &Target) -> Vec<f64> {
                 .collect();
             let m = median(xs.clone());
             let mad = median(xs.iter().map(|x| (x - m).abs()).collect());
-            (1.4826 * mad).max(floor)
+            if mad > 0.0 {
+                return (1.4826 * mad).max(floor);
+            }
+            let n = xs.len().max(1) as f64;
+            let mean = xs.iter().sum::<f64>() / n;
+            let sd = (xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / n).sqrt();
+            sd.max(floor)
         })
         .collect()
 }
@@ -401,6 +421,18 @@ where
         }
         let tolerance = weighted_quantile(&before.distances, &before.weights, settings.quantile);
         if !tolerance.is_finite() {
+            if g == 1 {
+                // The prior's runs: say which rows could not be compared.
+                let rows = (0..target.values.len())
+                    .filter(|&i| {
+                        2 * summaries.iter().filter(|s| !s[i].is_finite()).count() > summaries.len()
+                    })
+                    .collect();
+                return Err(AbcError::Undefined {
+                    rows,
+                    failed: n - summaries.len(),
+                });
+            }
             break Stop::Acceptance;
         }
         progress(Progress::Generation {
@@ -608,6 +640,41 @@ mod tests {
             Err(AbcError::Budget {
                 budget: 10,
                 population: 20
+            })
+        );
+    }
+
+    #[test]
+    fn a_row_most_runs_agree_on_is_scaled_by_its_spread_and_an_uncomparable_one_is_named() {
+        let target = Target {
+            values: vec![1.0, 5.0],
+            sds: vec![None, None],
+            weights: vec![1.0, 1.0],
+        };
+        // Row 0: six of eight runs give 1 (a median absolute deviation of 0): its standard deviation, not 1e-6. Row 1
+        // never moves: the floor.
+        let runs: Vec<Vec<f64>> = [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 2.0]
+            .iter()
+            .map(|&x| vec![x, 5.0])
+            .collect();
+        let s = scales(&runs, &target);
+        assert!((s[0] - 0.5).abs() < 1e-12, "{s:?}");
+        assert!((s[1] - 5e-6).abs() < 1e-18, "{s:?}");
+        // A ratio undefined in every run: refused, naming the row.
+        let prior = Prior {
+            distributions: vec![uniform(0.0, 1.0)],
+        };
+        let undefined = |_: &[f64], _: u64| Some(vec![f64::NAN, 5.0]);
+        let small = Settings {
+            population: 10,
+            budget: 100,
+            ..Settings::default()
+        };
+        assert_eq!(
+            run(&prior, &target, &small, undefined, &|_| {}),
+            Err(AbcError::Undefined {
+                rows: vec![0],
+                failed: 0
             })
         );
     }

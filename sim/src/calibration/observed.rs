@@ -193,6 +193,8 @@ impl Observed {
         };
         let mut problems = Vec::new();
         let mut rows = Vec::new();
+        // Spreadsheets' "CSV UTF-8" starts the file with a byte-order mark.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
         let header: Vec<(usize, String)> = lines.next().map(|(_, l)| fields(l)).unwrap_or_default();
         let mut columns: HashMap<&str, usize> = HashMap::new();

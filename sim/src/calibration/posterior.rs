@@ -62,6 +62,7 @@ impl Posterior {
             line,
             message,
         };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut lines = text.lines().enumerate().map(|(i, l)| (i + 1, l));
         let header = lines.next().map(|(_, l)| split(l)).unwrap_or_default();
         if header.len() < 3 || header[0] != "particle" || header[1] != "weight" {
@@ -220,5 +221,8 @@ mod tests {
         );
         assert!(bad("particle,weight,a\n0,0,0\n").contains("no particle has any weight"));
         assert!(bad("particle,weight,a,a\n").contains("the path a is given twice"));
+        // A spreadsheet's byte-order mark is not part of the header.
+        let p = Posterior::parse("p.csv", "\u{feff}particle,weight,a\n0,1,0.5\n").expect("read");
+        assert_eq!(p.paths, ["a"]);
     }
 }

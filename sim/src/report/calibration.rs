@@ -210,7 +210,9 @@ fn rows_against(page: &CalibrationPage, observed: &Observed) -> (String, usize) 
             weighted_quantile(values.clone(), 0.5),
             weighted_quantile(values, 0.95),
         );
-        let verdict = if row.value < low {
+        let verdict = if !(low.is_finite() && high.is_finite()) {
+            "undefined in the replications (nothing due): not compared".to_string()
+        } else if row.value < low {
             format!("below the range by {}", value(low - row.value))
         } else if row.value > high {
             format!("above the range by {}", value(row.value - high))

@@ -5,7 +5,7 @@ use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use caseload::calibration::{Calibration, CalibrationError, Progress, Settings};
+use caseload::calibration::{Calibration, Progress, Settings};
 use caseload::replicate::RunOptions;
 use caseload::report::calibration::{CalibrationPage, calibration_report};
 use caseload::{load, output};
@@ -81,10 +81,8 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     let file = args.observed.display().to_string();
     let text = load::read_text(&args.observed)
         .map_err(|e| Failure::Input(anyhow::anyhow!("cannot read {file}: {e}")))?;
-    let calibration = Calibration::new(&loaded, &file, &text).map_err(|e| match e {
-        CalibrationError::Abc(_) => Failure::Other(e.into()),
-        _ => Failure::Input(e.into()),
-    })?;
+    let calibration =
+        Calibration::new(&loaded, &file, &text).map_err(|e| Failure::Input(e.into()))?;
     let holdout = match &args.holdout {
         None => None,
         Some(path) => {
@@ -196,15 +194,28 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     print(&lines)
 }
 
+/// `text` as one shell word: as it is when it holds only safe characters, else single-quoted.
+fn quoted(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/._-+:,=@%".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', "'\\''"))
+    }
+}
+
 /// The command line that reproduces this calibration, for the report.
 fn command(args: &CalibrateArgs, loaded: &load::Loaded) -> String {
     let mut line = String::from("caseload calibrate");
     if args.scenario.is_some() {
-        line.push_str(&format!(" {}", loaded.source));
+        line.push_str(&format!(" {}", quoted(&loaded.source)));
     }
-    line.push_str(&format!(" --observed {}", args.observed.display()));
+    line.push_str(&format!(
+        " --observed {}",
+        quoted(&args.observed.display().to_string())
+    ));
     if let Some(h) = &args.holdout {
-        line.push_str(&format!(" --holdout {}", h.display()));
+        line.push_str(&format!(" --holdout {}", quoted(&h.display().to_string())));
     }
     line.push_str(&format!(
         " --population {} --generations {} --budget {} --seed {} --check-reps {}",

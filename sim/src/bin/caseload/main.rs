@@ -192,7 +192,18 @@ pub(crate) fn posterior_for(
     let posterior = load_posterior(fitted)?;
     if let Some(p) = &posterior {
         replications_of(base, Some(p))?;
-        if let Some(both) = p.posterior.paths.iter().find(|path| varied.contains(path)) {
+        // Compared as paths, however each is spelt.
+        let normal = |path: &str| {
+            path.parse::<caseload::lever::LeverPath>()
+                .map_or(path.to_string(), |p| p.to_string())
+        };
+        let varied: Vec<String> = varied.iter().map(|v| normal(v)).collect();
+        if let Some(both) = p
+            .posterior
+            .paths
+            .iter()
+            .find(|path| varied.contains(&normal(path)))
+        {
             return Err(Failure::Input(anyhow::anyhow!(
                 "--posterior {}: {both} is varied and also drawn from the posterior; vary another \
                  lever or leave the posterior out",
@@ -340,12 +351,17 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .map(report::destination)
         .transpose()?;
     let scenario_text = report_to.as_ref().map(|_| loaded.text.clone());
-    let uncertain_paths: Vec<String> = loaded
+    let mut uncertain_paths: Vec<String> = loaded
         .scenario
         .uncertain
         .iter()
         .map(|u| u.path.clone())
         .collect();
+    let from_posterior: Vec<String> = posterior
+        .as_ref()
+        .map(|p| p.posterior.paths.clone())
+        .unwrap_or_default();
+    uncertain_paths.retain(|p| !from_posterior.contains(p));
     let (run, reached) = match args.reps {
         Reps::Fixed(n) => {
             let options = RunOptions {
@@ -402,6 +418,17 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         text.push_str(&format!(
             "\nUncertain values, drawn afresh for each replication (see parameters.csv): {}.\n",
             uncertain_paths.join(", ")
+        ));
+    }
+    if !from_posterior.is_empty() {
+        text.push_str(&format!(
+            "\nDrawn for each replication from the calibrated posterior {} (see parameters.csv): \
+             {}.\n",
+            args.fitted
+                .posterior
+                .as_deref()
+                .map_or(String::new(), |p| p.display().to_string()),
+            from_posterior.join(", ")
         ));
     }
     if let Some(r) = &reached {
