@@ -262,7 +262,7 @@ fn scales(summaries: &[Vec<f64>], target: &Target) -> Vec<f64> {
 }
 
 /// The weighted `q`-quantile of `xs`.
-fn weighted_quantile(xs: &[f64], weights: &[f64], q: f64) -> f64 {
+pub(crate) fn weighted_quantile(xs: &[f64], weights: &[f64], q: f64) -> f64 {
     let mut order: Vec<usize> = (0..xs.len()).collect();
     order.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
     let total: f64 = weights.iter().sum();

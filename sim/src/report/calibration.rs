@@ -36,19 +36,15 @@ pub struct CalibrationPage<'a> {
     pub predictive: &'a Results,
 }
 
-/// The `q`-quantile of weighted values.
-fn weighted_quantile(mut values: Vec<(f64, f64)>, q: f64) -> f64 {
-    values.retain(|(x, _)| x.is_finite());
-    values.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let total: f64 = values.iter().map(|v| v.1).sum();
-    let mut cumulative = 0.0;
-    for &(x, w) in &values {
-        cumulative += w;
-        if cumulative >= q * total {
-            return x;
-        }
+/// The `q`-quantile of weighted values, ignoring undefined ones (NaN when none is defined).
+fn weighted_quantile(values: Vec<(f64, f64)>, q: f64) -> f64 {
+    let (xs, weights): (Vec<f64>, Vec<f64>) =
+        values.into_iter().filter(|(x, _)| x.is_finite()).unzip();
+    if xs.is_empty() {
+        f64::NAN
+    } else {
+        crate::calibration::abc::weighted_quantile(&xs, &weights, q)
     }
-    values.last().map_or(f64::NAN, |v| v.0)
 }
 
 /// A prior's mean and 90% interval, from 20,000 draws of a fixed stream.
