@@ -202,16 +202,31 @@ fn unreadable_scenarios_are_input_errors() {
     let (dir, _) = workspace(&tiny_year());
     let missing = dir.path().join("no_such_scenario.ron");
     let not_utf8 = dir.path().join("latin1.ron");
-    std::fs::write(&not_utf8, b"Scenario(name: \"caf\xe9\")").expect("written");
     // Larger than any scenario: refused before it is read (the file is sparse).
     let huge = dir.path().join("huge.ron");
     let file = std::fs::File::create(&huge).expect("created");
     file.set_len(load::MAX_FILE_BYTES + 1).expect("resized");
+    std::fs::write(&not_utf8, b"Scenario(\n  name: \"caf\xe9\")").expect("written");
+    // A pipe nobody writes to would block a reader for ever; /dev/zero never ends.
+    let fifo = dir.path().join("fifo.ron");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let endless_base = dir.path().join("endless_base.ron");
+    std::fs::write(&endless_base, "Scenario(extends: \"/dev/urandom\")").expect("written");
     let cases = [
+        (
+            endless_base.as_path(),
+            "/dev/urandom: it is not a regular file",
+        ),
         (huge.as_path(), "scenarios are at most 16777216 bytes"),
         (missing.as_path(), "cannot read the scenario"),
         (dir.path(), "is a directory"),
-        (not_utf8.as_path(), "not UTF-8"),
+        (
+            not_utf8.as_path(),
+            "line 2, column 13 (byte 22) is not UTF-8",
+        ),
+        (fifo.as_path(), "not a regular file"),
+        (Path::new("/dev/zero"), "not a regular file"),
     ];
     for (path, reason) in cases {
         let out = dir.path().join("out");
@@ -232,13 +247,15 @@ fn unreadable_scenarios_are_input_errors() {
 fn bad_flags_are_usage_errors() {
     let (dir, scenario) = workspace(&tiny_year());
     let s = arg(&scenario);
-    let cases: [&[&str]; 8] = [
+    let cases: [&[&str]; 9] = [
         &[],
         &["simulate"],
         &["run", s, "--bogus"],
         &["run", s, "--reps", "0"],
         &["run", s, "--reps", "abc"],
         &["run", s, "--threads", "0"],
+        // More threads than any machine here can use: refused at once, not run slowly.
+        &["run", s, "--threads", "100000"],
         &["run", s, "--seed", "-1"],
         &["validate"],
     ];
@@ -249,6 +266,8 @@ fn bad_flags_are_usage_errors() {
         assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
     }
     assert_eq!(tree(dir.path()), BTreeSet::from(["tiny.ron".to_string()]));
+    let err = assert_exit(&caseload(dir.path(), &["run", s, "--threads", "100000"]), 2);
+    assert!(err.contains("at most") && err.contains("per core"), "{err}");
     for args in [&["--help"][..], &["run", "--help"], &["--version"]] {
         let o = caseload(dir.path(), args);
         assert_exit(&o, 0);
@@ -264,10 +283,16 @@ fn unwritable_output_fails_without_partial_files() {
     let blocker = dir.path().join("blocker");
     std::fs::write(&blocker, "not a directory").expect("written");
     let before = tree(dir.path());
-    for out in [blocker.join("sub"), blocker.clone()] {
+    // A folder that cannot be made fails the machine's way (exit 1); a file given as the
+    // output folder is the user's to correct (exit 2). Both before anything runs.
+    let cases = [
+        (blocker.join("sub"), 1, "cannot write the output"),
+        (blocker.clone(), 2, "is a file, not a folder"),
+    ];
+    for (out, code, reason) in cases {
         let o = run_into(dir.path(), &scenario, &out, &["--reps", "2"]);
-        let err = assert_exit(&o, 1);
-        assert!(err.contains("cannot write the results to"), "{err}");
+        let err = assert_exit(&o, code);
+        assert!(err.contains(reason), "{err}");
         assert!(err.contains(arg(&out)), "{err}");
         assert_eq!(tree(dir.path()), before);
         let kept = std::fs::read(&blocker).expect("still a file");
@@ -330,9 +355,73 @@ fn a_run_that_cannot_place_every_file_replaces_none() {
     // run.json cannot be replaced: a non-empty directory stands in its place.
     std::fs::remove_file(out.join("run.json")).expect("removed");
     std::fs::create_dir_all(out.join("run.json").join("keep")).expect("created");
+    // Refused before it runs, as the user's to correct.
     let o = run_into(dir.path(), &scenario, &out, &["--reps", "2", "--seed", "4"]);
-    assert_exit(&o, 1);
+    let err = assert_exit(&o, 2);
+    assert!(
+        err.contains("run.json is a folder, not a regular file"),
+        "{err}"
+    );
     assert_no_partials(dir.path());
     let now = std::fs::read(out.join("results.csv")).expect("results");
     assert!(now == earlier, "the failed run replaced results.csv");
+}
+
+#[test]
+fn a_map_key_written_twice_is_refused_where_it_is_written_again() {
+    let (dir, scenario) = workspace(&tiny_year());
+    let text = std::fs::read_to_string(&scenario).expect("read");
+    // The tiny scenario's first staff map, with health visitors written twice: RON would keep
+    // the second silently.
+    let first = text.find("staff: {").expect("a staff map") + "staff: {".len();
+    let twice = format!("{}\"hv\": 100.0,{}", &text[..first], &text[first..]);
+    let again = twice[first + 1..].find("\"hv\"").expect("the second key") + first + 1;
+    let before = &twice[..again];
+    let (line, col) = (
+        before.matches('\n').count() + 1,
+        before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+    );
+    let plain = dir.path().join("twice.ron");
+    std::fs::write(&plain, &twice).expect("written");
+    // And in an overlay, where merging would otherwise hide it.
+    let overlay = dir.path().join("overlay.ron");
+    std::fs::write(
+        &overlay,
+        "Scenario(\n  extends: \"tiny.ron\",\n  \
+         need_levels: [(id: \"universal\", transitions: {\"universal\": 0.5, \"universal\": 1.0})],\n)\n",
+    )
+    .expect("written");
+    let cases = [
+        (&plain, format!("{}:{line}:{col}: ", arg(&plain))),
+        (&overlay, format!("{}:3:67: ", arg(&overlay))),
+    ];
+    for (path, at) in cases {
+        for command in ["validate", "run"] {
+            let err = assert_exit(&caseload(dir.path(), &[command, arg(path)]), 2);
+            assert!(err.contains(&at), "{command}: not at {at}: {err}");
+            assert!(err.contains("written twice"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn a_review_nobody_can_do_is_warned_of() {
+    let mut s = tiny_year();
+    let mut nn = s.roles[0].clone();
+    nn.id = "nn".into();
+    nn.name = "Nursery nurse".into();
+    s.roles.push(nn);
+    s.reviews[0].roles = vec!["nn".into()];
+    let (dir, scenario) = workspace(&s);
+    let o = caseload(dir.path(), &["validate", arg(&scenario)]);
+    let err = assert_exit(&o, 0);
+    assert!(err.contains("warning: "), "{err}");
+    assert!(
+        err.contains("may be done only by nn") && err.contains("never be done"),
+        "{err}"
+    );
+    // With staff in post, nothing to say.
+    let (dir, scenario) = workspace(&tiny_year());
+    let err = assert_exit(&caseload(dir.path(), &["validate", arg(&scenario)]), 0);
+    assert!(!err.contains("warning"), "{err}");
 }

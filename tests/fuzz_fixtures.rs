@@ -122,8 +122,8 @@ fn small_results() -> (Results, String) {
         months: ["".into(), "".into()],
         posterior: None,
     };
-    output::write_run(dir.path(), &results, &Summary::new(&results), &record, &[])
-        .expect("written");
+    let summary = Summary::new(&results);
+    output::write_run(dir.path(), true, (&results, &summary), &record, &[], &[]).expect("written");
     let csv = std::fs::read_to_string(dir.path().join("results.csv")).expect("readable");
     (results, csv)
 }

@@ -1,13 +1,14 @@
 //! A run killed (SIGKILL, no chance to clean up) while it writes its output leaves no partial file
-//! under an output's name: each of `results.csv`, `summary.csv` and `run.json` in the folder is
-//! either the previous run's file, untouched, or the new run's, whole. Files in the folder that
-//! the run does not write are left alone, and the next run into the folder succeeds.
+//! under an output's name: each of `results.csv` and `summary.csv` in the folder is either the
+//! previous run's file, untouched, or the new run's, whole, and when `run.json` is there they are
+//! both the files of the run it names. Files in the folder that the run does not write are left
+//! alone, and the next run into the folder succeeds.
 
 use std::path::Path;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use caseload::output::read_results;
+use caseload::output::{LOCK_FILE, read_results};
 use caseload::scenario::Scenario;
 
 use crate::binary::{command, write_scenario};
@@ -20,7 +21,7 @@ const NOTES: &str = "notes.txt";
 
 /// Ten districts with few children for ten years: cheap to simulate, about 2 MB of results.csv a
 /// replication, so writing takes long enough to be caught in the middle.
-fn wide() -> Scenario {
+pub fn wide() -> Scenario {
     let mut s = tiny();
     s.calendar.months = 120;
     s.districts = (0..10)
@@ -111,34 +112,46 @@ fn kill_at(cwd: &Path, seed: &str, moment: Moment) -> bool {
     running
 }
 
-/// Every output in the folder is one of the two runs' files, whole; the user's file is untouched.
+/// Every output in the folder is one of the two runs' files, whole; when run.json is there, every
+/// output is its run's; the user's file is untouched.
 fn check_folder(cwd: &Path, old: &[Vec<u8>], new: &[Vec<u8>], moment: Moment) {
     let out = cwd.join("out");
-    for (k, name) in OUTPUTS.iter().enumerate() {
-        let path = out.join(name);
-        let bytes =
-            std::fs::read(&path).unwrap_or_else(|e| panic!("{name} lost ({moment:?}): {e}"));
-        if *name == "run.json" {
-            // The record holds the wall time, so compare what a run always writes the same.
-            let json: serde_json::Value = serde_json::from_slice(&bytes)
-                .unwrap_or_else(|e| panic!("run.json is not whole JSON ({moment:?}): {e}"));
-            assert!(
-                ["7", "8"].contains(&json["seed"].to_string().as_str()),
-                "run.json ({moment:?}): {json}"
-            );
-            assert_eq!(json["replications"], 12, "run.json ({moment:?})");
-        } else {
-            assert!(
+    // The run run.json names, if it is there: removed before a set is replaced, placed last.
+    let recorded = std::fs::read(out.join("run.json")).ok().map(|bytes| {
+        // The record holds the wall time, so compare what a run always writes the same.
+        let json: serde_json::Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("run.json is not whole JSON ({moment:?}): {e}"));
+        assert_eq!(json["replications"], 12, "run.json ({moment:?})");
+        match json["seed"].to_string().as_str() {
+            "7" => old,
+            "8" => new,
+            other => panic!("run.json names seed {other} ({moment:?})"),
+        }
+    });
+    for (k, name) in OUTPUTS
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n != "run.json")
+    {
+        let bytes = std::fs::read(out.join(name))
+            .unwrap_or_else(|e| panic!("{name} lost ({moment:?}): {e}"));
+        match recorded {
+            Some(run) => assert!(
+                bytes == run[k],
+                "{name} is not the file of the run run.json names ({moment:?})"
+            ),
+            None => assert!(
                 bytes == old[k] || bytes == new[k],
                 "{name} is neither the old nor the new run's file ({moment:?}): {} bytes",
                 bytes.len()
-            );
+            ),
         }
     }
     read_results(&out.join("results.csv")).expect("results.csv reads back whole");
     let notes = std::fs::read_to_string(out.join(NOTES)).expect("the user's file is kept");
     assert_eq!(notes, "my notes\n");
-    // Anything else is a hidden temporary file, never a name a reader would open.
+    // Anything else is a hidden temporary file or the folder's lock, never a name a reader
+    // would open.
     for entry in std::fs::read_dir(&out).expect("the folder") {
         let name = entry
             .expect("an entry")
@@ -147,7 +160,7 @@ fn check_folder(cwd: &Path, old: &[Vec<u8>], new: &[Vec<u8>], moment: Moment) {
             .into_owned();
         let hidden_temp = name.starts_with('.') && name.ends_with(".partial");
         assert!(
-            OUTPUTS.contains(&name.as_str()) || name == NOTES || hidden_temp,
+            OUTPUTS.contains(&name.as_str()) || name == NOTES || hidden_temp || name == LOCK_FILE,
             "unexpected file {name} ({moment:?})"
         );
     }

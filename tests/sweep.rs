@@ -447,7 +447,12 @@ fn goal_seek_refuses_bad_input_with_exit_code_2() {
     let lever = "districts[north].staff.hv";
     for (range, extra, message) in [
         ("6..1", "", "A must not be more than B"),
-        ("a..6", "", "A is not a number"),
+        ("a..6", "", "A (\"a\") is not a number written plainly"),
+        (
+            "1..1e12",
+            "",
+            "B (\"1e12\") is not a number written plainly",
+        ),
         ("1-6", "", "expected A..B"),
         ("0.5..2", "", "give a --step"),
         ("1..6", "--step=0", "must be a number above 0"),

@@ -62,6 +62,8 @@ mod fuzz_flags;
 mod properties;
 // A run killed mid-write leaves only whole files, and the user's files alone.
 mod killed_write;
+// Devices, links, failed and interrupted runs, busy folders, incomparable comparisons.
+mod hardening;
 // The validation report's own checks: the Birmingham calibration against the seed, migration and
 // contact demand against closed forms (docs/validation.md).
 mod validation_report;

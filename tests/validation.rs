@@ -112,7 +112,9 @@ fn wrong_types_are_refused_on_their_line() {
     let cases = [
         ("births_per_year", "\"many\"", "float"),
         ("months", "\"sixty\"", "integer"),
-        ("months", "-3", "out of bounds"),
+        ("months", "-3", "expected a whole number >= 0"),
+        ("months", "24.5", "without a decimal point"),
+        ("months", "1e12", "no decimals, exponents or signs"),
         ("anchor", "Brith", "`Birth` or `ExpectedBirth`"),
         ("opens", "Days(\"ten\")", "integer"),
     ];
@@ -122,7 +124,7 @@ fn wrong_types_are_refused_on_their_line() {
         let to = format!("{field}: {value}");
         let written = value_position(&text, &to, 0);
         assert_eq!(at.line, written.line, "{to}: {message}");
-        // At the value, or just after the colon before it.
+        // At the value, or just after the colon before it, or at its decimal point.
         let near = written.col - 1..=written.col + 5;
         assert!(near.contains(&at.col), "{to}: {at:?}");
         assert!(message.contains(fragment), "{to}: {message}");
@@ -468,4 +470,38 @@ fn truncated_baseline_never_panics() {
         assert!(cut > last_paren || result.is_err(), "a cut at {cut} loaded");
     }
     load_str("whole.ron", text).expect("the whole baseline loads");
+}
+
+#[test]
+fn syntax_errors_speak_a_planners_words() {
+    let good = text_of(&tiny());
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    std::fs::write(dir.path().join("tiny.ron"), &good).expect("written");
+    // Nested past any scenario's need (in an overlay, read before its types are known), and a
+    // field name that is a number.
+    let deep = format!(
+        "Scenario(extends: \"tiny.ron\", name: {}{})",
+        "[".repeat(300),
+        "]".repeat(300)
+    );
+    let numbered = good.replacen("name: \"tiny\",", "name: \"tiny\",\n    0: 1,", 1);
+    for (text, fragment) in [
+        (deep, "nested too deeply"),
+        (numbered, "\"0\" is not a field name"),
+    ] {
+        let path = dir.path().join("bad.ron");
+        std::fs::write(&path, text).expect("written");
+        let message = caseload::load::load_file(&path)
+            .expect_err("refused")
+            .to_string();
+        assert!(message.contains(fragment), "{message}");
+        assert!(
+            !message.contains("ron::") && !message.contains("r#"),
+            "{message}"
+        );
+    }
+    // A byte-order mark at the start of a file is not part of the scenario.
+    let path = dir.path().join("bom.ron");
+    std::fs::write(&path, format!("\u{feff}{good}")).expect("written");
+    caseload::load::load_file(&path).expect("a byte-order mark is accepted");
 }

@@ -8,7 +8,7 @@
 
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use crate::results::Results;
+use crate::results::{CITY, Results};
 
 /// The difference B - A in one cell.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -98,6 +98,104 @@ pub fn difference(a: &[f64], b: &[f64]) -> Difference {
     }
 }
 
+/// Why two scenarios cannot be compared: they share no district or no month.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Incomparable {
+    /// Not one district in common, so only the city totals of two different places would pair.
+    #[error(
+        "A and B have no district in common (A: {a}; B: {b}): compare two scenarios of the same \
+         place"
+    )]
+    NoDistrict {
+        /// A's districts.
+        a: String,
+        /// B's districts.
+        b: String,
+    },
+    /// Not one month in common.
+    #[error("A runs {a} and B runs {b}: no month in common, so nothing pairs")]
+    NoMonth {
+        /// A's months, first to last.
+        a: String,
+        /// B's months, first to last.
+        b: String,
+    },
+}
+
+/// What two comparable scenarios do not share: the months and districts of one that the other
+/// lacks, which a comparison leaves out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Overlap {
+    /// Months only A runs, and only B runs.
+    pub months_only: [Vec<String>; 2],
+    /// Districts only A has, and only B has.
+    pub districts_only: [Vec<String>; 2],
+}
+
+/// What runs shaped as `a` and `b` (results, or empty shapes made before running) have in
+/// common, or why they cannot be compared.
+pub fn overlap(a: &Results, b: &Results) -> Result<Overlap, Incomparable> {
+    let span = |r: &Results| match (r.months.first(), r.months.last()) {
+        (Some(f), Some(l)) => format!("{f} to {l}"),
+        _ => "no months".to_string(),
+    };
+    let named = |r: &Results| -> Vec<String> {
+        r.districts.iter().filter(|d| *d != CITY).cloned().collect()
+    };
+    let (da, db) = (named(a), named(b));
+    if !da.iter().any(|d| db.contains(d)) {
+        return Err(Incomparable::NoDistrict {
+            a: da.join(", "),
+            b: db.join(", "),
+        });
+    }
+    if !a.months.iter().any(|m| b.months.contains(m)) {
+        return Err(Incomparable::NoMonth {
+            a: span(a),
+            b: span(b),
+        });
+    }
+    let only = |xs: &[String], ys: &[String]| -> Vec<String> {
+        xs.iter().filter(|x| !ys.contains(x)).cloned().collect()
+    };
+    Ok(Overlap {
+        months_only: [only(&a.months, &b.months), only(&b.months, &a.months)],
+        districts_only: [only(&da, &db), only(&db, &da)],
+    })
+}
+
+impl Overlap {
+    /// A sentence for each thing left out of the comparison, if anything is.
+    pub fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        let list = |xs: &[String]| match xs {
+            [one] => one.clone(),
+            [first, .., last] if xs.len() > 6 => format!("{} ({first} to {last})", xs.len()),
+            _ => xs.join(", "),
+        };
+        for (what, [a, b]) in [
+            ("months", &self.months_only),
+            ("districts", &self.districts_only),
+        ] {
+            if a.is_empty() && b.is_empty() {
+                continue;
+            }
+            let mut parts = Vec::new();
+            if !a.is_empty() {
+                parts.push(format!("only A has {}", list(a)));
+            }
+            if !b.is_empty() {
+                parts.push(format!("only B has {}", list(b)));
+            }
+            notes.push(format!(
+                "Only the {what} both have are compared: {}.",
+                parts.join("; ")
+            ));
+        }
+        notes
+    }
+}
+
 /// Compares every (month, district, metric) that both runs have, in A's order. The runs must have
 /// the same number of replications (run with the same options).
 pub fn compare(a: &Results, b: &Results) -> Vec<Row> {
@@ -131,6 +229,28 @@ pub fn compare(a: &Results, b: &Results) -> Vec<Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_a_comparison_leaves_out_is_said() {
+        let months = |xs: &[&str]| xs.iter().map(ToString::to_string).collect::<Vec<_>>();
+        let overlap = Overlap {
+            months_only: [
+                months(&[]),
+                months(&[
+                    "2024-01", "2024-02", "2024-03", "2024-04", "2024-05", "2024-06", "2024-07",
+                ]),
+            ],
+            districts_only: [months(&["north"]), months(&[])],
+        };
+        assert_eq!(
+            overlap.notes(),
+            [
+                "Only the months both have are compared: only B has 7 (2024-01 to 2024-07).",
+                "Only the districts both have are compared: only A has north.",
+            ]
+        );
+        assert!(Overlap::default().notes().is_empty());
+    }
 
     #[test]
     fn hand_worked_paired_and_unpaired_intervals() {

@@ -7,6 +7,7 @@
 //! in the file, line and column where the offending value was written.
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use ron::extensions::Extensions;
@@ -163,25 +164,58 @@ pub fn load_with(
 }
 
 /// The text of the scenario file at `path`, or why it cannot be read, in words: it is missing,
-/// a directory, larger than [`MAX_FILE_BYTES`] or not UTF-8 text.
+/// not a regular file (a directory, device, pipe or socket), larger than [`MAX_FILE_BYTES`] or
+/// not UTF-8 text. At most [`MAX_FILE_BYTES`] and one more byte are ever read, so a file that
+/// grows while it is read cannot exhaust memory either.
 pub fn read_text(path: &Path) -> Result<String, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if meta.is_dir() {
-        return Err("it is a directory, not a scenario file".into());
-    }
+    let meta = regular_file(path)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(format!(
             "it is {} bytes; scenarios are at most {MAX_FILE_BYTES} bytes",
             meta.len()
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "it grew past {MAX_FILE_BYTES} bytes while it was read"
+        ));
+    }
+    // A byte-order mark, which some Windows editors write, is not part of the text.
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = good.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let line = 1 + good.iter().filter(|&&b| b == b'\n').count();
+        // Valid UTF-8 up to here, so the column counts characters.
+        let col = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
         format!(
-            "it is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            "it is not UTF-8 text: line {line}, column {col} (byte {}) is not UTF-8; save the \
+             file as UTF-8",
+            good.len()
         )
     })
+}
+
+/// The metadata of `path` if it is a regular file (or a link to one), else why not, in words.
+/// Devices, pipes and sockets are refused before they are opened: `/dev/zero` never ends, and
+/// opening a pipe nobody writes to blocks for ever.
+pub fn regular_file(path: &Path) -> Result<std::fs::Metadata, String> {
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if meta.is_dir() {
+        return Err("it is a directory, not a file".into());
+    }
+    if !meta.is_file() {
+        return Err(
+            "it is not a regular file (a device, pipe or socket); give the path of a file".into(),
+        );
+    }
+    Ok(meta)
 }
 
 /// The path of the `extends` field.
@@ -209,6 +243,8 @@ pub fn load_str(source: &str, text: &str) -> Result<Loaded, LoadError> {
         });
     }
     let scenario = parse(source, text)?;
+    // Keys written twice in one map, which the parser lets pass (the last one winning).
+    document(source, text, 0)?;
     let sources = vec![source.to_string()];
     let model = checked(&scenario, &sources, |field| (0, locate(text, field)))?;
     Ok(Loaded {
@@ -320,11 +356,12 @@ fn load_overlay(
     };
 
     let scenario = options().from_str::<Scenario>(&text).map_err(|e| {
-        let o = origin(error_position(&text, &e)).unwrap_or(overlay::Origin {
+        let at = error_position(&text, &e);
+        let o = origin(at).unwrap_or(overlay::Origin {
             file: 0,
             at: merged.root.at,
         });
-        let mut message = e.code.to_string();
+        let mut message = in_words(&e.code, &text, at);
         match &e.code {
             ron::Error::MissingStructField {
                 outer: Some(outer), ..
@@ -368,12 +405,25 @@ fn document(path: &str, text: &str, file: FileId) -> Result<Document, LoadError>
     options()
         .from_str::<ron::Value>(text)
         .map_err(|e| syntax_error(path, text, &e))?;
-    overlay::parse(text, file).map_err(|e| LoadError::Syntax {
+    let doc = overlay::parse(text, file).map_err(|e| LoadError::Syntax {
         path: path.to_string(),
         line: e.at.line,
         col: e.at.col,
         message: e.message,
-    })
+    })?;
+    if let Some((key, again, first)) = doc.duplicate_key() {
+        return Err(LoadError::Syntax {
+            path: path.to_string(),
+            line: again.line,
+            col: again.col,
+            message: format!(
+                "the key {key:?} is written twice in this map (first at line {}, column {}); \
+                 write each key once",
+                first.line, first.col
+            ),
+        });
+    }
+    Ok(doc)
 }
 
 /// The embedded Birmingham baseline.
@@ -395,12 +445,49 @@ pub fn parse(source: &str, text: &str) -> Result<Scenario, LoadError> {
 
 /// `e`, raised reading `text` (shown as `source`), located at the offending value.
 fn syntax_error(source: &str, text: &str, e: &SpannedError) -> LoadError {
-    let Position { line, col } = error_position(text, e);
+    let at = error_position(text, e);
     LoadError::Syntax {
         path: source.to_string(),
-        line,
-        col,
-        message: e.code.to_string(),
+        line: at.line,
+        col: at.col,
+        message: in_words(&e.code, text, at),
+    }
+}
+
+/// RON's message for `code` at `at` in `text`, in a planner's words where RON's own would send
+/// them to Rust's documentation.
+fn in_words(code: &ron::Error, text: &str, at: Position) -> String {
+    use ron::Error as E;
+    match code {
+        E::ExceededRecursionLimit => {
+            "values are nested too deeply (brackets inside brackets); a scenario needs only a few \
+             levels"
+                .into()
+        }
+        E::IntegerOutOfBounds => "this number is out of range here: expected a whole number >= 0 \
+                                  (and not astronomically large)"
+            .into(),
+        E::InvalidIntegerDigit { digit, .. } => format!(
+            "expected a whole number here, found {digit:?}: write it with digits only, e.g. 24 \
+             (no decimals, exponents or signs)"
+        ),
+        E::ExpectedComma if char_at(text, at) == Some('.') => {
+            "expected a whole number here: write it without a decimal point, e.g. 24 not 24.5"
+                .into()
+        }
+        E::ExpectedComma => {
+            "expected a comma or a closing bracket after the value before this".into()
+        }
+        E::InvalidIdentifier(name) | E::SuggestRawIdentifier(name) => format!(
+            "{name:?} is not a field name: names are letters, digits and _, and do not start with \
+             a digit"
+        ),
+        E::ExpectedRangeSyntax => "expected a value here".into(),
+        E::UnexpectedChar('\u{feff}') => {
+            "a byte-order mark inside the text: save the file as UTF-8 without one in the middle"
+                .into()
+        }
+        other => other.to_string(),
     }
 }
 

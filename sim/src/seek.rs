@@ -57,8 +57,17 @@ impl Grid {
         let (a, b) = range
             .split_once("..")
             .ok_or_else(|| fail("expected A..B, e.g. 10..40 or 0.5..3"))?;
-        let (a, da) = number(a).ok_or_else(|| fail("A is not a number"))?;
-        let (b, db) = number(b).ok_or_else(|| fail("B is not a number"))?;
+        let plain = |end: &str, text: &str| {
+            number(text).ok_or_else(|| {
+                fail(&format!(
+                    "{end} ({:?}) is not a number written plainly: digits with an optional \
+                     decimal point, e.g. 25 or 0.75 (no exponents or thousands separators)",
+                    text.trim()
+                ))
+            })
+        };
+        let (a, da) = plain("A", a)?;
+        let (b, db) = plain("B", b)?;
         if a > b {
             return Err(fail("A must not be more than B"));
         }

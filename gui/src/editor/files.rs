@@ -118,7 +118,7 @@ mod tests {
         std::fs::write(&latin1, b"(name: \"caf\xe9\")").unwrap();
         let err = read_text(&latin1).unwrap_err();
         assert!(
-            err.contains("not UTF-8") && err.contains("offset 11"),
+            err.contains("not UTF-8") && err.contains("line 1, column 12 (byte 11)"),
             "{err}"
         );
         let big = dir.path().join("big.ron");

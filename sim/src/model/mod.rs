@@ -109,6 +109,52 @@ pub struct Model {
 }
 
 impl Model {
+    /// What in a valid model will likely surprise its author, in words: each review that only
+    /// roles nobody staffs may do (no staff in post, no funded posts to recruit to and no
+    /// training programme, even after any skill-mix change), so it is never done.
+    pub fn warnings(&self) -> Vec<String> {
+        let staffed = |role: RoleIx| {
+            let r = usize::from(role);
+            self.districts.iter().any(|d| {
+                d.staff.iter().any(|&(s, wte)| s == role && wte > 0.0)
+                    || d.establishment.get(r).is_some_and(|&e| e > 0.0)
+            }) || self
+                .pipelines
+                .iter()
+                .any(|p| p.qualifies_as == role || p.training_role == role)
+        };
+        self.reviews
+            .iter()
+            .enumerate()
+            .filter(|&(r, review)| {
+                let later = self
+                    .skill_mix_changes
+                    .iter()
+                    .filter(|c| c.work == workforce::Work::Review(r))
+                    .flat_map(|c| c.roles.iter().copied());
+                !review.roles.iter().copied().chain(later).any(staffed)
+            })
+            .map(|(_, review)| {
+                let names: Vec<&str> = review
+                    .roles
+                    .iter()
+                    .map(|&r| self.roles[usize::from(r)].id.as_str())
+                    .collect();
+                format!(
+                    "review {:?} may be done only by {}, and nobody in any district is in post, \
+                     funded or in training in {}: it will never be done",
+                    review.id,
+                    names.join(", "),
+                    if names.len() == 1 {
+                        "that role"
+                    } else {
+                        "those roles"
+                    }
+                )
+            })
+            .collect()
+    }
+
     /// Next month's level for a child at level `l` in district `d`: the cumulative distribution.
     pub fn transition_cdf(&self, d: usize, l: usize) -> &[f64] {
         match self.district_transitions.get(d) {

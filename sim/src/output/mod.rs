@@ -1,13 +1,14 @@
-//! Output files, written whole or not at all. Each file is written to a temporary file beside its
-//! destination and renamed into place only when every file of the set is complete, so a failed or
-//! interrupted run never leaves a partial file and never destroys the previous run's output.
-//! Before the first rename every destination is checked to take a file; the renames then follow
-//! one another, so only a filesystem failing between two renames in one directory could leave a
-//! new file beside an old one. A file that replaces another keeps the old file's permissions; a new
-//! file is readable by all (0644).
+//! Output files, written whole or not at all. A command first [`prepare`]s where it will write
+//! (locking its output folder and checking every destination) before it does any work; each file
+//! is then written to a temporary file beside its destination and renamed into place only when
+//! every file of the set is complete ([`commit`]), so a failed or interrupted run never leaves a
+//! partial file and never destroys the previous run's output. A file that replaces another keeps
+//! the old file's permissions; a new file is readable by all (0644).
 //!
 //! [`tables`] defines every CSV file's rows; [`read_results`] reads a results table back.
 
+mod commit;
+mod lock;
 mod read;
 pub mod tables;
 
@@ -16,9 +17,12 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use tempfile::NamedTempFile;
 
+pub use commit::{RUN_RECORD, abandon, destination};
+pub use lock::{FolderLock, LOCK_FILE};
 pub use read::{ReadError, ResultsFile, read_results};
+
+use commit::{Pending, place};
 use tables::{NO_KEYS, Quoting, Table};
 
 use crate::results::Results;
@@ -43,6 +47,42 @@ pub enum OutputError {
         /// The cause.
         source: csv::Error,
     },
+    /// Something other than a regular file stands where a file is to be written.
+    #[error("{path} is {what}, not a regular file; Caseload writes only files: give a file's path")]
+    NotAFile {
+        /// The destination as given.
+        path: PathBuf,
+        /// What stands there.
+        what: &'static str,
+    },
+    /// Something other than a folder stands where an output folder is to be.
+    #[error("{path} is a file, not a folder: give a folder for the output files")]
+    NotAFolder {
+        /// The output folder as given.
+        path: PathBuf,
+    },
+    /// Another command is writing into the output folder.
+    #[error(
+        "{folder} is in use by another Caseload command ({holder}); wait for it to finish or \
+         choose another output folder"
+    )]
+    Busy {
+        /// The folder.
+        folder: PathBuf,
+        /// Who holds it, in the words of its lock file.
+        holder: String,
+    },
+}
+
+impl OutputError {
+    /// Whether the fault lies in what the user asked for (a destination that cannot take a
+    /// file) rather than in the machine: the command line exits 2 for these.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            OutputError::NotAFile { .. } | OutputError::NotAFolder { .. }
+        )
+    }
 }
 
 /// What `run.json` records about a run.
@@ -90,87 +130,149 @@ pub fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-/// Gives a finished file the permissions it should have at `dest`: those of the file it replaces,
-/// or 0644 (readable by all) for a new file. Temporary files are private (0600) until then.
-#[cfg(unix)]
-fn finished_mode(file: &std::fs::File, dest: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dest).map_or(0o644, |m| m.permissions().mode() & 0o777);
-    file.set_permissions(std::fs::Permissions::from_mode(mode))
+/// Where a command will write, made ready before it does any work: held until its files are in
+/// place. See [`prepare`].
+#[derive(Debug)]
+pub struct Prepared {
+    lock: Option<FolderLock>,
+    /// Folders made for the command, parents first: removed again if still empty when it ends,
+    /// so a command that fails after preparing leaves no trace.
+    made: Vec<PathBuf>,
 }
 
-#[cfg(not(unix))]
-fn finished_mode(_: &std::fs::File, _: &Path) -> std::io::Result<()> {
-    Ok(())
+impl Drop for Prepared {
+    fn drop(&mut self) {
+        drop(self.lock.take());
+        for dir in self.made.iter().rev() {
+            // Only an empty folder goes; one that received files stays.
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
 }
 
-/// A file being written in its destination directory.
-struct Pending {
-    file: NamedTempFile,
-    dest: PathBuf,
-}
-
-impl Pending {
-    fn new(dir: &Path, name: &str) -> Result<Self, OutputError> {
-        let file = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
+/// Makes ready the places a command will write, before it does any work, so that a run is not
+/// lost to a destination that could never take its output: the output `folder` (if any) is
+/// created and locked for this process (`holder` says who it is), temporaries that a killed
+/// command left there for the files `names` are removed, and every destination (`names` in the
+/// folder, and each of `files` elsewhere) is checked to be, or to be able to become, a regular
+/// file in a folder this process can write.
+pub fn prepare(
+    folder: Option<&Path>,
+    names: &[&str],
+    files: &[&Path],
+    holder: &str,
+) -> Result<Prepared, OutputError> {
+    // What stands at each destination first: a refusal there leaves no folder made.
+    let targets = files
+        .iter()
+        .map(|path| commit::destination(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut prepared = Prepared {
+        lock: None,
+        made: Vec::new(),
+    };
+    if let Some(dir) = folder {
+        if dir.exists() && !dir.is_dir() {
+            return Err(OutputError::NotAFolder {
+                path: dir.to_path_buf(),
+            });
+        }
+        for name in names {
+            commit::destination(&dir.join(name))?;
+        }
+        prepared.make_folder(dir)?;
+        prepared.lock = Some(FolderLock::take(dir, holder)?);
+        remove_stale_temporaries(dir, names)?;
+    }
+    for target in &targets {
+        let dir = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        prepared.make_folder(dir)?;
+        // Writable: a temporary can be made there (and is removed at once).
+        tempfile::Builder::new()
+            .prefix(".caseload-check.")
             .tempfile_in(dir)
             .map_err(|source| OutputError::Io {
                 path: dir.to_path_buf(),
                 source,
             })?;
-        Ok(Pending {
-            file,
-            dest: dir.join(name),
-        })
     }
+    Ok(prepared)
+}
 
-    fn io(&self, source: std::io::Error) -> OutputError {
-        OutputError::Io {
-            path: self.dest.clone(),
-            source,
-        }
+impl Prepared {
+    /// Makes `dir` and its missing parents, remembering those it made.
+    fn make_folder(&mut self, dir: &Path) -> Result<(), OutputError> {
+        let mut missing: Vec<PathBuf> = dir
+            .ancestors()
+            .take_while(|d| !d.as_os_str().is_empty() && !d.exists())
+            .map(Path::to_path_buf)
+            .collect();
+        missing.reverse();
+        self.made.extend(missing);
+        create_folder(dir)
     }
 }
 
-/// Writes `results.csv`, `summary.csv`, `run.json` (`record`, usually a [`RunRecord`]) and any
-/// `extra` (name, contents) files into `dir` (created if missing), all or none.
-pub fn write_run(
-    dir: &Path,
-    results: &Results,
-    summary: &Summary,
-    record: &impl Serialize,
-    extra: &[(&str, String)],
-) -> Result<Vec<PathBuf>, OutputError> {
-    write_run_files(dir, true, results, summary, record, extra)
-}
-
-/// As [`write_run`] but without `results.csv`: for long runs whose per-replication table nobody
-/// will read (1,000 Birmingham replications make about 3 GB of it). `caseload run --summary-only`.
-pub fn write_run_summary(
-    dir: &Path,
-    results: &Results,
-    summary: &Summary,
-    record: &impl Serialize,
-    extra: &[(&str, String)],
-) -> Result<Vec<PathBuf>, OutputError> {
-    write_run_files(dir, false, results, summary, record, extra)
-}
-
-/// The files of a run, with `results.csv` when `table` is set.
-fn write_run_files(
-    dir: &Path,
-    table: bool,
-    results: &Results,
-    summary: &Summary,
-    record: &impl Serialize,
-    extra: &[(&str, String)],
-) -> Result<Vec<PathBuf>, OutputError> {
+/// Creates `dir` and its parents if missing.
+fn create_folder(dir: &Path) -> Result<(), OutputError> {
     std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
         path: dir.to_path_buf(),
         source,
-    })?;
+    })
+}
+
+/// Removes from `dir` the temporaries of the files `names` that an interrupted command left.
+/// Only with the folder locked: no live command is writing them.
+fn remove_stale_temporaries(dir: &Path, names: &[&str]) -> Result<(), OutputError> {
+    let io = |source| OutputError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else {
+            continue;
+        };
+        if names.iter().any(|name| commit::is_temporary_of(file, name))
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            std::fs::remove_file(entry.path()).map_err(io)?;
+        }
+    }
+    Ok(())
+}
+
+/// The file names a run writes into its folder, with `table` for results.csv, then the `extra`
+/// files': what [`prepare`] checks and [`write_run`] writes.
+pub fn run_file_names<'a>(table: bool, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut names = Vec::new();
+    if table {
+        names.push("results.csv");
+    }
+    names.extend(["summary.csv", RUN_RECORD]);
+    names.extend_from_slice(extra);
+    names
+}
+
+/// Writes `results.csv` (when `table` is set: `--summary-only` leaves out the per-replication
+/// table, about 3 GB for 1,000 Birmingham replications), `summary.csv`, `run.json` (`record`,
+/// usually a [`RunRecord`]) and any `extra` (name, contents) files into `dir` (created if
+/// missing), and each of `elsewhere` (path, contents), all or none. `run.json` goes into place
+/// last.
+pub fn write_run(
+    dir: &Path,
+    table: bool,
+    run: (&Results, &Summary),
+    record: &impl Serialize,
+    extra: &[(&str, String)],
+    elsewhere: &[(&Path, &[u8])],
+) -> Result<Vec<PathBuf>, OutputError> {
+    let (results, summary) = run;
+    create_folder(dir)?;
     let mut files = Vec::new();
     if table {
         let mut p = Pending::new(dir, "results.csv")?;
@@ -180,42 +282,27 @@ fn write_run_files(
     let mut p = Pending::new(dir, "summary.csv")?;
     write_table(&mut p, tables::summary_rows(results, summary))?;
     files.push(p);
-    let mut json = Pending::new(dir, "run.json")?;
-    let text = serde_json::to_string_pretty(record).map_err(|e| json.io(e.into()))?;
-    json.file
-        .write_all(format!("{text}\n").as_bytes())
-        .map_err(|e| json.io(e))?;
-    files.push(json);
+    let json = serde_json::to_string_pretty(record).map_err(|e| OutputError::Io {
+        path: dir.join(RUN_RECORD),
+        source: e.into(),
+    })?;
+    files.push(staged(dir, RUN_RECORD, format!("{json}\n").as_bytes())?);
     for (name, contents) in extra {
-        let mut p = Pending::new(dir, name)?;
-        p.file.write_all(contents.as_bytes()).map_err(|e| p.io(e))?;
-        files.push(p);
+        files.push(staged(dir, name, contents.as_bytes())?);
+    }
+    for (path, contents) in elsewhere {
+        let (folder, name) = folder_and_name(path)?;
+        files.push(staged(folder, name, contents)?);
     }
     place(files)
 }
 
-/// Renames finished files into place, after checking that every destination can take a file.
-fn place(files: Vec<Pending>) -> Result<Vec<PathBuf>, OutputError> {
-    for p in &files {
-        if p.dest.is_dir() {
-            return Err(p.io(std::io::Error::new(
-                std::io::ErrorKind::IsADirectory,
-                "a directory is in the way of the output file",
-            )));
-        }
-    }
-    let mut written = Vec::new();
-    for p in files {
-        finished_mode(p.file.as_file(), &p.dest).map_err(|e| p.io(e))?;
-        p.file.as_file().sync_all().map_err(|e| p.io(e))?;
-        let dest = p.dest.clone();
-        p.file.persist(&dest).map_err(|e| OutputError::Io {
-            path: dest.clone(),
-            source: e.error,
-        })?;
-        written.push(dest);
-    }
-    Ok(written)
+/// A temporary for `name` in `dir` holding `contents`.
+fn staged(dir: &Path, name: &str, contents: &[u8]) -> Result<Pending, OutputError> {
+    let mut p = Pending::new(dir, name)?;
+    let written = p.file()?.write_all(contents);
+    written.map_err(|e| p.io(e))?;
+    Ok(p)
 }
 
 /// Writes `results.csv` alone, its replications numbered from `first_replication`, and any `extra`
@@ -227,19 +314,12 @@ pub fn write_shard(
     first_replication: u64,
     extra: &[(&str, String)],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut files = vec![Pending::new(dir, "results.csv")?];
-    write_table(
-        &mut files[0],
-        tables::result_rows(results, first_replication),
-    )?;
+    create_folder(dir)?;
+    let mut first = Pending::new(dir, "results.csv")?;
+    write_table(&mut first, tables::result_rows(results, first_replication))?;
+    let mut files = vec![first];
     for (name, contents) in extra {
-        let mut p = Pending::new(dir, name)?;
-        p.file.write_all(contents.as_bytes()).map_err(|e| p.io(e))?;
-        files.push(p);
+        files.push(staged(dir, name, contents.as_bytes())?);
     }
     place(files)
 }
@@ -249,11 +329,12 @@ fn write_table<R: tables::Row>(
     p: &mut Pending,
     rows: impl Iterator<Item = R>,
 ) -> Result<(), OutputError> {
+    let dest = p.dest.clone();
     let csv = |source| OutputError::Csv {
-        path: p.dest.clone(),
+        path: dest.clone(),
         source,
     };
-    let out = BufWriter::new(p.file.as_file_mut());
+    let out = BufWriter::new(p.file()?);
     let mut table = Table::new::<R>(out, Quoting::Needed, NO_KEYS).map_err(csv)?;
     for row in rows {
         table.row(NO_KEYS, &row).map_err(csv)?;
@@ -267,23 +348,16 @@ pub fn write_files(
     dir: &Path,
     files: &[(&str, impl AsRef<[u8]>)],
 ) -> Result<Vec<PathBuf>, OutputError> {
-    std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    let mut pending = Vec::new();
-    for (name, contents) in files {
-        let mut p = Pending::new(dir, name)?;
-        p.file.write_all(contents.as_ref()).map_err(|e| p.io(e))?;
-        pending.push(p);
-    }
+    create_folder(dir)?;
+    let pending = files
+        .iter()
+        .map(|(name, contents)| staged(dir, name, contents.as_ref()))
+        .collect::<Result<Vec<_>, _>>()?;
     place(pending)
 }
 
-/// Writes `contents` to the file `path` whole or not at all, into a folder that must exist: the
-/// one way a single file is written, by the command line and the app alike. A file it replaces
-/// keeps its permissions; a new file is readable by all.
-pub fn write_file(path: &Path, contents: &[u8]) -> Result<PathBuf, OutputError> {
+/// The folder (`.` for a bare name) and UTF-8 file name of `path`.
+fn folder_and_name(path: &Path) -> Result<(&Path, &str), OutputError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -298,9 +372,15 @@ pub fn write_file(path: &Path, contents: &[u8]) -> Result<PathBuf, OutputError> 
                 "does not name a file (a UTF-8 file name is needed)",
             ),
         })?;
-    let mut p = Pending::new(dir, name)?;
-    p.file.write_all(contents).map_err(|e| p.io(e))?;
-    place(vec![p])?;
+    Ok((dir, name))
+}
+
+/// Writes `contents` to the file `path` whole or not at all, into a folder that must exist: the
+/// one way a single file is written, by the command line and the app alike. A file it replaces
+/// keeps its permissions; a new file is readable by all.
+pub fn write_file(path: &Path, contents: &[u8]) -> Result<PathBuf, OutputError> {
+    let (dir, name) = folder_and_name(path)?;
+    place(vec![staged(dir, name, contents)?])?;
     Ok(path.to_path_buf())
 }
 
@@ -353,11 +433,99 @@ mod tests {
         assert!(write_file(&missing, b"x").is_err());
         std::fs::create_dir(dir.path().join("taken")).expect("a folder");
         let e = write_file(&dir.path().join("taken"), b"x").expect_err("a folder in the way");
-        assert!(e.to_string().contains("a directory is in the way"), "{e}");
+        assert!(
+            e.to_string().contains("is a folder, not a regular file"),
+            "{e}"
+        );
+        assert!(e.is_input());
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .expect("listed")
             .map(|e| e.expect("an entry").file_name())
             .collect();
         assert_eq!(names, ["taken"], "no temporary file left");
+    }
+
+    /// A device is refused and left as it is; a symbolic link is written through to its file.
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_refused_and_links_written_through() {
+        let e = write_file(Path::new("/dev/null"), b"x").expect_err("a device");
+        assert!(e.is_input() && e.to_string().contains("a device"), "{e}");
+        let meta = std::fs::metadata("/dev/null").expect("still there");
+        assert!(!meta.is_file(), "/dev/null was replaced");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let real = dir.path().join("real.html");
+        std::fs::write(&real, "old").expect("written");
+        let link = dir.path().join("link.html");
+        std::os::unix::fs::symlink("real.html", &link).expect("linked");
+        write_file(&link, b"new").expect("written through");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("link")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).expect("read"), b"new");
+        let to_device = dir.path().join("null.html");
+        std::os::unix::fs::symlink("/dev/null", &to_device).expect("linked");
+        assert!(
+            write_file(&to_device, b"x")
+                .expect_err("a device")
+                .is_input()
+        );
+    }
+
+    /// The run record goes into place last, and the old one is removed before anything is
+    /// replaced; a set that cannot be placed leaves no temporaries.
+    #[test]
+    fn the_run_record_is_placed_last() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        write_files(dir.path(), &[(RUN_RECORD, "old"), ("a.csv", "old")]).expect("written");
+        let order =
+            write_files(dir.path(), &[(RUN_RECORD, "new"), ("a.csv", "new")]).expect("written");
+        assert_eq!(
+            order.last().and_then(|p| p.file_name()),
+            Some(RUN_RECORD.as_ref())
+        );
+        std::fs::create_dir(dir.path().join("b.csv")).expect("a folder in the way");
+        write_files(dir.path(), &[("a.csv", "newer"), ("b.csv", "x")]).expect_err("refused");
+        assert_eq!(
+            std::fs::read(dir.path().join("a.csv")).expect("read"),
+            b"new"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("listed")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    /// A folder is prepared once: the lock keeps a second command out, and a killed command's
+    /// temporaries of the files about to be written are removed (others are left).
+    #[test]
+    fn preparing_a_folder_locks_it_and_clears_what_a_killed_run_left() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).expect("a folder");
+        for stale in [".results.csv.Ab12Cd.partial", ".notes.txt.Ab12Cd.partial"] {
+            std::fs::write(out.join(stale), "left by a killed run").expect("written");
+        }
+        let names = run_file_names(true, &[]);
+        let held = prepare(Some(&out), &names, &[], "pid 1").expect("prepared");
+        assert!(!out.join(".results.csv.Ab12Cd.partial").exists());
+        assert!(
+            out.join(".notes.txt.Ab12Cd.partial").exists(),
+            "not ours to remove"
+        );
+        let busy = prepare(Some(&out), &names, &[], "pid 2").expect_err("locked");
+        assert!(
+            matches!(busy, OutputError::Busy { .. }) && !busy.is_input(),
+            "{busy}"
+        );
+        drop(held);
+        prepare(Some(&out), &names, &[], "pid 3").expect("free again");
+        let refused = prepare(None, &[], &[Path::new("/dev/full")], "pid 4");
+        assert!(refused.expect_err("a device").is_input());
     }
 }

@@ -53,10 +53,12 @@ pub struct ResultsFile {
 /// shortest round-trip form, and an empty cell is an undefined value (NaN). Anything else, such as
 /// a missing column, a value that is not a number or a row out of place, is refused with its line.
 pub fn read_results(path: &Path) -> Result<ResultsFile, ReadError> {
-    let file = std::fs::File::open(path).map_err(|source| ReadError::Io {
+    let io = |source| ReadError::Io {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    crate::load::regular_file(path).map_err(|why| io(std::io::Error::other(why)))?;
+    let file = std::fs::File::open(path).map_err(io)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -161,6 +161,35 @@ impl Document {
         Some((node.as_str()?, node.at))
     }
 
+    /// The first map key (in reading order) written twice in one map: its content, where it is
+    /// written again, and where it was first written. RON keeps the last value silently, so a
+    /// planner who pasted a district twice would run with the second without knowing.
+    pub fn duplicate_key(&self) -> Option<(&str, Position, Position)> {
+        fn walk(node: &Node) -> Option<(&str, Position, Position)> {
+            match &node.value {
+                Value::Atom { .. } => None,
+                Value::Map(pairs) => {
+                    for (i, p) in pairs.iter().enumerate() {
+                        let Some(key) = p.key.identity() else {
+                            continue;
+                        };
+                        if let Some(first) =
+                            pairs[..i].iter().find(|q| q.key.identity() == Some(key))
+                        {
+                            return Some((key, p.key.at, first.key.at));
+                        }
+                    }
+                    pairs
+                        .iter()
+                        .find_map(|p| walk(&p.key).or_else(|| walk(&p.value)))
+                }
+                Value::Struct { fields, .. } => fields.iter().find_map(|p| walk(&p.value)),
+                Value::Tuple { items, .. } | Value::List(items) => items.iter().find_map(walk),
+            }
+        }
+        walk(&self.root)
+    }
+
     /// Removes every top-level `extends` field.
     pub fn remove_extends(&mut self) {
         if let Value::Struct { fields, .. } = &mut self.root.value {

@@ -59,7 +59,7 @@ pub struct RunArgs {
     #[arg(long, default_value_t = 0.01, value_name = "SHARE", value_parser = positive_share)]
     pub precision: f64,
     /// With --reps auto: the most replications to run.
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    #[arg(long, default_value_t = 1000, value_parser = crate::args::whole_number(2, 100_000))]
     pub max_reps: u32,
     /// Master seed; replication i draws from streams derived from (seed, i).
     #[arg(long, default_value_t = 1)]
@@ -106,7 +106,7 @@ pub struct CompareArgs {
     #[arg(value_name = "B")]
     pub b: PathBuf,
     /// Number of Monte Carlo replications of each.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    #[arg(long, default_value_t = 50, value_parser = crate::args::whole_number(2, 100_000))]
     pub reps: u32,
     /// Master seed, shared by both (common random numbers).
     #[arg(long, default_value_t = 1)]
@@ -125,9 +125,9 @@ pub struct CompareArgs {
 /// How a command's replications run, for every command that runs any: neither changes results.
 #[derive(Debug, Args)]
 pub struct Execution {
-    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core); results do not
-    /// depend on it.
-    #[arg(long, value_name = "T")]
+    /// Worker threads (default: RAYON_NUM_THREADS if set, else one per core), at most four per
+    /// core; results do not depend on it.
+    #[arg(long, value_name = "T", value_parser = thread_count)]
     pub threads: Option<NonZeroUsize>,
     /// No progress bar.
     #[arg(long, short)]
@@ -175,6 +175,40 @@ fn positive_share(s: &str) -> Result<f64, String> {
         Ok(x) if x > 0.0 && x < 1.0 => Ok(x),
         _ => Err(format!(
             "expected a number between 0 and 1, e.g. 0.01; found {s:?}"
+        )),
+    }
+}
+
+/// Threads per core beyond which more threads only slow a run (each holds a replication's world).
+const THREADS_PER_CORE: usize = 4;
+
+/// A worker-thread count from 1 to [`THREADS_PER_CORE`] per core of this machine.
+fn thread_count(s: &str) -> Result<NonZeroUsize, String> {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let most = THREADS_PER_CORE * cores;
+    match s.parse::<NonZeroUsize>() {
+        Ok(n) if n.get() <= most => Ok(n),
+        Ok(n) => Err(format!(
+            "{n} threads is more than this machine can use: at most {most} ({THREADS_PER_CORE} per \
+             core, {cores} core{}); results do not depend on the thread count",
+            if cores == 1 { "" } else { "s" }
+        )),
+        _ => Err(format!(
+            "expected a whole number of threads from 1 to {most}; found {s:?}"
+        )),
+    }
+}
+
+/// A parser of whole numbers from `min` to `max`, whose refusal says so in words (clap's own
+/// range check speaks Rust: "is not in 2..=100000").
+pub(crate) fn whole_number(
+    min: u32,
+    max: u32,
+) -> impl Fn(&str) -> Result<u32, String> + Clone + Send + Sync + 'static {
+    move |s| match s.trim().parse::<u32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a whole number from {min} to {max}; found {s:?}"
         )),
     }
 }

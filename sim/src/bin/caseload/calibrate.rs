@@ -31,22 +31,22 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "FILE.csv")]
     pub holdout: Option<PathBuf>,
     /// Particles accepted in each generation.
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(10..=100_000))]
+    #[arg(long, default_value_t = 200, value_parser = crate::args::whole_number(10, 100_000))]
     pub population: u32,
     /// The most generations, the prior's included.
-    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, default_value_t = 8, value_parser = crate::args::whole_number(1, 100))]
     pub generations: u32,
     /// Stop once the tolerance (a standardised distance) is at or below this.
     #[arg(long, default_value_t = 0.0, value_name = "DISTANCE", value_parser = non_negative)]
     pub tolerance: f64,
     /// The most simulations in all (one replication each); a generation it cuts short is dropped.
-    #[arg(long, default_value_t = 3000, value_parser = clap::value_parser!(u32).range(10..=10_000_000))]
+    #[arg(long, default_value_t = 3000, value_parser = crate::args::whole_number(10, 10_000_000))]
     pub budget: u32,
     /// Master seed.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
     /// Replications drawn from the posterior for the report's predictive ranges.
-    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(2..=100_000))]
+    #[arg(long, default_value_t = 40, value_parser = crate::args::whole_number(2, 100_000))]
     pub check_reps: u32,
     /// Directory for posterior.csv, calibration.json and calibration.html (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
@@ -64,8 +64,11 @@ fn non_negative(text: &str) -> Result<f64, String> {
 }
 
 fn bar(quiet: bool, population: u64) -> ProgressBar {
-    if quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+    if quiet {
         return ProgressBar::hidden();
+    }
+    if !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        return crate::logged_progress(population, "calibration", "particles accepted");
     }
     let bar = ProgressBar::new(population);
     bar.set_style(
@@ -104,6 +107,11 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         seed: args.seed,
         ..Settings::default()
     };
+    let _prepared = crate::prepare(
+        Some(&args.out),
+        &["posterior.csv", "calibration.json", "calibration.html"],
+        &[],
+    )?;
     let progress = bar(args.exec.quiet, u64::from(args.population));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.exec.threads.map_or(0, NonZeroUsize::get))
@@ -171,8 +179,10 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
             ("calibration.html", html),
         ],
     )
-    .with_context(|| format!("cannot write into {}", args.out.display()))
-    .map_err(Failure::Other)?;
+    .map_err(crate::not_written(format!(
+        "cannot write into {}",
+        args.out.display()
+    )))?;
     let mut lines = format!(
         "Calibrated {} to {} observations: {} simulations, {} generations, stopped by {}.\n",
         loaded.scenario.name,

@@ -1,10 +1,11 @@
 //! `caseload compare A B`: both scenarios run with common random numbers; the differences B - A
 //! with paired 95% intervals, printed for the key city metrics and written whole to compare.csv.
 
-use anyhow::Context;
 use caseload::compare;
+use caseload::metrics::Metrics;
 use caseload::output::{self, tables};
 use caseload::replicate::RunOptions;
+use caseload::results::Results;
 use serde::Serialize;
 
 use crate::args::CompareArgs;
@@ -21,10 +22,14 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     // Both files are read and checked before either runs.
     let a = load_scenario(Some(&args.a))?;
     let b = load_scenario(Some(&args.b))?;
+    let shape =
+        |l: &caseload::load::Loaded| Results::new(&l.model, &Metrics::new(&l.model), Vec::new());
+    let overlap = compare::overlap(&shape(&a), &shape(&b)).map_err(|e| Failure::Input(e.into()))?;
     let posterior = crate::posterior_for(&a, &args.fitted, &[])?;
     if let Some(p) = &posterior {
         crate::replications_of(&b, Some(p))?;
     }
+    let _prepared = crate::prepare(Some(&args.out), &["compare.csv", "compare.json"], &[])?;
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
@@ -47,10 +52,14 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         ),
         ("compare.json", format!("{json}\n")),
     ];
-    let written = output::write_files(&args.out, &files)
-        .with_context(|| format!("cannot write the comparison to {}", args.out.display()))
-        .map_err(Failure::Other)?;
+    let written = output::write_files(&args.out, &files).map_err(crate::not_written(format!(
+        "cannot write the comparison to {}",
+        args.out.display()
+    )))?;
     let mut text = table::comparison(&run_a, &run_b, &rows);
+    for note in overlap.notes() {
+        text.push_str(&format!("\n{note}\n"));
+    }
     text.push_str(&format!("\nWrote {}.\n", crate::listed(&written)));
     print(&text)
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, anyhow};
+use caseload::load;
 use caseload::replicate::Shard;
 use serde::de::DeserializeOwned;
 
@@ -78,20 +79,18 @@ fn read<R: Manifest>(dir: &Path) -> Result<R, Failure> {
         )));
     }
     let path = dir.join(R::FILE);
-    let text = match std::fs::read_to_string(&path) {
+    if !path.exists() {
+        return Err(input(format!(
+            "{}: no {}: not the output of `{}`",
+            dir.display(),
+            R::FILE,
+            R::WRITER
+        )));
+    }
+    let text = match load::read_text(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(input(format!(
-                "{}: no {}: not the output of `{}`",
-                dir.display(),
-                R::FILE,
-                R::WRITER
-            )));
-        }
-        Err(e) => {
-            return Err(Failure::Input(
-                anyhow::Error::new(e).context(format!("cannot read {}", path.display())),
-            ));
+        Err(why) => {
+            return Err(input(format!("cannot read {}: {why}", path.display())));
         }
     };
     serde_json::from_str(&text).map_err(|e| {
@@ -212,6 +211,12 @@ pub(crate) fn gather<'a, R: Manifest>(
 /// A shard's CSV file split into its header line and its data rows.
 pub(crate) fn read_csv(dir: &Path, name: &str) -> Result<(String, String), Failure> {
     let path = dir.join(name);
+    load::regular_file(&path).map_err(|why| {
+        input(format!(
+            "{}: cannot read the shard's {name}: {why}",
+            dir.display()
+        ))
+    })?;
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("{}: cannot read the shard's {name}", dir.display()))
         .map_err(Failure::Input)?;

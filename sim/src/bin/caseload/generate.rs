@@ -27,7 +27,7 @@ pub enum Generated {
     National {
         /// Number of areas the national totals are spread over.
         #[arg(long, default_value_t = national::AREAS,
-              value_parser = clap::value_parser!(u16).range(1..=2000).map(usize::from))]
+              value_parser = crate::args::whole_number(1, 2000).map(|n| n as usize))]
         areas: usize,
         /// The scenario file to write (whole or not at all; its folder is created if missing);
         /// standard output when left out.
@@ -52,9 +52,10 @@ pub(crate) fn generate(args: &GenerateArgs) -> Result<(), Failure> {
     };
     let label = format!("--out {}:", path.display());
     let (dir, name) = crate::report::folder_and_name(path, &label, "national.ron")?;
-    output::write_files(&dir, &[(name.as_str(), text)])
-        .with_context(|| format!("cannot write {}", path.display()))
-        .map_err(Failure::Other)?;
+    output::write_files(&dir, &[(name.as_str(), text)]).map_err(crate::not_written(format!(
+        "cannot write {}",
+        path.display()
+    )))?;
     print(&format!(
         "Wrote {} ({areas} areas).\n",
         dir.join(&name).display()

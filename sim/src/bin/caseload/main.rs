@@ -23,7 +23,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::Context;
 use caseload::calibration::Posterior;
 use caseload::load::{self, LoadError, Loaded};
 use caseload::metrics::Metrics;
@@ -38,6 +37,11 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use args::{Cli, Command, Fitted, Reps, RunArgs};
+
+/// The file of targets' chances, with `--target`.
+pub(crate) const TARGETS_CSV: &str = "targets.csv";
+/// What `--reps auto` reached.
+const PRECISION_JSON: &str = "precision.json";
 
 /// A failure, with the exit code it maps to.
 pub(crate) enum Failure {
@@ -54,6 +58,8 @@ impl From<LoadError> for Failure {
 }
 
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    stop_cleanly_on_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -89,11 +95,70 @@ fn main() -> ExitCode {
     }
 }
 
+/// On SIGINT or SIGTERM: removes the temporaries being written and the output folder's lock,
+/// and exits as the signal would (130, 143). Files already in place stay; a commit under way
+/// finishes first, so no set is left half replaced by an interruption.
+#[cfg(unix)]
+fn stop_cleanly_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            output::abandon();
+            eprintln!(
+                "\ninterrupted: stopped without leaving partial files; earlier output is as it was"
+            );
+            std::process::exit(128 + signal);
+        }
+    });
+}
+
+/// Makes ready where a command will write, before it does any work ([`output::prepare`]): the
+/// output `folder`'s lock, held until the returned value is dropped, names this process and its
+/// command line to any other command that tries the folder meanwhile.
+pub(crate) fn prepare(
+    folder: Option<&std::path::Path>,
+    names: &[&str],
+    files: &[&std::path::Path],
+) -> Result<output::Prepared, Failure> {
+    let command: Vec<String> = std::env::args().collect();
+    let holder = format!(
+        "pid {}: {}, since {}",
+        std::process::id(),
+        command.join(" "),
+        jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S UTC")
+    );
+    output::prepare(folder, names, files, &holder)
+        .map_err(not_written("cannot write the output".to_string()))
+}
+
+/// The failure of writing output, with `context`: a destination that cannot take a file is bad
+/// input (exit 2); anything else is not (exit 1).
+pub(crate) fn not_written(context: String) -> impl FnOnce(output::OutputError) -> Failure {
+    move |e| {
+        let input = e.is_input();
+        let e = anyhow::Error::new(e).context(context);
+        if input {
+            Failure::Input(e)
+        } else {
+            Failure::Other(e)
+        }
+    }
+}
+
 /// Prints an error and its causes on stderr.
 fn report(e: &anyhow::Error) {
     let mut msg = format!("error: {e}");
-    for cause in e.chain().skip(1) {
-        msg.push_str(&format!("\n  caused by: {cause}"));
+    let mut said = e.to_string();
+    for cause in e.chain().skip(1).map(ToString::to_string) {
+        // A cause already said in full by the line before (an error that prints its source
+        // inside its own message) is not said twice.
+        if !said.contains(&cause) {
+            msg.push_str(&format!("\n  caused by: {cause}"));
+        }
+        said = cause;
     }
     eprintln!("{msg}");
 }
@@ -123,17 +188,31 @@ pub(crate) fn listed(written: &[std::path::PathBuf]) -> String {
         .join(", ")
 }
 
+/// Loads a scenario file, or the embedded baseline; what will likely surprise is said on stderr.
 pub(crate) fn load_scenario(path: Option<&std::path::Path>) -> Result<Loaded, LoadError> {
-    match path {
+    let loaded = match path {
         Some(p) => load::load_file(p),
         None => load::baseline(),
+    }?;
+    warn(&loaded);
+    Ok(loaded)
+}
+
+/// Says each of the model's warnings on stderr.
+fn warn(loaded: &Loaded) {
+    for w in loaded.model.warnings() {
+        eprintln!("warning: {}: {w}", loaded.source);
     }
 }
 
-/// A progress bar on stderr when it is a terminal and not silenced.
+/// Progress on stderr unless silenced: a bar on a terminal; otherwise (a batch job, a CI log) a
+/// line every [`progress_interval`], through the writing that follows the last replication.
 fn progress_bar(len: u64, message: &str, quiet: bool) -> ProgressBar {
-    if !std::io::stderr().is_terminal() || quiet {
+    if quiet {
         return ProgressBar::hidden();
+    }
+    if !std::io::stderr().is_terminal() {
+        return logged_progress(len, message, "replications");
     }
     let bar = ProgressBar::new(len);
     bar.set_style(
@@ -142,6 +221,54 @@ fn progress_bar(len: u64, message: &str, quiet: bool) -> ProgressBar {
             .progress_chars("=> "),
     );
     bar.set_message(message.to_string());
+    bar
+}
+
+/// How often progress is logged when stderr is not a terminal: `CASELOAD_PROGRESS_SECONDS`
+/// (a number of seconds above 0), else 10 s.
+fn progress_interval() -> std::time::Duration {
+    std::env::var("CASELOAD_PROGRESS_SECONDS")
+        .ok()
+        .and_then(|s| s.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0 && *s < 86_400.0)
+        .map_or(
+            std::time::Duration::from_secs(10),
+            std::time::Duration::from_secs_f64,
+        )
+}
+
+/// A progress bar that draws nothing but is logged as a line on stderr every
+/// [`progress_interval`] (counting `unit`s), and once it is finished, while the command
+/// finishes its work and writes its files.
+pub(crate) fn logged_progress(len: u64, message: &str, unit: &'static str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::hidden());
+    bar.set_message(message.to_string());
+    let logged = bar.clone();
+    let every = progress_interval();
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(every);
+            let elapsed = indicatif::HumanDuration(logged.elapsed());
+            let line = if logged.is_finished() {
+                format!(
+                    "{}: {unit} done; finishing and writing the output ({elapsed} elapsed)",
+                    logged.message()
+                )
+            } else {
+                let left = match logged.position() {
+                    0 => "time left not yet known".to_string(),
+                    _ => format!("about {} left", indicatif::HumanDuration(logged.eta())),
+                };
+                format!(
+                    "{}: {}/{} {unit}, {elapsed} elapsed, {left}",
+                    logged.message(),
+                    logged.position(),
+                    logged.length().unwrap_or(0),
+                )
+            };
+            eprintln!("{line}");
+        }
+    });
     bar
 }
 
@@ -345,12 +472,26 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         t.resolve(&shape).map_err(|e| Failure::Input(e.into()))?;
     }
     // --report: where the board report goes, checked before running.
-    let report_to = args
-        .report
-        .as_deref()
-        .map(report::destination)
-        .transpose()?;
-    let scenario_text = report_to.as_ref().map(|_| loaded.text.clone());
+    if let Some(path) = &args.report {
+        report::destination(path)?;
+    }
+    let mut extra_names = Vec::new();
+    if !args.target.is_empty() {
+        extra_names.push(TARGETS_CSV);
+    }
+    if !loaded.scenario.uncertain.is_empty() || posterior.is_some() {
+        extra_names.push(shard::PARAMETERS_CSV);
+    }
+    if matches!(args.reps, Reps::Auto) {
+        extra_names.push(PRECISION_JSON);
+    }
+    let report_to: Vec<&std::path::Path> = args.report.as_deref().into_iter().collect();
+    let _prepared = prepare(
+        Some(&args.out),
+        &output::run_file_names(!args.summary_only, &extra_names),
+        &report_to,
+    )?;
+    let scenario_text = args.report.as_ref().map(|_| loaded.text.clone());
     let mut uncertain_paths: Vec<String> = loaded
         .scenario
         .uncertain
@@ -389,8 +530,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let summary = Summary::new(&run.results);
     let mut extra: Vec<(&str, String)> = Vec::new();
     if !args.target.is_empty() {
-        let text = tables::targets_csv(&args.target, &chances).map_err(built("targets.csv"))?;
-        extra.push(("targets.csv", text));
+        let text = tables::targets_csv(&args.target, &chances).map_err(built(TARGETS_CSV))?;
+        extra.push((TARGETS_CSV, text));
     }
     if let Some(draws) = &run.draws {
         let text = tables::parameters_csv(draws).map_err(built(shard::PARAMETERS_CSV))?;
@@ -398,20 +539,28 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     if let Some(reached) = &reached {
         let json = serde_json::to_string_pretty(reached).map_err(|e| Failure::Other(e.into()))?;
-        extra.push(("precision.json", format!("{json}\n")));
+        extra.push((PRECISION_JSON, format!("{json}\n")));
     }
-    let write = if args.summary_only {
-        output::write_run_summary
-    } else {
-        output::write_run
-    };
-    let mut written = write(&args.out, &run.results, &summary, &run.record, &extra)
-        .with_context(|| format!("cannot write the results to {}", args.out.display()))
-        .map_err(Failure::Other)?;
-    if let (Some(dest), Some(scenario_text)) = (&report_to, &scenario_text) {
-        let page = report::html(&run, scenario_text, &summary, &args.target, &chances);
-        written.push(report::write(dest, page)?);
-    }
+    let page = scenario_text
+        .as_ref()
+        .map(|text| report::html(&run, text, &summary, &args.target, &chances));
+    let elsewhere: Vec<(&std::path::Path, &[u8])> = report_to
+        .iter()
+        .zip(&page)
+        .map(|(path, page)| (*path, page.as_bytes()))
+        .collect();
+    let written = output::write_run(
+        &args.out,
+        !args.summary_only,
+        (&run.results, &summary),
+        &run.record,
+        &extra,
+        &elsewhere,
+    )
+    .map_err(not_written(format!(
+        "cannot write the results to {}",
+        args.out.display()
+    )))?;
     let mut text = table::summary(&run.model, &run.results, &summary, &run.record);
     text.push_str(&table::targets(&args.target, &chances));
     if !uncertain_paths.is_empty() {
@@ -460,6 +609,7 @@ fn validate(paths: &[std::path::PathBuf]) -> Result<(), Failure> {
     for path in paths {
         match load::load_file(path) {
             Ok(loaded) => {
+                warn(&loaded);
                 let (districts, months) = (
                     loaded.model.districts.len(),
                     loaded.model.calendar.months().len(),

@@ -14,7 +14,6 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
 use caseload::output::tables::{self, ParameterRow, Row};
 use caseload::output::{self, RunRecord};
 use caseload::results::Results;
@@ -260,6 +259,18 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     // Every record first: a missing or foreign shard is found before any results are read.
     let shards: Vec<(&Path, ShardRecord)> = gather(&args.dirs, &args.out)?;
     let first = &shards[0].1;
+    let mut extra_names = Vec::new();
+    if !args.target.is_empty() {
+        extra_names.push(crate::TARGETS_CSV);
+    }
+    if !first.uncertain.is_empty() {
+        extra_names.push(PARAMETERS_CSV);
+    }
+    let _prepared = crate::prepare(
+        Some(&args.out),
+        &output::run_file_names(true, &extra_names),
+        &[],
+    )?;
 
     // Then every shard's results, in replication order.
     let mut parts: Vec<Results> = Vec::with_capacity(shards.len());
@@ -313,15 +324,18 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     };
     let mut extra: Vec<(&str, String)> = Vec::new();
     if !args.target.is_empty() {
-        let text = tables::targets_csv(&args.target, &chances).map_err(built("targets.csv"))?;
-        extra.push(("targets.csv", text));
+        let text =
+            tables::targets_csv(&args.target, &chances).map_err(built(crate::TARGETS_CSV))?;
+        extra.push((crate::TARGETS_CSV, text));
     }
     if !first.uncertain.is_empty() {
         extra.push((PARAMETERS_CSV, merged_parameters(&shards)?));
     }
-    let written = output::write_run(&args.out, &results, &summary, &record, &extra)
-        .with_context(|| format!("cannot write the merged results to {}", args.out.display()))
-        .map_err(Failure::Other)?;
+    let written = output::write_run(&args.out, true, (&results, &summary), &record, &extra, &[])
+        .map_err(crate::not_written(format!(
+            "cannot write the merged results to {}",
+            args.out.display()
+        )))?;
     let mut text = format!(
         "{}: merged {} shards, {} replications, seed {}, {} to {}\n",
         first.scenario_name,

@@ -5,7 +5,7 @@
 use crate::args::Execution;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use caseload::metrics::Metrics;
 use caseload::output;
 use caseload::replicate::RunOptions;
@@ -23,7 +23,7 @@ pub struct ReportArgs {
     #[arg(value_name = "SCENARIO")]
     pub scenario: Option<PathBuf>,
     /// Number of Monte Carlo replications.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, default_value_t = 50, value_parser = crate::args::whole_number(1, 100_000))]
     pub reps: u32,
     /// Master seed; replication i draws from streams derived from (seed, i).
     #[arg(long, default_value_t = 1)]
@@ -108,18 +108,11 @@ pub(crate) fn html(
 
 /// Writes the report whole or not at all; returns its path.
 pub(crate) fn write(dest: &Destination, html: String) -> Result<PathBuf, Failure> {
-    let written = output::write_files(&dest.dir, &[(dest.name.as_str(), html)])
-        .with_context(|| {
-            format!(
-                "cannot write the report to {}",
-                dest.dir.join(&dest.name).display()
-            )
-        })
-        .map_err(Failure::Other)?;
-    Ok(written
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| dest.dir.join(&dest.name)))
+    let path = dest.dir.join(&dest.name);
+    let written = output::write_files(&dest.dir, &[(dest.name.as_str(), html)]).map_err(
+        crate::not_written(format!("cannot write the report to {}", path.display())),
+    )?;
+    Ok(written.into_iter().next().unwrap_or(path))
 }
 
 /// `caseload report`: runs the scenario and writes only the report.
@@ -133,6 +126,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
         t.resolve(&shape).map_err(|e| Failure::Input(e.into()))?;
     }
     let dest = destination(&args.out)?;
+    let _prepared = crate::prepare(None, &[], &[&args.out])?;
     let scenario_text = loaded.text.clone();
     let options = RunOptions {
         replications: args.reps,

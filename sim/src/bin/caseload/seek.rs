@@ -6,7 +6,6 @@
 use crate::args::Execution;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
 use caseload::metrics::Metrics;
@@ -46,7 +45,7 @@ pub struct SeekArgs {
     #[arg(long, default_value_t = 0.8, value_parser = confidence)]
     pub confidence: f64,
     /// Number of Monte Carlo replications at each value evaluated.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, default_value_t = 50, value_parser = crate::args::whole_number(1, 100_000))]
     pub reps: u32,
     /// Master seed, shared by every value (common random numbers).
     #[arg(long, default_value_t = 1)]
@@ -101,6 +100,7 @@ pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
     for i in [0, grid.len() - 1] {
         setting(&base, &args.lever, &grid.label(grid.value(i)), &args.target)?;
     }
+    let _prepared = crate::prepare(Some(&args.out), &["seek.csv"], &[])?;
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
@@ -120,9 +120,9 @@ pub(crate) fn seek(args: &SeekArgs) -> Result<(), Failure> {
     bar.finish_and_clear();
 
     let csv = csv_text(&args.lever, &grid, &search)?;
-    let written = output::write_files(&args.out, &[("seek.csv", csv)])
-        .with_context(|| format!("cannot write the search to {}", args.out.display()))
-        .map_err(Failure::Other)?;
+    let written = output::write_files(&args.out, &[("seek.csv", csv)]).map_err(
+        crate::not_written(format!("cannot write the search to {}", args.out.display())),
+    )?;
     let mut text = report(args, &grid, &search, &name, now.as_deref());
     text.push_str(&format!(
         "\nWrote {}: every value evaluated.\n",

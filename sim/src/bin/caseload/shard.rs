@@ -10,7 +10,7 @@
 
 use std::time::Instant;
 
-use anyhow::{Context, anyhow};
+use anyhow::anyhow;
 use caseload::output::{self, PosteriorRecord, tables};
 use caseload::replicate::{self, Run, RunOptions, Shard};
 use serde::{Deserialize, Serialize};
@@ -89,6 +89,11 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
             reps
         )));
     }
+    let mut names = vec!["results.csv", SHARD_JSON];
+    if !loaded.scenario.uncertain.is_empty() || posterior.is_some() {
+        names.push(PARAMETERS_CSV);
+    }
+    let _prepared = crate::prepare(Some(&args.out), &names, &[])?;
     let block = shard.replications(reps);
     let indices: Vec<u64> = block.clone().map(u64::from).collect();
     let (first, last) = (block.start, block.end.saturating_sub(1));
@@ -135,9 +140,9 @@ pub(crate) fn run(args: &RunArgs, shard: Shard) -> Result<(), Failure> {
         let text = tables::parameters_csv(draws).map_err(built(PARAMETERS_CSV))?;
         extra.push((PARAMETERS_CSV, text));
     }
-    let written = output::write_shard(&args.out, &results, u64::from(first), &extra)
-        .with_context(|| format!("cannot write the shard to {}", args.out.display()))
-        .map_err(Failure::Other)?;
+    let written = output::write_shard(&args.out, &results, u64::from(first), &extra).map_err(
+        crate::not_written(format!("cannot write the shard to {}", args.out.display())),
+    )?;
     print(&format!(
         "{}: shard {shard}, replications {first}-{last} of {} (numbered from 0), seed {}\n\
          Wrote {} in {wall_seconds:.1} s of simulation; put the shards together with `caseload \

@@ -6,7 +6,6 @@
 use crate::args::Execution;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use caseload::lever::{self, Lever, LeverPath};
 use caseload::load::Loaded;
 use caseload::metrics::Metrics;
@@ -36,7 +35,7 @@ pub struct SweepArgs {
     #[arg(long = "vary", value_name = "PATH=V1,V2,...", required = true)]
     pub vary: Vec<Lever>,
     /// Number of Monte Carlo replications at each point.
-    #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, default_value_t = 50, value_parser = crate::args::whole_number(1, 100_000))]
     pub reps: u32,
     /// Master seed, shared by every point (common random numbers).
     #[arg(long, default_value_t = 1)]
@@ -196,6 +195,14 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         None => 0..total_points,
     };
     let (skip, take) = (block.start as usize, block.len());
+    let mut names = vec!["sweep.csv"];
+    if !args.target.is_empty() {
+        names.push("sweep_targets.csv");
+    }
+    if args.shard.is_some() {
+        names.push(SWEEP_SHARD_JSON);
+    }
+    let _prepared = crate::prepare(Some(&args.out), &names, &[])?;
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
@@ -262,9 +269,10 @@ pub(crate) fn sweep(args: &SweepArgs) -> Result<(), Failure> {
         let json = serde_json::to_string_pretty(&record).map_err(|e| Failure::Other(e.into()))?;
         files.push((SWEEP_SHARD_JSON, format!("{json}\n")));
     }
-    let written = output::write_files(&args.out, &files)
-        .with_context(|| format!("cannot write the sweep to {}", args.out.display()))
-        .map_err(Failure::Other)?;
+    let written = output::write_files(&args.out, &files).map_err(crate::not_written(format!(
+        "cannot write the sweep to {}",
+        args.out.display()
+    )))?;
 
     let mut text = format!(
         "{name}: sweep of {} point{}, {} replications each, seed {}, common random numbers.\n",

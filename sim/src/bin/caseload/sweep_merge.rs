@@ -11,7 +11,6 @@
 
 use std::path::Path;
 
-use anyhow::Context;
 use caseload::output;
 
 use crate::gather::{Manifest, gather, input, read_csv};
@@ -82,6 +81,7 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     if !first.targets.is_empty() {
         names.push("sweep_targets.csv");
     }
+    let _prepared = crate::prepare(Some(&args.out), &names, &[])?;
     let mut files: Vec<(&str, String)> = Vec::new();
     for name in names {
         let mut merged: Option<(&Path, String)> = None;
@@ -105,9 +105,10 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
             files.push((name, text));
         }
     }
-    let written = output::write_files(&args.out, &files)
-        .with_context(|| format!("cannot write the merged sweep to {}", args.out.display()))
-        .map_err(Failure::Other)?;
+    let written = output::write_files(&args.out, &files).map_err(crate::not_written(format!(
+        "cannot write the merged sweep to {}",
+        args.out.display()
+    )))?;
     print(&format!(
         "{}: merged {} sweep shards, {} points, {} replications each, seed {}\nWrote {}.\n",
         first.scenario,
