@@ -10,6 +10,7 @@ mod compare;
 mod gather;
 mod generate;
 mod merge;
+mod progress;
 mod report;
 mod seek;
 mod shard;
@@ -17,8 +18,9 @@ mod stats;
 mod sweep;
 mod sweep_merge;
 mod table;
+mod writing;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -34,9 +36,11 @@ use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
 use caseload::uncertainty;
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::ProgressBar;
 
 use args::{Cli, Command, Fitted, Reps, RunArgs};
+pub(crate) use progress::{logged_progress, progress_bar};
+pub(crate) use writing::{not_written, prepare};
 
 /// The file of targets' chances, with `--target`.
 pub(crate) const TARGETS_CSV: &str = "targets.csv";
@@ -59,7 +63,7 @@ impl From<LoadError> for Failure {
 
 fn main() -> ExitCode {
     #[cfg(unix)]
-    stop_cleanly_on_signals();
+    writing::stop_cleanly_on_signals();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -91,59 +95,6 @@ fn main() -> ExitCode {
         Err(Failure::Other(e)) => {
             report(&e);
             ExitCode::from(1)
-        }
-    }
-}
-
-/// On SIGINT or SIGTERM: removes the temporaries being written and the output folder's lock,
-/// and exits as the signal would (130, 143). Files already in place stay; a commit under way
-/// finishes first, so no set is left half replaced by an interruption.
-#[cfg(unix)]
-fn stop_cleanly_on_signals() {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
-        return;
-    };
-    std::thread::spawn(move || {
-        if let Some(signal) = signals.forever().next() {
-            output::abandon();
-            eprintln!(
-                "\ninterrupted: stopped without leaving partial files; earlier output is as it was"
-            );
-            std::process::exit(128 + signal);
-        }
-    });
-}
-
-/// Makes ready where a command will write, before it does any work ([`output::prepare`]): the
-/// output `folder`'s lock, held until the returned value is dropped, names this process and its
-/// command line to any other command that tries the folder meanwhile.
-pub(crate) fn prepare(
-    folder: Option<&std::path::Path>,
-    names: &[&str],
-    files: &[&std::path::Path],
-) -> Result<output::Prepared, Failure> {
-    let command: Vec<String> = std::env::args().collect();
-    let holder = format!(
-        "pid {}: {}, since {}",
-        std::process::id(),
-        command.join(" "),
-        jiff::Timestamp::now().strftime("%Y-%m-%d %H:%M:%S UTC")
-    );
-    output::prepare(folder, names, files, &holder)
-        .map_err(not_written("cannot write the output".to_string()))
-}
-
-/// The failure of writing output, with `context`: a destination that cannot take a file is bad
-/// input (exit 2); anything else is not (exit 1).
-pub(crate) fn not_written(context: String) -> impl FnOnce(output::OutputError) -> Failure {
-    move |e| {
-        let input = e.is_input();
-        let e = anyhow::Error::new(e).context(context);
-        if input {
-            Failure::Input(e)
-        } else {
-            Failure::Other(e)
         }
     }
 }
@@ -203,73 +154,6 @@ fn warn(loaded: &Loaded) {
     for w in loaded.model.warnings() {
         eprintln!("warning: {}: {w}", loaded.source);
     }
-}
-
-/// Progress on stderr unless silenced: a bar on a terminal; otherwise (a batch job, a CI log) a
-/// line every [`progress_interval`], through the writing that follows the last replication.
-fn progress_bar(len: u64, message: &str, quiet: bool) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    if !std::io::stderr().is_terminal() {
-        return logged_progress(len, message, "replications");
-    }
-    let bar = ProgressBar::new(len);
-    bar.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} replications, {eta} left")
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-    );
-    bar.set_message(message.to_string());
-    bar
-}
-
-/// How often progress is logged when stderr is not a terminal: `CASELOAD_PROGRESS_SECONDS`
-/// (a number of seconds above 0), else 10 s.
-fn progress_interval() -> std::time::Duration {
-    std::env::var("CASELOAD_PROGRESS_SECONDS")
-        .ok()
-        .and_then(|s| s.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0 && *s < 86_400.0)
-        .map_or(
-            std::time::Duration::from_secs(10),
-            std::time::Duration::from_secs_f64,
-        )
-}
-
-/// A progress bar that draws nothing but is logged as a line on stderr every
-/// [`progress_interval`] (counting `unit`s), and once it is finished, while the command
-/// finishes its work and writes its files.
-pub(crate) fn logged_progress(len: u64, message: &str, unit: &'static str) -> ProgressBar {
-    let bar = ProgressBar::with_draw_target(Some(len), indicatif::ProgressDrawTarget::hidden());
-    bar.set_message(message.to_string());
-    let logged = bar.clone();
-    let every = progress_interval();
-    std::thread::spawn(move || {
-        loop {
-            std::thread::sleep(every);
-            let elapsed = indicatif::HumanDuration(logged.elapsed());
-            let line = if logged.is_finished() {
-                format!(
-                    "{}: {unit} done; finishing and writing the output ({elapsed} elapsed)",
-                    logged.message()
-                )
-            } else {
-                let left = match logged.position() {
-                    0 => "time left not yet known".to_string(),
-                    _ => format!("about {} left", indicatif::HumanDuration(logged.eta())),
-                };
-                format!(
-                    "{}: {}/{} {unit}, {elapsed} elapsed, {left}",
-                    logged.message(),
-                    logged.position(),
-                    logged.length().unwrap_or(0),
-                )
-            };
-            eprintln!("{line}");
-        }
-    });
-    bar
 }
 
 /// One scenario's replications, with what run.json records about them.
