@@ -35,6 +35,7 @@ const HOSTILE: &[&str] = &[
     "..",
     "auto",
     "/",
+    "100000",
 ];
 
 /// Files and folders to name where a scenario, a shard folder or an output goes.
@@ -48,9 +49,33 @@ const PATHS: &[&str] = &[
     "bytes.ron",
     "cycle.ron",
     "/dev/null",
+    "/dev/zero",
+    "fifo.ron",
+    "twice.ron",
     "shard_bad",
     "shard_empty",
     "out_file",
+];
+
+/// Where output goes: a folder, or things that must never be written over or through.
+const OUTPUTS: &[&str] = &[
+    "out",
+    "out",
+    "out",
+    "out_file",
+    "/dev/null",
+    "link_null",
+    ".",
+];
+
+/// Where a single file goes (a report): a file, or things that must never be replaced.
+const FILES: &[&str] = &[
+    "out/r.html",
+    "out/r.html",
+    "/dev/full",
+    "link_null",
+    ".",
+    "out_file/r.html",
 ];
 
 /// A flag's value: usually a sane one, sometimes a hostile one.
@@ -81,7 +106,10 @@ fn command_line(g: &mut Gen) -> Vec<String> {
                 a.extend(["--reps", value(g, "2")]);
             }
             a.extend(["--seed", value(g, "3"), "--threads", value(g, "1")]);
-            a.extend(["--out", if sub == "run" { "out" } else { "out/r.html" }]);
+            a.extend(["--out", *g.pick(if sub == "run" { OUTPUTS } else { FILES })]);
+            if sub == "run" && g.chance(0.3) {
+                a.extend(["--report", *g.pick(FILES)]);
+            }
             if g.chance(0.5) {
                 a.extend(["--target", value(g, "children>=0@2024-06")]);
             }
@@ -91,7 +119,7 @@ fn command_line(g: &mut Gen) -> Vec<String> {
         }
         "compare" => {
             a.extend([*g.pick(PATHS), *g.pick(PATHS), "--reps", value(g, "2")]);
-            a.extend(["--seed", value(g, "1"), "--out", "out"]);
+            a.extend(["--seed", value(g, "1"), "--out", *g.pick(OUTPUTS)]);
         }
         "merge" => {
             for _ in 0..1 + g.below(2) {
@@ -154,6 +182,16 @@ fn workspace(dir: &Path) {
         b"Scenario(extends: \"cycle.ron\", name: \"Cycle\")",
     );
     w("out_file", b"a file where a folder is expected");
+    // Keys written twice; a pipe nobody writes to; a link to a device.
+    let tiny = std::fs::read_to_string(dir.join("tiny.ron")).expect("read");
+    let twice = tiny.replacen("staff: {", "staff: {\"hv\": 100.0, ", 1);
+    w("twice.ron", twice.as_bytes());
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.join("fifo.ron"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("/dev/null", dir.join("link_null")).expect("linked");
     std::fs::create_dir_all(dir.join("shard_empty")).expect("a folder");
     std::fs::create_dir_all(dir.join("shard_bad")).expect("a folder");
     std::fs::write(
@@ -204,4 +242,34 @@ fn hostile_command_lines_never_panic() {
     }
     // Both paths were taken: some command lines ran, most were refused.
     assert!(codes[0] > 0 && codes[2] > 0, "exit codes 0/1/2: {codes:?}");
+    // Nothing that is not a file was written over, and nothing was left half done.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        for device in ["/dev/null", "/dev/full", "/dev/zero"] {
+            let kind = std::fs::metadata(device).expect("still there").file_type();
+            assert!(kind.is_char_device(), "{device} was replaced");
+        }
+        let link = std::fs::symlink_metadata(dir.path().join("link_null")).expect("the link");
+        assert!(link.file_type().is_symlink(), "the link was replaced");
+    }
+    let debris = walk(dir.path())
+        .into_iter()
+        .filter(|p| p.ends_with(".partial") || p.ends_with(".caseload.lock"))
+        .collect::<Vec<_>>();
+    assert!(debris.is_empty(), "left behind: {debris:?}");
+}
+
+/// Every file name under `dir`, recursively.
+fn walk(dir: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if entry.file_type().is_ok_and(|t| t.is_dir()) {
+            names.extend(walk(&path));
+        } else {
+            names.push(path.display().to_string());
+        }
+    }
+    names
 }
