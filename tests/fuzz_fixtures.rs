@@ -123,7 +123,15 @@ fn small_results() -> (Results, String) {
         posterior: None,
     };
     let summary = Summary::new(&results);
-    output::write_run(dir.path(), true, (&results, &summary), &record, &[], &[]).expect("written");
+    output::write_run(
+        dir.path(),
+        output::Tables::CSV,
+        (&results, &summary),
+        &record,
+        &[],
+        &[],
+    )
+    .expect("written");
     let csv = std::fs::read_to_string(dir.path().join("results.csv")).expect("readable");
     (results, csv)
 }

@@ -398,7 +398,15 @@ fn results_csv_reads_back_bit_for_bit() {
         posterior: None,
     };
     let summary = Summary::new(&results);
-    output::write_run(dir.path(), true, (&results, &summary), &record, &[], &[]).expect("written");
+    output::write_run(
+        dir.path(),
+        output::Tables::CSV,
+        (&results, &summary),
+        &record,
+        &[],
+        &[],
+    )
+    .expect("written");
     let back = output::read_results(&dir.path().join("results.csv")).expect("read back");
     assert_eq!((back.first_replication, back.results), (0, results));
 }

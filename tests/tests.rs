@@ -34,6 +34,8 @@ mod overlays;
 mod report;
 // Cluster scale: shards run as separate processes merge to the unsharded run's bytes.
 mod shards;
+// --format parquet: the CSV tables' rows, typed; shards merge to the unsharded run's bytes.
+mod parquet_output;
 // Levers, sweeps over grids of them, and goal seeking.
 mod sweep;
 // Uncertain values in shards and precision-driven runs: the draws merge and stop as a fixed run's.

@@ -133,6 +133,13 @@ impl Pending {
         }
     }
 
+    pub(super) fn parquet(&self, source: parquet::errors::ParquetError) -> OutputError {
+        OutputError::Parquet {
+            path: self.dest.clone(),
+            source,
+        }
+    }
+
     pub(super) fn io(&self, source: std::io::Error) -> OutputError {
         OutputError::Io {
             path: self.dest.clone(),

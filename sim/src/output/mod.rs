@@ -9,6 +9,7 @@
 
 mod commit;
 mod lock;
+mod parquet;
 mod read;
 pub mod tables;
 
@@ -46,6 +47,14 @@ pub enum OutputError {
         path: PathBuf,
         /// The cause.
         source: csv::Error,
+    },
+    /// A Parquet file could not be written.
+    #[error("{path}: {source}")]
+    Parquet {
+        /// The file concerned.
+        path: PathBuf,
+        /// The cause.
+        source: ::parquet::errors::ParquetError,
     },
     /// Something other than a regular file stands where a file is to be written.
     #[error("{path} is {what}, not a regular file; Caseload writes only files: give a file's path")]
@@ -246,26 +255,81 @@ fn remove_stale_temporaries(dir: &Path, names: &[&str]) -> Result<(), OutputErro
     Ok(())
 }
 
-/// The file names a run writes into its folder, with `table` for results.csv, then the `extra`
-/// files': what [`prepare`] checks and [`write_run`] writes.
-pub fn run_file_names<'a>(table: bool, extra: &[&'a str]) -> Vec<&'a str> {
-    let mut names = Vec::new();
-    if table {
-        names.push("results.csv");
+/// How a run's tables are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// results.csv and summary.csv: text any tool reads.
+    #[default]
+    Csv,
+    /// results.parquet and summary.parquet: typed columns, zstd-compressed, for pandas, R,
+    /// DuckDB and Polars.
+    Parquet,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "parquet" => Ok(Format::Parquet),
+            _ => Err(format!("expected csv or parquet; found {s:?}")),
+        }
     }
-    names.extend(["summary.csv", RUN_RECORD]);
+}
+
+/// Which tables a run writes, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tables {
+    /// Whether the per-replication table is written (`--summary-only` leaves it out: about 3 GB
+    /// of CSV for 1,000 Birmingham replications).
+    pub results: bool,
+    /// The format of the results and the summary.
+    pub format: Format,
+}
+
+impl Tables {
+    /// Both tables as CSV: what a run writes unless asked otherwise.
+    pub const CSV: Tables = Tables {
+        results: true,
+        format: Format::Csv,
+    };
+
+    /// The name of the per-replication table.
+    pub fn results_name(self) -> &'static str {
+        match self.format {
+            Format::Csv => "results.csv",
+            Format::Parquet => "results.parquet",
+        }
+    }
+
+    /// The name of the summary table.
+    pub fn summary_name(self) -> &'static str {
+        match self.format {
+            Format::Csv => "summary.csv",
+            Format::Parquet => "summary.parquet",
+        }
+    }
+}
+
+/// The file names a run writes into its folder, its tables' then the `extra` files': what
+/// [`prepare`] checks and [`write_run`] writes.
+pub fn run_file_names<'a>(tables: Tables, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut names = Vec::new();
+    if tables.results {
+        names.push(tables.results_name());
+    }
+    names.extend([tables.summary_name(), RUN_RECORD]);
     names.extend_from_slice(extra);
     names
 }
 
-/// Writes `results.csv` (when `table` is set: `--summary-only` leaves out the per-replication
-/// table, about 3 GB for 1,000 Birmingham replications), `summary.csv`, `run.json` (`record`,
+/// Writes the run's `tables` (results, when asked for, and summary), `run.json` (`record`,
 /// usually a [`RunRecord`]) and any `extra` (name, contents) files into `dir` (created if
 /// missing), and each of `elsewhere` (path, contents), all or none. `run.json` goes into place
 /// last.
 pub fn write_run(
     dir: &Path,
-    table: bool,
+    tables: Tables,
     run: (&Results, &Summary),
     record: &impl Serialize,
     extra: &[(&str, String)],
@@ -274,14 +338,30 @@ pub fn write_run(
     let (results, summary) = run;
     create_folder(dir)?;
     let mut files = Vec::new();
-    if table {
-        let mut p = Pending::new(dir, "results.csv")?;
-        write_table(&mut p, tables::result_rows(results, 0))?;
-        files.push(p);
+    let mut results_file = tables
+        .results
+        .then(|| Pending::new(dir, tables.results_name()))
+        .transpose()?;
+    let mut summary_file = Pending::new(dir, tables.summary_name())?;
+    match tables.format {
+        Format::Csv => {
+            if let Some(p) = &mut results_file {
+                write_table(p, tables::result_rows(results, 0))?;
+            }
+            write_table(&mut summary_file, tables::summary_rows(results, summary))?;
+        }
+        Format::Parquet => {
+            if let Some(p) = &mut results_file {
+                let written = self::parquet::write_results(p.file()?, results, 0);
+                written.map_err(|source| p.parquet(source))?;
+            }
+            let p = &mut summary_file;
+            let written = self::parquet::write_summary(p.file()?, results, summary);
+            written.map_err(|source| p.parquet(source))?;
+        }
     }
-    let mut p = Pending::new(dir, "summary.csv")?;
-    write_table(&mut p, tables::summary_rows(results, summary))?;
-    files.push(p);
+    files.extend(results_file);
+    files.push(summary_file);
     let json = serde_json::to_string_pretty(record).map_err(|e| OutputError::Io {
         path: dir.join(RUN_RECORD),
         source: e.into(),
@@ -511,7 +591,7 @@ mod tests {
         for stale in [".results.csv.Ab12Cd.partial", ".notes.txt.Ab12Cd.partial"] {
             std::fs::write(out.join(stale), "left by a killed run").expect("written");
         }
-        let names = run_file_names(true, &[]);
+        let names = run_file_names(Tables::CSV, &[]);
         let held = prepare(Some(&out), &names, &[], "pid 1").expect("prepared");
         assert!(!out.join(".results.csv.Ab12Cd.partial").exists());
         assert!(

@@ -372,7 +372,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let report_to: Vec<&std::path::Path> = args.report.as_deref().into_iter().collect();
     let _prepared = prepare(
         Some(&args.out),
-        &output::run_file_names(!args.summary_only, &extra_names),
+        &output::run_file_names(args.tables(), &extra_names),
         &report_to,
     )?;
     let scenario_text = args.report.as_ref().map(|_| loaded.text.clone());
@@ -410,6 +410,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             (run, Some(reached))
         }
     };
+    let writing = Instant::now();
     let chances = chances(&args.target, &run.results)?;
     let summary = Summary::new(&run.results);
     let mut extra: Vec<(&str, String)> = Vec::new();
@@ -435,7 +436,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .collect();
     let written = output::write_run(
         &args.out,
-        !args.summary_only,
+        args.tables(),
         (&run.results, &summary),
         &run.record,
         &extra,
@@ -445,6 +446,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         "cannot write the results to {}",
         args.out.display()
     )))?;
+    let writing = writing.elapsed();
     let mut text = table::summary(&run.model, &run.results, &summary, &run.record);
     text.push_str(&table::targets(&args.target, &chances));
     if !uncertain_paths.is_empty() {
@@ -482,7 +484,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     ));
     print(&text)?;
     if args.stats {
-        eprintln!("{}", stats::line(&run));
+        eprintln!("{}", stats::line(&run, writing));
     }
     Ok(())
 }

@@ -41,6 +41,9 @@ pub struct MergeArgs {
     /// to targets.csv.
     #[arg(long, value_name = "TARGET")]
     pub target: Vec<Target>,
+    /// Format of the merged results and summary: csv or parquet (as `caseload run --format`).
+    #[arg(long, default_value = "csv", value_name = "csv|parquet")]
+    pub format: output::Format,
 }
 
 /// What the merged `run.json` records: the unsharded run's fields, then the shards.
@@ -259,6 +262,10 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     // Every record first: a missing or foreign shard is found before any results are read.
     let shards: Vec<(&Path, ShardRecord)> = gather(&args.dirs, &args.out)?;
     let first = &shards[0].1;
+    let tables = output::Tables {
+        results: true,
+        format: args.format,
+    };
     let mut extra_names = Vec::new();
     if !args.target.is_empty() {
         extra_names.push(crate::TARGETS_CSV);
@@ -268,7 +275,7 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     }
     let _prepared = crate::prepare(
         Some(&args.out),
-        &output::run_file_names(true, &extra_names),
+        &output::run_file_names(tables, &extra_names),
         &[],
     )?;
 
@@ -331,11 +338,18 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     if !first.uncertain.is_empty() {
         extra.push((PARAMETERS_CSV, merged_parameters(&shards)?));
     }
-    let written = output::write_run(&args.out, true, (&results, &summary), &record, &extra, &[])
-        .map_err(crate::not_written(format!(
-            "cannot write the merged results to {}",
-            args.out.display()
-        )))?;
+    let written = output::write_run(
+        &args.out,
+        tables,
+        (&results, &summary),
+        &record,
+        &extra,
+        &[],
+    )
+    .map_err(crate::not_written(format!(
+        "cannot write the merged results to {}",
+        args.out.display()
+    )))?;
     let mut text = format!(
         "{}: merged {} shards, {} replications, seed {}, {} to {}\n",
         first.scenario_name,

@@ -3,9 +3,9 @@
 
 use crate::Completed;
 
-/// One line: replications, their wall time, events processed and per second, and the process's
-/// peak memory so far.
-pub(crate) fn line(run: &Completed) -> String {
+/// One line: replications, their wall time, events processed and per second, the seconds the
+/// summary and the output files took after them, and the process's peak memory so far.
+pub(crate) fn line(run: &Completed, writing: std::time::Duration) -> String {
     let seconds = run.record.wall_seconds;
     let events = run.stats.events;
     let per_second = if seconds > 0.0 {
@@ -18,8 +18,11 @@ pub(crate) fn line(run: &Completed) -> String {
         |kib| format!("peak memory {:.1} MiB", kib as f64 / 1024.0),
     );
     format!(
-        "stats: {} replications on {} threads in {seconds:.3} s; {events} events, {per_second}; {memory}",
-        run.record.replications, run.record.threads
+        "stats: {} replications on {} threads in {seconds:.3} s; {events} events, {per_second}; \
+         summary and files in {:.3} s; {memory}",
+        run.record.replications,
+        run.record.threads,
+        writing.as_secs_f64()
     )
 }
 

@@ -74,6 +74,11 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
                 .to_string(),
         ));
     }
+    if args.format != caseload::output::Format::Csv {
+        return Err(input(
+            "--format parquet is for the shards of a run: a sweep's tables are CSV".to_string(),
+        ));
+    }
     let shards: Vec<(&Path, SweepShardRecord)> = gather(&args.dirs, &args.out)?;
     let first = &shards[0].1;
 

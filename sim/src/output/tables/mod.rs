@@ -207,7 +207,7 @@ pub fn result_rows(results: &Results, first: u64) -> impl Iterator<Item = Result
 }
 
 /// Every (month, district, metric) index of `results`, months outermost and metrics innermost.
-fn cells(results: &Results) -> impl Iterator<Item = (usize, usize, usize)> + use<> {
+pub(crate) fn cells(results: &Results) -> impl Iterator<Item = (usize, usize, usize)> + use<> {
     let (nmo, nd, nm) = (
         results.months.len(),
         results.districts.len(),
@@ -267,6 +267,20 @@ pub struct SummaryRow<'a> {
 }
 
 impl<'a> SummaryRow<'a> {
+    /// The statistics, in the order of their columns.
+    pub fn statistics(&self) -> [f64; 8] {
+        [
+            self.mean,
+            self.ci95_low,
+            self.ci95_high,
+            self.p5,
+            self.p10,
+            self.p50,
+            self.p90,
+            self.p95,
+        ]
+    }
+
     /// The row of one cell's statistics.
     pub fn new(month: &'a str, district: &'a str, metric: &'a str, s: &Stats) -> Self {
         let [p5, p10, p50, p90, p95] = s.percentiles;
