@@ -425,3 +425,42 @@ fn a_review_nobody_can_do_is_warned_of() {
     let err = assert_exit(&caseload(dir.path(), &["validate", arg(&scenario)]), 0);
     assert!(!err.contains("warning"), "{err}");
 }
+
+#[test]
+fn a_summary_only_run_kept_on_disk_summarises_as_one_held_in_memory() {
+    let mut s = tiny_year();
+    s.reviews[0].target = Some(0.5);
+    let (dir, scenario) = workspace(&s);
+    let s = arg(&scenario);
+    // 30 replications on one thread: four batches of eight go to disk and are read back.
+    let base = [
+        "run",
+        s,
+        "--reps",
+        "30",
+        "--seed",
+        "4",
+        "--threads",
+        "1",
+        "-q",
+    ];
+    let run = |more: &[&str]| {
+        let mut args = base.to_vec();
+        args.extend_from_slice(more);
+        let o = caseload(dir.path(), &args);
+        assert_exit(&o, 0);
+        stdout(&o)
+    };
+    let held = run(&["--out", "held"]);
+    let spilled = run(&["--out", "spilled", "--summary-only"]);
+    let summary = |d: &str| std::fs::read(dir.path().join(d).join("summary.csv")).expect("read");
+    assert!(summary("held") == summary("spilled"), "summary.csv differs");
+    let table = |text: &str| {
+        text.lines()
+            .filter(|l| !l.starts_with("Wrote"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(table(&held), table(&spilled));
+    assert!(held.contains("Chance of meeting the target"), "{held}");
+}

@@ -88,6 +88,7 @@ pub mod report;
 pub mod results;
 pub mod scenario;
 pub mod seek;
+pub mod spill;
 pub mod summary;
 pub mod targets;
 pub mod uncertainty;

@@ -20,6 +20,7 @@ use crate::load::Loaded;
 use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::results::Results;
+use crate::spill::Spill;
 use crate::uncertainty::{self, Draws, Uncertain};
 
 /// How many replications to run, from which seed, on how many threads.
@@ -43,6 +44,9 @@ pub enum RunError {
     /// Batches of one run came back with different months, districts or metrics.
     #[error("the batches of a run do not share one table of results")]
     Shape,
+    /// The temporary file a long run keeps its values in could not be written or read.
+    #[error("cannot keep the replications' values in a temporary file: {0}")]
+    Spill(#[source] std::io::Error),
     /// The thread pool could not be created.
     #[error("cannot start {threads} worker threads: {source}")]
     ThreadPool {
@@ -207,6 +211,40 @@ impl Replications {
             draws,
             stats,
         })
+    }
+
+    /// As [`Replications::run`], but each batch of replications goes to a [`Spill`] as it
+    /// finishes, so memory does not grow with the replications: the run's results are the
+    /// spill's, replication for replication the same values. The returned [`Run`]'s results hold
+    /// the table's shape only.
+    pub fn run_spilled(
+        &self,
+        options: &RunOptions,
+        progress: &(dyn Fn() + Sync),
+    ) -> Result<(Run, Spill), RunError> {
+        // Batches of a few replications a thread keep every thread busy.
+        let batch = 8 * worker_threads(options) as u64;
+        let total = u64::from(options.replications);
+        let model = self.model();
+        let shape = Results::new(model, &Metrics::new(model), Vec::new());
+        let mut spill = Spill::new(&shape).map_err(RunError::Spill)?;
+        let mut draws = matches!(self, Replications::Uncertain(_)).then(Vec::new);
+        let mut stats = engine::Stats::default();
+        for start in (0..total).step_by(batch.max(1) as usize) {
+            let indices: Vec<u64> = (start..(start + batch).min(total)).collect();
+            let part = self.run_indices(&indices, options.seed, options.threads, progress)?;
+            spill.push(&part.results).map_err(RunError::Spill)?;
+            if let (Some(all), Some(d)) = (draws.as_mut(), part.draws) {
+                all.extend(d);
+            }
+            stats = stats + part.stats;
+        }
+        let run = Run {
+            results: shape,
+            draws,
+            stats,
+        };
+        Ok((run, spill))
     }
 }
 

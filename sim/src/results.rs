@@ -133,6 +133,37 @@ impl Results {
         self.values.len()
     }
 
+    /// The months, districts and metrics, without any replication's values.
+    pub fn shape(&self) -> Results {
+        Results {
+            metrics: self.metrics.clone(),
+            months: self.months.clone(),
+            districts: self.districts.clone(),
+            values: Vec::new(),
+        }
+    }
+
+    /// Whether `other` has the same months, districts and metrics.
+    pub fn same_shape(&self, other: &Results) -> bool {
+        (&self.metrics, &self.months, &self.districts)
+            == (&other.metrics, &other.months, &other.districts)
+    }
+
+    /// Cells a replication has: months x districts x metrics.
+    pub fn cells(&self) -> usize {
+        self.months.len() * self.districts.len() * self.metrics.len()
+    }
+
+    /// The index of a (month, district, metric) cell in a replication's values.
+    pub fn cell(&self, month: usize, district: usize, metric: usize) -> usize {
+        (month * self.districts.len() + district) * self.metrics.len() + metric
+    }
+
+    /// Every value of replication `r`, in (month, district, metric) order.
+    pub fn replication(&self, r: usize) -> &[f64] {
+        &self.values[r]
+    }
+
     /// One value (NaN for an undefined ratio).
     pub fn value(&self, replication: usize, month: usize, district: usize, metric: usize) -> f64 {
         let (nd, nm) = (self.districts.len(), self.metrics.len());

@@ -96,6 +96,16 @@ impl Summary {
         }
     }
 
+    /// The summary of results shaped as `shape` from each cell's statistics, in (month,
+    /// district, metric) order (from a run whose values were not kept in memory).
+    pub fn from_stats(shape: &Results, cells: Vec<Stats>) -> Self {
+        Summary {
+            districts: shape.districts.len(),
+            metrics: shape.metrics.len(),
+            cells,
+        }
+    }
+
     /// The summary of one cell.
     pub fn get(&self, month: usize, district: usize, metric: usize) -> &Stats {
         &self.cells[(month * self.districts + district) * self.metrics + metric]

@@ -271,6 +271,42 @@ pub(crate) fn replicate_loaded(
     ))
 }
 
+/// As [`replicate_loaded`], the values kept on disk ([`caseload::spill`]); the run's results
+/// hold the table's shape only.
+fn replicate_spilled(
+    loaded: Loaded,
+    options: &RunOptions,
+    bar: &ProgressBar,
+    posterior: Option<&UsedPosterior>,
+) -> Result<(Completed, caseload::spill::Spill), Failure> {
+    let started = Instant::now();
+    let replications = replications_of(&loaded, posterior)?;
+    let (run, spill) = replications
+        .run_spilled(options, &|| bar.inc(1))
+        .map_err(|e| Failure::Other(e.into()))?;
+    let done = completed(&loaded, &replications, run, options, started, posterior);
+    Ok((done, spill))
+}
+
+/// The summary of a run kept on disk, and the values across replications the printed summary
+/// needs.
+fn summarise_spilled(
+    run: &Completed,
+    spill: &mut caseload::spill::Spill,
+) -> Result<(Summary, table::Across), Failure> {
+    let failed = |e: std::io::Error| {
+        Failure::Other(anyhow::Error::new(e).context("cannot read back the replications' values"))
+    };
+    let cells = table::chance_cells(&run.model, &run.results);
+    let index: Vec<usize> = cells
+        .iter()
+        .map(|&(m, d, k)| run.results.cell(m, d, k))
+        .collect();
+    let values = spill.across(&index).map_err(failed)?;
+    let summary = spill.summary().map_err(failed)?;
+    Ok((summary, cells.into_iter().zip(values).collect()))
+}
+
 /// A loaded scenario's replications run until precise enough (`--reps auto`), drawing its
 /// uncertain values afresh for each replication if it has any.
 fn replicate_to_precision(
@@ -387,7 +423,10 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .map(|p| p.posterior.paths.clone())
         .unwrap_or_default();
     uncertain_paths.retain(|p| !from_posterior.contains(p));
-    let (run, reached) = match args.reps {
+    // A run that writes only its summary, with no targets or report to judge its replications
+    // one by one, keeps their values on disk: its memory does not grow with them.
+    let spilled = args.summary_only && args.target.is_empty() && args.report.is_none();
+    let (run, reached, mut spill) = match args.reps {
         Reps::Fixed(n) => {
             let options = RunOptions {
                 replications: n,
@@ -395,9 +434,17 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
                 threads: args.exec.threads,
             };
             let bar = progress_bar(u64::from(n), &loaded.model.name, args.exec.quiet);
-            let run = replicate_loaded(loaded, &options, &bar, posterior.as_ref())?;
+            let (run, spill) = if spilled {
+                let (run, spill) = replicate_spilled(loaded, &options, &bar, posterior.as_ref())?;
+                (run, Some(spill))
+            } else {
+                (
+                    replicate_loaded(loaded, &options, &bar, posterior.as_ref())?,
+                    None,
+                )
+            };
             bar.finish_and_clear();
-            (run, None)
+            (run, None, spill)
         }
         Reps::Auto => {
             let bar = progress_bar(
@@ -407,12 +454,18 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
             );
             let (run, reached) = replicate_to_precision(loaded, args, &bar, posterior.as_ref())?;
             bar.finish_and_clear();
-            (run, Some(reached))
+            (run, Some(reached), None)
         }
     };
     let writing = Instant::now();
     let chances = chances(&args.target, &run.results)?;
-    let summary = Summary::new(&run.results);
+    let (summary, across) = match &mut spill {
+        Some(spill) => summarise_spilled(&run, spill)?,
+        None => (
+            Summary::new(&run.results),
+            table::chance_values(&run.model, &run.results),
+        ),
+    };
     let mut extra: Vec<(&str, String)> = Vec::new();
     if !args.target.is_empty() {
         let text = tables::targets_csv(&args.target, &chances).map_err(built(TARGETS_CSV))?;
@@ -447,7 +500,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         args.out.display()
     )))?;
     let writing = writing.elapsed();
-    let mut text = table::summary(&run.model, &run.results, &summary, &run.record);
+    let mut text = table::summary(&run.model, &run.results, &summary, &run.record, &across);
     text.push_str(&table::targets(&args.target, &chances));
     if !uncertain_paths.is_empty() {
         text.push_str(&format!(

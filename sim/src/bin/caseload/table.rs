@@ -1,6 +1,8 @@
 //! The readable summary `caseload run` prints: the city and each district, a few key metrics, at a
 //! few dates.
 
+use std::collections::BTreeMap;
+
 use caseload::compare::Row;
 use caseload::model::Model;
 use caseload::output::RunRecord;
@@ -73,8 +75,48 @@ pub(crate) fn layout(header: Vec<String>, rows: Vec<Vec<String>>) -> String {
     text
 }
 
-/// The whole printed summary.
-pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &RunRecord) -> String {
+/// A review's target and its compliance metric, for each review with a target.
+fn targeted(model: &Model, results: &Results) -> Vec<(String, f64, usize)> {
+    model
+        .reviews
+        .iter()
+        .filter_map(|r| {
+            let k = results.metric_index(&format!("compliance:{}", r.id))?;
+            Some((r.name.clone(), r.target?, k))
+        })
+        .collect()
+}
+
+/// The cells (month, district, metric) whose values across replications the printed summary
+/// needs: each targeted review's city compliance at the months shown.
+pub fn chance_cells(model: &Model, results: &Results) -> Vec<(usize, usize, usize)> {
+    let city = results.city();
+    let months = shown_months(results.months.len());
+    targeted(model, results)
+        .into_iter()
+        .flat_map(|(_, _, k)| months.iter().map(move |&m| (m, city, k)))
+        .collect()
+}
+
+/// Values across replications, by (month, district, metric) cell.
+pub type Across = BTreeMap<(usize, usize, usize), Vec<f64>>;
+
+/// The values of [`chance_cells`] from results held in memory.
+pub fn chance_values(model: &Model, results: &Results) -> Across {
+    chance_cells(model, results)
+        .into_iter()
+        .map(|(m, d, k)| ((m, d, k), results.across_replications(m, d, k)))
+        .collect()
+}
+
+/// The whole printed summary; `across` holds the values of [`chance_cells`].
+pub fn summary(
+    model: &Model,
+    results: &Results,
+    summary: &Summary,
+    record: &RunRecord,
+    across: &Across,
+) -> String {
     let months = shown_months(results.months.len());
     let city = results.city();
     let metric = |name: &str| results.metric_index(name);
@@ -198,13 +240,10 @@ pub fn summary(model: &Model, results: &Results, summary: &Summary, record: &Run
     // Chance of meeting each review's target: the share of replications at or above it, an
     // undefined value (nothing due) counting as not met, as `--target` counts it.
     let mut rows = Vec::new();
-    for r in &model.reviews {
-        let (Some(target), Some(k)) = (r.target, metric(&format!("compliance:{}", r.id))) else {
-            continue;
-        };
-        let mut row = vec![format!("{} >= {}", r.name, percent(target))];
+    for (name, target, k) in targeted(model, results) {
+        let mut row = vec![format!("{name} >= {}", percent(target))];
         row.extend(months.iter().map(|&m| {
-            let values = results.across_replications(m, city, k);
+            let values = across.get(&(m, city, k)).map_or(&[][..], Vec::as_slice);
             if values.iter().all(|v| v.is_nan()) {
                 "-".to_string()
             } else {
