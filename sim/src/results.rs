@@ -3,6 +3,41 @@
 use crate::metrics::{Kind, Metrics};
 use crate::model::Model;
 
+/// A run's per-replication values, wherever they are kept: in memory ([`Results`]) or on disk
+/// ([`crate::spill::Spill`]). What output files are written from.
+pub trait ReplicationValues {
+    /// The months, districts and metrics.
+    fn shape(&self) -> &Results;
+    /// Replications held.
+    fn count(&self) -> usize;
+    /// Replication `r`'s values, in (month, district, metric) order.
+    fn replication_values(&self, r: usize) -> std::io::Result<std::borrow::Cow<'_, [f64]>>;
+    /// Each of `cells` (indices in (month, district, metric) order) across the replications, in
+    /// replication order.
+    fn across(&self, cells: &[usize]) -> std::io::Result<Vec<Vec<f64>>> {
+        let mut out = vec![Vec::with_capacity(self.count()); cells.len()];
+        for r in 0..self.count() {
+            let values = self.replication_values(r)?;
+            for (o, &c) in out.iter_mut().zip(cells) {
+                o.push(values[c]);
+            }
+        }
+        Ok(out)
+    }
+}
+
+impl ReplicationValues for Results {
+    fn shape(&self) -> &Results {
+        self
+    }
+    fn count(&self) -> usize {
+        self.replications()
+    }
+    fn replication_values(&self, r: usize) -> std::io::Result<std::borrow::Cow<'_, [f64]>> {
+        Ok(std::borrow::Cow::Borrowed(self.replication(r)))
+    }
+}
+
 /// The `district` label of the city total.
 pub const CITY: &str = "ALL";
 

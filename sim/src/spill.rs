@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Write};
 
-use crate::results::Results;
+use crate::results::{ReplicationValues, Results};
 use crate::summary::{Stats, Summary};
 
 /// Bytes of values read back at once while summarising: the memory the summary needs beyond its
@@ -55,44 +55,36 @@ impl Spill {
             ));
         }
         for r in 0..batch.replications() {
-            for v in batch.replication(r) {
-                self.file.write_all(&v.to_le_bytes())?;
-            }
-            self.replications += 1;
+            self.push_values(batch.replication(r))?;
         }
         Ok(())
     }
 
-    /// Each of `cells` (indices in (month, district, metric) order) across the replications, in
-    /// replication order.
-    pub fn across(&mut self, cells: &[usize]) -> std::io::Result<Vec<Vec<f64>>> {
-        self.file.flush()?;
-        let total = self.shape.cells();
-        let mut out = vec![Vec::with_capacity(self.replications); cells.len()];
-        let mut value = [0u8; 8];
-        for r in 0..self.replications {
-            for (c, &cell) in cells.iter().enumerate() {
-                read_at(
-                    self.file.get_ref(),
-                    &mut value,
-                    ((r * total + cell) * 8) as u64,
-                )?;
-                out[c].push(f64::from_le_bytes(value));
-            }
+    /// Appends one replication's values, in (month, district, metric) order.
+    pub fn push_values(&mut self, values: &[f64]) -> std::io::Result<()> {
+        if values.len() != self.shape.cells() {
+            return Err(std::io::Error::other(
+                "a replication does not have one value for each cell of the run's table",
+            ));
         }
-        Ok(out)
+        for v in values {
+            self.file.write_all(&v.to_le_bytes())?;
+        }
+        // Flushed, so that everything appended can be read back through `&self`.
+        self.file.flush()?;
+        self.replications += 1;
+        Ok(())
     }
 
     /// Every cell summarised across the replications, as [`Summary::new`] would summarise the
     /// same values held in memory.
-    pub fn summary(&mut self) -> std::io::Result<Summary> {
+    pub fn summary(&self) -> std::io::Result<Summary> {
         self.summary_in_blocks(BLOCK_BYTES)
     }
 
     /// [`Spill::summary`], reading back at most `block_bytes` of values at once (at least one
     /// cell's).
-    fn summary_in_blocks(&mut self, block_bytes: usize) -> std::io::Result<Summary> {
-        self.file.flush()?;
+    fn summary_in_blocks(&self, block_bytes: usize) -> std::io::Result<Summary> {
         let total = self.shape.cells();
         let per_block = (block_bytes / 8 / self.replications.max(1)).clamp(1, total.max(1));
         let mut stats = Vec::with_capacity(total);
@@ -115,6 +107,47 @@ impl Spill {
             stats.extend(block[..width].iter().map(|values| Stats::of(values)));
         }
         Ok(Summary::from_stats(&self.shape, stats))
+    }
+}
+
+impl ReplicationValues for Spill {
+    fn shape(&self) -> &Results {
+        &self.shape
+    }
+    fn count(&self) -> usize {
+        self.replications
+    }
+    /// Reads only the cells asked for, one value a replication.
+    fn across(&self, cells: &[usize]) -> std::io::Result<Vec<Vec<f64>>> {
+        let total = self.shape.cells();
+        let mut out = vec![Vec::with_capacity(self.replications); cells.len()];
+        let mut value = [0u8; 8];
+        for r in 0..self.replications {
+            for (c, &cell) in cells.iter().enumerate() {
+                read_at(
+                    self.file.get_ref(),
+                    &mut value,
+                    ((r * total + cell) * 8) as u64,
+                )?;
+                out[c].push(f64::from_le_bytes(value));
+            }
+        }
+        Ok(out)
+    }
+
+    fn replication_values(&self, r: usize) -> std::io::Result<std::borrow::Cow<'_, [f64]>> {
+        let cells = self.shape.cells();
+        let mut bytes = vec![0u8; cells * 8];
+        read_at(self.file.get_ref(), &mut bytes, (r * cells * 8) as u64)?;
+        let values = bytes
+            .chunks_exact(8)
+            .map(|b| {
+                let mut le = [0u8; 8];
+                le.copy_from_slice(b);
+                f64::from_le_bytes(le)
+            })
+            .collect();
+        Ok(std::borrow::Cow::Owned(values))
     }
 }
 

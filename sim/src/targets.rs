@@ -9,7 +9,7 @@ use std::fmt;
 
 use statrs::distribution::{Beta, ContinuousCDF};
 
-use crate::results::{CITY, Results};
+use crate::results::{CITY, ReplicationValues, Results};
 
 /// A comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +87,14 @@ pub enum TargetError {
         /// The target.
         target: String,
         /// What is missing, with what is available.
+        reason: String,
+    },
+    /// The run's values, kept on disk, could not be read back.
+    #[error("target {target}: cannot read the run's values: {reason}")]
+    Read {
+        /// The target.
+        target: String,
+        /// The cause.
         reason: String,
     },
 }
@@ -250,11 +258,32 @@ impl Target {
 
     /// The chance of meeting the target across the run's replications.
     pub fn chance(&self, results: &Results) -> Result<Chance, TargetError> {
-        let n = results.replications();
-        let mut met = 0;
-        for r in 0..n {
-            met += usize::from(self.met_by(results, r)?);
-        }
+        self.chance_in(results)
+    }
+
+    /// [`Target::chance`] for replications wherever they are kept, reading only the cells the
+    /// target looks at (in memory, or on disk for a long run).
+    pub fn chance_in(&self, values: &dyn ReplicationValues) -> Result<Chance, TargetError> {
+        let shape = values.shape();
+        let (k, m, d) = self.resolve(shape)?;
+        let districts: Vec<usize> = match d {
+            None => (0..shape.city()).collect(),
+            Some(d) => vec![d],
+        };
+        let cells: Vec<usize> = districts.iter().map(|&d| shape.cell(m, d, k)).collect();
+        let across = values.across(&cells).map_err(|e| TargetError::Read {
+            target: self.to_string(),
+            reason: e.to_string(),
+        })?;
+        let n = values.count();
+        let met = (0..n)
+            .filter(|&r| {
+                across.iter().all(|cell| {
+                    let x = cell[r];
+                    !x.is_nan() && self.comparison.holds(x, self.value)
+                })
+            })
+            .count();
         let (ci95_low, ci95_high) = clopper_pearson(met, n);
         Ok(Chance {
             met,

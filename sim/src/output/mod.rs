@@ -21,12 +21,12 @@ use sha2::{Digest, Sha256};
 
 pub use commit::{RUN_RECORD, abandon, destination};
 pub use lock::{FolderLock, LOCK_FILE};
-pub use read::{ReadError, ResultsFile, read_results};
+pub use read::{ReadError, ResultsFile, ResultsRead, read_results, read_results_each};
 
 use commit::{Pending, place};
-use tables::{NO_KEYS, Quoting, Table};
+use tables::{NO_KEYS, Quoting, ResultRow, Table};
 
-use crate::results::Results;
+use crate::results::{ReplicationValues, Results};
 use crate::summary::Summary;
 
 /// Why output could not be written.
@@ -330,7 +330,7 @@ pub fn run_file_names<'a>(tables: Tables, extra: &[&'a str]) -> Vec<&'a str> {
 pub fn write_run(
     dir: &Path,
     tables: Tables,
-    run: (&Results, &Summary),
+    run: (&dyn ReplicationValues, &Summary),
     record: &impl Serialize,
     extra: &[(&str, String)],
     elsewhere: &[(&Path, &[u8])],
@@ -346,9 +346,10 @@ pub fn write_run(
     match tables.format {
         Format::Csv => {
             if let Some(p) = &mut results_file {
-                write_table(p, tables::result_rows(results, 0))?;
+                write_results_table(p, results, 0)?;
             }
-            write_table(&mut summary_file, tables::summary_rows(results, summary))?;
+            let shape = results.shape();
+            write_table(&mut summary_file, tables::summary_rows(shape, summary))?;
         }
         Format::Parquet => {
             if let Some(p) = &mut results_file {
@@ -356,7 +357,7 @@ pub fn write_run(
                 written.map_err(|source| p.parquet(source))?;
             }
             let p = &mut summary_file;
-            let written = self::parquet::write_summary(p.file()?, results, summary);
+            let written = self::parquet::write_summary(p.file()?, results.shape(), summary);
             written.map_err(|source| p.parquet(source))?;
         }
     }
@@ -396,12 +397,48 @@ pub fn write_shard(
 ) -> Result<Vec<PathBuf>, OutputError> {
     create_folder(dir)?;
     let mut first = Pending::new(dir, "results.csv")?;
-    write_table(&mut first, tables::result_rows(results, first_replication))?;
+    write_results_table(&mut first, results, first_replication)?;
     let mut files = vec![first];
     for (name, contents) in extra {
         files.push(staged(dir, name, contents.as_bytes())?);
     }
     place(files)
+}
+
+/// Writes results.csv: every value of `values`, replications numbered from `first`, then months,
+/// districts and metrics, one replication read at a time.
+fn write_results_table(
+    p: &mut Pending,
+    values: &dyn ReplicationValues,
+    first: u64,
+) -> Result<(), OutputError> {
+    let dest = p.dest.clone();
+    let csv = |source| OutputError::Csv {
+        path: dest.clone(),
+        source,
+    };
+    let shape = values.shape();
+    let cells: Vec<(usize, usize, usize)> = tables::cells(shape).collect();
+    let out = BufWriter::new(p.file()?);
+    let mut table = Table::new::<ResultRow>(out, Quoting::Needed, NO_KEYS).map_err(csv)?;
+    for (r, replication) in (0..values.count()).zip(first..) {
+        let held = values.replication_values(r).map_err(|e| OutputError::Io {
+            path: dest.clone(),
+            source: e,
+        })?;
+        for (&(m, d, k), &value) in cells.iter().zip(held.iter()) {
+            let row = ResultRow {
+                replication,
+                month: &shape.months[m],
+                district: &shape.districts[d],
+                metric: &shape.metrics[k],
+                value,
+            };
+            table.row(NO_KEYS, &row).map_err(csv)?;
+        }
+    }
+    table.finish().map_err(csv)?;
+    Ok(())
 }
 
 /// Writes a table of `rows` (results.csv, summary.csv) into the pending file.

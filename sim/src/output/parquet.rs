@@ -13,7 +13,7 @@ use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use parquet::schema::parser::parse_message_type;
 
 use super::tables::{ResultRow, Row, SummaryRow};
-use crate::results::Results;
+use crate::results::{ReplicationValues, Results};
 use crate::summary::Summary;
 
 /// Rows in each row group: a few hundred thousand rows a group keeps memory small and lets readers
@@ -85,54 +85,56 @@ fn row_group<W: Write + Send>(
     Ok(())
 }
 
-/// Writes every value of `results` as results.parquet, in results.csv's order, replications
-/// numbered from `first`.
+/// Writes every value of `values` as results.parquet, in results.csv's order, replications
+/// numbered from `first`; one row group's replications are held at a time.
 pub fn write_results<W: Write + Send>(
     out: W,
-    results: &Results,
+    values: &dyn ReplicationValues,
     first: u64,
 ) -> parquet::errors::Result<()> {
+    let shape = values.shape();
     let mut file = writer(out, &schema("results", ResultRow::COLUMNS))?;
-    let cells: Vec<(usize, usize, usize)> = super::tables::cells(results).collect();
-    let rows = results.replications() * cells.len();
+    let cells: Vec<(usize, usize, usize)> = super::tables::cells(shape).collect();
+    let n = cells.len().max(1);
+    let rows = values.count() * cells.len();
     for start in (0..rows).step_by(ROWS_PER_GROUP) {
         let span = start..(start + ROWS_PER_GROUP).min(rows);
-        let at = |i: usize| (i / cells.len(), cells[i % cells.len()]);
+        // The values of the replications this row group spans, first to last.
+        let reps = span.start / n..=(span.end - 1) / n;
+        let mut held = Vec::with_capacity(reps.clone().count());
+        for r in reps.clone() {
+            let v = values
+                .replication_values(r)
+                .map_err(|e| parquet::errors::ParquetError::External(Box::new(e)))?;
+            held.push(v.into_owned());
+        }
+        let value = |i: usize| held[i / n - reps.start()][i % n];
         row_group(&mut file, |column, writer| match column {
             0 => {
-                let values: Vec<i64> = span
+                let numbers: Vec<i64> = span
                     .clone()
-                    .map(|i| (first + (i / cells.len()) as u64) as i64)
+                    .map(|i| (first + (i / n) as u64) as i64)
                     .collect();
                 writer
                     .typed::<Int64Type>()
-                    .write_batch(&values, None, None)?;
+                    .write_batch(&numbers, None, None)?;
                 Ok(())
             }
             1..=3 => {
                 let text: Vec<&str> = span
                     .clone()
                     .map(|i| {
-                        let (_, (m, d, k)) = at(i);
+                        let (m, d, k) = cells[i % n];
                         match column {
-                            1 => results.months[m].as_str(),
-                            2 => results.districts[d].as_str(),
-                            _ => results.metrics[k].as_str(),
+                            1 => shape.months[m].as_str(),
+                            2 => shape.districts[d].as_str(),
+                            _ => shape.metrics[k].as_str(),
                         }
                     })
                     .collect();
                 strings(writer, &text)
             }
-            _ => {
-                let values: Vec<f64> = span
-                    .clone()
-                    .map(|i| {
-                        let (r, (m, d, k)) = at(i);
-                        results.value(r, m, d, k)
-                    })
-                    .collect();
-                doubles(writer, &values)
-            }
+            _ => doubles(writer, &span.clone().map(value).collect::<Vec<_>>()),
         })?;
     }
     file.close()?;

@@ -53,6 +53,46 @@ pub struct ResultsFile {
 /// shortest round-trip form, and an empty cell is an undefined value (NaN). Anything else, such as
 /// a missing column, a value that is not a number or a row out of place, is refused with its line.
 pub fn read_results(path: &Path) -> Result<ResultsFile, ReadError> {
+    let mut values = Vec::new();
+    let read = read_results_each(path, &mut |_, one| {
+        values.push(one);
+        Ok(())
+    })?;
+    let shape = read.shape;
+    let results = Results::from_values(shape.metrics, shape.months, shape.districts, values)
+        .ok_or_else(|| ReadError::Invalid {
+            path: path.to_path_buf(),
+            line: 1,
+            message: "the rows do not form a whole table".to_string(),
+        })?;
+    Ok(ResultsFile {
+        first_replication: read.first_replication,
+        results,
+    })
+}
+
+/// What [`read_results_each`] found: the table's shape (no values) and its replications'
+/// numbers.
+#[derive(Debug, Clone)]
+pub struct ResultsRead {
+    /// The months, districts and metrics.
+    pub shape: Results,
+    /// The number of the first replication listed.
+    pub first_replication: u64,
+    /// How many replications were listed.
+    pub replications: u64,
+}
+
+/// What [`read_results_each`] hands each replication's values to, with the table's shape.
+pub type EachReplication<'a> = dyn FnMut(&Results, Vec<f64>) -> Result<(), ReadError> + 'a;
+
+/// Reads a `results.csv` as [`read_results`] does, checked the same way, but hands each
+/// replication's values to `each` (with the table's shape) as soon as they are read and keeps
+/// none: memory does not grow with the file.
+pub fn read_results_each(
+    path: &Path,
+    each: &mut EachReplication<'_>,
+) -> Result<ResultsRead, ReadError> {
     let io = |source| ReadError::Io {
         path: path.to_path_buf(),
         source,
@@ -89,10 +129,36 @@ pub fn read_results(path: &Path) -> Result<ResultsFile, ReadError> {
     // The first replication's (month, district, metric) rows, with their lines: every other
     // replication must list the same, in the same order.
     let mut layout: Vec<(u64, [String; 3])> = Vec::new();
-    let mut values: Vec<Vec<f64>> = Vec::new();
+    // The table's shape, once the first replication is complete.
+    let mut shape: Option<Results> = None;
+    // The replication being read: its values, and whether any row has been read yet.
+    let mut values: Vec<f64> = Vec::new();
+    let mut started = false;
     // The numbers of the first replication and of the one being read.
     let (mut first, mut current) = (0, 0);
     let mut line = 1;
+    // Checks the replication just read and hands it on.
+    let mut finish = |shape: &mut Option<Results>,
+                      layout: &[(u64, [String; 3])],
+                      values: Vec<f64>,
+                      first: u64,
+                      current: u64,
+                      line: u64|
+     -> Result<(), ReadError> {
+        if shape.is_none() {
+            check_layout(layout).map_err(|(l, m)| invalid(l, m))?;
+            let (months, districts, metrics) = labels(layout);
+            *shape = Results::from_values(metrics, months, districts, Vec::new());
+        }
+        complete(values.len(), layout, first, current).map_err(|m| invalid(line, m))?;
+        match shape {
+            Some(s) => each(s, values),
+            None => Err(invalid(
+                line,
+                "the rows do not form a whole table".to_string(),
+            )),
+        }
+    };
     while next(&mut record)? {
         line = record.position().map_or(line + 1, csv::Position::line);
         if record.len() != ResultRow::COLUMNS.len() {
@@ -102,9 +168,9 @@ pub fn read_results(path: &Path) -> Result<ResultsFile, ReadError> {
             ));
         }
         let number = parse_replication(&record[0]).map_err(|m| invalid(line, m))?;
-        if values.is_empty() {
+        if !started {
             (first, current) = (number, number);
-            values.push(Vec::new());
+            started = true;
         } else if number != current {
             if current.checked_add(1) != Some(number) {
                 return Err(invalid(
@@ -115,17 +181,13 @@ pub fn read_results(path: &Path) -> Result<ResultsFile, ReadError> {
                     ),
                 ));
             }
-            if values.len() == 1 {
-                check_layout(&layout).map_err(|(l, m)| invalid(l, m))?;
-            }
-            complete(&values, &layout, first, current).map_err(|m| invalid(line, m))?;
+            let done = std::mem::replace(&mut values, Vec::with_capacity(layout.len()));
+            finish(&mut shape, &layout, done, first, current, line)?;
             current = number;
-            values.push(Vec::with_capacity(layout.len()));
         }
-        let row = values.len() - 1;
-        let at = values[row].len();
+        let at = values.len();
         let key = [&record[1], &record[2], &record[3]];
-        if row == 0 {
+        if current == first {
             layout.push((line, key.map(str::to_string)));
         } else {
             match layout.get(at) {
@@ -153,21 +215,18 @@ pub fn read_results(path: &Path) -> Result<ResultsFile, ReadError> {
             }
         }
         let value = parse_value(&record[4]).map_err(|m| invalid(line, m))?;
-        values[row].push(value);
+        values.push(value);
     }
-    if values.is_empty() {
+    if !started {
         return Err(invalid(line, "no rows after the header".to_string()));
     }
-    if values.len() == 1 {
-        check_layout(&layout).map_err(|(l, m)| invalid(l, m))?;
-    }
-    complete(&values, &layout, first, current).map_err(|m| invalid(line, m))?;
-    let (months, districts, metrics) = labels(&layout);
-    let results = Results::from_values(metrics, months, districts, values)
-        .ok_or_else(|| invalid(line, "the rows do not form a whole table".to_string()))?;
-    Ok(ResultsFile {
+    finish(&mut shape, &layout, values, first, current, line)?;
+    let shape =
+        shape.ok_or_else(|| invalid(line, "the rows do not form a whole table".to_string()))?;
+    Ok(ResultsRead {
+        shape,
         first_replication: first,
-        results,
+        replications: current - first + 1,
     })
 }
 
@@ -191,14 +250,14 @@ fn parse_value(text: &str) -> Result<f64, String> {
     }
 }
 
-/// Checks the last replication read (number `current`) has as many rows as the first.
+/// Checks the last replication read (number `current`, with `rows` rows) has as many rows as
+/// the first.
 fn complete(
-    values: &[Vec<f64>],
+    rows: usize,
     layout: &[(u64, [String; 3])],
     first: u64,
     current: u64,
 ) -> Result<(), String> {
-    let rows = values.last().map_or(0, Vec::len);
     if rows == layout.len() {
         Ok(())
     } else {

@@ -31,7 +31,7 @@ use caseload::metrics::Metrics;
 use caseload::output::{self, PosteriorRecord, RunRecord, tables};
 use caseload::precision;
 use caseload::replicate::{self, Replications, Run, RunOptions};
-use caseload::results::Results;
+use caseload::results::{ReplicationValues, Results};
 use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
 use caseload::uncertainty;
@@ -292,7 +292,7 @@ fn replicate_spilled(
 /// needs.
 fn summarise_spilled(
     run: &Completed,
-    spill: &mut caseload::spill::Spill,
+    spill: &caseload::spill::Spill,
 ) -> Result<(Summary, table::Across), Failure> {
     let failed = |e: std::io::Error| {
         Failure::Other(anyhow::Error::new(e).context("cannot read back the replications' values"))
@@ -426,7 +426,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     // A run that writes only its summary, with no targets or report to judge its replications
     // one by one, keeps their values on disk: its memory does not grow with them.
     let spilled = args.summary_only && args.target.is_empty() && args.report.is_none();
-    let (run, reached, mut spill) = match args.reps {
+    let (run, reached, spill) = match args.reps {
         Reps::Fixed(n) => {
             let options = RunOptions {
                 replications: n,
@@ -459,7 +459,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     };
     let writing = Instant::now();
     let chances = chances(&args.target, &run.results)?;
-    let (summary, across) = match &mut spill {
+    let (summary, across) = match &spill {
         Some(spill) => summarise_spilled(&run, spill)?,
         None => (
             Summary::new(&run.results),

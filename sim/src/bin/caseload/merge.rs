@@ -16,16 +16,15 @@ use std::path::{Path, PathBuf};
 
 use caseload::output::tables::{self, ParameterRow, Row};
 use caseload::output::{self, RunRecord};
-use caseload::results::Results;
-use caseload::summary::Summary;
-use caseload::targets::Target;
+use caseload::spill::Spill;
+use caseload::targets::{Chance, Target};
 use caseload::uncertainty::Draws;
 use clap::Args;
 use serde::Serialize;
 
 use crate::gather::{Manifest, gather, input, read_csv};
 use crate::shard::{PARAMETERS_CSV, SHARD_JSON, ShardRecord};
-use crate::{Failure, built, chances, print, table};
+use crate::{Failure, built, print, table};
 
 /// Arguments of `caseload merge`.
 #[derive(Debug, Args)]
@@ -131,17 +130,50 @@ impl Manifest for ShardRecord {
 }
 
 /// Reads a shard's `results.csv` and checks it holds the replications and months its record says.
-fn read_shard_results(dir: &Path, record: &ShardRecord) -> Result<Results, Failure> {
-    let file = output::read_results(&dir.join("results.csv")).map_err(|e| {
+fn read_shard_results(
+    dir: &Path,
+    record: &ShardRecord,
+    spill: &mut Option<Spill>,
+    head: &Path,
+) -> Result<(), Failure> {
+    let path = dir.join("results.csv");
+    let cannot = |e: output::ReadError| {
         Failure::Input(anyhow::Error::new(e).context(format!(
             "{}: cannot read the shard's results",
             dir.display()
         )))
-    })?;
-    let n = file.results.replications() as u64;
+    };
+    let other_table = || {
+        input(format!(
+            "{}: results.csv has other months, districts or metrics than {}'s",
+            dir.display(),
+            head.display()
+        ))
+    };
+    let mut mismatch = false;
+    let read = output::read_results_each(&path, &mut |shape, values| {
+        let io = |e: std::io::Error| output::ReadError::Io {
+            path: path.clone(),
+            source: e,
+        };
+        let spill = match spill {
+            Some(s) => s,
+            None => spill.insert(Spill::new(shape).map_err(io)?),
+        };
+        if !spill.shape().same_shape(shape) {
+            mismatch = true;
+            return Err(io(std::io::Error::other("another table")));
+        }
+        spill.push_values(&values).map_err(io)
+    });
+    let read = match read {
+        Err(_) if mismatch => return Err(other_table()),
+        other => other.map_err(cannot)?,
+    };
     let listed = (
-        file.first_replication,
-        file.first_replication.saturating_add(n.saturating_sub(1)),
+        read.first_replication,
+        read.first_replication
+            .saturating_add(read.replications.saturating_sub(1)),
     );
     let recorded = (
         u64::from(record.first_replication),
@@ -157,7 +189,7 @@ fn read_shard_results(dir: &Path, record: &ShardRecord) -> Result<Results, Failu
             recorded.1
         )));
     }
-    let months = &file.results.months;
+    let months = &read.shape.months;
     if [months.first(), months.last()] != [Some(&record.months[0]), Some(&record.months[1])] {
         return Err(input(format!(
             "{}: results.csv runs from {} to {}, but {SHARD_JSON} says {} to {}",
@@ -168,7 +200,7 @@ fn read_shard_results(dir: &Path, record: &ShardRecord) -> Result<Results, Failu
             record.months[1]
         )));
     }
-    Ok(file.results)
+    Ok(())
 }
 
 /// The shards' draws of the scenario's uncertain values (parameters.csv), in replication order:
@@ -279,29 +311,21 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
         &[],
     )?;
 
-    // Then every shard's results, in replication order.
-    let mut parts: Vec<Results> = Vec::with_capacity(shards.len());
+    // Then every shard's results, in replication order, kept on disk as they are read: memory
+    // does not grow with the replications.
+    let mut spill: Option<Spill> = None;
     for (dir, record) in &shards {
-        let part = read_shard_results(dir, record)?;
-        if let (Some(head), Some((head_dir, _))) = (parts.first(), shards.first())
-            && (&part.metrics, &part.months, &part.districts)
-                != (&head.metrics, &head.months, &head.districts)
-        {
-            return Err(input(format!(
-                "{}: results.csv has other months, districts or metrics than {}'s",
-                dir.display(),
-                head_dir.display()
-            )));
-        }
-        parts.push(part);
+        read_shard_results(dir, record, &mut spill, shards[0].0)?;
     }
-    let results = Results::concat(parts)
-        .ok_or_else(|| input("the shards' results do not fit together".to_string()))?;
-    for t in &args.target {
-        t.resolve(&results).map_err(|e| Failure::Input(e.into()))?;
-    }
-    let chances = chances(&args.target, &results)?;
-    let summary = Summary::new(&results);
+    let spill = spill.ok_or_else(|| input("no shard listed any results".to_string()))?;
+    let chances: Vec<Chance> = args
+        .target
+        .iter()
+        .map(|t| t.chance_in(&spill).map_err(|e| Failure::Input(e.into())))
+        .collect::<Result<_, _>>()?;
+    let summary = spill.summary().map_err(|e| {
+        Failure::Other(anyhow::Error::new(e).context("cannot read back the shards' values"))
+    })?;
 
     let record = MergedRecord {
         run: RunRecord {
@@ -338,18 +362,11 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     if !first.uncertain.is_empty() {
         extra.push((PARAMETERS_CSV, merged_parameters(&shards)?));
     }
-    let written = output::write_run(
-        &args.out,
-        tables,
-        (&results, &summary),
-        &record,
-        &extra,
-        &[],
-    )
-    .map_err(crate::not_written(format!(
-        "cannot write the merged results to {}",
-        args.out.display()
-    )))?;
+    let written = output::write_run(&args.out, tables, (&spill, &summary), &record, &extra, &[])
+        .map_err(crate::not_written(format!(
+            "cannot write the merged results to {}",
+            args.out.display()
+        )))?;
     let mut text = format!(
         "{}: merged {} shards, {} replications, seed {}, {} to {}\n",
         first.scenario_name,

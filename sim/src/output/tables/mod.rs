@@ -190,22 +190,6 @@ impl Row for ResultRow<'_> {
         &["replication", "month", "district", "metric", "value"];
 }
 
-/// Every value of `results` as results.csv lists them: replications (numbered from `first`), then
-/// months, districts and metrics.
-pub fn result_rows(results: &Results, first: u64) -> impl Iterator<Item = ResultRow<'_>> {
-    (0..results.replications())
-        .zip(first..)
-        .flat_map(move |(r, replication)| {
-            cells(results).map(move |(m, d, k)| ResultRow {
-                replication,
-                month: &results.months[m],
-                district: &results.districts[d],
-                metric: &results.metrics[k],
-                value: results.value(r, m, d, k),
-            })
-        })
-}
-
 /// Every (month, district, metric) index of `results`, months outermost and metrics innermost.
 pub(crate) fn cells(results: &Results) -> impl Iterator<Item = (usize, usize, usize)> + use<> {
     let (nmo, nd, nm) = (
