@@ -427,15 +427,16 @@ fn a_review_nobody_can_do_is_warned_of() {
 }
 
 #[test]
-fn a_summary_only_run_kept_on_disk_summarises_as_one_held_in_memory() {
+fn a_run_kept_on_disk_writes_what_a_run_held_in_memory_writes() {
     let mut s = tiny_year();
     s.reviews[0].target = Some(0.5);
     let (dir, scenario) = workspace(&s);
-    let s = arg(&scenario);
-    // 30 replications on one thread: four batches of eight go to disk and are read back.
+    let sc = arg(&scenario);
+    // 30 replications on one thread: four batches of eight go to disk and are read back. A
+    // board report keeps the values in memory instead.
     let base = [
         "run",
-        s,
+        sc,
         "--reps",
         "30",
         "--seed",
@@ -444,23 +445,28 @@ fn a_summary_only_run_kept_on_disk_summarises_as_one_held_in_memory() {
         "1",
         "-q",
     ];
+    let target = ["--target", "children>=0@2024-06"];
     let run = |more: &[&str]| {
         let mut args = base.to_vec();
+        args.extend_from_slice(&target);
         args.extend_from_slice(more);
         let o = caseload(dir.path(), &args);
         assert_exit(&o, 0);
         stdout(&o)
     };
-    let held = run(&["--out", "held"]);
-    let spilled = run(&["--out", "spilled", "--summary-only"]);
-    let summary = |d: &str| std::fs::read(dir.path().join(d).join("summary.csv")).expect("read");
-    assert!(summary("held") == summary("spilled"), "summary.csv differs");
+    let held = run(&["--out", "held", "--report", "held.html"]);
+    let spilled = run(&["--out", "spilled"]);
+    let summary_only = run(&["--out", "summary_only", "--summary-only"]);
+    let file = |d: &str, f: &str| std::fs::read(dir.path().join(d).join(f)).expect("read");
+    for f in ["results.csv", "summary.csv", "targets.csv"] {
+        assert!(file("held", f) == file("spilled", f), "{f} differs");
+    }
+    assert!(file("held", "summary.csv") == file("summary_only", "summary.csv"));
     let table = |text: &str| {
-        text.lines()
-            .filter(|l| !l.starts_with("Wrote"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let kept = text.lines().filter(|l| !l.starts_with("Wrote"));
+        kept.collect::<Vec<_>>().join("\n")
     };
     assert_eq!(table(&held), table(&spilled));
+    assert_eq!(table(&held), table(&summary_only));
     assert!(held.contains("Chance of meeting the target"), "{held}");
 }

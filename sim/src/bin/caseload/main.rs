@@ -373,10 +373,10 @@ fn completed(
 }
 
 /// Each target's chance, checked against the run before anything is written.
-fn chances(targets: &[Target], results: &Results) -> Result<Vec<Chance>, Failure> {
+fn chances(targets: &[Target], values: &dyn ReplicationValues) -> Result<Vec<Chance>, Failure> {
     targets
         .iter()
-        .map(|t| t.chance(results).map_err(|e| Failure::Input(e.into())))
+        .map(|t| t.chance_in(values).map_err(|e| Failure::Input(e.into())))
         .collect()
 }
 
@@ -423,9 +423,9 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .map(|p| p.posterior.paths.clone())
         .unwrap_or_default();
     uncertain_paths.retain(|p| !from_posterior.contains(p));
-    // A run that writes only its summary, with no targets or report to judge its replications
-    // one by one, keeps their values on disk: its memory does not grow with them.
-    let spilled = args.summary_only && args.target.is_empty() && args.report.is_none();
+    // A run keeps its replications' values on disk, so its memory does not grow with them, unless
+    // it draws a board report, which reads them in memory.
+    let spilled = args.report.is_none();
     let (run, reached, spill) = match args.reps {
         Reps::Fixed(n) => {
             let options = RunOptions {
@@ -458,7 +458,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         }
     };
     let writing = Instant::now();
-    let chances = chances(&args.target, &run.results)?;
+    let values: &dyn ReplicationValues = match &spill {
+        Some(spill) => spill,
+        None => &run.results,
+    };
+    let chances = chances(&args.target, values)?;
     let (summary, across) = match &spill {
         Some(spill) => summarise_spilled(&run, spill)?,
         None => (
@@ -490,7 +494,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let written = output::write_run(
         &args.out,
         args.tables(),
-        (&run.results, &summary),
+        (values, &summary),
         &run.record,
         &extra,
         &elsewhere,
