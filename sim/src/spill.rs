@@ -37,16 +37,6 @@ impl Spill {
         })
     }
 
-    /// The months, districts and metrics, without values.
-    pub fn shape(&self) -> &Results {
-        &self.shape
-    }
-
-    /// Replications appended so far.
-    pub fn replications(&self) -> usize {
-        self.replications
-    }
-
     /// Appends every replication of `batch`, which must have the spill's shape.
     pub fn push(&mut self, batch: &Results) -> std::io::Result<()> {
         if !batch.same_shape(&self.shape) {
@@ -199,7 +189,7 @@ mod tests {
         let mut spill = Spill::new(&first).expect("a temporary file");
         spill.push(&first).expect("written");
         spill.push(&second).expect("written");
-        assert_eq!(spill.replications(), 9);
+        assert_eq!(spill.count(), 9);
         let expected = Summary::new(&whole);
         // One cell a block, a few, and all at once.
         for block in [1, 8 * 9 * 5, BLOCK_BYTES] {

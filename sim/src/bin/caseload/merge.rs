@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use caseload::output::tables::{self, ParameterRow, Row};
 use caseload::output::{self, RunRecord};
+use caseload::results::ReplicationValues;
 use caseload::spill::Spill;
 use caseload::targets::{Chance, Target};
 use caseload::uncertainty::Draws;
