@@ -175,17 +175,28 @@ pub(super) fn is_temporary_of(file: &str, name: &str) -> bool {
         })
 }
 
-/// Gives a finished file the permissions it should have at `target`: those of the file it
-/// replaces, or 0644 (readable by all) for a new file. Temporaries are private (0600) until then.
+/// The permissions a finished file should have at `target`: those of the file it replaces, or
+/// 0644 (readable by all) for a new file. Temporaries are private (0600) until then.
 #[cfg(unix)]
-fn finished_mode(file: &std::fs::File, target: &Path) -> std::io::Result<()> {
+fn finished_mode(target: &Path) -> std::fs::Permissions {
     use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(target).map_or(0o644, |m| m.permissions().mode() & 0o777);
-    file.set_permissions(std::fs::Permissions::from_mode(mode))
+    std::fs::Permissions::from_mode(mode)
 }
 
 #[cfg(not(unix))]
-fn finished_mode(_: &std::fs::File, _: &Path) -> std::io::Result<()> {
+fn finished_mode(target: &Path) -> Option<std::fs::Permissions> {
+    std::fs::metadata(target).ok().map(|m| m.permissions())
+}
+
+/// Gives `file` the permissions `mode` says.
+#[cfg(unix)]
+fn set_mode(file: &std::fs::File, mode: std::fs::Permissions) -> std::io::Result<()> {
+    file.set_permissions(mode)
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &std::fs::File, _: Option<std::fs::Permissions>) -> std::io::Result<()> {
     Ok(())
 }
 
@@ -198,6 +209,8 @@ pub(super) fn place(mut files: Vec<Pending>) -> Result<Vec<PathBuf>, OutputError
     }
     let is_record = |p: &Pending| p.dest.file_name().is_some_and(is_record);
     files.sort_by_key(is_record);
+    // Taken before any record is removed, so a replaced record keeps its permissions too.
+    let modes: Vec<_> = files.iter().map(|p| finished_mode(&p.target)).collect();
     let mut live = live();
     for p in files.iter().filter(|p| is_record(p)) {
         match std::fs::remove_file(&p.target) {
@@ -206,12 +219,12 @@ pub(super) fn place(mut files: Vec<Pending>) -> Result<Vec<PathBuf>, OutputError
         }
     }
     let mut written = Vec::new();
-    for p in &mut files {
+    for (p, mode) in files.iter_mut().zip(modes) {
         let Some(file) = p.file.take() else {
             continue;
         };
         forget(&mut live, file.path());
-        finished_mode(file.as_file(), &p.target).map_err(|e| p.io(e))?;
+        set_mode(file.as_file(), mode).map_err(|e| p.io(e))?;
         file.as_file().sync_all().map_err(|e| p.io(e))?;
         file.persist(&p.target).map_err(|e| p.io(e.error))?;
         written.push(p.dest.clone());

@@ -525,11 +525,17 @@ mod tests {
         let one = dir.path().join("one.html");
         assert_eq!(write_file(&one, b"first").expect("written"), one);
         assert_eq!(mode(&one), 0o644);
-        let set = |text: &str| write_files(dir.path(), &[("a.csv", text), ("b.csv", text)]);
+        let set = |text: &str| {
+            write_files(
+                dir.path(),
+                &[("a.csv", text), ("b.csv", text), (RUN_RECORD, text)],
+            )
+        };
         set("first").expect("written");
         assert_eq!(mode(&dir.path().join("a.csv")), 0o644);
         for kept in [0o600, 0o640, 0o664] {
-            for path in [&one, &dir.path().join("a.csv")] {
+            let record = dir.path().join(RUN_RECORD);
+            for path in [&one, &dir.path().join("a.csv"), &record] {
                 std::fs::set_permissions(path, std::fs::Permissions::from_mode(kept))
                     .expect("permissions set");
             }
@@ -537,6 +543,7 @@ mod tests {
             set("again").expect("written");
             assert_eq!(mode(&one), kept, "{kept:o}");
             assert_eq!(mode(&dir.path().join("a.csv")), kept, "{kept:o}");
+            assert_eq!(mode(&record), kept, "a replaced record, {kept:o}");
             assert_eq!(mode(&dir.path().join("b.csv")), 0o644);
         }
         assert_eq!(std::fs::read(&one).expect("read"), b"again");
