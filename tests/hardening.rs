@@ -40,10 +40,11 @@ fn wait_for(dir: &Path, test: impl Fn(&str) -> bool) {
     }
 }
 
-/// Sends the named signal (`INT`, `TERM`) to a child.
+/// Sends the named signal (`INT`, `TERM`) to a child, with the shell's own `kill` (a builtin,
+/// so no procps is needed).
 fn signal(child: &Child, name: &str) {
-    let sent = std::process::Command::new("kill")
-        .args([format!("-{name}"), child.id().to_string()])
+    let sent = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -{name} {}", child.id())])
         .status();
     assert!(sent.is_ok_and(|s| s.success()), "kill -{name}");
 }
