@@ -116,7 +116,7 @@ pub fn board_report(
                 month: label.clone(),
                 scope: Scope::District(CITY.into()),
             };
-            let chance = target.chance(&forecast.results).ok()?;
+            let chance = target.chance(&*forecast.results).ok()?;
             Some((target, chance))
         })
         .collect();

@@ -238,7 +238,7 @@ impl Forecast {
                     month: label.clone(),
                     scope: Scope::District(CITY.into()),
                 }
-                .chance(&self.results)
+                .chance(&*self.results)
                 .map_or(f64::NAN, |c| c.probability);
                 Tile {
                     name: r.name.clone(),

@@ -243,8 +243,8 @@ pub fn load_str(source: &str, text: &str) -> Result<Loaded, LoadError> {
         });
     }
     let scenario = parse(source, text)?;
-    // Keys written twice in one map, which the parser lets pass (the last one winning).
-    document(source, text, 0)?;
+    // The text parsed, so its syntax tree reads: only keys written twice are left to find.
+    tree(source, text, 0)?;
     let sources = vec![source.to_string()];
     let model = checked(&scenario, &sources, |field| (0, locate(text, field)))?;
     Ok(Loaded {
@@ -405,14 +405,21 @@ fn document(path: &str, text: &str, file: FileId) -> Result<Document, LoadError>
     options()
         .from_str::<ron::Value>(text)
         .map_err(|e| syntax_error(path, text, &e))?;
+    tree(path, text, file)
+}
+
+/// The syntax tree of `text` (file number `file`, shown as `path`), refused if one of its maps
+/// has a key written twice, which the parser would let pass with the last value winning.
+fn tree(path: &str, text: &str, file: FileId) -> Result<Document, LoadError> {
     let doc = overlay::parse(text, file).map_err(|e| LoadError::Syntax {
         path: path.to_string(),
         line: e.at.line,
         col: e.at.col,
         message: e.message,
     })?;
-    if let Some((key, again, first)) = doc.duplicate_key() {
-        return Err(LoadError::Syntax {
+    match doc.duplicate_key() {
+        None => Ok(doc),
+        Some((key, again, first)) => Err(LoadError::Syntax {
             path: path.to_string(),
             line: again.line,
             col: again.col,
@@ -421,9 +428,8 @@ fn document(path: &str, text: &str, file: FileId) -> Result<Document, LoadError>
                  write each key once",
                 first.line, first.col
             ),
-        });
+        }),
     }
-    Ok(doc)
 }
 
 /// The embedded Birmingham baseline.

@@ -246,24 +246,21 @@ impl Target {
     /// Whether replication `r` meets the target (an undefined value never does).
     pub fn met_by(&self, results: &Results, r: usize) -> Result<bool, TargetError> {
         let (k, m, d) = self.resolve(results)?;
-        let holds = |d: usize| {
-            let x = results.value(r, m, d, k);
-            !x.is_nan() && self.comparison.holds(x, self.value)
-        };
+        let holds = |d: usize| self.met_at(results.value(r, m, d, k));
         Ok(match d {
             None => (0..results.city()).all(holds),
             Some(d) => holds(d),
         })
     }
 
-    /// The chance of meeting the target across the run's replications.
-    pub fn chance(&self, results: &Results) -> Result<Chance, TargetError> {
-        self.chance_in(results)
+    /// Whether one value meets the target (an undefined value never does).
+    fn met_at(&self, x: f64) -> bool {
+        !x.is_nan() && self.comparison.holds(x, self.value)
     }
 
-    /// [`Target::chance`] for replications wherever they are kept, reading only the cells the
-    /// target looks at (in memory, or on disk for a long run).
-    pub fn chance_in(&self, values: &dyn ReplicationValues) -> Result<Chance, TargetError> {
+    /// The chance of meeting the target across the run's replications, wherever they are kept
+    /// (in memory, or on disk for a long run), reading only the cells the target looks at.
+    pub fn chance(&self, values: &dyn ReplicationValues) -> Result<Chance, TargetError> {
         let shape = values.shape();
         let (k, m, d) = self.resolve(shape)?;
         let districts: Vec<usize> = match d {
@@ -277,12 +274,7 @@ impl Target {
         })?;
         let n = values.count();
         let met = (0..n)
-            .filter(|&r| {
-                across.iter().all(|cell| {
-                    let x = cell[r];
-                    !x.is_nan() && self.comparison.holds(x, self.value)
-                })
-            })
+            .filter(|&r| across.iter().all(|cell| self.met_at(cell[r])))
             .count();
         let (ci95_low, ci95_high) = clopper_pearson(met, n);
         Ok(Chance {

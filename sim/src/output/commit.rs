@@ -207,12 +207,12 @@ pub(super) fn place(mut files: Vec<Pending>) -> Result<Vec<PathBuf>, OutputError
     for p in &files {
         destination(&p.dest)?;
     }
-    let is_record = |p: &Pending| p.dest.file_name().is_some_and(is_record);
-    files.sort_by_key(is_record);
+    let holds_record = |p: &Pending| p.dest.file_name().is_some_and(is_record);
+    files.sort_by_key(holds_record);
     // Taken before any record is removed, so a replaced record keeps its permissions too.
     let modes: Vec<_> = files.iter().map(|p| finished_mode(&p.target)).collect();
     let mut live = live();
-    for p in files.iter().filter(|p| is_record(p)) {
+    for p in files.iter().filter(|p| holds_record(p)) {
         match std::fs::remove_file(&p.target) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(p.io(e)),
             _ => {}

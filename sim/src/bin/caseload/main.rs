@@ -376,7 +376,7 @@ fn completed(
 fn chances(targets: &[Target], values: &dyn ReplicationValues) -> Result<Vec<Chance>, Failure> {
     targets
         .iter()
-        .map(|t| t.chance_in(values).map_err(|e| Failure::Input(e.into())))
+        .map(|t| t.chance(values).map_err(|e| Failure::Input(e.into())))
         .collect()
 }
 

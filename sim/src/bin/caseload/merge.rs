@@ -322,7 +322,7 @@ pub(crate) fn merge(args: &MergeArgs) -> Result<(), Failure> {
     let chances: Vec<Chance> = args
         .target
         .iter()
-        .map(|t| t.chance_in(&spill).map_err(|e| Failure::Input(e.into())))
+        .map(|t| t.chance(&spill).map_err(|e| Failure::Input(e.into())))
         .collect::<Result<_, _>>()?;
     let summary = spill.summary().map_err(|e| {
         Failure::Other(anyhow::Error::new(e).context("cannot read back the shards' values"))
