@@ -13,6 +13,9 @@ use caseload::scenario::Scenario;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
+/// The day every report a test makes is dated: 1 January 2026, 00:00 UTC.
+pub const SOURCE_DATE_EPOCH: &str = "1767225600";
+
 /// The binary with `args`, to run in `cwd`, its stdout and stderr captured so that a spawned
 /// process's output can still be read (callers may set other `Stdio`).
 pub fn command<I, S>(cwd: &Path, args: I) -> Command
@@ -21,7 +24,9 @@ where
     S: AsRef<OsStr>,
 {
     let mut c = Command::new(env!("CARGO_BIN_EXE_caseload"));
-    c.current_dir(cwd)
+    // Board reports are dated: a fixed day (1 January 2026), so two runs across midnight agree.
+    c.env("SOURCE_DATE_EPOCH", SOURCE_DATE_EPOCH)
+        .current_dir(cwd)
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

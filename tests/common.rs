@@ -104,6 +104,7 @@ pub fn tiny() -> Scenario {
         mutual_aid: None,
         budget: None,
         uncertain: vec![],
+        rag: Default::default(),
     }
 }
 

@@ -591,6 +591,7 @@ pub fn scenario(g: &mut Gen, mode: Mode, size: Size) -> Scenario {
         mutual_aid,
         budget,
         uncertain: vec![],
+        rag: Default::default(),
     };
     if b.g.chance(0.3) {
         s.uncertain = b.uncertain(&s);

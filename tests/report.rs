@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use caseload::report::escape;
-use caseload::scenario::{Budget, Distribution, Offset, OverspendPolicy, Scenario, UncertainValue};
+use caseload::scenario::{
+    Budget, Distribution, Offset, OverspendPolicy, RagThresholds, Scenario, UncertainValue,
+};
 
 use crate::binary::{
     arg, assert_exit, caseload, file_names, ok, read, read_text, workspace, write_scenario,
@@ -125,10 +127,13 @@ fn run_report_writes_one_self_contained_page() {
         assert!(!html.contains(banned), "the page contains {banned:?}");
     }
 
-    // The header: what reproduces the run, and no date.
+    // The header: the day it was made, the month of its tables, and what reproduces the run.
     let sha = caseload::output::sha256_hex(&text);
     for fact in [
         "<h1>tiny</h1>",
+        "<dt>Made on</dt><dd>1 January 2026</dd>",
+        "<dt>Status tables at</dt><dd>Dec 2024 (the forecast&#39;s last month)</dd>",
+        "<h2>Status in Dec 2024</h2>",
         "<dt>Seed</dt><dd>5</dd>",
         "<dt>Replications</dt><dd>3</dd>",
         "<dt>Months covered</dt><dd>Jan 2024 to Dec 2024 (12 months)</dd>",
@@ -296,6 +301,143 @@ fn report_shows_budget_and_targets() {
     assert!(html.contains("<code>compliance:new_birth&gt;=0.9@2024-12</code>"));
     // The command that reproduces the run quotes the targets for a shell.
     assert!(html.contains("--target &#39;caseload_per_hv_wte&lt;=350@2024-06/*&#39;"));
+}
+
+#[test]
+fn every_status_table_is_at_the_month_chosen_and_the_command_names_it() {
+    let html = report_of(
+        &scenario(),
+        &[
+            "--month",
+            "2024-03",
+            "--target",
+            "compliance:new_birth>=0.9@2024-03",
+        ],
+    );
+    assert!(html.contains("<dt>Status tables at</dt><dd>Mar 2024 (the month chosen)</dd>"));
+    assert!(html.contains("<h2>Status in Mar 2024</h2>"));
+    assert!(html.contains("median share on time in Mar 2024"));
+    assert!(html.contains("--seed 1 --month 2024-03 --target"));
+    // The review row's chance is the target's chance: the same month, the same replications.
+    let target = between(
+        &html,
+        "<code>compliance:new_birth&gt;=0.9@2024-03</code></th><td>",
+        " of",
+    );
+    let review = row(&html, "data-review=\"new_birth\"");
+    assert!(
+        review.contains(&format!("({target} of 3)")),
+        "{review} against {target}"
+    );
+
+    // A month outside the forecast is refused before running, for `report` and `run --report`.
+    let (dir, path) = workspace(&scenario());
+    for args in [
+        vec![
+            "report",
+            arg(&path),
+            "--month",
+            "2025-01",
+            "--out",
+            "r.html",
+        ],
+        vec![
+            "run",
+            arg(&path),
+            "--out",
+            "out",
+            "--report",
+            "r.html",
+            "--report-month",
+            "2023-12",
+        ],
+    ] {
+        let o = caseload(dir.path(), &args);
+        let err = assert_exit(&o, 2);
+        assert!(
+            err.contains("is not in the forecast: give a month YYYY-MM from 2024-01 to 2024-12"),
+            "{err}"
+        );
+        assert!(!dir.path().join("r.html").exists() && !dir.path().join("out").exists());
+    }
+    // --report-month needs a report.
+    let o = caseload(
+        dir.path(),
+        &["run", arg(&path), "--report-month", "2024-03"],
+    );
+    assert!(assert_exit(&o, 2).contains("--report"));
+}
+
+#[test]
+fn the_scenario_s_thresholds_set_every_status_in_the_report_and_the_summary() {
+    // North: 2,500 children per HV WTE, South about 170. Green to 100 and amber to 200 turn
+    // South amber; 3 points of amber turn a review 4 points short red.
+    let mut s = scenario();
+    s.rag = RagThresholds {
+        caseload_green: 100.0,
+        caseload_amber: 200.0,
+        compliance_amber_points: 3.0,
+    };
+    let html = report_of(&s, &[]);
+    assert!(row(&html, "data-district=\"south\"").contains(">amber</td>"));
+    assert!(row(&html, "data-district=\"north\"").contains(">red</td>"));
+    assert!(html.contains("green</span> at 100 or fewer children"));
+    assert!(html.contains("up to 3 percentage points below"));
+    // The printed summary states the same rule and gives the same statuses.
+    let (dir, path) = workspace(&s);
+    let o = caseload(
+        dir.path(),
+        &["run", arg(&path), "--reps", "3", "-q", "--summary-only"],
+    );
+    let printed = ok(&o);
+    assert!(
+        printed.contains("green at 100 or fewer, amber at 200 or fewer"),
+        "{printed}"
+    );
+    let line = |id: &str| {
+        printed
+            .lines()
+            .find(|l| l.starts_with(id))
+            .unwrap_or_else(|| panic!("no {id} line in {printed}"))
+            .to_string()
+    };
+    assert!(
+        line("south ").trim_end().ends_with("amber"),
+        "{}",
+        line("south ")
+    );
+    assert!(
+        line("north ").trim_end().ends_with("red"),
+        "{}",
+        line("north ")
+    );
+
+    // Thresholds out of order or out of range are refused, each at its field.
+    s.rag = RagThresholds {
+        caseload_green: 400.0,
+        caseload_amber: 300.0,
+        compliance_amber_points: 120.0,
+    };
+    let (dir, path) = workspace(&s);
+    let o = caseload(dir.path(), &["run", arg(&path), "--reps", "1", "-q"]);
+    let err = assert_exit(&o, 2);
+    assert!(
+        err.contains("rag.caseload_amber") && err.contains("must be at least caseload_green (400)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rag.compliance_amber_points") && err.contains("from 0 to 100, found 120"),
+        "{err}"
+    );
+}
+
+/// The text between `start` and the next `end` after it.
+fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let from = text.find(start).unwrap_or_else(|| panic!("no {start:?}")) + start.len();
+    let rest = &text[from..];
+    &rest[..rest
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end:?} after {start:?}"))]
 }
 
 /// The board report `caseload report` writes for `s` (3 replications, with `extra` arguments).

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use caseload::lever::{self, LeverPath};
 use caseload::output::tables::{self, ChartRow, Quoting};
 use caseload::output::{self, RunRecord};
-use caseload::report;
+use caseload::report::{self, Edition};
 use caseload::results::CITY;
 use caseload::targets::{Comparison, Scope, Target};
 
@@ -78,24 +79,80 @@ pub fn chart_csv(
     tables::text(Quoting::Needed, rows).map_err(|e| ExportError::Data(e.to_string()))
 }
 
-/// The board report (one self-contained HTML page) of `forecast`, with the chance of each
-/// review's target at `month`.
+/// The board report's file name.
+pub const REPORT_HTML: &str = "board_report.html";
+/// The scenario as run, written beside the report so its reproduce command needs no other file.
+pub const REPORT_SCENARIO: &str = "board_report_scenario.ron";
+
+/// What the report is of: the month its tables are at, the calibrated posterior, and how the
+/// scenario run differs from the one chosen.
+pub struct ReportOf<'a> {
+    /// The month the status tables and targets are at (an index).
+    pub month: usize,
+    /// Whether the user chose that month (otherwise it is the last).
+    pub month_chosen: bool,
+    /// The master seed.
+    pub seed: u64,
+    /// The posterior the uncertain inputs were drawn from, if any.
+    pub posterior: Option<caseload::output::PosteriorRecord>,
+    /// The scenario chosen, for people (a path or a shipped file's name).
+    pub based_on: &'a str,
+    /// The levers moved off the scenario's values, in words; empty when none was.
+    pub changes: &'a [String],
+}
+
+/// The board report of `forecast` and the scenario as run: (file name, contents) for
+/// [`REPORT_HTML`] and [`REPORT_SCENARIO`], to be written as one set. When levers were moved, the
+/// scenario written is renamed "… (changed)" and its description lists the changes, so a report
+/// made from it says what it is; only its name and description differ from what ran, and neither
+/// is an input to the simulation, so its reproduce command gives the same numbers.
 pub fn board_report(
     forecast: &Forecast,
-    seed: u64,
-    month: usize,
-    posterior: Option<caseload::output::PosteriorRecord>,
-) -> String {
-    let scenario = &forecast.scenario;
+    of: &ReportOf,
+) -> Result<[(&'static str, String); 2], ExportError> {
+    let run = &forecast.scenario;
+    let written = if of.changes.is_empty() {
+        None
+    } else {
+        let name = format!("{} (changed)", run.scenario.name);
+        let description = format!(
+            "{}\n\nChanged from {} before running: {}.",
+            run.scenario.description.trim(),
+            of.based_on,
+            of.changes.join("; ")
+        );
+        let quoted =
+            |text: &str| ron::to_string(text).map_err(|e| ExportError::Data(e.to_string()));
+        let (name_path, description_path): (LeverPath, LeverPath) = (
+            "name"
+                .parse()
+                .map_err(|e: caseload::lever::LeverError| ExportError::Data(e.to_string()))?,
+            "description"
+                .parse()
+                .map_err(|e: caseload::lever::LeverError| ExportError::Data(e.to_string()))?,
+        );
+        let (name, description) = (quoted(&name)?, quoted(&description)?);
+        let renamed = lever::apply(
+            run,
+            &[
+                (&name_path, name.as_str()),
+                (&description_path, description.as_str()),
+            ],
+        )
+        .map_err(|e| ExportError::Data(e.to_string()))?;
+        Some(renamed)
+    };
+    let scenario = written.as_ref().unwrap_or(run);
     let model = &scenario.model;
-    let label = forecast.months.get(month).cloned().unwrap_or_default();
+    let label = forecast.months.get(of.month).cloned().unwrap_or_default();
     let record = RunRecord {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: scenario.source.clone(),
+        scenario: REPORT_SCENARIO.to_string(),
         scenario_name: model.name.clone(),
-        scenario_description: scenario.scenario.description.clone(),
+        // The description as chosen: the changes are listed under it.
+        scenario_description: run.scenario.description.clone(),
         scenario_sha256: output::sha256_hex(&scenario.text),
-        seed,
+        seed: of.seed,
         replications: forecast.replications as u32,
         threads: 1,
         wall_seconds: forecast.elapsed.as_secs_f64(),
@@ -103,7 +160,7 @@ pub fn board_report(
             forecast.months.first().cloned().unwrap_or_default(),
             forecast.months.last().cloned().unwrap_or_default(),
         ],
-        posterior,
+        posterior: of.posterior.clone(),
     };
     let targets: Vec<_> = model
         .reviews
@@ -120,14 +177,34 @@ pub fn board_report(
             Some((target, chance))
         })
         .collect();
-    report::board_report(
+    let edition = Edition {
+        month: of.month,
+        month_chosen: of.month_chosen,
+        made: report::today(),
+        based_on: Some(of.based_on),
+        changes: of.changes,
+    };
+    let html = report::board_report(
         model,
         &scenario.text,
         &forecast.results,
         &forecast.summary,
         &record,
         &targets,
-    )
+        &edition,
+    );
+    Ok([
+        (REPORT_HTML, html),
+        (REPORT_SCENARIO, scenario.text.clone()),
+    ])
+}
+
+/// Writes `files` into `dir` (created if missing) as one set: all of them or none.
+pub fn write_set(dir: &Path, files: &[(&str, String)]) -> Result<Vec<PathBuf>, ExportError> {
+    output::write_files(dir, files).map_err(|e| ExportError::Write {
+        path: dir.display().to_string(),
+        reason: e.to_string(),
+    })
 }
 
 /// The part of a screenshot inside `rect` (in points, at `pixels_per_point`) as PNG bytes.

@@ -7,71 +7,17 @@ use std::time::Duration;
 
 use caseload::load::Loaded;
 use caseload::model::Model;
+use caseload::rag::Rag;
 use caseload::results::{CITY, Results};
 use caseload::summary::Summary;
 use caseload::targets::{Comparison, Scope, Target};
 
-/// Red/amber/green status of a review tile.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    /// The median meets the target.
-    Green,
-    /// The median is below the target by less than [`AMBER_MARGIN`].
-    Amber,
-    /// The median is further below the target.
-    Red,
-    /// No replication has a value.
-    NoData,
+/// A status in words for a screen: the rule's word, or "No data" when nothing is defined.
+pub fn status_word(status: Option<Rag>) -> &'static str {
+    status.map_or("No data", Rag::word)
 }
 
-/// How far below target (as a share) a median may be and still be amber: 5 percentage points.
-pub const AMBER_MARGIN: f64 = 0.05;
-
-impl Status {
-    /// The status of a median against a target.
-    pub fn of(median: f64, target: f64) -> Self {
-        if median.is_nan() {
-            Status::NoData
-        } else if median >= target {
-            Status::Green
-        } else if median >= target - AMBER_MARGIN {
-            Status::Amber
-        } else {
-            Status::Red
-        }
-    }
-
-    /// The status of a caseload per HV WTE: green at or under the iHV's 250, amber up to the
-    /// planned 350, red above.
-    pub fn of_caseload(median: f64) -> Self {
-        if median.is_nan() {
-            Status::NoData
-        } else if median <= CASELOAD_RECOMMENDED {
-            Status::Green
-        } else if median <= CASELOAD_PLANNED {
-            Status::Amber
-        } else {
-            Status::Red
-        }
-    }
-
-    /// The status in words (never colour alone).
-    pub fn word(self) -> &'static str {
-        match self {
-            Status::Green => "Green: on track",
-            Status::Amber => "Amber: close",
-            Status::Red => "Red: off track",
-            Status::NoData => "No data",
-        }
-    }
-}
-
-/// Caseload per HV WTE the Institute of Health Visiting recommends (IHV-2018 in docs/sources.md).
-pub const CASELOAD_RECOMMENDED: f64 = 250.0;
-/// Caseload per HV WTE Birmingham planned for (SEED-PR in docs/sources.md).
-pub const CASELOAD_PLANNED: f64 = 350.0;
-
-/// One mandated review with a target, at a chosen month.
+/// One mandated review with a target, at a chosen month, in one district or the whole city.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tile {
     /// Display name.
@@ -84,8 +30,8 @@ pub struct Tile {
     pub median: f64,
     /// Chance of meeting the target: the share of replications that meet it.
     pub chance: f64,
-    /// Red/amber/green.
-    pub status: Status,
+    /// Red/amber/green by the scenario's rule; `None` when no replication has a value.
+    pub status: Option<Rag>,
 }
 
 /// Percentiles of one series by month: P5, P10, P50, P90, P95.
@@ -223,20 +169,26 @@ impl Forecast {
             .map_or(f64::NAN, |k| self.summary.get(month, district, k).median())
     }
 
-    /// A tile per review with a target, at `month` (an index).
-    pub fn tiles(&self, month: usize) -> Vec<Tile> {
+    /// A tile per review with a target, at `month` in `district` (indices; [`Forecast::city`]
+    /// for the whole city).
+    pub fn tiles(&self, month: usize, district: usize) -> Vec<Tile> {
         let label = self.months.get(month).cloned().unwrap_or_default();
+        let scope = self
+            .districts
+            .get(district)
+            .map_or_else(|| CITY.to_string(), Clone::clone);
+        let rule = &self.scenario.model.rag;
         self.reviews
             .iter()
             .map(|r| {
                 let metric = format!("compliance:{}", r.id);
-                let median = self.median(&metric, self.city(), month);
+                let median = self.median(&metric, district, month);
                 let chance = Target {
                     metric,
                     comparison: Comparison::AtLeast,
                     value: r.target,
                     month: label.clone(),
-                    scope: Scope::District(CITY.into()),
+                    scope: Scope::District(scope.clone()),
                 }
                 .chance(&*self.results)
                 .map_or(f64::NAN, |c| c.probability);
@@ -246,7 +198,7 @@ impl Forecast {
                     target: r.target,
                     median,
                     chance,
-                    status: Status::of(median, r.target),
+                    status: rule.compliance(median, r.target),
                 }
             })
             .collect()

@@ -23,13 +23,13 @@ pub const GREY: Color32 = Color32::from_rgb(0x99, 0x99, 0x99);
 /// Colours for many series (districts), in a fixed order.
 pub const SERIES: [Color32; 7] = [BLUE, AMBER, GREEN, PURPLE, SKY, RED, YELLOW];
 
-/// The colour of a status.
-pub fn status(status: crate::forecast::Status) -> Color32 {
-    use crate::forecast::Status;
+/// The colour of a status; grey when there is none.
+pub fn status(status: Option<caseload::rag::Rag>) -> Color32 {
+    use caseload::rag::Rag;
     match status {
-        Status::Green => GREEN,
-        Status::Amber => AMBER,
-        Status::Red => RED,
-        Status::NoData => GREY,
+        Some(Rag::Green) => GREEN,
+        Some(Rag::Amber) => AMBER,
+        Some(Rag::Red) => RED,
+        None => GREY,
     }
 }

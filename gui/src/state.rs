@@ -19,6 +19,16 @@ pub enum Source {
     File(PathBuf),
 }
 
+impl Source {
+    /// Where the scenario came from, for people: a path, or a shipped file's name.
+    pub fn name(&self) -> String {
+        match self {
+            Source::Shipped(file) => format!("{file} (shipped with the app)"),
+            Source::File(path) => path.display().to_string(),
+        }
+    }
+}
+
 impl Default for Source {
     fn default() -> Self {
         Source::Shipped(caseload::load::BASELINE_NAME.into())

@@ -8,12 +8,16 @@ use caseload::lever::{self, LeverPath};
 use caseload::load::Loaded;
 use caseload::replicate::{Replications, RunOptions};
 use caseload_gui::app::{CaseloadApp, Settings};
+use caseload_gui::forecast::Tile;
 use caseload_gui::levers::Value;
 use caseload_gui::shipped;
 use caseload_gui::state::{Saved, Source, Tab};
 use caseload_gui::view::dashboard::SPEND_BY_THE_DAY;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
+
+#[path = "app/report.rs"]
+mod report;
 
 /// A shipped scenario shortened to 12 months, or 30 for those whose dated intakes or budget
 /// change fall later (to April 2021), with bank holidays cleared (they must fall inside the run),
@@ -52,6 +56,12 @@ fn harness_with(loaded: Loaded, file: &'static str) -> Harness<'static, Caseload
             )
             .expect("worker starts")
         })
+}
+
+/// The forecast's review tiles for the whole city at `month`.
+fn city_tiles(harness: &Harness<'static, CaseloadApp>, month: usize) -> Vec<Tile> {
+    let f = harness.state().forecast().expect("a forecast");
+    f.tiles(month, f.city())
 }
 
 fn harness() -> Harness<'static, CaseloadApp> {
@@ -123,7 +133,7 @@ fn a_scenario_without_a_budget_says_so_under_its_spend() {
 fn lever_change_produces_a_new_forecast() {
     let mut harness = harness();
     wait_idle(&mut harness);
-    let before = harness.state().forecast().expect("a forecast").tiles(11);
+    let before = city_tiles(&harness, 11);
     for _ in 0..10 {
         harness
             .get_by_label("Decrease Health-visitor contact share")
@@ -136,7 +146,7 @@ fn lever_change_produces_a_new_forecast() {
     );
     wait_idle(&mut harness);
     assert_eq!(harness.state().error(), None);
-    let after = harness.state().forecast().expect("a forecast").tiles(11);
+    let after = city_tiles(&harness, 11);
     assert_ne!(after, before, "the compliance forecast did not change");
     let changed = after
         .iter()
@@ -460,14 +470,7 @@ fn a_scenario_without_targets_says_so_on_the_dashboard() {
     let loaded = lever::apply(&base, &no_targets).expect("targets are optional");
     let mut harness = harness_with(loaded, "birmingham_baseline.ron");
     wait_idle(&mut harness);
-    assert!(
-        harness
-            .state()
-            .forecast()
-            .expect("a forecast")
-            .tiles(11)
-            .is_empty()
-    );
+    assert!(city_tiles(&harness, 11).is_empty());
     harness.get_by_label(
         "This scenario sets no review targets: Explore shows each review's compliance.",
     );

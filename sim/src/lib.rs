@@ -65,7 +65,8 @@
 //!   [`precision`]: replications added until the key forecasts are precise enough;
 //!   [`uncertainty`]: uncertain scenario values drawn afresh for each replication;
 //!   [`output`]: files written whole or not at all; [`report`]: the board report, one
-//!   self-contained HTML page with fan charts, a red/amber/green table and the assumptions.
+//!   self-contained HTML page with fan charts, a red/amber/green table and the assumptions;
+//!   [`rag`]: the one red/amber/green rule the report, the printed summary and the app share.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -83,6 +84,7 @@ pub mod national;
 pub mod output;
 pub mod overlay;
 pub mod precision;
+pub mod rag;
 pub mod replicate;
 pub mod report;
 pub mod results;

@@ -34,12 +34,24 @@ impl CaseloadApp {
                 )),
             },
             Export::Report => {
-                let posterior = self.posterior().map(|p| caseload::output::PosteriorRecord {
-                    file: p.path.display().to_string(),
-                    sha256: p.sha256.clone(),
-                });
-                let html = export::board_report(f, self.settings.seed, month, posterior);
-                export::write_whole(&dir.join("board_report.html"), html.as_bytes())
+                let of = export::ReportOf {
+                    month,
+                    month_chosen: self.view.target_month.is_some(),
+                    seed: self.settings.seed,
+                    // Absolute, so the reproduce command finds it from the report's folder.
+                    posterior: self.posterior().map(|p| caseload::output::PosteriorRecord {
+                        file: std::path::absolute(&p.path)
+                            .unwrap_or_else(|_| p.path.clone())
+                            .display()
+                            .to_string(),
+                        sha256: p.sha256.clone(),
+                    }),
+                    based_on: &self.source.name(),
+                    changes: &self.lever_changes(),
+                };
+                export::board_report(f, &of)
+                    .and_then(|files| export::write_set(&dir, &files))
+                    .map(|written| written.into_iter().next().unwrap_or_default())
             }
             Export::ChartPng(rect) => {
                 self.png = Some((rect, dir.join(format!("{stem}.png"))));

@@ -346,6 +346,26 @@ impl CaseloadApp {
         self.posterior.as_ref()
     }
 
+    /// The levers moved off the scenario's values, in words: "Health-visitor contact share
+    /// 63.0% (the scenario has 70.0%)".
+    pub fn lever_changes(&self) -> Vec<String> {
+        self.levers
+            .levers
+            .iter()
+            .filter_map(|l| {
+                let v = self.levers.value(&l.key)?;
+                (*v != l.baseline).then(|| {
+                    format!(
+                        "{} {} (the scenario has {})",
+                        l.label,
+                        l.show(v),
+                        l.show(&l.baseline)
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The scenario and the levers off their baseline, in words.
     pub fn describe(&self) -> String {
         let changed: Vec<String> = self

@@ -1,10 +1,14 @@
-//! The dashboard: a tile per mandated review, caseload per HV WTE by district against the 250
-//! and 350 lines, health-visitor WTE against establishment, spend against budget.
+//! The dashboard: a tile per mandated review (in the chosen district, or the whole city), caseload
+//! per HV WTE by district against the status thresholds and the iHV's 250, health-visitor WTE
+//! against establishment, spend against budget.
 
 use egui::RichText;
 
 use crate::charts::{self, Chart, Reference, Series};
-use crate::forecast::{Band, CASELOAD_PLANNED, CASELOAD_RECOMMENDED, Forecast, Tile};
+use caseload::rag::RagRule;
+use caseload::report::IHV_GUIDANCE;
+
+use crate::forecast::{Band, Forecast, Tile, status_word};
 use crate::palette;
 use crate::state::ViewState;
 
@@ -13,7 +17,7 @@ use super::{district_selector, focus_index, month_index, month_selector};
 /// What the dashboard draws, computed once per forecast and view.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
-    /// Review tiles at the view's month.
+    /// Review tiles at the view's month, in the focused district (or the city).
     pub tiles: Vec<Tile>,
     /// Caseload per HV WTE for each district (name, band), the focused one first.
     pub caseloads: Vec<(String, Band)>,
@@ -60,7 +64,7 @@ impl Prepared {
         let establishment = hv_role(forecast)
             .and_then(|id| meaningful(forecast.band(&format!("establishment:{id}"), focus)));
         Prepared {
-            tiles: forecast.tiles(month_index(forecast, view)),
+            tiles: forecast.tiles(month_index(forecast, view), focus),
             caseloads,
             hv_wte: forecast.band("hv_wte", focus),
             establishment,
@@ -94,7 +98,7 @@ fn tile(ui: &mut egui::Ui, t: &Tile) {
                     percent(t.median),
                     percent(t.target)
                 ));
-                ui.colored_label(palette::status(t.status), t.status.word());
+                ui.colored_label(palette::status(t.status), status_word(t.status));
                 ui.label(format!("Chance of meeting target: {}", percent(t.chance)));
             });
         });
@@ -113,9 +117,10 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
     });
     let label = f.months.get(month).map_or("", String::as_str);
     let refining = if refined { "" } else { " (quick pass)" };
+    let focus = focus_index(f, view);
     ui.heading(format!(
-        "Reviews in {label}: median compliance across {} replications{refining}",
-        f.replications
+        "Reviews in {label}, {}: median compliance across {} replications{refining}",
+        f.district_names[focus], f.replications
     ));
     let uncertain = &f.scenario.scenario.uncertain;
     if !uncertain.is_empty() {
@@ -137,8 +142,9 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
             }
         });
     }
+    let rule = &f.scenario.model.rag;
+    ui.label(egui::RichText::new(format!("Status: {}", rule.in_words())).small());
     ui.separator();
-    let focus = focus_index(f, view);
     let focus_name = &f.district_names[focus];
     ui.heading(format!(
         "Caseload per HV WTE: city {:.0} in {label} (median)",
@@ -163,7 +169,7 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
             y_label: "Children per HV WTE".into(),
             months: &f.months,
             series,
-            references: caseload_lines(),
+            references: caseload_lines(rule),
             bands: view.bands,
             height: 300.0,
             format: charts::whole,
@@ -250,17 +256,22 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
     });
 }
 
-/// The 250 and 350 reference lines.
-pub fn caseload_lines() -> Vec<Reference> {
+/// The status thresholds of caseload per HV WTE, and the iHV's guidance.
+pub fn caseload_lines(rule: &RagRule) -> Vec<Reference> {
     vec![
         Reference {
-            name: format!("Planned {CASELOAD_PLANNED:.0}"),
-            value: CASELOAD_PLANNED,
+            name: format!("Amber above {:.0}", rule.caseload_green),
+            value: rule.caseload_green,
             colour: palette::AMBER,
         },
         Reference {
-            name: format!("iHV recommended {CASELOAD_RECOMMENDED:.0}"),
-            value: CASELOAD_RECOMMENDED,
+            name: format!("Red above {:.0}", rule.caseload_amber),
+            value: rule.caseload_amber,
+            colour: palette::RED,
+        },
+        Reference {
+            name: format!("iHV guidance {IHV_GUIDANCE:.0}"),
+            value: IHV_GUIDANCE,
             colour: palette::PURPLE,
         },
     ]

@@ -1,9 +1,11 @@
 //! The districts table at the view's month: sortable by any column, caseload coloured by status
-//! (with the status in words); selecting a district focuses every chart on it.
+//! (the scenario's one red/amber/green rule, in words too); selecting a district focuses every chart on it.
 
 use egui::RichText;
 
-use crate::forecast::{Forecast, Status};
+use caseload::rag::Rag;
+
+use crate::forecast::{Forecast, status_word};
 use crate::palette;
 use crate::state::{Column, ViewState};
 
@@ -26,14 +28,11 @@ pub struct Row {
     pub vacancies: f64,
     /// Median new birth visit compliance (NaN without that review).
     pub new_birth: f64,
+    /// The caseload's status by the scenario's rule.
+    pub status: Option<Rag>,
 }
 
 impl Row {
-    /// The caseload's status against 250 and 350.
-    pub fn status(&self) -> Status {
-        Status::of_caseload(self.caseload)
-    }
-
     fn key(&self, column: Column) -> f64 {
         match column {
             Column::Name => 0.0,
@@ -51,17 +50,20 @@ pub fn rows(forecast: &Forecast, view: &ViewState) -> Vec<Row> {
     let month = month_index(forecast, view);
     let hv = super::dashboard::hv_role(forecast).unwrap_or("health_visitor");
     let vacancies = format!("vacancies:{hv}");
+    let rule = &forecast.scenario.model.rag;
     let mut rows: Vec<Row> = (0..forecast.city())
         .map(|d| {
             let m = |metric: &str| forecast.median(metric, d, month);
+            let caseload = m("caseload_per_hv_wte");
             Row {
                 id: forecast.districts[d].clone(),
                 name: forecast.district_names[d].clone(),
                 children: m("children"),
                 hv_wte: m("hv_wte"),
-                caseload: m("caseload_per_hv_wte"),
+                caseload,
                 vacancies: m(&vacancies),
                 new_birth: m("compliance:new_birth"),
+                status: rule.caseload(caseload),
             }
         })
         .collect();
@@ -111,6 +113,10 @@ pub fn show(ui: &mut egui::Ui, forecast: &Forecast, view: &mut ViewState, rows: 
         "Medians across replications. Click a column heading to sort by it (again to reverse); \
          select a district to focus the charts on it.",
     );
+    ui.label(format!(
+        "Status: {}",
+        forecast.scenario.model.rag.in_words()
+    ));
     let focus = focus_index(forecast, view);
     egui::Grid::new("districts_table")
         .striped(true)
@@ -144,14 +150,14 @@ pub fn show(ui: &mut egui::Ui, forecast: &Forecast, view: &mut ViewState, rows: 
                 }
                 ui.label(number(r.children, 0));
                 ui.label(number(r.hv_wte, 1));
-                ui.colored_label(palette::status(r.status()), number(r.caseload, 0));
+                ui.colored_label(palette::status(r.status), number(r.caseload, 0));
                 ui.label(number(r.vacancies, 1));
                 ui.label(if r.new_birth.is_nan() {
                     "-".into()
                 } else {
                     format!("{:.0}%", r.new_birth * 100.0)
                 });
-                ui.colored_label(palette::status(r.status()), r.status().word());
+                ui.colored_label(palette::status(r.status), status_word(r.status));
                 ui.end_row();
             }
         });

@@ -11,7 +11,7 @@ use super::{bands_selector, district_selector, focus_index};
 /// The reference lines for `metric`: a review's target, or the caseload thresholds.
 pub fn references(forecast: &Forecast, metric: &str) -> Vec<Reference> {
     if metric == "caseload_per_hv_wte" {
-        return super::dashboard::caseload_lines();
+        return super::dashboard::caseload_lines(&forecast.scenario.model.rag);
     }
     metric
         .strip_prefix("compliance:")

@@ -106,6 +106,8 @@ pub struct Model {
     /// Cumulative monthly transitions by district, then level, keeping each district's need mix
     /// (empty: every district uses the levels' own `transition_cdf`).
     pub district_transitions: Vec<Vec<Vec<f64>>>,
+    /// The red/amber/green rule every status is set by.
+    pub rag: crate::rag::RagRule,
 }
 
 impl Model {

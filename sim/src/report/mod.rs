@@ -1,13 +1,15 @@
 //! The board report: one self-contained HTML page (inline CSS and SVG, no scripts, nothing fetched)
 //! with fan charts of the forecast, a red/amber/green table and the scenario's assumptions.
 //!
-//! [`board_report`] is a pure function of a finished run: the same run gives the same bytes. The
-//! page records no date or wall-clock time, only what reproduces it (scenario hash, seed,
-//! replications, version). Writing the file is the caller's business
+//! [`board_report`] is a pure function of a finished run and its [`Edition`]: the same run on
+//! the same day gives the same bytes. The page records the day it was made and what reproduces it
+//! (scenario hash, seed, replications, month, version), no wall-clock time. Writing the file is the
+//! caller's business
 //! ([`crate::output::write_files`] writes it whole or not at all).
 //!
 //! Colours follow the Okabe-Ito palette, and every red/amber/green cell also says its status in
-//! words, so nothing is read from colour alone.
+//! words, so nothing is read from colour alone. Statuses follow the scenario's one rule
+//! ([`crate::rag::RagRule`]), as the printed summary and the desktop app do.
 //!
 //! The page, top to bottom: the header (here), the status tables (`status`), the chart sections
 //! (`figures`, each chart drawn by [`charts`]) and the assumptions (`assumptions`).
@@ -31,65 +33,56 @@ use charts::month_name;
 pub const IHV_GUIDANCE: f64 = 250.0;
 /// Birmingham's planned caseload per health-visitor WTE (about 350).
 pub const BIRMINGHAM_PLAN: f64 = 350.0;
-/// Caseload per HV WTE at or below which a district is green.
-pub const CASELOAD_GREEN: f64 = 350.0;
-/// Caseload per HV WTE at or below which a district is amber (above it, red).
-pub const CASELOAD_AMBER: f64 = 450.0;
-/// How far (a share: 0.05 is 5 percentage points) median compliance may fall below its target
-/// and still be amber rather than red.
-pub const COMPLIANCE_AMBER_BAND: f64 = 0.05;
 
-/// A red/amber/green status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rag {
-    /// On track.
-    Green,
-    /// Close: watch.
-    Amber,
-    /// Off track.
-    Red,
+/// What a page says beyond the run's own record: the month its tables are at, the day it was
+/// made, and how the scenario run differs from the one it was made from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edition<'a> {
+    /// The month every status table is at, as an index into the run's months.
+    pub month: usize,
+    /// Whether someone chose that month (otherwise it is the forecast's last).
+    pub month_chosen: bool,
+    /// The day the report was made.
+    pub made: jiff::civil::Date,
+    /// The scenario the run was made from, when the scenario run is a changed copy of it
+    /// written beside the report (the record then names the copy).
+    pub based_on: Option<&'a str>,
+    /// The changes made to `based_on` before running, in words (for example a lever set to a new
+    /// value), listed under the title.
+    pub changes: &'a [String],
 }
 
-impl Rag {
-    /// `"green"`, `"amber"` or `"red"`: the word shown in the cell and its CSS class.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Rag::Green => "green",
-            Rag::Amber => "amber",
-            Rag::Red => "red",
+impl Edition<'_> {
+    /// The edition of a run of the scenario as written, with its tables at the forecast's last
+    /// month (`months` of them), made on `made`.
+    pub fn as_written(months: usize, made: jiff::civil::Date) -> Edition<'static> {
+        Edition {
+            month: months.saturating_sub(1),
+            month_chosen: false,
+            made,
+            based_on: None,
+            changes: &[],
         }
     }
 }
 
-/// Compliance against its target: green at or above it, amber up to
-/// [`COMPLIANCE_AMBER_BAND`] below it, red further below; `None` when undefined.
-pub fn compliance_rag(median: f64, target: f64) -> Option<Rag> {
-    if median.is_nan() || target.is_nan() {
-        return None;
-    }
-    // Compared in percentage points, with room for float round-off at the band's edge.
-    let shortfall = (target - median) * 100.0;
-    Some(if shortfall <= 1e-9 {
-        Rag::Green
-    } else if shortfall <= COMPLIANCE_AMBER_BAND * 100.0 + 1e-9 {
-        Rag::Amber
-    } else {
-        Rag::Red
-    })
+/// The day a report is made: today (the machine's time zone), or the day of `SOURCE_DATE_EPOCH`
+/// (seconds since 1970, UTC) when that is set to a whole number, so a build or a test can fix it
+/// (the reproducible-builds convention).
+pub fn today() -> jiff::civil::Date {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|s| jiff::Timestamp::from_second(s).ok())
+        .map_or_else(
+            || jiff::ZonedDateTime::now().date(),
+            |t| t.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+        )
 }
 
-/// Caseload per HV WTE: green at or below [`CASELOAD_GREEN`], amber at or below
-/// [`CASELOAD_AMBER`], red above; `None` when undefined.
-pub fn caseload_rag(median: f64) -> Option<Rag> {
-    if median.is_nan() {
-        None
-    } else if median <= CASELOAD_GREEN {
-        Some(Rag::Green)
-    } else if median <= CASELOAD_AMBER {
-        Some(Rag::Amber)
-    } else {
-        Some(Rag::Red)
-    }
+/// `made` as a board paper dates itself: `6 December 2026`.
+pub fn long_date(made: jiff::civil::Date) -> String {
+    made.strftime("%-d %B %Y").to_string()
 }
 
 /// `text` with `&`, `<`, `>`, `"` and `'` escaped for HTML text and attribute values.
@@ -156,7 +149,7 @@ pub(crate) fn number(x: f64, decimals: usize) -> String {
 ///
 /// `scenario_text` is the text that was run (shown in full, and read for the inputs the model
 /// does not keep, such as each role's contact share); `targets` are the run's `--target`s with
-/// their chances.
+/// their chances; `edition` says the month the tables are at, the day, and any changes.
 pub fn board_report(
     model: &Model,
     scenario_text: &str,
@@ -164,12 +157,14 @@ pub fn board_report(
     summary: &Summary,
     record: &RunRecord,
     targets: &[(Target, Chance)],
+    edition: &Edition,
 ) -> String {
     let run = Run {
         model,
         results,
         summary,
         record,
+        edition,
     };
     // The scenario as written: the inputs the model does not keep (contact shares, uncertain
     // values) are read from it.
@@ -209,6 +204,7 @@ struct Run<'a> {
     results: &'a Results,
     summary: &'a Summary,
     record: &'a RunRecord,
+    edition: &'a Edition<'a>,
 }
 
 impl Run<'_> {
@@ -220,11 +216,12 @@ impl Run<'_> {
         self.results.months.len()
     }
 
-    /// The last month in which `metric` has a value in `district`.
-    fn latest(&self, district: usize, metric: usize) -> Option<usize> {
-        (0..self.months())
-            .rev()
-            .find(|&m| self.summary.get(m, district, metric).n > 0)
+    /// The month the status tables are at, for people (`Dec 2023`).
+    fn month_name(&self) -> String {
+        self.results
+            .months
+            .get(self.edition.month)
+            .map_or_else(String::new, |m| month_name(m))
     }
 
     /// The replications whose value of `metric` in (`month`, `district`) is defined and `holds`,
@@ -251,6 +248,7 @@ fn header(
     targets: &[(Target, Chance)],
 ) -> String {
     let r = run.record;
+    let e = run.edition;
     let n = run.months();
     let mut html = format!("<header>\n<h1>{}</h1>\n", escape(&r.scenario_name));
     if !r.scenario_description.trim().is_empty() {
@@ -259,6 +257,16 @@ fn header(
             escape(r.scenario_description.trim())
         ));
     }
+    if !e.changes.is_empty() {
+        html.push_str(&format!(
+            "<div class=\"changes\"><p><strong>Changed from {} before running:</strong></p>\n<ul>\n",
+            escape(e.based_on.unwrap_or("the scenario as written"))
+        ));
+        for c in e.changes {
+            html.push_str(&format!("<li>{}</li>\n", escape(c)));
+        }
+        html.push_str("</ul>\n</div>\n");
+    }
     let embedded =
         r.scenario == crate::load::BASELINE_NAME && scenario_text == crate::load::BASELINE;
     let mut command = String::from("caseload report");
@@ -266,13 +274,41 @@ fn header(
         command.push_str(&format!(" {}", shell_quote(&r.scenario)));
     }
     command.push_str(&format!(" --reps {} --seed {}", r.replications, r.seed));
+    if e.month_chosen
+        && let Some(month) = run.results.months.get(e.month)
+    {
+        command.push_str(&format!(" --month {month}"));
+    }
     if let Some(p) = &r.posterior {
         command.push_str(&format!(" --posterior {}", shell_quote(&p.file)));
     }
     for (t, _) in targets {
         command.push_str(&format!(" --target {}", shell_quote(&t.to_string())));
     }
+    let scenario = if embedded {
+        format!("{} (embedded in caseload)", r.scenario)
+    } else if let Some(base) = e.based_on {
+        format!(
+            "{}: the scenario as run, written beside this report; made from {base}",
+            r.scenario
+        )
+    } else {
+        r.scenario.clone()
+    };
     let facts = [
+        ("Made on", long_date(e.made)),
+        (
+            "Status tables at",
+            format!(
+                "{} ({})",
+                run.month_name(),
+                if e.month_chosen {
+                    "the month chosen"
+                } else {
+                    "the forecast's last month"
+                }
+            ),
+        ),
         (
             "Months covered",
             format!(
@@ -284,17 +320,17 @@ fn header(
         ),
         ("Replications", r.replications.to_string()),
         ("Seed", r.seed.to_string()),
-        (
-            "Scenario",
-            if embedded {
-                format!("{} (embedded in caseload)", r.scenario)
-            } else {
-                r.scenario.clone()
-            },
-        ),
+        ("Scenario", scenario),
         ("Scenario SHA-256", r.scenario_sha256.clone()),
         ("Caseload version", r.version.clone()),
-        ("Reproduce with", command),
+        (
+            if e.based_on.is_some() {
+                "Reproduce with (in this report's folder)"
+            } else {
+                "Reproduce with"
+            },
+            command,
+        ),
     ];
     let posterior = r.posterior.as_ref().map(|p| {
         (
@@ -305,7 +341,7 @@ fn header(
     html.push_str("<dl class=\"facts\">\n");
     for (term, value) in facts.into_iter().chain(posterior) {
         let value = escape(&value);
-        let value = if matches!(term, "Scenario SHA-256" | "Reproduce with") {
+        let value = if term == "Scenario SHA-256" || term.starts_with("Reproduce with") {
             format!("<code>{value}</code>")
         } else {
             value
@@ -381,21 +417,6 @@ footer{margin-top:2rem;color:#555;font-size:.85rem}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rag_thresholds() {
-        assert_eq!(compliance_rag(0.86, 0.86), Some(Rag::Green));
-        assert_eq!(compliance_rag(0.90, 0.86), Some(Rag::Green));
-        assert_eq!(compliance_rag(0.81, 0.86), Some(Rag::Amber));
-        assert_eq!(compliance_rag(0.8099, 0.86), Some(Rag::Red));
-        assert_eq!(compliance_rag(f64::NAN, 0.86), None);
-        assert_eq!(caseload_rag(350.0), Some(Rag::Green));
-        assert_eq!(caseload_rag(350.1), Some(Rag::Amber));
-        assert_eq!(caseload_rag(450.0), Some(Rag::Amber));
-        assert_eq!(caseload_rag(450.1), Some(Rag::Red));
-        assert_eq!(caseload_rag(f64::NAN), None);
-        assert_eq!(Rag::Amber.as_str(), "amber");
-    }
 
     #[test]
     fn formatting() {

@@ -1,13 +1,10 @@
-//! The report's status section: red/amber/green tables of the reviews and caseloads at the end
-//! of the forecast, and any targets asked of the run.
+//! The report's status section: red/amber/green tables of the reviews and caseloads at the
+//! edition's month, and any targets asked of the run.
 
 use crate::targets::{Chance, Target};
 
-use super::charts::month_name;
-use super::{
-    BIRMINGHAM_PLAN, CASELOAD_AMBER, CASELOAD_GREEN, COMPLIANCE_AMBER_BAND, IHV_GUIDANCE, Rag, Run,
-    caseload_rag, compliance_rag, escape, number, percent, percent1,
-};
+use super::{BIRMINGHAM_PLAN, IHV_GUIDANCE, Run, escape, number, percent, percent1};
+use crate::rag::Rag;
 
 /// A status cell: the word, and its colour as a class.
 fn rag_cell(rag: Option<Rag>, otherwise: &str) -> String {
@@ -29,25 +26,28 @@ fn range(s: &crate::summary::Stats, f: impl Fn(f64) -> String) -> String {
 /// The red/amber/green tables: reviews, caseloads, and any targets.
 pub(super) fn glance(run: &Run, targets: &[(Target, Chance)]) -> String {
     let city = run.results.city();
-    let mut html = String::from(
-        "<section id=\"status\">\n<h2>Status at the end of the forecast</h2>\n\
+    let m = run.edition.month;
+    let rule = &run.model.rag;
+    let month = run.month_name();
+    let mut html = format!(
+        "<section id=\"status\">\n<h2>Status in {month}</h2>\n\
          <h3>Mandated reviews: share done on time (city)</h3>\n\
-         <table class=\"rag-table\">\n<thead><tr><th>Review</th><th>Target</th><th>Month</th>\
+         <table class=\"rag-table\">\n<thead><tr><th>Review</th><th>Target</th>\
          <th>Median on time</th><th>P10 to P90</th><th>Chance of meeting the target</th>\
          <th>Status</th></tr></thead>\n<tbody>\n",
     );
     for review in &run.model.reviews {
         let name = format!("{} ({})", escape(&review.name), escape(&review.metric));
         let target = review.target.map_or("none".to_string(), percent);
-        let row = run
+        let defined = run
             .metric(&format!("compliance:{}", review.id))
-            .and_then(|k| run.latest(city, k).map(|m| (k, m)));
-        let Some((k, m)) = row else {
+            .filter(|&k| run.summary.get(m, city, k).n > 0);
+        let Some(k) = defined else {
             html.push_str(&format!(
-                "<tr data-review=\"{}\"><th scope=\"row\">{name}</th><td>{target}</td><td>-</td>\
+                "<tr data-review=\"{}\"><th scope=\"row\">{name}</th><td>{target}</td>\
                  <td>-</td><td>-</td><td>-</td>{}</tr>\n",
                 escape(&review.id),
-                rag_cell(None, "no reviews due")
+                rag_cell(None, &format!("none due in {month}"))
             ));
             continue;
         };
@@ -57,25 +57,24 @@ pub(super) fn glance(run: &Run, targets: &[(Target, Chance)]) -> String {
                 let (met, of) = run.share(m, city, k, |v| v >= t);
                 (
                     format!("{} ({met} of {of})", percent(met as f64 / of as f64)),
-                    rag_cell(compliance_rag(s.median(), t), "-"),
+                    rag_cell(rule.compliance(s.median(), t), "-"),
                 )
             }
             None => ("-".to_string(), rag_cell(None, "no target")),
         };
         html.push_str(&format!(
-            "<tr data-review=\"{}\"><th scope=\"row\">{name}</th><td>{target}</td><td>{}</td>\
+            "<tr data-review=\"{}\"><th scope=\"row\">{name}</th><td>{target}</td>\
              <td>{}</td><td>{}</td><td>{chance}</td>{rag}</tr>\n",
             escape(&review.id),
-            month_name(&run.results.months[m]),
             percent1(s.median()),
             range(s, percent1),
         ));
     }
     html.push_str(&format!(
         "</tbody>\n</table>\n<h3>Caseload: children per health-visitor WTE</h3>\n\
-         <table class=\"rag-table\">\n<thead><tr><th>District</th><th>Month</th><th>Median</th>\
+         <table class=\"rag-table\">\n<thead><tr><th>District</th><th>Median</th>\
          <th>P10 to P90</th><th>Chance of {} or fewer</th><th>Status</th></tr></thead>\n<tbody>\n",
-        number(CASELOAD_GREEN, 0)
+        number(rule.caseload_green, 0)
     ));
     if let Some(k) = run.metric("caseload_per_hv_wte") {
         for d in 0..run.results.districts.len() {
@@ -85,26 +84,24 @@ pub(super) fn glance(run: &Run, targets: &[(Target, Chance)]) -> String {
                 escape(&run.model.districts[d].name)
             };
             let id = escape(&run.results.districts[d]);
-            match run.latest(d, k) {
-                Some(m) => {
-                    let s = run.summary.get(m, d, k);
-                    let (met, of) = run.share(m, d, k, |v| v <= CASELOAD_GREEN);
-                    html.push_str(&format!(
-                        "<tr data-district=\"{id}\"><th scope=\"row\">{name}</th><td>{}</td>\
-                         <td>{}</td><td>{}</td><td>{} ({met} of {of})</td>{}</tr>\n",
-                        month_name(&run.results.months[m]),
-                        number(s.median(), 0),
-                        range(s, |x| number(x, 0)),
-                        percent(met as f64 / of as f64),
-                        rag_cell(caseload_rag(s.median()), "-")
-                    ));
-                }
-                None => html.push_str(&format!(
-                    "<tr data-district=\"{id}\"><th scope=\"row\">{name}</th><td>-</td><td>-</td>\
+            let s = run.summary.get(m, d, k);
+            if s.n == 0 {
+                html.push_str(&format!(
+                    "<tr data-district=\"{id}\"><th scope=\"row\">{name}</th><td>-</td>\
                      <td>-</td><td>-</td>{}</tr>\n",
                     rag_cell(None, "no health visitors")
-                )),
+                ));
+                continue;
             }
+            let (met, of) = run.share(m, d, k, |v| v <= rule.caseload_green);
+            html.push_str(&format!(
+                "<tr data-district=\"{id}\"><th scope=\"row\">{name}</th>\
+                 <td>{}</td><td>{}</td><td>{} ({met} of {of})</td>{}</tr>\n",
+                number(s.median(), 0),
+                range(s, |x| number(x, 0)),
+                percent(met as f64 / of as f64),
+                rag_cell(rule.caseload(s.median()), "-")
+            ));
         }
     }
     html.push_str("</tbody>\n</table>\n");
@@ -133,22 +130,23 @@ pub(super) fn glance(run: &Run, targets: &[(Target, Chance)]) -> String {
     }
     html.push_str(&format!(
         "<p class=\"note thresholds\"><strong>How the status is set.</strong> Reviews: \
-         <span class=\"rag green\">green</span> when the median share on time in the month shown \
+         <span class=\"rag green\">green</span> when the median share on time in {month} \
          is at or above the target, <span class=\"rag amber\">amber</span> when it is up to {} \
          percentage points below it, <span class=\"rag red\">red</span> when further below. \
          Caseload: <span class=\"rag green\">green</span> at {} or fewer children per \
          health-visitor WTE, <span class=\"rag amber\">amber</span> at {} or fewer, \
-         <span class=\"rag red\">red</span> above {}. For reference, the Institute of Health \
-         Visiting's guidance is {} and Birmingham's plan about {}. The month shown is the last \
-         with a value. The chance columns are the share of replications meeting the target or \
-         the {} level in that month.</p>\n</section>\n",
-        number(COMPLIANCE_AMBER_BAND * 100.0, 0),
-        number(CASELOAD_GREEN, 0),
-        number(CASELOAD_AMBER, 0),
-        number(CASELOAD_AMBER, 0),
+         <span class=\"rag red\">red</span> above {}. The thresholds are the scenario's \
+         (its <code>rag</code> section); the desktop app and the printed summary use the same \
+         rule. For reference, the Institute of Health Visiting's guidance is {} and \
+         Birmingham's plan about {}. The chance columns are the share of replications meeting \
+         the target or the {} level in {month}.</p>\n</section>\n",
+        number(rule.compliance_amber_points, 1).trim_end_matches(".0"),
+        number(rule.caseload_green, 0),
+        number(rule.caseload_amber, 0),
+        number(rule.caseload_amber, 0),
         number(IHV_GUIDANCE, 0),
         number(BIRMINGHAM_PLAN, 0),
-        number(CASELOAD_GREEN, 0),
+        number(rule.caseload_green, 0),
     ));
     html
 }

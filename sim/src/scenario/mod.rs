@@ -83,6 +83,41 @@ pub struct Scenario {
     /// Default: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub uncertain: Vec<UncertainValue>,
+    /// How red/amber/green statuses are set wherever a forecast is shown: the desktop app, the
+    /// board report and the printed summary. Default: the thresholds below.
+    #[serde(default, skip_serializing_if = "RagThresholds::is_default")]
+    pub rag: RagThresholds,
+}
+
+/// The thresholds of the red/amber/green status.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct RagThresholds {
+    /// Caseload per health-visitor WTE at or below which a district is green. Default 350,
+    /// Birmingham's planned caseload (SEED-PR).
+    pub caseload_green: f64,
+    /// Caseload per health-visitor WTE at or below which a district is amber; above it, red.
+    /// At least `caseload_green`. Default 450 [est].
+    pub caseload_amber: f64,
+    /// How many percentage points below its target a review's median share done on time may be
+    /// and still be amber; further below, red (0 to 100). Default 5 [est].
+    pub compliance_amber_points: f64,
+}
+
+impl Default for RagThresholds {
+    fn default() -> Self {
+        RagThresholds {
+            caseload_green: 350.0,
+            caseload_amber: 450.0,
+            compliance_amber_points: 5.0,
+        }
+    }
+}
+
+impl RagThresholds {
+    fn is_default(&self) -> bool {
+        *self == RagThresholds::default()
+    }
 }
 
 /// A numeric scenario value given as a distribution instead of a number.

@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use crate::calendar::{Calendar, Day};
 use crate::locate::FieldPath;
 use crate::model::{Level, Model, ReviewModel, RoleIx, RoleModel, Windows, limits};
+use crate::rag::RagRule;
 use crate::scenario::{Anchor, LeaveAt, Offset, Scenario};
 
 mod delivery;
@@ -100,6 +101,7 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
     let budget = v.budget(scenario, cal);
     let delivery = v.delivery(scenario, &ids);
     v.uncertain(scenario);
+    let rag = v.rag(scenario);
 
     let (Some(calendar), true) = (calendar, v.problems.is_empty()) else {
         return Err(v.problems);
@@ -154,6 +156,7 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
             .iter()
             .any(|l| !l.contacts_by_age.is_empty()),
         district_transitions,
+        rag,
     })
 }
 
@@ -187,6 +190,33 @@ struct Checker {
 }
 
 impl Checker {
+    /// The red/amber/green thresholds: positive caseloads in order, points within 0-100.
+    fn rag(&mut self, s: &Scenario) -> RagRule {
+        let p = FieldPath::root().field("rag");
+        let t = &s.rag;
+        self.positive(p.field("caseload_green"), t.caseload_green);
+        self.positive(p.field("caseload_amber"), t.caseload_amber);
+        if t.caseload_amber < t.caseload_green {
+            self.err(
+                p.field("caseload_amber"),
+                format!(
+                    "must be at least caseload_green ({}), found {}",
+                    t.caseload_green, t.caseload_amber
+                ),
+            );
+        }
+        if !(0.0..=100.0).contains(&t.compliance_amber_points) {
+            self.err(
+                p.field("compliance_amber_points"),
+                format!(
+                    "must be a number of percentage points from 0 to 100, found {}",
+                    t.compliance_amber_points
+                ),
+            );
+        }
+        RagRule::from(t)
+    }
+
     fn err(&mut self, field: FieldPath, message: impl Into<String>) {
         self.problems.push(Problem {
             field,

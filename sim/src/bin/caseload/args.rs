@@ -83,6 +83,10 @@ pub struct RunArgs {
     /// created if missing).
     #[arg(long, value_name = "FILE.html", conflicts_with = "shard")]
     pub report: Option<PathBuf>,
+    /// The month the board report's status tables are at; the forecast's last month when left
+    /// out.
+    #[arg(long, value_name = "YYYY-MM", requires = "report")]
+    pub report_month: Option<String>,
     /// Run only shard K of N of the replications (a contiguous block) and write results.csv and
     /// shard.json for `caseload merge`.
     #[arg(long, value_name = "K/N")]

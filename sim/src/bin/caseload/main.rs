@@ -391,10 +391,11 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     for t in &args.target {
         t.resolve(&shape).map_err(|e| Failure::Input(e.into()))?;
     }
-    // --report: where the board report goes, checked before running.
+    // --report: where the board report goes and the month of its tables, checked before running.
     if let Some(path) = &args.report {
         report::destination(path)?;
     }
+    let report_month = report::month_index(&shape.months, args.report_month.as_deref())?;
     let mut extra_names = Vec::new();
     if !args.target.is_empty() {
         extra_names.push(TARGETS_CSV);
@@ -485,7 +486,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     }
     let page = scenario_text
         .as_ref()
-        .map(|text| report::html(&run, text, &summary, &args.target, &chances));
+        .map(|text| report::html(&run, text, &summary, (&args.target, &chances), report_month));
     let elsewhere: Vec<(&std::path::Path, &[u8])> = report_to
         .iter()
         .zip(&page)

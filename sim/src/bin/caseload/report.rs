@@ -9,6 +9,7 @@ use anyhow::anyhow;
 use caseload::metrics::Metrics;
 use caseload::output;
 use caseload::replicate::RunOptions;
+use caseload::report::Edition;
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
@@ -41,6 +42,26 @@ pub struct ReportArgs {
     /// repeatable.
     #[arg(long, value_name = "TARGET")]
     pub target: Vec<Target>,
+    /// The month the report's status tables are at; the forecast's last month when left out.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub month: Option<String>,
+}
+
+/// The index of `month` among the forecast's `months`, checked before anything runs; `None` when
+/// no month was given.
+pub(crate) fn month_index(
+    months: &[String],
+    month: Option<&str>,
+) -> Result<Option<usize>, Failure> {
+    let Some(month) = month else { return Ok(None) };
+    match months.iter().position(|m| m == month) {
+        Some(i) => Ok(Some(i)),
+        None => Err(Failure::Input(anyhow!(
+            "the report month {month:?} is not in the forecast: give a month YYYY-MM from {} to {}",
+            months.first().map_or("", String::as_str),
+            months.last().map_or("", String::as_str)
+        ))),
+    }
 }
 
 /// Where a report goes: its folder and its file name. Checked before anything runs: the path must
@@ -83,19 +104,23 @@ pub(crate) fn folder_and_name(
     Ok((dir, name))
 }
 
-/// The report's HTML for a finished run.
+/// The report's HTML for a finished run, its tables at `month` (the last month when `None`).
 pub(crate) fn html(
     run: &Completed,
     scenario_text: &str,
     summary: &Summary,
-    targets: &[Target],
-    chances: &[Chance],
+    (targets, chances): (&[Target], &[Chance]),
+    month: Option<usize>,
 ) -> String {
     let targets: Vec<(Target, Chance)> = targets
         .iter()
         .cloned()
         .zip(chances.iter().copied())
         .collect();
+    let mut edition = Edition::as_written(run.results.months.len(), caseload::report::today());
+    if let Some(m) = month {
+        (edition.month, edition.month_chosen) = (m, true);
+    }
     caseload::report::board_report(
         &run.model,
         scenario_text,
@@ -103,6 +128,7 @@ pub(crate) fn html(
         summary,
         &run.record,
         &targets,
+        &edition,
     )
 }
 
@@ -125,6 +151,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
     for t in &args.target {
         t.resolve(&shape).map_err(|e| Failure::Input(e.into()))?;
     }
+    let month = month_index(&shape.months, args.month.as_deref())?;
     let dest = destination(&args.out)?;
     let _prepared = crate::prepare(None, &[], &[&args.out])?;
     let scenario_text = loaded.text.clone();
@@ -142,7 +169,13 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
         .map(|t| t.chance(&run.results).map_err(|e| Failure::Input(e.into())))
         .collect::<Result<Vec<_>, _>>()?;
     let summary = Summary::new(&run.results);
-    let page = html(&run, &scenario_text, &summary, &args.target, &chances);
+    let page = html(
+        &run,
+        &scenario_text,
+        &summary,
+        (&args.target, &chances),
+        month,
+    );
     let path = write(&dest, page)?;
     print(&format!(
         "{}: {} replications, seed {}, {} to {}\nWrote {} in {:.1} s of simulation.\n",

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use caseload::compare::Row;
 use caseload::model::Model;
 use caseload::output::RunRecord;
+use caseload::rag::Rag;
 use caseload::results::{CITY, Results};
 use caseload::scenario::PipelineKind;
 use caseload::summary::Summary;
@@ -239,6 +240,13 @@ pub fn summary(
 
     // Chance of meeting each review's target: the share of replications at or above it, an
     // undefined value (nothing due) counting as not met, as `--target` counts it.
+    // Statuses are at the last month, by the scenario's one red/amber/green rule.
+    let last = results.months.len().saturating_sub(1);
+    let status = |rag: Option<Rag>| rag.map_or("-", Rag::as_str).to_string();
+    let with_status = |mut header: Vec<String>| {
+        header.push(format!("status {}", results.months[last]));
+        header
+    };
     let mut rows = Vec::new();
     for (name, target, k) in targeted(model, results) {
         let mut row = vec![format!("{name} >= {}", percent(target))];
@@ -251,11 +259,14 @@ pub fn summary(
                 percent(met as f64 / values.len() as f64)
             }
         }));
+        let median = summary.get(last, city, k).median();
+        row.push(status(model.rag.compliance(median, target)));
         rows.push(row);
     }
-    if !rows.is_empty() {
+    let rated = !rows.is_empty();
+    if rated {
         text.push_str("\nChance of meeting the target (share of replications)\n");
-        text.push_str(&layout(header("review"), rows));
+        text.push_str(&layout(with_status(header("review")), rows));
     }
 
     // Districts: caseload per HV WTE.
@@ -264,11 +275,15 @@ pub fn summary(
             .map(|d| {
                 let mut row = vec![results.districts[d].clone()];
                 row.extend(months.iter().map(|&m| cell(summary, m, d, k, &whole)));
+                row.push(status(model.rag.caseload(summary.get(last, d, k).median())));
                 row
             })
             .collect();
         text.push_str("\nCaseload per HV WTE by district\n");
-        text.push_str(&layout(header("district"), rows));
+        text.push_str(&layout(with_status(header("district")), rows));
+    }
+    if rated || metric("caseload_per_hv_wte").is_some() {
+        text.push_str(&format!("\nStatus: {}\n", model.rag.in_words()));
     }
     text
 }
