@@ -108,6 +108,19 @@ fn pairing_narrows_the_interval_of_a_difference() {
         &["compare", &fa, &fb, "--reps", "12", "-q", "--out", "cmp"],
     ));
     assert!(text.contains("B - A"), "{text}");
+    // The one field that differs is named, with both values.
+    assert!(
+        text.contains("What differs between A and B (1 field)"),
+        "{text}"
+    );
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("districts[north].staff.hv "))
+        .unwrap_or_else(|| panic!("no staff line in {text}"));
+    assert_eq!(
+        line.split_whitespace().collect::<Vec<_>>()[1..],
+        ["1.0", "2.0"]
+    );
     let csv = read_text(&dir.path().join("cmp/compare.csv"));
     let mut lines = csv.lines();
     assert_eq!(

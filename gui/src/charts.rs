@@ -137,16 +137,30 @@ pub fn show(ui: &mut egui::Ui, chart: &Chart<'_>) -> egui::Response {
         .show(ui, |plot| {
             for s in &chart.series {
                 let band = s.band;
+                // A series may cover fewer months than the axis (a pinned forecast of another
+                // horizon): its bands stop where it does.
+                let n = band.median().len().min(xs.len());
+                let xs = &xs[..n];
                 if s.bands && chart.bands == Bands::P5P95 {
                     plot.add(
-                        FilledArea::new(format!("{} P5-P95", s.name), &xs, band.p5(), band.p95())
-                            .fill_color(s.colour.gamma_multiply(0.15)),
+                        FilledArea::new(
+                            format!("{} P5-P95", s.name),
+                            xs,
+                            &band.p5()[..n],
+                            &band.p95()[..n],
+                        )
+                        .fill_color(s.colour.gamma_multiply(0.15)),
                     );
                 }
                 if s.bands && chart.bands != Bands::None {
                     plot.add(
-                        FilledArea::new(format!("{} P10-P90", s.name), &xs, band.p10(), band.p90())
-                            .fill_color(s.colour.gamma_multiply(0.3)),
+                        FilledArea::new(
+                            format!("{} P10-P90", s.name),
+                            xs,
+                            &band.p10()[..n],
+                            &band.p90()[..n],
+                        )
+                        .fill_color(s.colour.gamma_multiply(0.3)),
                     );
                 }
                 plot.line(

@@ -16,6 +16,8 @@ use caseload_gui::view::dashboard::SPEND_BY_THE_DAY;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+#[path = "app/decisions.rs"]
+mod decisions;
 #[path = "app/report.rs"]
 mod report;
 
@@ -180,11 +182,16 @@ fn compare_shows_a_difference() {
     // falls; the paired interval sees it.
     harness.get_by_label_contains("Difference B - A with its paired 95% interval (4 pairs)");
     harness.get_by_label_contains("A: Birmingham baseline");
+    // Less time for contacts: compliance clearly worse under B, read by its direction.
     assert!(
-        harness.query_all_by_label("B lower").count() >= 1,
-        "no metric is clearly lower under B"
+        harness.query_all_by_label("B worse").count() >= 1,
+        "no metric is clearly worse under B"
     );
     assert!(harness.query_all_by_label("no clear difference").count() >= 1);
+    assert_eq!(harness.query_all_by_label("B lower").count(), 0);
+    // The one field that differs is listed with both values.
+    harness.get_by_label("What differs between A and B: 1 field");
+    harness.get_by_label("roles[health_visitor].contact_share");
 }
 
 #[test]

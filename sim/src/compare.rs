@@ -44,6 +44,75 @@ pub struct Row {
     pub difference: Difference,
 }
 
+/// Which way is better for a metric, so a difference can be read as better or worse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// More is better: compliance, contact coverage, staff in post, support delivered.
+    HigherIsBetter,
+    /// Less is better: caseload per HV WTE, vacancies, unmet hours.
+    LowerIsBetter,
+    /// Spend: more or less is a cost, not better or worse by itself.
+    Cost,
+    /// Neither: how many children there are, or the budget, is an input's consequence, not a
+    /// result to judge.
+    Neutral,
+}
+
+impl Direction {
+    /// The direction of `metric` (a metric name such as `compliance:new_birth`).
+    pub fn of(metric: &str) -> Self {
+        let family = metric.split(':').next().unwrap_or(metric);
+        match family {
+            "compliance"
+            | "contact_coverage"
+            | "contacts_delivered"
+            | "review_on_time"
+            | "hv_wte"
+            | "wte"
+            | "qualified"
+            | "universal_support_hours"
+            | "volunteers"
+            | "volunteer_hours" => Direction::HigherIsBetter,
+            "caseload_per_hv_wte"
+            | "weighted_caseload_per_hv_wte"
+            | "vacancies"
+            | "unmet_hours"
+            | "review_late"
+            | "review_missed"
+            | "review_not_reached"
+            | "leavers" => Direction::LowerIsBetter,
+            "spend" => Direction::Cost,
+            _ => Direction::Neutral,
+        }
+    }
+}
+
+impl Difference {
+    /// The difference B - A of `metric` in words, read by the metric's [`Direction`]: "B better",
+    /// "B worse" (or "B costs more/less", "B higher/lower" for neutral metrics) when the paired
+    /// interval excludes zero, "no clear difference" when it does not.
+    pub fn verdict(&self, metric: &str) -> &'static str {
+        if self.pairs < 2 || self.ci95_low.is_nan() {
+            return "too few replications";
+        }
+        let higher = if self.ci95_low > 0.0 {
+            true
+        } else if self.ci95_high < 0.0 {
+            false
+        } else {
+            return "no clear difference";
+        };
+        match (Direction::of(metric), higher) {
+            (Direction::HigherIsBetter, true) | (Direction::LowerIsBetter, false) => "B better",
+            (Direction::HigherIsBetter, false) | (Direction::LowerIsBetter, true) => "B worse",
+            (Direction::Cost, true) => "B costs more",
+            (Direction::Cost, false) => "B costs less",
+            (Direction::Neutral, true) => "B higher",
+            (Direction::Neutral, false) => "B lower",
+        }
+    }
+}
+
 fn mean_var(xs: &[f64]) -> (f64, f64) {
     let n = xs.len() as f64;
     let mean = xs.iter().sum::<f64>() / n;
@@ -281,6 +350,30 @@ mod tests {
         assert_eq!(
             (same.difference, same.ci95_low, same.ci95_high),
             (0.0, 0.0, 0.0)
+        );
+    }
+
+    #[test]
+    fn verdicts_read_each_metric_by_its_direction() {
+        let up = difference(&[10.0, 20.0, 30.0], &[11.0, 22.0, 32.0]);
+        let down = difference(&[11.0, 22.0, 32.0], &[10.0, 20.0, 30.0]);
+        let unclear = difference(&[10.0, 20.0, 30.0], &[11.0, 19.0, 30.0]);
+        assert_eq!(up.verdict("compliance:new_birth"), "B better");
+        assert_eq!(down.verdict("compliance:new_birth"), "B worse");
+        assert_eq!(up.verdict("caseload_per_hv_wte"), "B worse");
+        assert_eq!(down.verdict("caseload_per_hv_wte"), "B better");
+        assert_eq!(up.verdict("hv_wte"), "B better");
+        assert_eq!(up.verdict("vacancies:health_visitor"), "B worse");
+        assert_eq!(up.verdict("spend"), "B costs more");
+        assert_eq!(down.verdict("spend"), "B costs less");
+        assert_eq!(up.verdict("children"), "B higher");
+        assert_eq!(
+            unclear.verdict("compliance:new_birth"),
+            "no clear difference"
+        );
+        assert_eq!(
+            difference(&[1.0], &[2.0]).verdict("hv_wte"),
+            "too few replications"
         );
     }
 }

@@ -77,6 +77,9 @@ pub enum Command {
     UsePosterior(PathBuf),
     /// Draw them from the scenario's own distributions again.
     DropPosterior,
+    /// Forecast the scenario the chosen one extends, pin it as A, and come back to the chosen
+    /// one (with its levers) as B.
+    CompareWithBase,
 }
 
 /// A calibrated posterior in use: where it was read, its hash and its particles.
@@ -88,6 +91,14 @@ pub struct InUse {
     pub sha256: String,
     /// The particles.
     pub posterior: Arc<Posterior>,
+}
+
+/// The scenario to come back to while the scenario it extends is forecast to be pinned as A.
+struct Comeback {
+    scenario: Arc<Loaded>,
+    source: Source,
+    levers: Levers,
+    posterior: Option<InUse>,
 }
 
 /// Views computed from the forecast once, and again only when it or the view changes.
@@ -132,6 +143,8 @@ pub struct CaseloadApp {
     /// Where the outcome of the screenshot asked for arrives.
     png_written: Option<std::sync::mpsc::Receiver<Result<PathBuf, String>>>,
     editor: Editor,
+    /// Set while the base of the chosen scenario is forecast for a comparison.
+    comeback: Option<Comeback>,
 }
 
 impl CaseloadApp {
@@ -197,6 +210,7 @@ impl CaseloadApp {
             first_forecast: None,
             png: None,
             png_written: None,
+            comeback: None,
         };
         app.start();
         Ok(app)
@@ -295,12 +309,17 @@ impl CaseloadApp {
                 self.worker.cancel();
                 self.running = None;
                 self.changed_at = None;
+                if self.comeback.is_some() {
+                    self.come_back();
+                }
             }
+            Command::CompareWithBase => self.compare_with_base(),
             Command::Pin => {
                 if let Some(f) = &self.forecast {
                     self.pinned = Some(Pinned {
                         forecast: f.clone(),
                         label: self.describe(),
+                        origin: self.origin(),
                     });
                     self.generation += 1;
                 }
@@ -323,6 +342,59 @@ impl CaseloadApp {
                     self.start();
                 }
             }
+        }
+    }
+
+    /// The scenario the chosen one extends, if it extends one: where it is, as a [`Source`].
+    pub fn base(&self) -> Option<Source> {
+        let base = self.scenario.sources.get(1)?;
+        Some(match &self.source {
+            Source::Shipped(_) => Source::Shipped(base.clone()),
+            Source::File(_) => Source::File(PathBuf::from(base)),
+        })
+    }
+
+    /// Where the chosen scenario came from and what it extends, in words.
+    pub fn origin(&self) -> String {
+        let from = format!("From {}", self.source.name());
+        match self.scenario.sources.get(1) {
+            Some(base) => format!("{from}, which extends {base}."),
+            None => format!("{from}."),
+        }
+    }
+
+    /// Whether the base of the chosen scenario is being forecast to be pinned as A.
+    pub fn is_comparing_with_base(&self) -> bool {
+        self.comeback.is_some()
+    }
+
+    fn compare_with_base(&mut self) {
+        let Some(source) = self.base() else { return };
+        match open(&source) {
+            Ok(base) => {
+                self.comeback = Some(Comeback {
+                    scenario: Arc::clone(&self.scenario),
+                    source: std::mem::replace(&mut self.source, source),
+                    levers: std::mem::replace(&mut self.levers, Levers::of(&base.scenario)),
+                    posterior: self.posterior.take(),
+                });
+                self.scenario = Arc::new(base);
+                self.view.tab = Tab::Compare;
+                self.error = None;
+                self.start();
+            }
+            Err(e) => self.error = Some(format!("Could not open the scenario it extends: {e}")),
+        }
+    }
+
+    /// Back to the scenario chosen before [`Command::CompareWithBase`], and its forecast.
+    fn come_back(&mut self) {
+        if let Some(c) = self.comeback.take() {
+            self.scenario = c.scenario;
+            self.source = c.source;
+            self.levers = c.levers;
+            self.posterior = c.posterior;
+            self.start();
         }
     }
 
@@ -433,6 +505,10 @@ impl CaseloadApp {
                     self.error = None;
                     if last {
                         self.running = None;
+                        if self.comeback.is_some() {
+                            self.apply(Command::Pin);
+                            self.come_back();
+                        }
                     }
                 }
                 Message::Failed { job, error } if Some(job) == self.running => {
@@ -485,10 +561,11 @@ impl CaseloadApp {
             .default_size(300.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    let origin = self.origin();
+                    let extends = self.base().is_some();
                     view::levers::show(
                         ui,
-                        &self.source,
-                        &self.scenario.scenario.name,
+                        (&self.source, &self.scenario.scenario.name, &origin, extends),
                         &self.levers,
                         &mut commands,
                     );
@@ -561,10 +638,15 @@ impl CaseloadApp {
             ui.separator();
             if self.running.is_some() {
                 let (done, total) = self.progress;
+                let what = if self.comeback.is_some() {
+                    "Forecasting the scenario it extends, to pin as A"
+                } else {
+                    "Forecasting"
+                };
                 ui.add(
                     egui::ProgressBar::new(done as f32 / total.max(1) as f32)
                         .desired_width(160.0)
-                        .text(format!("Forecasting: {done} of {total} replications")),
+                        .text(format!("{what}: {done} of {total} replications")),
                 );
                 if ui
                     .button("Cancel forecast")
@@ -618,7 +700,11 @@ impl CaseloadApp {
                 view::explore::show(ui, f, &mut self.view, p.explore.as_ref(), commands)
             }
             Tab::Compare => {
-                let current = self.describe();
+                let current = view::compare::Current {
+                    label: self.describe(),
+                    origin: self.origin(),
+                    extends: self.base().is_some(),
+                };
                 let empty = view::compare::Prepared::default();
                 view::compare::show(
                     ui,

@@ -4,6 +4,7 @@
 
 use caseload::compare::{Difference, difference};
 use caseload::output::tables::{CompareRow, Quoting, Table};
+use caseload::scenario::diff::{FieldChange, differences};
 use egui_plot::{FilledArea, HLine, Legend, Line, Plot, PlotPoints};
 
 use crate::app::{Command, Export};
@@ -22,6 +23,19 @@ pub struct Pinned {
     pub forecast: Forecast,
     /// What it was: the scenario and the levers off their baseline.
     pub label: String,
+    /// Where the scenario came from, and what it extends, in words.
+    pub origin: String,
+}
+
+/// The forecast on screen (B), as the page names it.
+#[derive(Debug, Clone)]
+pub struct Current {
+    /// The scenario and the levers off their baseline.
+    pub label: String,
+    /// Where the scenario came from, and what it extends, in words.
+    pub origin: String,
+    /// Whether the scenario extends another (so it can be compared with it in one step).
+    pub extends: bool,
 }
 
 /// One row of the comparison table: a metric at the view's month.
@@ -36,18 +50,10 @@ pub struct Row {
 }
 
 impl Row {
-    /// The difference in words: which way, if the interval excludes zero.
+    /// The difference in words, read by the metric's direction: "B better", "B worse", "no clear
+    /// difference" (see [`Difference::verdict`]).
     pub fn verdict(&self) -> &'static str {
-        let d = &self.difference;
-        if d.pairs < 2 || d.ci95_low.is_nan() {
-            "too few replications"
-        } else if d.ci95_low > 0.0 {
-            "B higher"
-        } else if d.ci95_high < 0.0 {
-            "B lower"
-        } else {
-            "no clear difference"
-        }
+        self.difference.verdict(&self.metric)
     }
 }
 
@@ -64,6 +70,8 @@ pub struct Prepared {
     pub rows: Vec<Row>,
     /// Replication pairs used.
     pub pairs: usize,
+    /// Every scenario field (levers included) whose value differs between A and B as run.
+    pub changes: Vec<FieldChange>,
 }
 
 /// Replication by replication values of a cell, the first `n` replications.
@@ -132,6 +140,7 @@ impl Prepared {
             by_month,
             rows,
             pairs: a.replications.min(b.replications),
+            changes: differences(&a.scenario.scenario, &b.scenario.scenario),
         }
     }
 }
@@ -141,7 +150,7 @@ pub fn show(
     ui: &mut egui::Ui,
     b: &Forecast,
     pinned: Option<&Pinned>,
-    current_label: &str,
+    current: &Current,
     view: &mut ViewState,
     p: &Prepared,
     commands: &mut Vec<Command>,
@@ -151,16 +160,19 @@ pub fn show(
             "Pin the forecast on screen as A, then change levers or the scenario: the new \
              forecast is B, and this page shows B against A with paired intervals.",
         );
-        if ui.button("Pin current forecast as A").clicked() {
-            commands.push(Command::Pin);
-        }
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Pin current forecast as A").clicked() {
+                commands.push(Command::Pin);
+            }
+            base_button(ui, current, commands);
+        });
         return;
     };
     let a = &pinned.forecast;
     ui.horizontal_wrapped(|ui| {
         ui.label(format!(
-            "A: {} ({} replications)",
-            pinned.label, a.replications
+            "A: {} ({} replications). {}",
+            pinned.label, a.replications, pinned.origin
         ));
         if ui.button("Unpin A").clicked() {
             commands.push(Command::Unpin);
@@ -169,10 +181,14 @@ pub fn show(
             commands.push(Command::Pin);
         }
     });
-    ui.label(format!(
-        "B: {current_label} ({} replications)",
-        b.replications
-    ));
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "B: {} ({} replications). {}",
+            current.label, b.replications, current.origin
+        ));
+        base_button(ui, current, commands);
+    });
+    changes(ui, &p.changes);
     ui.horizontal_wrapped(|ui| {
         metric_selector(ui, a, view);
         district_selector(ui, a, view);
@@ -229,6 +245,54 @@ pub fn show(
     if ui.button("Export comparison as CSV").clicked() {
         commands.push(Command::Export(Export::CompareCsv));
     }
+}
+
+/// "Compare with the scenario this one extends", when it extends one.
+fn base_button(ui: &mut egui::Ui, current: &Current, commands: &mut Vec<Command>) {
+    if current.extends
+        && ui
+            .button("Compare with the scenario this one extends")
+            .on_hover_text(
+                "Forecast the scenario this one extends, pin it as A, and come back to this one \
+                 (with its levers) as B",
+            )
+            .clicked()
+    {
+        commands.push(Command::CompareWithBase);
+    }
+}
+
+/// What differs between A and B as run: every field, levers included.
+fn changes(ui: &mut egui::Ui, changes: &[FieldChange]) {
+    let title = match changes.len() {
+        0 => "A and B run the same scenario: only their forecasts' runs differ".to_string(),
+        1 => "What differs between A and B: 1 field".to_string(),
+        n => format!("What differs between A and B: {n} fields"),
+    };
+    if changes.is_empty() {
+        ui.label(title);
+        return;
+    }
+    egui::CollapsingHeader::new(title)
+        .id_salt("compare_changes")
+        .default_open(changes.len() <= 8)
+        .show(ui, |ui| {
+            egui::Grid::new("compare_changes_table")
+                .striped(true)
+                .show(ui, |ui| {
+                    for h in ["Field", "A", "B"] {
+                        ui.strong(h);
+                    }
+                    ui.end_row();
+                    let none = "(not set)";
+                    for c in changes {
+                        ui.label(&c.path);
+                        ui.label(c.a.as_deref().unwrap_or(none));
+                        ui.label(c.b.as_deref().unwrap_or(none));
+                        ui.end_row();
+                    }
+                });
+        });
 }
 
 fn difference_chart(

@@ -6,11 +6,11 @@ use crate::levers::{Control, Lever, Levers, Value};
 use crate::shipped::SHIPPED;
 use crate::state::Source;
 
-/// Draws the panel for `levers`, with `source` the scenario chosen and `name` its title.
+/// Draws the panel for `levers`, with `source` the scenario chosen, `name` its title and `origin`
+/// where it came from and what it extends (`extends`: whether it extends another).
 pub fn show(
     ui: &mut egui::Ui,
-    source: &Source,
-    name: &str,
+    (source, name, origin, extends): (&Source, &str, &str, bool),
     levers: &Levers,
     commands: &mut Vec<Command>,
 ) {
@@ -34,6 +34,15 @@ pub fn show(
         })
         .response
         .labelled_by(label.id);
+    ui.label(egui::RichText::new(origin).small());
+    if extends
+        && ui
+            .button("Compare with the scenario this one extends")
+            .on_hover_text("Pin the scenario this one extends as A, and this one as B")
+            .clicked()
+    {
+        commands.push(Command::CompareWithBase);
+    }
     ui.separator();
     ui.heading("Levers");
     if levers.levers.is_empty() {

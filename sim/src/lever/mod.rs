@@ -307,7 +307,7 @@ fn not_found(path: &LeverPath, k: usize, reason: String) -> LeverError {
     }
 }
 
-/// `loaded` with each (path, value) set, validated. Errors name the lever (`PATH=VALUE`) and say
+/// `loaded` with each (path, value) set, validated (its `sources` kept). Errors name the lever (`PATH=VALUE`) and say
 /// what is wrong: a path the scenario does not have, a value that is not RON or not of the
 /// field's type, or the validation problems of the scenario with the value set.
 pub fn apply(loaded: &Loaded, settings: &[(&LeverPath, &str)]) -> Result<Loaded, LeverError> {
@@ -361,32 +361,38 @@ pub fn apply(loaded: &Loaded, settings: &[(&LeverPath, &str)]) -> Result<Loaded,
             reason: e.code.to_string(),
         });
     }
-    load::load_str(&loaded.source, &printed.text).map_err(|e| match e {
-        LoadError::Invalid { problems, .. } => {
-            // The levers whose values the problems are in, if every problem is in one.
-            let culprits = problems
-                .iter()
-                .map(|p| p.position.and_then(lever_at))
-                .collect::<Option<_>>()
-                .filter(|c: &Vec<&String>| !c.is_empty());
-            let lever = culprits.map_or(all.clone(), |mut c| {
-                c.sort_unstable();
-                c.dedup();
-                c.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
-            });
-            LeverError::Invalid {
-                lever,
-                problems: problems
+    load::load_str(&loaded.source, &printed.text)
+        .map_err(|e| match e {
+            LoadError::Invalid { problems, .. } => {
+                // The levers whose values the problems are in, if every problem is in one.
+                let culprits = problems
                     .iter()
-                    .map(|p| format!("{}: {}", p.field, p.message))
-                    .collect(),
+                    .map(|p| p.position.and_then(lever_at))
+                    .collect::<Option<_>>()
+                    .filter(|c: &Vec<&String>| !c.is_empty());
+                let lever = culprits.map_or(all.clone(), |mut c| {
+                    c.sort_unstable();
+                    c.dedup();
+                    c.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+                });
+                LeverError::Invalid {
+                    lever,
+                    problems: problems
+                        .iter()
+                        .map(|p| format!("{}: {}", p.field, p.message))
+                        .collect(),
+                }
             }
-        }
-        e => LeverError::Value {
-            lever: all.clone(),
-            reason: e.to_string(),
-        },
-    })
+            e => LeverError::Value {
+                lever: all.clone(),
+                reason: e.to_string(),
+            },
+        })
+        .map(|changed| Loaded {
+            // The same files were read: a lever changes a value, not where the scenario came from.
+            sources: loaded.sources.clone(),
+            ..changed
+        })
 }
 
 /// Sets `path` to `value` in `doc`, the value marked as written in `file`; `lever` names it in

@@ -9,6 +9,7 @@
 //! that appear in metric names (`children:universal_plus`, `compliance:new_birth`).
 
 mod delivery;
+pub mod diff;
 mod workforce;
 
 use std::collections::BTreeMap;

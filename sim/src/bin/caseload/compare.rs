@@ -9,6 +9,8 @@ use caseload::results::Results;
 use serde::Serialize;
 
 use crate::args::CompareArgs;
+use caseload::scenario::diff::differences;
+
 use crate::{Failure, built, load_scenario, print, progress_bar, replicate_loaded, table};
 
 /// What compare.json records.
@@ -25,6 +27,7 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     let shape =
         |l: &caseload::load::Loaded| Results::new(&l.model, &Metrics::new(&l.model), Vec::new());
     let overlap = compare::overlap(&shape(&a), &shape(&b)).map_err(|e| Failure::Input(e.into()))?;
+    let changes = differences(&a.scenario, &b.scenario);
     let posterior = crate::posterior_for(&a, &args.fitted, &[])?;
     if let Some(p) = &posterior {
         crate::replications_of(&b, Some(p))?;
@@ -60,6 +63,7 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     for note in overlap.notes() {
         text.push_str(&format!("\n{note}\n"));
     }
+    text.push_str(&table::changes(&changes));
     text.push_str(&format!("\nWrote {}.\n", crate::listed(&written)));
     print(&text)
 }

@@ -9,6 +9,7 @@ use caseload::output::RunRecord;
 use caseload::rag::Rag;
 use caseload::results::{CITY, Results};
 use caseload::scenario::PipelineKind;
+use caseload::scenario::diff::FieldChange;
 use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
 
@@ -381,4 +382,29 @@ pub fn comparison(a: &Completed, b: &Completed, rows: &[Row]) -> String {
         .collect();
     text.push_str(&layout(header, table_rows));
     text
+}
+
+/// What differs between A and B, field by field (every field whose value differs).
+pub fn changes(changes: &[FieldChange]) -> String {
+    if changes.is_empty() {
+        return "\nA and B are the same scenario.\n".to_string();
+    }
+    let none = || "(not set)".to_string();
+    let rows = changes
+        .iter()
+        .map(|c| {
+            vec![
+                c.path.clone(),
+                c.a.clone().unwrap_or_else(none),
+                c.b.clone().unwrap_or_else(none),
+            ]
+        })
+        .collect();
+    let header = ["field", "A", "B"].map(String::from).to_vec();
+    format!(
+        "\nWhat differs between A and B ({} field{})\n{}",
+        changes.len(),
+        if changes.len() == 1 { "" } else { "s" },
+        layout(header, rows)
+    )
 }
