@@ -16,6 +16,8 @@ mod overlays;
 mod overwrite;
 #[path = "editor/reshape.rs"]
 mod reshape;
+#[path = "editor/typing.rs"]
+mod typing;
 
 /// The editor in a window, with what it reported.
 struct Host {

@@ -270,7 +270,9 @@ impl Form<'_> {
                 };
                 let mut buf = self.drafts.get(&key).cloned().unwrap_or(written);
                 let width = if let Shape::Text = shape { 320.0 } else { 90.0 };
-                let edit = egui::TextEdit::singleline(&mut buf).desired_width(width);
+                let edit = egui::TextEdit::singleline(&mut buf)
+                    .id(field_id(&key))
+                    .desired_width(width);
                 let response = ui.add(edit).labelled_by(label.id).on_hover_text(doc);
                 if response.changed() {
                     match written_as(&shape, &buf) {
@@ -313,7 +315,9 @@ impl Form<'_> {
                 ui.label(RichText::new("(edit in the RON text view)").weak());
             } else {
                 let mut buf = written.clone();
-                let edit = egui::TextEdit::singleline(&mut buf).code_editor();
+                let edit = egui::TextEdit::singleline(&mut buf)
+                    .id(field_id(&item.path.to_string()))
+                    .code_editor();
                 if ui.add(edit).labelled_by(label.id).changed() && !buf.trim().is_empty() {
                     self.push(Splice {
                         range: start..end,
@@ -421,7 +425,9 @@ impl Form<'_> {
             _ => text.clone(),
         };
         let mut buf = self.drafts.get(&key).cloned().unwrap_or(written);
-        let edit = egui::TextEdit::singleline(&mut buf).desired_width(90.0);
+        let edit = egui::TextEdit::singleline(&mut buf)
+            .id(field_id(&key))
+            .desired_width(90.0);
         let response = ui
             .add(edit)
             .accessible_name(format!("{} value", item.label));
@@ -440,6 +446,13 @@ impl Form<'_> {
             ui.colored_label(palette::RED, "Problem: expected a number");
         }
     }
+}
+
+/// The id of the text field of the value at `key` (a field path, or one with a `#` suffix): from
+/// the path alone, not the layout, so a problem line appearing above or below the field as it is
+/// typed neither moves its focus nor drops a keystroke.
+pub(super) fn field_id(key: &str) -> egui::Id {
+    egui::Id::new(("caseload-form-field", key))
 }
 
 /// Whether a type is drawn as one text field.

@@ -192,7 +192,9 @@ impl Form<'_> {
         let mut write = false;
         ui.horizontal(|ui| {
             let label = ui.label(format!("New key for {key}"));
-            let edit = egui::TextEdit::singleline(&mut typed).desired_width(160.0);
+            let edit = egui::TextEdit::singleline(&mut typed)
+                .id(super::form::field_id(&draft))
+                .desired_width(160.0);
             let response = ui.add(edit).labelled_by(label.id).accessible_name(&draft);
             self.take_focus(&response, &draft);
             if response.changed() {
@@ -235,7 +237,9 @@ impl Form<'_> {
         let mut new_key = self.keys.get(&draft).cloned().unwrap_or_default();
         ui.horizontal(|ui| {
             let label = ui.label("New key");
-            let edit = egui::TextEdit::singleline(&mut new_key).desired_width(160.0);
+            let edit = egui::TextEdit::singleline(&mut new_key)
+                .id(super::form::field_id(&draft))
+                .desired_width(160.0);
             if ui.add(edit).labelled_by(label.id).changed() {
                 self.keys.insert(draft.clone(), new_key.clone());
             }
