@@ -452,7 +452,7 @@ impl Form<'_> {
 /// the path alone, not the layout, so a problem line appearing above or below the field as it is
 /// typed neither moves its focus nor drops a keystroke.
 pub(super) fn field_id(key: &str) -> egui::Id {
-    egui::Id::new(("caseload-form-field", key))
+    egui::Id::unique(("caseload-form-field", key))
 }
 
 /// Whether a type is drawn as one text field.

@@ -110,7 +110,7 @@ impl Editor {
         ui.horizontal(|ui| {
             let label = ui.label("File path");
             let edit = egui::TextEdit::singleline(&mut self.path_field)
-                .id(egui::Id::new("caseload-editor-path"))
+                .id(egui::Id::unique("caseload-editor-path"))
                 .hint_text("path/to/scenario.ron")
                 .desired_width(360.0);
             ui.add(edit).labelled_by(label.id);
@@ -246,7 +246,7 @@ impl Editor {
                 // An id of its own, not the layout's: the problem list above it grows and shrinks
                 // as the text stops and starts parsing, and the typing must stay here.
                 let edit = egui::TextEdit::multiline(&mut text)
-                    .id(egui::Id::new("caseload-editor-ron-text"))
+                    .id(egui::Id::unique("caseload-editor-ron-text"))
                     .code_editor()
                     .desired_width(f32::INFINITY)
                     .desired_rows(30);
