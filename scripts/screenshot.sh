@@ -1,30 +1,44 @@
 #!/usr/bin/env bash
-# Takes the README's screenshot of the desktop app in a virtual X display (Xvfb), and prints how
-# long after launch the first forecast was on screen. Installs the display and capture packages
-# with apt-get if they are missing (as root; building the app itself needs none of them).
+# Screenshots of the desktop app in a virtual X display (Xvfb): every page at the common NHS laptop
+# size (1366x768) and at 1920x1080, and the README's screenshot (the dashboard at 1366x768). Prints
+# how long after launch the first forecast was on screen. Installs the display, capture and
+# keyboard packages with apt-get if they are missing (as root; building the app needs none).
 #
-#   scripts/screenshot.sh [OUT.png]      default: assets/screenshot.png
+#   scripts/screenshot.sh [OUT_DIR]      default: target/screenshots
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${1:-assets/screenshot.png}"
+out="${1:-target/screenshots}"
+mkdir -p "$out"
 packages=(xvfb xauth libgl1-mesa-dri libgl1 libglx-mesa0 libegl1 libegl-mesa0 libx11-xcb1
-    libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 imagemagick)
-if ! command -v xvfb-run >/dev/null || ! command -v import >/dev/null; then
+    libxcursor1 libxrandr2 libxi6 libxkbcommon-x11-0 imagemagick xdotool)
+if ! command -v xvfb-run >/dev/null || ! command -v import >/dev/null \
+    || ! command -v xdotool >/dev/null; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${packages[@]}"
 fi
 cargo build --release -q -p caseload-gui
-bin="${CARGO_TARGET_DIR:-target}/release/caseload-gui"
-# A fresh state directory, so the shot shows the defaults rather than the last session.
-state="$(mktemp -d)"
-trap 'rm -rf "$state"' EXIT
-log="$state/stderr.txt"
-XDG_DATA_HOME="$state" xvfb-run -a -s "-screen 0 1280x900x24" sh -c "
-    '$bin' 2>'$log' &
-    app=\$!
-    sleep 12
-    import -window root '$out'
-    kill \$app
-" || true
-grep 'first forecast' "$log" || { echo "no forecast was reported:"; cat "$log"; exit 1; }
-echo "wrote $out"
+bin="$(realpath "${CARGO_TARGET_DIR:-target}/release/caseload-gui")"
+pages=(dashboard explore compare districts scenario)
+for size in 1366x768 1920x1080; do
+    # A fresh state directory, so the shots show the defaults rather than the last session.
+    state="$(mktemp -d)"
+    log="$state/stderr.txt"
+    XDG_DATA_HOME="$state" xvfb-run -a -s "-screen 0 ${size}x24" sh -c "
+        '$bin' 2>'$log' &
+        app=\$!
+        sleep 14
+        i=1
+        for page in ${pages[*]}; do
+            xdotool search --name Caseload windowactivate --sync 2>/dev/null || true
+            xdotool key ctrl+\$i
+            sleep 2
+            import -window root '$out/${size}_'\$i'_'\$page'.png'
+            i=\$((i + 1))
+        done
+        kill \$app
+    " || true
+    grep 'first forecast' "$log" || { echo "no forecast was reported at $size:"; cat "$log"; exit 1; }
+    rm -rf "$state"
+done
+cp "$out/1366x768_1_dashboard.png" assets/screenshot.png
+echo "wrote $out/*.png and assets/screenshot.png"

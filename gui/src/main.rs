@@ -7,15 +7,44 @@ use std::time::Instant;
 use caseload_gui::app::{CaseloadApp, Settings};
 use caseload_gui::state::{STORAGE_KEY, Saved};
 
+/// The size the window opens at when the screen has room for it.
+const WINDOW: [f32; 2] = [1280.0, 860.0];
+
+/// Room left on a screen for its task bar and the window's title bar.
+const SCREEN_MARGIN: egui::Vec2 = egui::vec2(16.0, 80.0);
+
 /// The app, reporting once on stderr how long after launch the first forecast was on screen.
 struct Timed {
     app: CaseloadApp,
     launched: Instant,
     reported: bool,
+    fitted: bool,
+}
+
+impl Timed {
+    /// Once the screen's size is known: a window larger than the screen (a 1366x768 laptop) is
+    /// made to fit it, and maximised where the window manager allows.
+    fn fit_to_screen(&mut self, ctx: &egui::Context) {
+        if self.fitted {
+            return;
+        }
+        let Some(screen) = ctx.input(|i| i.viewport().monitor_size) else {
+            return;
+        };
+        self.fitted = true;
+        let room = screen - SCREEN_MARGIN;
+        if room.x < WINDOW[0] || room.y < WINDOW[1] {
+            let size = egui::vec2(WINDOW[0].min(room.x), WINDOW[1].min(room.y));
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Maximized(true));
+        }
+    }
 }
 
 impl eframe::App for Timed {
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.fit_to_screen(ui.ctx());
         self.app.ui(ui, frame);
         if !self.reported && self.app.forecast().is_some() {
             self.reported = true;
@@ -36,7 +65,7 @@ fn main() -> eframe::Result {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("Caseload")
-            .with_inner_size([1280.0, 860.0]),
+            .with_inner_size(WINDOW),
         ..Default::default()
     };
     eframe::run_native(
@@ -54,6 +83,7 @@ fn main() -> eframe::Result {
                 app,
                 launched,
                 reported: false,
+                fitted: false,
             }))
         }),
     )

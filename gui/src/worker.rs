@@ -3,7 +3,8 @@
 //! The app sends [`Job`]s; the worker runs each job's passes (a quick pass, then a refined one
 //! that reuses the quick pass's replications, which are bit-identical), in small chunks, and
 //! sends [`Message`]s back, calling `request_repaint` after each. A job is cancelled as soon as
-//! a newer job is wanted (the shared `wanted` id moves on) or the app cancels it.
+//! a newer job is wanted (the shared `wanted` id moves on) or the app cancels it. The replications
+//! a cancelled job finished are kept, so the same job asked again resumes from them.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -63,6 +64,29 @@ pub enum Message {
         /// What went wrong, for the user.
         error: String,
     },
+}
+
+/// The replications a cancelled job finished, with what identifies the job.
+struct Kept {
+    base: Arc<Loaded>,
+    levers: Vec<(LeverPath, String)>,
+    seed: u64,
+    posterior: Option<Arc<Posterior>>,
+    run: Run,
+}
+
+impl Kept {
+    /// Whether `job` asks for the same replications as the job these came from.
+    fn fits(&self, job: &Job) -> bool {
+        Arc::ptr_eq(&self.base, &job.base)
+            && self.levers == job.levers
+            && self.seed == job.seed
+            && match (&self.posterior, &job.posterior) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
 }
 
 /// The handle the app holds: send jobs, receive messages.
@@ -129,6 +153,7 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
         let _ = out.send(m);
         repaint();
     };
+    let mut kept: Option<Kept> = None;
     while let Ok(mut job) = jobs.recv() {
         // Only the newest queued job matters.
         while let Ok(newer) = jobs.try_recv() {
@@ -168,11 +193,22 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
             }
         };
         let total = job.passes.last().copied().unwrap_or(0);
-        let mut parts: Vec<Run> = Vec::new();
-        let mut done = 0u32;
+        // A job asked again after it was cancelled resumes from the replications it finished.
+        let mut parts: Vec<Run> = match kept.take() {
+            Some(k) if k.fits(&job) => vec![k.run],
+            _ => Vec::new(),
+        };
+        let mut done = parts.first().map_or(0, |r| r.results.replications() as u32);
         'passes: for (k, &pass) in job.passes.iter().enumerate() {
             while done < pass {
                 if !current() {
+                    kept = Run::concat(std::mem::take(&mut parts)).map(|run| Kept {
+                        base: Arc::clone(&job.base),
+                        levers: job.levers.clone(),
+                        seed: job.seed,
+                        posterior: job.posterior.clone(),
+                        run,
+                    });
                     break 'passes;
                 }
                 let end = (done + CHUNK).min(pass);

@@ -12,7 +12,6 @@ use caseload_gui::forecast::Tile;
 use caseload_gui::levers::Value;
 use caseload_gui::shipped;
 use caseload_gui::state::{Saved, Source, Tab};
-use caseload_gui::view::dashboard::SPEND_BY_THE_DAY;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -47,16 +46,20 @@ fn harness_on(file: &'static str) -> Harness<'static, CaseloadApp> {
 
 /// The app on `loaded`, a scenario made from the shipped `file`.
 fn harness_with(loaded: Loaded, file: &'static str) -> Harness<'static, CaseloadApp> {
+    harness_with_settings(loaded, file, settings())
+}
+
+/// The app on `loaded` (from the shipped `file`), forecasting with `settings`.
+fn harness_with_settings(
+    loaded: Loaded,
+    file: &'static str,
+    settings: Settings,
+) -> Harness<'static, CaseloadApp> {
     Harness::builder()
-        .with_size(egui::vec2(1280.0, 1000.0))
+        .with_size(egui::vec2(1280.0, 1300.0))
         .build_eframe(move |cc| {
-            CaseloadApp::on(
-                &cc.egui_ctx,
-                loaded,
-                Source::Shipped(file.into()),
-                settings(),
-            )
-            .expect("worker starts")
+            CaseloadApp::on(&cc.egui_ctx, loaded, Source::Shipped(file.into()), settings)
+                .expect("worker starts")
         })
 }
 
@@ -101,24 +104,27 @@ fn first_forecast_appears() {
     harness.get_by_label_contains("Antenatal contact (C1)");
     assert!(
         harness
-            .query_all_by_label_contains("Chance of meeting target")
+            .query_all_by_label_contains("Chance of target")
             .count()
             >= 5
     );
     let heading = format!(
-        "Caseload per HV WTE: city {:.0} in 2019-12",
+        "Caseload per HV WTE (children per health-visitor WTE): city {:.0} in 2019-12",
         forecast.last_caseload()
     );
     harness.get_by_label_contains(&heading);
-    harness.get_by_label_contains("Health-visitor WTE against establishment");
-    // The baseline carries its budget, drawn against spend.
-    harness.get_by_label_contains("Spend against budget");
+    // The districts, worst first, each with its status.
+    harness.get_by_label_contains("Districts, highest caseload first (2019-12)");
+    harness.get_by_label_contains("Health-visitor WTE in post against establishment");
+    // The baseline carries its budget: spend against it by financial year, to date and in all.
+    harness.get_by_label_contains("Spend against budget: whole city, by financial year");
     assert!(
         harness
             .query_by_label("This scenario sets no budget: spend only.")
             .is_none()
     );
-    harness.get_by_label(SPEND_BY_THE_DAY);
+    harness.get_by_label("2019/20 (9 mo.)");
+    harness.get_by_label_contains("2019/20 to date (2019-04 to 2019-12): spend £");
 }
 
 #[test]
@@ -156,7 +162,7 @@ fn lever_change_produces_a_new_forecast() {
         .find(|(a, b)| a.median != b.median)
         .map(|(a, _)| a)
         .expect("a tile whose median changed");
-    let label = format!("Compliance {:.0}% vs target", changed.median * 100.0);
+    let label = format!("{:.0}% on time, target", changed.median * 100.0);
     assert!(harness.query_all_by_label_contains(&label).count() >= 1);
     // The header names the lever off its baseline.
     harness.get_by_label_contains("Health-visitor contact share 63.0%");
@@ -208,7 +214,7 @@ fn a_bad_file_shows_its_message_and_the_app_runs_on_the_baseline() {
         ..Saved::default()
     };
     let mut harness = Harness::builder()
-        .with_size(egui::vec2(1280.0, 1000.0))
+        .with_size(egui::vec2(1280.0, 1300.0))
         .build_eframe(move |cc| {
             CaseloadApp::new(&cc.egui_ctx, saved, settings()).expect("worker starts")
         });
@@ -240,7 +246,7 @@ fn districts_table_sorts_and_focuses_the_charts() {
     assert_eq!(harness.state().view().focus.as_deref(), Some("ladywood"));
     harness.get_by_label("Dashboard").click();
     harness.run();
-    harness.get_by_label_contains("Health-visitor WTE against establishment: Ladywood");
+    harness.get_by_label_contains("Health-visitor WTE in post against establishment: Ladywood");
 }
 
 #[test]
@@ -461,7 +467,7 @@ fn an_external_check_opens_in_the_app() {
     );
     assert!(forecast.last_caseload() > 100.0);
     harness.get_by_label_contains("New birth visit (C2)");
-    harness.get_by_label_contains("Health-visitor WTE against establishment");
+    harness.get_by_label_contains("Health-visitor WTE in post against establishment");
 }
 
 #[test]
@@ -483,7 +489,7 @@ fn a_scenario_without_targets_says_so_on_the_dashboard() {
     );
     assert_eq!(
         harness
-            .query_all_by_label_contains("Chance of meeting target")
+            .query_all_by_label_contains("Chance of target")
             .count(),
         0
     );

@@ -60,7 +60,8 @@
 //!   named by a path of ids (`pipelines[scphn].intakes[2].size`) set to another value.
 //! - [`engine`]: one replication on bevy_ecs; [`metrics`]: what is recorded.
 //! - [`replicate`]: parallel replications, the one run path; [`results`], [`summary`]: their values and statistics;
-//!   [`targets`]: the chance of meeting a target; [`compare`]: paired differences of two scenarios;
+//!   [`targets`]: the chance of meeting a target; [`finance`]: spend against budget by financial
+//!   year, to date and as a forecast outturn; [`compare`]: paired differences of two scenarios;
 //!   [`seek`]: the smallest lever value whose chance of meeting a target reaches a confidence;
 //!   [`precision`]: replications added until the key forecasts are precise enough;
 //!   [`uncertainty`]: uncertain scenario values drawn afresh for each replication;
@@ -75,6 +76,7 @@ pub mod calendar;
 pub mod calibration;
 pub mod compare;
 pub mod engine;
+pub mod finance;
 pub mod lever;
 pub mod load;
 pub mod locate;

@@ -65,8 +65,10 @@ pub enum Command {
     UseShipped(&'static str),
     /// Forecast this scenario, which came from `Source`.
     UseScenario(Box<Loaded>, Source),
-    /// Cancel the running forecast.
+    /// Cancel the running forecast (its finished replications are kept).
     Cancel,
+    /// Run the cancelled forecast again, from the replications it finished.
+    Resume,
     /// Pin the current forecast as A.
     Pin,
     /// Drop the pinned forecast.
@@ -125,6 +127,10 @@ pub struct CaseloadApp {
     running: Option<u64>,
     progress: (u32, u32),
     forecast: Option<Forecast>,
+    /// The job the forecast on screen came from.
+    forecast_job: u64,
+    /// Replications done and wanted when the user cancelled the last forecast.
+    cancelled: Option<(u32, u32)>,
     /// Counts forecasts and pins, so prepared views know when to refresh.
     generation: u64,
     refined: bool,
@@ -198,6 +204,8 @@ impl CaseloadApp {
             running: None,
             progress: (0, 0),
             forecast: None,
+            forecast_job: 0,
+            cancelled: None,
             generation: 0,
             refined: false,
             pinned: None,
@@ -307,12 +315,16 @@ impl CaseloadApp {
             Command::UseScenario(loaded, source) => self.use_scenario(*loaded, source),
             Command::Cancel => {
                 self.worker.cancel();
-                self.running = None;
+                if self.running.take().is_some() {
+                    self.cancelled = Some(self.progress);
+                }
                 self.changed_at = None;
                 if self.comeback.is_some() {
+                    self.cancelled = None;
                     self.come_back();
                 }
             }
+            Command::Resume => self.start(),
             Command::CompareWithBase => self.compare_with_base(),
             Command::Pin => {
                 if let Some(f) = &self.forecast {
@@ -483,6 +495,22 @@ impl CaseloadApp {
         self.running = Some(self.next_job);
         self.progress = (0, self.settings.passes.last().copied().unwrap_or(0));
         self.changed_at = None;
+        self.cancelled = None;
+    }
+
+    /// Whether the forecast on screen is not the one for the scenario and levers as they are now:
+    /// a new one is running or waiting for the levers to settle.
+    pub fn is_stale(&self) -> bool {
+        self.changed_at.is_some()
+            || self
+                .running
+                .is_some_and(|job| job != self.forecast_job && self.forecast.is_some())
+    }
+
+    /// Replications done and wanted when the last forecast was cancelled, until it is resumed or
+    /// another starts.
+    pub fn cancelled(&self) -> Option<(u32, u32)> {
+        self.cancelled
     }
 
     /// Takes the worker's messages and starts a debounced job; never blocks.
@@ -500,6 +528,7 @@ impl CaseloadApp {
                     self.first_forecast
                         .get_or_insert_with(|| self.started.elapsed());
                     self.forecast = Some(*forecast);
+                    self.forecast_job = job;
                     self.generation += 1;
                     self.refined = last;
                     self.error = None;
@@ -644,10 +673,9 @@ impl CaseloadApp {
                     "Forecasting"
                 };
                 ui.add(
-                    egui::ProgressBar::new(done as f32 / total.max(1) as f32)
-                        .desired_width(160.0)
-                        .text(format!("{what}: {done} of {total} replications")),
+                    egui::ProgressBar::new(done as f32 / total.max(1) as f32).desired_width(100.0),
                 );
+                ui.label(format!("{what}: {done} of {total} replications"));
                 if ui
                     .button("Cancel forecast")
                     .on_hover_text("Escape")
@@ -657,6 +685,21 @@ impl CaseloadApp {
                 }
             } else if self.changed_at.is_some() {
                 ui.label("Waiting for the levers to settle");
+            } else if let Some((done, total)) = self.cancelled {
+                ui.colored_label(
+                    palette::AMBER,
+                    format!(
+                        "Forecast cancelled after {done} of {total} replications: the charts show \
+                         the last forecast finished."
+                    ),
+                );
+                if ui
+                    .button("Resume")
+                    .on_hover_text("Carry on from the replications already finished")
+                    .clicked()
+                {
+                    commands.push(Command::Resume);
+                }
             } else if let Some(f) = &self.forecast {
                 ui.label(format!(
                     "{} replications in {:.1} s",
@@ -691,6 +734,13 @@ impl CaseloadApp {
             ui.label("Running the first forecast…");
             return;
         };
+        if self.is_stale() {
+            ui.colored_label(
+                palette::AMBER,
+                "Showing the previous forecast (dimmed) while the new one runs.",
+            );
+            ui.multiply_opacity(0.45);
+        }
         let p = &self.prepared;
         match self.view.tab {
             Tab::Dashboard => {

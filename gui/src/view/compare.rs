@@ -206,6 +206,7 @@ pub fn show(
             band,
             colour: palette::GREY,
             bands: true,
+            width: 2.0,
         });
     }
     if let Some(band) = &p.b {
@@ -214,6 +215,7 @@ pub fn show(
             band,
             colour: palette::BLUE,
             bands: true,
+            width: 2.0,
         });
     }
     charts::show(
@@ -227,6 +229,8 @@ pub fn show(
             bands: view.bands,
             height: 260.0,
             format,
+            legend: true,
+            from_zero: super::explore::from_zero(&view.metric),
         },
     );
     ui.heading(format!(

@@ -88,11 +88,14 @@ pub fn show(
                 band,
                 colour: palette::BLUE,
                 bands: true,
+                width: 2.0,
             }],
             references: references(f, &view.metric),
             bands: view.bands,
             height: 380.0,
             format: format_of(&view.metric),
+            legend: true,
+            from_zero: from_zero(&view.metric),
         },
     );
     ui.horizontal(|ui| {
@@ -103,8 +106,13 @@ pub fn show(
             commands.push(Command::Export(Export::ChartPng(response.rect)));
         }
     });
-    ui.label(
-        "Hover over a line for its value. Drag to pan, scroll or pinch to zoom, double-click to \
-         reset.",
-    );
+    ui.label("Hover over a line for its value.");
+}
+
+/// Whether a chart of `metric` starts its value axis at zero: counts, staff and money do, so a
+/// change is seen at its true size; shares and caseloads may start where the data does.
+pub fn from_zero(metric: &str) -> bool {
+    !(metric.starts_with("compliance")
+        || metric.starts_with("contact_coverage")
+        || metric.contains("caseload"))
 }

@@ -27,20 +27,50 @@ pub fn focus_index(forecast: &Forecast, view: &ViewState) -> usize {
         .unwrap_or_else(|| forecast.city())
 }
 
-/// A "Month" selector for the view's target month.
+/// The month the view is for: a slider over the forecast's months (it opens where the month is),
+/// a month either way, and the last month.
 pub fn month_selector(ui: &mut egui::Ui, forecast: &Forecast, view: &mut ViewState) {
     let current = month_index(forecast, view);
+    let last = forecast.last_month();
     let mut chosen = current;
-    egui::ComboBox::from_label("Forecast month")
-        .selected_text(forecast.months.get(current).cloned().unwrap_or_default())
-        .height(400.0)
-        .show_ui(ui, |ui| {
-            for (i, m) in forecast.months.iter().enumerate() {
-                ui.selectable_value(&mut chosen, i, m);
-            }
-        });
+    let label = ui.label("Forecast month");
+    if ui
+        .add_enabled(chosen > 0, egui::Button::new("<"))
+        .on_hover_text("A month earlier")
+        .clicked()
+    {
+        chosen -= 1;
+    }
+    let months = &forecast.months;
+    ui.add(
+        egui::Slider::new(&mut chosen, 0..=last)
+            .show_value(true)
+            .custom_formatter(|v, _| months.get(v as usize).cloned().unwrap_or_default())
+            .custom_parser(|text| {
+                months
+                    .iter()
+                    .position(|m| m == text.trim())
+                    .map(|i| i as f64)
+            }),
+    )
+    .labelled_by(label.id);
+    if ui
+        .add_enabled(chosen < last, egui::Button::new(">"))
+        .on_hover_text("A month later")
+        .clicked()
+    {
+        chosen += 1;
+    }
+    if ui
+        .add_enabled(view.target_month.is_some(), egui::Button::new("Last month"))
+        .on_hover_text("The forecast's last month, where the month is when nobody chooses one")
+        .clicked()
+    {
+        view.target_month = None;
+        return;
+    }
     if chosen != current {
-        view.target_month = forecast.months.get(chosen).cloned();
+        view.target_month = months.get(chosen).cloned();
     }
 }
 

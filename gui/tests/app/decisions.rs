@@ -59,7 +59,7 @@ fn the_review_tiles_follow_the_district_chosen() {
     assert_ne!(city, local, "Ladywood's reviews are not the city's");
     // Each tile on screen shows Ladywood's median.
     for t in &local {
-        let label = format!("Compliance {:.0}% vs target", t.median * 100.0);
+        let label = format!("{:.0}% on time, target", t.median * 100.0);
         assert!(
             harness.query_all_by_label_contains(&label).count() >= 1,
             "{label}"
@@ -103,5 +103,88 @@ fn the_districts_page_and_the_board_report_give_every_district_the_same_status()
             + harness.query_all_by_label(Rag::Amber.word()).count()
             + harness.query_all_by_label(Rag::Green.word()).count()
             == 10
+    );
+}
+
+#[test]
+fn a_cancelled_forecast_says_so_and_resumes_from_what_it_finished() {
+    let loaded = super::short("birmingham_baseline.ron");
+    let expected = {
+        let options = caseload::replicate::RunOptions {
+            replications: 16,
+            seed: 1,
+            threads: None,
+        };
+        caseload::replicate::Replications::of(&loaded)
+            .expect("prepared")
+            .run(&options, &|| {})
+            .expect("runs")
+            .results
+    };
+    let settings = caseload_gui::app::Settings {
+        passes: vec![4, 16],
+        ..super::settings()
+    };
+    let mut harness = super::harness_with_settings(loaded, "birmingham_baseline.ron", settings);
+    // Cancel as soon as the quick pass is on screen.
+    for _ in 0..3000 {
+        harness.step();
+        if harness.state().forecast().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        harness.state().is_busy(),
+        "the refined pass had already finished"
+    );
+    harness
+        .state_mut()
+        .apply(caseload_gui::app::Command::Cancel);
+    harness.run();
+    let (done, total) = harness.state().cancelled().expect("cancelled");
+    assert_eq!(total, 16);
+    assert!(done < 16);
+    harness.get_by_label_contains(&format!(
+        "Forecast cancelled after {done} of 16 replications"
+    ));
+    assert_eq!(
+        harness
+            .state()
+            .forecast()
+            .expect("the quick pass")
+            .replications,
+        4
+    );
+    harness.get_by_label("Resume").click();
+    wait_idle(&mut harness);
+    assert_eq!(harness.state().cancelled(), None);
+    // The replications kept and the ones run after are the run the CLI would make.
+    assert_eq!(
+        *harness.state().forecast().expect("refined").results,
+        expected
+    );
+}
+
+#[test]
+fn while_a_new_forecast_runs_the_old_one_is_marked_as_previous() {
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    assert!(!harness.state().is_stale());
+    harness
+        .state_mut()
+        .apply(caseload_gui::app::Command::SetLever(
+            "contact_share".into(),
+            caseload_gui::levers::Value::Number(0.6),
+        ));
+    harness.step();
+    assert!(harness.state().is_stale());
+    harness.get_by_label("Showing the previous forecast (dimmed) while the new one runs.");
+    wait_idle(&mut harness);
+    assert!(!harness.state().is_stale());
+    assert!(
+        harness
+            .query_by_label("Showing the previous forecast (dimmed) while the new one runs.")
+            .is_none()
     );
 }
