@@ -18,7 +18,8 @@ if ! command -v xvfb-run >/dev/null || ! command -v import >/dev/null \
 fi
 cargo build --release -q -p caseload-gui
 bin="$(realpath "${CARGO_TARGET_DIR:-target}/release/caseload-gui")"
-pages=(dashboard explore compare districts scenario)
+# Each page and where its tab is (the window opens at the top left, 1280 points wide or less).
+tabs=(dashboard:47 explore:125 compare:197 districts:272 scenario:362)
 for size in 1366x768 1920x1080; do
     # A fresh state directory, so the shots show the defaults rather than the last session.
     state="$(mktemp -d)"
@@ -28,11 +29,11 @@ for size in 1366x768 1920x1080; do
         app=\$!
         sleep 14
         i=1
-        for page in ${pages[*]}; do
-            xdotool search --name Caseload windowactivate --sync 2>/dev/null || true
-            xdotool key ctrl+\$i
+        for tab in ${tabs[*]}; do
+            # No window manager gives the window the keyboard: click the page's tab instead.
+            xdotool mousemove \${tab#*:} 36 click 1
             sleep 2
-            import -window root '$out/${size}_'\$i'_'\$page'.png'
+            import -window root '$out/${size}_'\$i'_'\${tab%:*}'.png'
             i=\$((i + 1))
         done
         kill \$app

@@ -57,7 +57,24 @@ pub fn file_stem(text: &str) -> String {
         .collect()
 }
 
-/// The data behind a fan chart: month, the five percentiles and the mean, one row a month.
+/// `x` rounded to what a reader of `metric` can use: shares to 4 decimals (0.1 of a percentage
+/// point), pounds to whole pounds, staff and hours to 2 decimals, counts and caseloads to 1.
+pub fn meaningful(metric: &str, x: f64) -> f64 {
+    let family = metric.split(':').next().unwrap_or(metric);
+    let decimals = match family {
+        "compliance" | "contact_coverage" => 4,
+        "spend" | "budget" => 0,
+        f if f.contains("wte") && !f.contains("caseload") || f.contains("hours") => 2,
+        _ => 1,
+    };
+    let scale = 10f64.powi(decimals);
+    let rounded = (x * scale).round() / scale;
+    // No "-0" in a file.
+    if rounded == 0.0 { 0.0 } else { rounded }
+}
+
+/// The data behind a fan chart: month, the five percentiles and the mean, one row a month,
+/// rounded to [`meaningful`] precision.
 pub fn chart_csv(
     forecast: &Forecast,
     metric: &str,
@@ -68,13 +85,23 @@ pub fn chart_csv(
         .metric_index(metric)
         .ok_or_else(|| ExportError::Data(format!("the forecast has no metric {metric:?}")))?;
     let district_id = &forecast.districts[district];
+    let round = |x: f64| meaningful(metric, x);
     let rows = forecast.months.iter().enumerate().map(|(m, month)| {
-        ChartRow::new(
+        let row = ChartRow::new(
             month,
             district_id,
             metric,
             forecast.summary.get(m, district, k),
-        )
+        );
+        ChartRow {
+            p5: round(row.p5),
+            p10: round(row.p10),
+            p50: round(row.p50),
+            p90: round(row.p90),
+            p95: round(row.p95),
+            mean: round(row.mean),
+            ..row
+        }
     });
     tables::text(Quoting::Needed, rows).map_err(|e| ExportError::Data(e.to_string()))
 }
@@ -273,6 +300,18 @@ mod tests {
         // A folder where the file should go: an error naming the path, nothing replaced.
         let e = write_whole(dir.path(), b"x").unwrap_err().to_string();
         assert!(e.contains("cannot write"), "{e}");
+    }
+
+    #[test]
+    fn exported_values_are_rounded_to_what_matters() {
+        assert_eq!(meaningful("compliance:new_birth", 0.823_456_7), 0.8235);
+        assert_eq!(meaningful("spend", 2_424_123.456), 2_424_123.0);
+        assert_eq!(meaningful("hv_wte", 162.123_45), 162.12);
+        assert_eq!(meaningful("caseload_per_hv_wte", 470.456), 470.5);
+        assert_eq!(meaningful("children", 86_000.04), 86_000.0);
+        assert_eq!(meaningful("unmet_hours", 12.3456), 12.35);
+        assert_eq!(meaningful("compliance:x", -0.000_01).to_string(), "0");
+        assert!(meaningful("spend", f64::NAN).is_nan());
     }
 
     #[test]

@@ -297,12 +297,45 @@ fn exports_are_written_whole() {
         "month,district,metric,p5,p10,p50,p90,p95,mean,replications"
     );
     assert!(lines[12].starts_with("2019-12,ALL,caseload_per_hv_wte,"));
+    // Values rounded to what a reader can use: caseloads to one decimal.
+    let median = lines[12].split(',').nth(5).expect("p50");
+    assert!(
+        median.split('.').nth(1).is_none_or(|d| d.len() <= 1),
+        "{median}"
+    );
     harness.get_by_label("Export board report (HTML)").click();
     harness.run();
     let html = std::fs::read_to_string(dir.path().join("board_report.html")).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(html.contains("<svg"));
-    assert!(harness.state().notice().unwrap_or("").starts_with("Wrote "));
+    // The message names the files by absolute path.
+    let report = dir.path().join("board_report.html");
+    let notice = harness.state().notice().unwrap_or("").to_string();
+    assert!(
+        notice.starts_with(&format!("Wrote {}", report.display())),
+        "{notice}"
+    );
+
+    // Again: it asks before replacing; Cancel leaves the files alone, Replace writes them.
+    std::fs::write(&report, "kept").unwrap();
+    harness.get_by_label("Export board report (HTML)").click();
+    harness.run();
+    harness.get_by_label("Replace the files?");
+    harness.get_by_label(&report.display().to_string());
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert_eq!(std::fs::read_to_string(&report).unwrap(), "kept");
+    assert!(harness.state().replacing().is_none());
+    harness.get_by_label("Export board report (HTML)").click();
+    harness.run();
+    harness.get_by_label("Replace").click();
+    harness.run();
+    assert!(
+        std::fs::read_to_string(&report)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+    assert!(harness.state().replacing().is_none());
 }
 
 #[test]

@@ -1,14 +1,119 @@
 //! Exports the user asks for: chart data and comparisons as CSV, a chart as PNG (cropped from a
-//! screenshot the integration takes after the frame), and the board report.
+//! screenshot the integration takes after the frame), and the board report. They go to a folder
+//! the user chooses (remembered), are named by absolute path, and ask before replacing files.
 
-use super::{CaseloadApp, Export};
+use std::path::PathBuf;
+
+use super::{CaseloadApp, Command, Export};
+use crate::editor::files::{Answer, Dialog, Purpose};
 use crate::export;
 use crate::view;
 
 impl CaseloadApp {
-    pub(super) fn export(&mut self, kind: Export) {
+    /// The folder exports go to, absolute.
+    pub fn export_folder(&self) -> PathBuf {
+        std::path::absolute(&self.view.export_dir).unwrap_or_else(|_| self.view.export_dir.clone())
+    }
+
+    /// The export that waits for leave to replace files, and those files.
+    pub fn replacing(&self) -> Option<&(Export, Vec<PathBuf>)> {
+        self.replacing.as_ref()
+    }
+
+    /// The files `kind` writes (absolute).
+    fn export_files(&self, kind: Export) -> Vec<PathBuf> {
+        let Some(f) = &self.forecast else {
+            return Vec::new();
+        };
+        let dir = self.export_folder();
+        let focus = view::focus_index(f, &self.view);
+        let stem = format!(
+            "{}_{}",
+            export::file_stem(&self.view.metric),
+            export::file_stem(&f.districts[focus])
+        );
+        match kind {
+            Export::ChartCsv => vec![dir.join(format!("{stem}.csv"))],
+            Export::ChartPng(_) => vec![dir.join(format!("{stem}.png"))],
+            Export::CompareCsv => vec![dir.join(format!("compare_{stem}.csv"))],
+            Export::Report => vec![
+                dir.join(export::REPORT_HTML),
+                dir.join(export::REPORT_SCENARIO),
+            ],
+        }
+    }
+
+    /// Opens the export folder's chooser on its own thread.
+    pub(super) fn choose_export_folder(&mut self) {
+        if self.folder_dialog.is_some() {
+            return;
+        }
+        let ctx = self.ctx.clone();
+        let wake = move || ctx.request_repaint();
+        match Dialog::spawn(Purpose::ExportFolder, Some(self.export_folder()), wake) {
+            Ok(d) => self.folder_dialog = Some(d),
+            Err(e) => self.error = Some(format!("Cannot open the folder chooser: {e}")),
+        }
+    }
+
+    /// Takes the chooser's answer, once it has one.
+    pub(super) fn poll_folder_dialog(&mut self) {
+        let Some(answer) = self.folder_dialog.as_ref().and_then(Dialog::poll) else {
+            return;
+        };
+        self.folder_dialog = None;
+        match answer {
+            Answer::Chosen(_, folder) => self.set_export_folder(folder),
+            Answer::Nothing(_) => {
+                self.notice = Some(format!(
+                    "No folder was chosen: exports still go to {}",
+                    self.export_folder().display()
+                ));
+            }
+        }
+    }
+
+    /// Sends exports to `folder` from now on (remembered with the view).
+    pub fn set_export_folder(&mut self, folder: PathBuf) {
+        self.view.export_dir = folder;
+        self.notice = Some(format!("Exports go to {}", self.export_folder().display()));
+    }
+
+    /// Asks whether an export may replace its files, while one waits.
+    pub(super) fn replace_prompt(&self, ctx: &egui::Context, commands: &mut Vec<Command>) {
+        let Some((kind, files)) = &self.replacing else {
+            return;
+        };
+        egui::Modal::new(egui::Id::unique("caseload-replace-export")).show(ctx, |ui| {
+            ui.heading("Replace the files?");
+            ui.label("This export would replace:");
+            for f in files {
+                ui.label(f.display().to_string());
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Replace").clicked() {
+                    commands.push(Command::ReplaceExport(*kind));
+                }
+                if ui.button("Cancel").clicked() {
+                    commands.push(Command::KeepExport);
+                }
+            });
+        });
+    }
+
+    /// Writes `kind`, first asking (unless `replace`) when it would replace files.
+    pub(super) fn export(&mut self, kind: Export, replace: bool) {
+        let existing: Vec<PathBuf> = self
+            .export_files(kind)
+            .into_iter()
+            .filter(|p| p.exists())
+            .collect();
+        if !replace && !existing.is_empty() {
+            self.replacing = Some((kind, existing));
+            return;
+        }
         let Some(f) = &self.forecast else { return };
-        let dir = self.view.export_dir.clone();
+        let dir = self.export_folder();
         let month = view::month_index(f, &self.view);
         let focus = view::focus_index(f, &self.view);
         let stem = format!(
@@ -60,8 +165,13 @@ impl CaseloadApp {
             }
         };
         match result {
-            Ok(path) => {
-                self.notice = Some(format!("Wrote {}", path.display()));
+            Ok(_) => {
+                let files: Vec<String> = self
+                    .export_files(kind)
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect();
+                self.notice = Some(format!("Wrote {}", files.join(" and ")));
                 self.error = None;
             }
             Err(e) => self.error = Some(e.to_string()),

@@ -73,8 +73,14 @@ pub enum Command {
     Pin,
     /// Drop the pinned forecast.
     Unpin,
-    /// Write an export.
+    /// Write an export (asking first if it would replace files).
     Export(Export),
+    /// Write the export asked about, replacing its files.
+    ReplaceExport(Export),
+    /// Leave the files the export would replace alone.
+    KeepExport,
+    /// Choose the folder exports go to.
+    ChooseExportFolder,
     /// Draw the uncertain inputs from the calibrated posterior in this posterior.csv.
     UsePosterior(PathBuf),
     /// Draw them from the scenario's own distributions again.
@@ -111,6 +117,8 @@ struct Prepared {
     explore: Option<Band>,
     compare: Option<view::compare::Prepared>,
     districts: Vec<view::districts::Row>,
+    /// The job whose forecast these were prepared from.
+    job: u64,
 }
 
 /// The whole app state.
@@ -151,6 +159,12 @@ pub struct CaseloadApp {
     editor: Editor,
     /// Set while the base of the chosen scenario is forecast for a comparison.
     comeback: Option<Comeback>,
+    /// An export waiting for the user to say it may replace these files.
+    replacing: Option<(Export, Vec<PathBuf>)>,
+    /// The export folder's chooser, while it is open.
+    folder_dialog: Option<crate::editor::files::Dialog>,
+    /// To wake the UI when something finishes off the UI thread.
+    ctx: egui::Context,
 }
 
 impl CaseloadApp {
@@ -219,6 +233,9 @@ impl CaseloadApp {
             png: None,
             png_written: None,
             comeback: None,
+            replacing: None,
+            folder_dialog: None,
+            ctx: ctx.clone(),
         };
         app.start();
         Ok(app)
@@ -340,7 +357,16 @@ impl CaseloadApp {
                 self.pinned = None;
                 self.generation += 1;
             }
-            Command::Export(kind) => self.export(kind),
+            Command::Export(kind) => self.export(kind, false),
+            Command::ReplaceExport(kind) => {
+                self.replacing = None;
+                self.export(kind, true);
+            }
+            Command::KeepExport => {
+                self.replacing = None;
+                self.notice = Some("Nothing was replaced.".into());
+            }
+            Command::ChooseExportFolder => self.choose_export_folder(),
             Command::UsePosterior(path) => match self.read_posterior(&path) {
                 Ok(in_use) => {
                     self.posterior = Some(in_use);
@@ -565,14 +591,27 @@ impl CaseloadApp {
             return;
         }
         let focus = view::focus_index(f, &self.view);
+        let mut districts = view::districts::rows(f, &self.view);
+        // A refined pass of the same forecast keeps the table's order under the reader; a new
+        // view (sort, month) or a new forecast sorts afresh.
+        let refining = self.prepared.job == self.forecast_job
+            && self
+                .prepared
+                .key
+                .as_ref()
+                .is_some_and(|(_, v)| *v == self.view);
+        if refining {
+            view::districts::keep_order(&mut districts, &self.prepared.districts);
+        }
         self.prepared = Prepared {
+            job: self.forecast_job,
             dashboard: view::dashboard::Prepared::new(f, &self.view),
             explore: f.band(&self.view.metric, focus),
             compare: self
                 .pinned
                 .as_ref()
                 .map(|a| view::compare::Prepared::new(&a.forecast, f, &self.view)),
-            districts: view::districts::rows(f, &self.view),
+            districts,
             key: Some(key),
         };
     }
@@ -609,6 +648,8 @@ impl CaseloadApp {
         egui::CentralPanel::default().show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| self.page(ui, &mut commands));
         });
+        self.replace_prompt(ui.ctx(), &mut commands);
+        self.poll_folder_dialog();
         for c in commands {
             self.apply(c);
         }
@@ -710,13 +751,35 @@ impl CaseloadApp {
             if self.forecast.is_some() && ui.button("Export board report (HTML)").clicked() {
                 commands.push(Command::Export(Export::Report));
             }
+            if ui
+                .button("Export folder…")
+                .on_hover_text("Choose the folder exports are written to (remembered)")
+                .clicked()
+            {
+                commands.push(Command::ChooseExportFolder);
+            }
         });
-        if let Some(e) = &self.error {
-            ui.colored_label(palette::RED, format!("Error: {e}"));
-        }
-        if let Some(n) = &self.notice {
-            ui.label(n);
-        }
+        // One line always, so nothing below moves when a message comes or goes.
+        ui.horizontal(|ui| {
+            if let Some(e) = &self.error {
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(format!("Error: {e}")).color(palette::RED),
+                    )
+                    .truncate(),
+                );
+            } else if let Some(n) = &self.notice {
+                ui.add(egui::Label::new(n).truncate());
+            } else {
+                let folder = self.export_folder();
+                ui.add(
+                    egui::Label::new(
+                        egui::RichText::new(format!("Exports go to {}", folder.display())).weak(),
+                    )
+                    .truncate(),
+                );
+            }
+        });
     }
 
     fn page(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {

@@ -31,6 +31,8 @@ pub enum Purpose {
     Open,
     /// Choose where to save.
     SaveAs,
+    /// Choose the folder exports go to.
+    ExportFolder,
 }
 
 /// A native file dialog running on its own thread; the UI polls it and never waits.
@@ -60,15 +62,18 @@ impl Dialog {
         std::thread::Builder::new()
             .name("caseload-file-dialog".into())
             .spawn(move || {
-                let mut dialog = rfd::FileDialog::new()
-                    .set_title("Scenario file")
-                    .add_filter("RON scenario", &["ron"]);
+                let mut dialog = rfd::FileDialog::new();
                 if let Some(folder) = folder {
                     dialog = dialog.set_directory(folder);
                 }
+                let scenario = |d: rfd::FileDialog| {
+                    d.set_title("Scenario file")
+                        .add_filter("RON scenario", &["ron"])
+                };
                 let chosen = match purpose {
-                    Purpose::Open => dialog.pick_file(),
-                    Purpose::SaveAs => dialog.set_file_name("scenario.ron").save_file(),
+                    Purpose::Open => scenario(dialog).pick_file(),
+                    Purpose::SaveAs => scenario(dialog).set_file_name("scenario.ron").save_file(),
+                    Purpose::ExportFolder => dialog.set_title("Export folder").pick_folder(),
                 };
                 // The editor may be gone; then nobody wants the answer.
                 let _ = tx.send(chosen);

@@ -34,7 +34,7 @@ mod actions;
 mod bases;
 mod check;
 mod docs;
-mod files;
+pub(crate) mod files;
 mod form;
 mod guard;
 mod lists;

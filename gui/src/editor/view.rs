@@ -70,6 +70,8 @@ impl Editor {
         match answer {
             Answer::Chosen(Purpose::Open, path) => self.open(&path),
             Answer::Chosen(Purpose::SaveAs, path) => self.request_save_as(&path),
+            // The editor asks for files only; the app asks for the export folder.
+            Answer::Chosen(Purpose::ExportFolder, _) => {}
             Answer::Nothing(_) => self.say(
                 false,
                 "No file was chosen. If no dialog appeared, this desktop has no file chooser: \

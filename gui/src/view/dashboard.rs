@@ -199,9 +199,16 @@ pub fn show(ui: &mut egui::Ui, f: &Forecast, view: &mut ViewState, p: &Prepared,
     ui.separator();
     caseload(ui, f, view, p, label);
     ui.separator();
-    ui.columns(2, |cols| {
-        staffing(&mut cols[0], f, view, p);
-        money(&mut cols[1], f, p);
+    // Money's table needs more room than the staffing chart.
+    ui.horizontal_top(|ui| {
+        let down = egui::Layout::top_down(egui::Align::Min);
+        let width = ui.available_width();
+        ui.allocate_ui_with_layout(egui::vec2(width * 0.4 - 8.0, 300.0), down, |ui| {
+            staffing(ui, f, view, p);
+        });
+        ui.allocate_ui_with_layout(egui::vec2(width * 0.6 - 8.0, 300.0), down, |ui| {
+            money(ui, f, p);
+        });
     });
 }
 

@@ -89,6 +89,18 @@ pub fn rows(forecast: &Forecast, view: &ViewState) -> Vec<Row> {
     rows
 }
 
+/// Puts `rows` in the order of `previous` (by district id; districts it lacks go last): a forecast
+/// refining its numbers must not re-sort the table under the reader.
+pub fn keep_order(rows: &mut [Row], previous: &[Row]) {
+    let place = |id: &str| {
+        previous
+            .iter()
+            .position(|p| p.id == id)
+            .unwrap_or(usize::MAX)
+    };
+    rows.sort_by_key(|r| place(&r.id));
+}
+
 const COLUMNS: [(Column, &str); 6] = [
     (Column::Name, "District name"),
     (Column::Children, "Children"),
@@ -111,7 +123,8 @@ pub fn show(ui: &mut egui::Ui, forecast: &Forecast, view: &mut ViewState, rows: 
     ui.horizontal(|ui| super::month_selector(ui, forecast, view));
     ui.label(
         "Medians across replications. Click a column heading to sort by it (again to reverse); \
-         select a district to focus the charts on it.",
+         select a district to focus the charts on it. While a forecast refines, the order stays \
+         as it was until the view changes.",
     );
     ui.label(format!(
         "Status: {}",
@@ -161,4 +174,37 @@ pub fn show(ui: &mut egui::Ui, forecast: &Forecast, view: &mut ViewState, rows: 
                 ui.end_row();
             }
         });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: &str, caseload: f64) -> Row {
+        Row {
+            id: id.into(),
+            name: id.into(),
+            children: 0.0,
+            hv_wte: 0.0,
+            caseload,
+            vacancies: 0.0,
+            new_birth: 0.0,
+            status: None,
+        }
+    }
+
+    #[test]
+    fn a_refined_forecast_keeps_the_order_on_screen() {
+        let before = [row("a", 500.0), row("b", 400.0), row("c", 300.0)];
+        // The refined numbers would put b first; the table keeps a, b, c; a new district goes last.
+        let mut after = vec![
+            row("b", 520.0),
+            row("d", 10.0),
+            row("a", 510.0),
+            row("c", 300.0),
+        ];
+        keep_order(&mut after, &before);
+        let ids: Vec<&str> = after.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+    }
 }

@@ -29,8 +29,13 @@ pub fn references(forecast: &Forecast, metric: &str) -> Vec<Reference> {
 
 /// How values of `metric` read on hover.
 pub fn format_of(metric: &str) -> fn(f64) -> String {
-    if metric.starts_with("compliance") || metric.starts_with("share") {
+    if metric.starts_with("compliance")
+        || metric.starts_with("contact_coverage")
+        || metric.starts_with("share")
+    {
         charts::share
+    } else if metric.contains("caseload") {
+        charts::whole
     } else if metric == "spend" || metric == "budget" {
         charts::millions
     } else if metric.contains("wte") || metric.contains("hours") {
@@ -72,7 +77,7 @@ pub fn show(
         metric_label(&f.scenario.model, &view.metric),
         f.district_names[focus]
     );
-    ui.heading(&title);
+    let heading = ui.heading(&title).rect;
     let Some(band) = band else {
         ui.label(format!("This forecast has no metric {:?}.", view.metric));
         return;
@@ -103,7 +108,9 @@ pub fn show(
             commands.push(Command::Export(Export::ChartCsv));
         }
         if ui.button("Export chart as PNG").clicked() {
-            commands.push(Command::Export(Export::ChartPng(response.rect)));
+            // The picture holds the title as well as the chart, its axes and legend.
+            let rect = heading.union(response.rect);
+            commands.push(Command::Export(Export::ChartPng(rect)));
         }
     });
     ui.label("Hover over a line for its value.");
