@@ -93,3 +93,5 @@ mod scale;
 mod calibration;
 // Synthetic recovery: posterior intervals cover the truths they were fitted to.
 mod calibration_coverage;
+// The Excel workbook of run, report and compare, read back with calamine.
+mod xlsx;

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use caseload::lever::{self, LeverPath};
 use caseload::output::tables::{self, ChartRow, Quoting};
-use caseload::output::{self, RunRecord};
+use caseload::output::{self, RunRecord, xlsx};
 use caseload::report::{self, Edition};
 use caseload::results::CITY;
 use caseload::targets::{Comparison, Scope, Target};
@@ -171,39 +171,13 @@ pub fn board_report(
     };
     let scenario = written.as_ref().unwrap_or(run);
     let model = &scenario.model;
-    let label = forecast.months.get(of.month).cloned().unwrap_or_default();
     let record = RunRecord {
-        version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: REPORT_SCENARIO.to_string(),
         scenario_name: model.name.clone(),
-        // The description as chosen: the changes are listed under it.
-        scenario_description: run.scenario.description.clone(),
         scenario_sha256: output::sha256_hex(&scenario.text),
-        seed: of.seed,
-        replications: forecast.replications as u32,
-        threads: 1,
-        wall_seconds: forecast.elapsed.as_secs_f64(),
-        months: [
-            forecast.months.first().cloned().unwrap_or_default(),
-            forecast.months.last().cloned().unwrap_or_default(),
-        ],
-        posterior: of.posterior.clone(),
+        ..record(forecast, of)
     };
-    let targets: Vec<_> = model
-        .reviews
-        .iter()
-        .filter_map(|r| {
-            let target = Target {
-                metric: format!("compliance:{}", r.id),
-                comparison: Comparison::AtLeast,
-                value: r.target?,
-                month: label.clone(),
-                scope: Scope::District(CITY.into()),
-            };
-            let chance = target.chance(&*forecast.results).ok()?;
-            Some((target, chance))
-        })
-        .collect();
+    let targets = review_targets(forecast, of.month);
     let edition = Edition {
         month: of.month,
         month_chosen: of.month_chosen,
@@ -224,6 +198,105 @@ pub fn board_report(
         (REPORT_HTML, html),
         (REPORT_SCENARIO, scenario.text.clone()),
     ])
+}
+
+/// The record of the run behind `forecast`, as `caseload run` would write it.
+fn record(forecast: &Forecast, of: &ReportOf) -> RunRecord {
+    let run = &forecast.scenario;
+    RunRecord {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        scenario: of.based_on.to_string(),
+        scenario_name: run.model.name.clone(),
+        // The description as chosen: any changes are listed beside it.
+        scenario_description: run.scenario.description.clone(),
+        scenario_sha256: output::sha256_hex(&run.text),
+        seed: of.seed,
+        replications: forecast.replications as u32,
+        threads: 1,
+        wall_seconds: forecast.elapsed.as_secs_f64(),
+        months: [
+            forecast.months.first().cloned().unwrap_or_default(),
+            forecast.months.last().cloned().unwrap_or_default(),
+        ],
+        posterior: of.posterior.clone(),
+    }
+}
+
+/// Each review's target in the city at `month`, with its chance.
+fn review_targets(forecast: &Forecast, month: usize) -> Vec<(Target, caseload::targets::Chance)> {
+    let label = forecast.months.get(month).cloned().unwrap_or_default();
+    forecast
+        .scenario
+        .model
+        .reviews
+        .iter()
+        .filter_map(|r| {
+            let target = Target {
+                metric: format!("compliance:{}", r.id),
+                comparison: Comparison::AtLeast,
+                value: r.target?,
+                month: label.clone(),
+                scope: Scope::District(CITY.into()),
+            };
+            let chance = target.chance(&*forecast.results).ok()?;
+            Some((target, chance))
+        })
+        .collect()
+}
+
+/// The workbook's file name.
+pub const WORKBOOK: &str = "caseload.xlsx";
+
+/// The Excel workbook of `forecast` at the month chosen; with `pinned`, the pinned forecast is
+/// A and `forecast` is B, and the workbook adds their paired differences and what differs.
+pub fn workbook(
+    forecast: &Forecast,
+    pinned: Option<&Forecast>,
+    of: &ReportOf,
+) -> Result<Vec<u8>, ExportError> {
+    let bad = |e: xlsx::XlsxError| ExportError::Data(e.to_string());
+    // The Reviews sheet gives each review's chance; nothing else was asked.
+    let current = record(forecast, of);
+    let Some(a) = pinned else {
+        return xlsx::workbook(&xlsx::Book {
+            run: xlsx::Run {
+                model: &forecast.scenario.model,
+                values: &*forecast.results,
+                summary: &forecast.summary,
+                record: &current,
+            },
+            month: of.month,
+            targets: &[],
+            compared: None,
+        })
+        .map_err(bad);
+    };
+    let rows = caseload::compare::compare(&a.results, &forecast.results);
+    let changes =
+        caseload::scenario::diff::differences(&a.scenario.scenario, &forecast.scenario.scenario);
+    let pinned_record = RunRecord {
+        scenario: a.scenario.source.clone(),
+        scenario_name: a.scenario.model.name.clone(),
+        scenario_sha256: output::sha256_hex(&a.scenario.text),
+        replications: a.replications as u32,
+        ..current.clone()
+    };
+    xlsx::workbook(&xlsx::Book {
+        run: xlsx::Run {
+            model: &a.scenario.model,
+            values: &*a.results,
+            summary: &a.summary,
+            record: &pinned_record,
+        },
+        month: of.month.min(a.months.len().saturating_sub(1)),
+        targets: &[],
+        compared: Some(xlsx::Compared {
+            b: &current,
+            rows: &rows,
+            changes: &changes,
+        }),
+    })
+    .map_err(bad)
 }
 
 /// Writes `files` into `dir` (created if missing) as one set: all of them or none.

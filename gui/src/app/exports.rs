@@ -40,6 +40,7 @@ impl CaseloadApp {
                 dir.join(export::REPORT_HTML),
                 dir.join(export::REPORT_SCENARIO),
             ],
+            Export::Workbook => vec![dir.join(export::WORKBOOK)],
         }
     }
 
@@ -138,7 +139,7 @@ impl CaseloadApp {
                     "pin a forecast as A first".into(),
                 )),
             },
-            Export::Report => {
+            Export::Report | Export::Workbook => {
                 let of = export::ReportOf {
                     month,
                     month_chosen: self.view.target_month.is_some(),
@@ -154,9 +155,15 @@ impl CaseloadApp {
                     based_on: &self.source.name(),
                     changes: &self.lever_changes(),
                 };
-                export::board_report(f, &of)
-                    .and_then(|files| export::write_set(&dir, &files))
-                    .map(|written| written.into_iter().next().unwrap_or_default())
+                if kind == Export::Report {
+                    export::board_report(f, &of)
+                        .and_then(|files| export::write_set(&dir, &files))
+                        .map(|written| written.into_iter().next().unwrap_or_default())
+                } else {
+                    let pinned = self.pinned.as_ref().map(|p| &p.forecast);
+                    export::workbook(f, pinned, &of)
+                        .and_then(|bytes| export::write_whole(&dir.join(export::WORKBOOK), &bytes))
+                }
             }
             Export::ChartPng(rect) => {
                 self.png = Some((rect, dir.join(format!("{stem}.png"))));

@@ -52,6 +52,8 @@ pub enum Export {
     CompareCsv,
     /// The board report of the current forecast.
     Report,
+    /// The Excel workbook of the current forecast (and the pinned one, if any).
+    Workbook,
 }
 
 /// Something the UI asked for while drawing.
@@ -750,6 +752,17 @@ impl CaseloadApp {
             }
             if self.forecast.is_some() && ui.button("Export board report (HTML)").clicked() {
                 commands.push(Command::Export(Export::Report));
+            }
+            if self.forecast.is_some()
+                && ui
+                    .button("Export Excel workbook")
+                    .on_hover_text(
+                        "The city by month, the districts and reviews at the month chosen; with a \
+                         forecast pinned, the comparison too",
+                    )
+                    .clicked()
+            {
+                commands.push(Command::Export(Export::Workbook));
             }
             if ui
                 .button("Export folder…")

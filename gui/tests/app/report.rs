@@ -138,3 +138,52 @@ fn a_report_with_a_lever_moved_names_its_changes_and_reproduces_from_the_scenari
     );
     assert!(status(&html).starts_with(again_status));
 }
+
+#[test]
+fn the_excel_workbook_holds_what_the_screen_shows() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = super::harness();
+    wait_idle(&mut harness);
+    harness.state_mut().view_mut().export_dir = dir.path().to_path_buf();
+    harness.get_by_label("Export Excel workbook").click();
+    harness.run();
+    let path = dir.path().join("caseload.xlsx");
+    let mut book: Xlsx<_> = open_workbook(&path).expect("a workbook");
+    assert_eq!(
+        book.sheet_names(),
+        ["About", "City by month", "Districts", "Reviews"]
+    );
+    let districts = book.worksheet_range("Districts").expect("a sheet");
+    let app = harness.state();
+    let forecast = app.forecast().expect("a forecast");
+    let rows = caseload_gui::view::districts::rows(forecast, app.view());
+    // Every district's status is the one on screen.
+    for r in 1..=10 {
+        let name = match districts.get_value((r, 0)) {
+            Some(Data::String(s)) => s.clone(),
+            other => panic!("{other:?}"),
+        };
+        let status = match districts.get_value((r, 6)) {
+            Some(Data::String(s)) => s.clone(),
+            other => panic!("{other:?}"),
+        };
+        let row = rows.iter().find(|x| x.name == name).expect("on screen");
+        assert_eq!(status, row.status.expect("a caseload").as_str(), "{name}");
+    }
+
+    // With a forecast pinned, the comparison comes too.
+    harness.state_mut().apply(Command::Pin);
+    harness.state_mut().apply(Command::SetLever(
+        "contact_share".into(),
+        Value::Number(0.6),
+    ));
+    wait_idle(&mut harness);
+    harness.get_by_label("Export Excel workbook").click();
+    harness.run();
+    harness.get_by_label("Replace").click();
+    harness.run();
+    let book: Xlsx<_> = open_workbook(&path).expect("a workbook");
+    assert!(book.sheet_names().contains(&"Comparison".to_string()));
+    assert!(book.sheet_names().contains(&"What differs".to_string()));
+}

@@ -12,6 +12,7 @@ mod lock;
 mod parquet;
 mod read;
 pub mod tables;
+pub mod xlsx;
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -490,6 +491,19 @@ fn folder_and_name(path: &Path) -> Result<(&Path, &str), OutputError> {
             ),
         })?;
     Ok((dir, name))
+}
+
+/// Writes each of `files` (path, contents), in whatever folders they name (which must exist), all
+/// or none: a set of outputs that belong together, such as a board report and its workbook.
+pub fn write_paths(files: &[(&Path, &[u8])]) -> Result<Vec<PathBuf>, OutputError> {
+    let staged_files = files
+        .iter()
+        .map(|(path, contents)| {
+            let (dir, name) = folder_and_name(path)?;
+            staged(dir, name, contents)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    place(staged_files)
 }
 
 /// Writes `contents` to the file `path` whole or not at all, into a folder that must exist: the

@@ -83,10 +83,14 @@ pub struct RunArgs {
     /// created if missing).
     #[arg(long, value_name = "FILE.html", conflicts_with = "shard")]
     pub report: Option<PathBuf>,
-    /// The month the board report's status tables are at; the forecast's last month when left
-    /// out.
-    #[arg(long, value_name = "YYYY-MM", requires = "report")]
+    /// The month the board report's status tables and the workbook's district and review sheets
+    /// are at; the forecast's last month when left out.
+    #[arg(long, value_name = "YYYY-MM")]
     pub report_month: Option<String>,
+    /// Also write an Excel workbook (the city by month, the districts and reviews at the report
+    /// month, the targets) to this file, with the run's other files as one set.
+    #[arg(long, value_name = "FILE.xlsx", conflicts_with = "shard")]
+    pub xlsx: Option<PathBuf>,
     /// Run only shard K of N of the replications (a contiguous block) and write results.csv and
     /// shard.json for `caseload merge`.
     #[arg(long, value_name = "K/N")]
@@ -135,6 +139,10 @@ pub struct CompareArgs {
     /// A calibrated posterior.
     #[command(flatten)]
     pub fitted: Fitted,
+    /// Also write an Excel workbook (A's run, the paired differences, what differs) to this file,
+    /// with compare.csv and compare.json as one set.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
 }
 
 impl RunArgs {

@@ -3,9 +3,10 @@
 
 use caseload::compare;
 use caseload::metrics::Metrics;
-use caseload::output::{self, tables};
+use caseload::output::{self, tables, xlsx};
 use caseload::replicate::RunOptions;
 use caseload::results::Results;
+use caseload::summary::Summary;
 use serde::Serialize;
 
 use crate::args::CompareArgs;
@@ -32,7 +33,16 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
     if let Some(p) = &posterior {
         crate::replications_of(&b, Some(p))?;
     }
-    let _prepared = crate::prepare(Some(&args.out), &["compare.csv", "compare.json"], &[])?;
+    if let Some(path) = &args.xlsx {
+        let label = format!("the workbook path {}", path.display());
+        crate::report::folder_and_name(path, &label, "compare.xlsx")?;
+    }
+    let elsewhere: Vec<&std::path::Path> = args.xlsx.as_deref().into_iter().collect();
+    let _prepared = crate::prepare(
+        Some(&args.out),
+        &["compare.csv", "compare.json"],
+        &elsewhere,
+    )?;
     let options = RunOptions {
         replications: args.reps,
         seed: args.seed,
@@ -55,7 +65,37 @@ pub(crate) fn compare(args: &CompareArgs) -> Result<(), Failure> {
         ),
         ("compare.json", format!("{json}\n")),
     ];
-    let written = output::write_files(&args.out, &files).map_err(crate::not_written(format!(
+    let workbook = match &args.xlsx {
+        Some(_) => Some(
+            xlsx::workbook(&xlsx::Book {
+                run: xlsx::Run {
+                    model: &run_a.model,
+                    values: &run_a.results,
+                    summary: &Summary::new(&run_a.results),
+                    record: &run_a.record,
+                },
+                month: run_a.results.months.len().saturating_sub(1),
+                targets: &[],
+                compared: Some(xlsx::Compared {
+                    b: &run_b.record,
+                    rows: &rows,
+                    changes: &changes,
+                }),
+            })
+            .map_err(|e| Failure::Other(anyhow::anyhow!("cannot make the workbook: {e}")))?,
+        ),
+        None => None,
+    };
+    let paths: Vec<std::path::PathBuf> = files.iter().map(|(n, _)| args.out.join(n)).collect();
+    let mut set: Vec<(&std::path::Path, &[u8])> = paths
+        .iter()
+        .zip(&files)
+        .map(|(p, (_, text))| (p.as_path(), text.as_bytes()))
+        .collect();
+    if let (Some(path), Some(book)) = (&args.xlsx, &workbook) {
+        set.push((path, book));
+    }
+    let written = output::write_paths(&set).map_err(crate::not_written(format!(
         "cannot write the comparison to {}",
         args.out.display()
     )))?;

@@ -28,7 +28,7 @@ use std::time::Instant;
 use caseload::calibration::Posterior;
 use caseload::load::{self, LoadError, Loaded};
 use caseload::metrics::Metrics;
-use caseload::output::{self, PosteriorRecord, RunRecord, tables};
+use caseload::output::{self, PosteriorRecord, RunRecord, tables, xlsx};
 use caseload::precision;
 use caseload::replicate::{self, Replications, Run, RunOptions};
 use caseload::results::{ReplicationValues, Results};
@@ -395,7 +395,19 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     if let Some(path) = &args.report {
         report::destination(path)?;
     }
+    if args.report_month.is_some() && args.report.is_none() && args.xlsx.is_none() {
+        return Err(Failure::Input(anyhow::anyhow!(
+            "--report-month sets the month of a --report or an --xlsx workbook: give one of them"
+        )));
+    }
     let report_month = report::month_index(&shape.months, args.report_month.as_deref())?;
+    if let Some(path) = &args.xlsx {
+        report::folder_and_name(
+            path,
+            &format!("the workbook path {}", path.display()),
+            "run.xlsx",
+        )?;
+    }
     let mut extra_names = Vec::new();
     if !args.target.is_empty() {
         extra_names.push(TARGETS_CSV);
@@ -406,7 +418,12 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     if matches!(args.reps, Reps::Auto) {
         extra_names.push(PRECISION_JSON);
     }
-    let report_to: Vec<&std::path::Path> = args.report.as_deref().into_iter().collect();
+    let report_to: Vec<&std::path::Path> = args
+        .report
+        .as_deref()
+        .into_iter()
+        .chain(args.xlsx.as_deref())
+        .collect();
     let _prepared = prepare(
         Some(&args.out),
         &output::run_file_names(args.tables(), &extra_names),
@@ -487,11 +504,38 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
     let page = scenario_text
         .as_ref()
         .map(|text| report::html(&run, text, &summary, (&args.target, &chances), report_month));
-    let elsewhere: Vec<(&std::path::Path, &[u8])> = report_to
-        .iter()
-        .zip(&page)
-        .map(|(path, page)| (*path, page.as_bytes()))
-        .collect();
+    let workbook = args
+        .xlsx
+        .as_ref()
+        .map(|_| {
+            let targets: Vec<(Target, Chance)> = args
+                .target
+                .iter()
+                .cloned()
+                .zip(chances.iter().copied())
+                .collect();
+            let month = report_month.unwrap_or(run.results.months.len().saturating_sub(1));
+            xlsx::workbook(&xlsx::Book {
+                run: xlsx::Run {
+                    model: &run.model,
+                    values,
+                    summary: &summary,
+                    record: &run.record,
+                },
+                month,
+                targets: &targets,
+                compared: None,
+            })
+            .map_err(|e| Failure::Other(anyhow::anyhow!("cannot make the workbook: {e}")))
+        })
+        .transpose()?;
+    let mut elsewhere: Vec<(&std::path::Path, &[u8])> = Vec::new();
+    if let (Some(path), Some(page)) = (&args.report, &page) {
+        elsewhere.push((path, page.as_bytes()));
+    }
+    if let (Some(path), Some(book)) = (&args.xlsx, &workbook) {
+        elsewhere.push((path, book));
+    }
     let written = output::write_run(
         &args.out,
         args.tables(),

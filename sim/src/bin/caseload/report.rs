@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
 use caseload::metrics::Metrics;
-use caseload::output;
+use caseload::output::{self, xlsx};
 use caseload::replicate::RunOptions;
 use caseload::report::Edition;
 use caseload::results::Results;
@@ -45,6 +45,10 @@ pub struct ReportArgs {
     /// The month the report's status tables are at; the forecast's last month when left out.
     #[arg(long, value_name = "YYYY-MM")]
     pub month: Option<String>,
+    /// Also write an Excel workbook of the run (at the same month) to this file, with the report
+    /// as one set.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
 }
 
 /// The index of `month` among the forecast's `months`, checked before anything runs; `None` when
@@ -153,7 +157,17 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
     }
     let month = month_index(&shape.months, args.month.as_deref())?;
     let dest = destination(&args.out)?;
-    let _prepared = crate::prepare(None, &[], &[&args.out])?;
+    if let Some(path) = &args.xlsx {
+        folder_and_name(
+            path,
+            &format!("the workbook path {}", path.display()),
+            "run.xlsx",
+        )?;
+    }
+    let files: Vec<&Path> = std::iter::once(args.out.as_path())
+        .chain(args.xlsx.as_deref())
+        .collect();
+    let _prepared = crate::prepare(None, &[], &files)?;
     let scenario_text = loaded.text.clone();
     let options = RunOptions {
         replications: args.reps,
@@ -176,7 +190,44 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
         (&args.target, &chances),
         month,
     );
-    let path = write(&dest, page)?;
+    let path = match &args.xlsx {
+        None => write(&dest, page)?,
+        Some(book_path) => {
+            let targets: Vec<(Target, Chance)> = args
+                .target
+                .iter()
+                .cloned()
+                .zip(chances.iter().copied())
+                .collect();
+            let book = xlsx::workbook(&xlsx::Book {
+                run: xlsx::Run {
+                    model: &run.model,
+                    values: &run.results,
+                    summary: &summary,
+                    record: &run.record,
+                },
+                month: month.unwrap_or(run.results.months.len().saturating_sub(1)),
+                targets: &targets,
+                compared: None,
+            })
+            .map_err(|e| Failure::Other(anyhow!("cannot make the workbook: {e}")))?;
+            let report_path = dest.dir.join(&dest.name);
+            let written = output::write_paths(&[
+                (report_path.as_path(), page.as_bytes()),
+                (book_path.as_path(), &book),
+            ])
+            .map_err(crate::not_written(format!(
+                "cannot write the report to {} and the workbook to {}",
+                report_path.display(),
+                book_path.display()
+            )))?;
+            written.into_iter().next().unwrap_or(report_path)
+        }
+    };
+    let wrote = match &args.xlsx {
+        Some(book) => format!("{} and {}", path.display(), book.display()),
+        None => path.display().to_string(),
+    };
     print(&format!(
         "{}: {} replications, seed {}, {} to {}\nWrote {} in {:.1} s of simulation.\n",
         run.record.scenario_name,
@@ -184,7 +235,7 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
         run.record.seed,
         run.record.months[0],
         run.record.months[1],
-        path.display(),
+        wrote,
         run.record.wall_seconds
     ))
 }
