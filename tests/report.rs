@@ -117,6 +117,11 @@ fn run_report_writes_one_self_contained_page() {
     assert!(out.join("results.csv").is_file() && out.join("run.json").is_file());
     let html = read_text(&report);
 
+    // Printed (a board pack is a PDF): A4 pages, each section on a new page, nothing split.
+    assert!(html.contains("@page{size:A4;"));
+    assert!(html.contains("section{break-before:page}section#status{break-before:avoid}"));
+    assert!(html.contains("figure,dl.facts,.changes,.note,tr{break-inside:avoid}"));
+    assert!(html.contains("table{break-inside:avoid}thead{display:table-header-group}"));
     // A whole HTML document that fetches nothing and runs nothing.
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
     assert!(html.ends_with("</html>\n"));

@@ -13,12 +13,14 @@ const WINDOW: [f32; 2] = [1280.0, 860.0];
 /// Room left on a screen for its task bar and the window's title bar.
 const SCREEN_MARGIN: egui::Vec2 = egui::vec2(16.0, 80.0);
 
-/// The app, reporting once on stderr how long after launch the first forecast was on screen.
+/// The app, reporting on stderr how long after launch the first forecast was on screen, and how
+/// long each lever change took to show its quick pass.
 struct Timed {
     app: CaseloadApp,
     launched: Instant,
     reported: bool,
     fitted: bool,
+    response: Option<std::time::Duration>,
 }
 
 impl Timed {
@@ -53,6 +55,16 @@ impl eframe::App for Timed {
                 self.launched.elapsed().as_secs_f64()
             );
         }
+        let response = self.app.lever_response();
+        if response != self.response {
+            self.response = response;
+            if let Some(r) = response {
+                eprintln!(
+                    "caseload-gui: lever change to its quick pass on screen in {:.2} s",
+                    r.as_secs_f64()
+                );
+            }
+        }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -84,6 +96,7 @@ fn main() -> eframe::Result {
                 launched,
                 reported: false,
                 fitted: false,
+                response: None,
             }))
         }),
     )

@@ -154,6 +154,10 @@ pub struct CaseloadApp {
     posterior_text: String,
     started: Instant,
     first_forecast: Option<Duration>,
+    /// When a lever last moved, until the quick pass it asked for is on screen.
+    touched: Option<Instant>,
+    /// From the last lever move to its quick pass on screen, the last time one was made.
+    response: Option<Duration>,
     /// A PNG export to ask a screenshot for: the chart's rectangle and the file.
     png: Option<(egui::Rect, PathBuf)>,
     /// Where the outcome of the screenshot asked for arrives.
@@ -232,6 +236,8 @@ impl CaseloadApp {
             posterior_text: String::new(),
             started: Instant::now(),
             first_forecast: None,
+            touched: None,
+            response: None,
             png: None,
             png_written: None,
             comeback: None,
@@ -313,12 +319,18 @@ impl CaseloadApp {
         self.first_forecast
     }
 
+    /// From the last lever move to its quick pass on screen, once one has been made.
+    pub fn lever_response(&self) -> Option<Duration> {
+        self.response
+    }
+
     /// Applies a command from the UI.
     pub fn apply(&mut self, command: Command) {
         match command {
             Command::SetLever(key, value) => {
                 if self.levers.set(&key, value) {
                     self.changed_at = Some(Instant::now());
+                    self.touched = self.changed_at;
                 }
             }
             Command::ResetLevers => {
@@ -557,6 +569,9 @@ impl CaseloadApp {
                         .get_or_insert_with(|| self.started.elapsed());
                     self.forecast = Some(*forecast);
                     self.forecast_job = job;
+                    if let Some(at) = self.touched.take() {
+                        self.response = Some(at.elapsed());
+                    }
                     self.generation += 1;
                     self.refined = last;
                     self.error = None;

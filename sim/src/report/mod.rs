@@ -377,7 +377,9 @@ fn shell_quote(text: &str) -> String {
     }
 }
 
-/// The page's style: readable on screen and on paper, colours from the Okabe-Ito palette.
+/// The page's style: readable on screen and on paper, colours from the Okabe-Ito palette. Printed
+/// (a board pack is a PDF), pages are A4, each section starts a page (the status tables follow the
+/// header on the first), and no chart, table row or fact list is split across pages.
 const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#222;\
 margin:0 auto;max-width:1280px;padding:1.5rem;line-height:1.45}
@@ -411,7 +413,14 @@ details{margin:1rem 0}summary{cursor:pointer;font-weight:600}
 pre{background:#f7f7f7;border:1px solid #ddd;padding:.8rem;overflow:auto;font-size:.8rem;\
 white-space:pre-wrap}
 footer{margin-top:2rem;color:#555;font-size:.85rem}
-@media print{body{max-width:none;padding:0}details{display:none}h2{break-before:auto}}
+@page{size:A4;margin:14mm 12mm 16mm}
+@media print{body{max-width:none;padding:0;font-size:9.5pt;line-height:1.35}\
+h1{font-size:16pt}h2{font-size:13pt;margin-top:0}h3{font-size:11pt}\
+details{display:none}section{break-before:page}section#status{break-before:avoid}\
+h2,h3{break-after:avoid}figure,dl.facts,.changes,.note,tr{break-inside:avoid}\
+table{break-inside:avoid}thead{display:table-header-group}\
+.grid,.grid.wide{grid-template-columns:repeat(2,1fr);gap:.5rem}\
+*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 ";
 
 #[cfg(test)]
