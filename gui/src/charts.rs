@@ -321,6 +321,19 @@ pub fn millions(value: f64) -> String {
     }
 }
 
+/// Whole pounds with thousands separators (`£90,412`).
+pub fn whole_pounds(value: f64) -> String {
+    if !value.is_finite() {
+        return "-".into();
+    }
+    let text = whole(value.abs());
+    if value < -0.5 {
+        format!("-£{text}")
+    } else {
+        format!("£{text}")
+    }
+}
+
 /// A change in pounds in millions with its sign: `+£0.10m`, `-£0.08m`, `£0.00m`.
 pub fn millions_change(value: f64) -> String {
     let text = millions(value);
@@ -353,6 +366,8 @@ mod tests {
         assert_eq!(millions_change(100_000.0), "+£0.10m");
         assert_eq!(millions_change(-80_000.0), "-£0.08m");
         assert_eq!(millions_change(1_000.0), "£0.00m");
+        assert_eq!(whole_pounds(90_412.4), "£90,412");
+        assert_eq!(whole_pounds(-1_500.0), "-£1,500");
     }
 
     #[test]

@@ -74,23 +74,33 @@ pub fn meaningful(metric: &str, x: f64) -> f64 {
 }
 
 /// The data behind a fan chart: month, the five percentiles and the mean, one row a month,
-/// rounded to [`meaningful`] precision.
+/// rounded to [`meaningful`] precision; `per_day` gives each month's total over its days, as
+/// Explore draws money (the metric is then named `METRIC_per_day`).
 pub fn chart_csv(
     forecast: &Forecast,
     metric: &str,
     district: usize,
+    per_day: bool,
 ) -> Result<String, ExportError> {
     let k = forecast
         .results
         .metric_index(metric)
         .ok_or_else(|| ExportError::Data(format!("the forecast has no metric {metric:?}")))?;
     let district_id = &forecast.districts[district];
-    let round = |x: f64| meaningful(metric, x);
+    let days = forecast.days();
+    let named = if per_day {
+        format!("{metric}_per_day")
+    } else {
+        metric.to_string()
+    };
     let rows = forecast.months.iter().enumerate().map(|(m, month)| {
+        // As the chart shows it: a monthly total over the month's days when `per_day`.
+        let scale = if per_day { days[m] } else { 1.0 };
+        let round = |x: f64| meaningful(metric, x / scale);
         let row = ChartRow::new(
             month,
             district_id,
-            metric,
+            &named,
             forecast.summary.get(m, district, k),
         );
         ChartRow {

@@ -62,6 +62,17 @@ impl Band {
     pub fn p95(&self) -> &[f64] {
         &self.percentiles[4]
     }
+
+    /// Each month's values over its `days`: a monthly total as a daily rate, so months of
+    /// different lengths compare.
+    pub fn per_day(&self, days: &[f64]) -> Band {
+        Band {
+            percentiles: self
+                .percentiles
+                .clone()
+                .map(|row| row.iter().zip(days).map(|(v, d)| v / d).collect()),
+        }
+    }
 }
 
 /// A review with a compliance target.
@@ -137,6 +148,17 @@ impl Forecast {
             reviews,
             scenario,
         }
+    }
+
+    /// The days in each month of the forecast.
+    pub fn days(&self) -> Vec<f64> {
+        self.scenario
+            .model
+            .calendar
+            .months()
+            .iter()
+            .map(|m| f64::from(m.end - m.first))
+            .collect()
     }
 
     /// The index of the city total.

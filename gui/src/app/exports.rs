@@ -9,6 +9,21 @@ use crate::editor::files::{Answer, Dialog, Purpose};
 use crate::export;
 use crate::view;
 
+/// The file name stem of the view's chart: its metric (per day for money, as drawn) and district.
+fn chart_stem(f: &crate::forecast::Forecast, view: &crate::state::ViewState) -> String {
+    let focus = view::focus_index(f, view);
+    let metric = if view::explore::per_day(&view.metric) {
+        format!("{}_per_day", view.metric)
+    } else {
+        view.metric.clone()
+    };
+    format!(
+        "{}_{}",
+        export::file_stem(&metric),
+        export::file_stem(&f.districts[focus])
+    )
+}
+
 impl CaseloadApp {
     /// The folder exports go to, absolute.
     pub fn export_folder(&self) -> PathBuf {
@@ -26,12 +41,7 @@ impl CaseloadApp {
             return Vec::new();
         };
         let dir = self.export_folder();
-        let focus = view::focus_index(f, &self.view);
-        let stem = format!(
-            "{}_{}",
-            export::file_stem(&self.view.metric),
-            export::file_stem(&f.districts[focus])
-        );
+        let stem = chart_stem(f, &self.view);
         match kind {
             Export::ChartCsv => vec![dir.join(format!("{stem}.csv"))],
             Export::ChartPng(_) => vec![dir.join(format!("{stem}.png"))],
@@ -117,15 +127,14 @@ impl CaseloadApp {
         let dir = self.export_folder();
         let month = view::month_index(f, &self.view);
         let focus = view::focus_index(f, &self.view);
-        let stem = format!(
-            "{}_{}",
-            export::file_stem(&self.view.metric),
-            export::file_stem(&f.districts[focus])
-        );
+        let stem = chart_stem(f, &self.view);
         let result = match kind {
-            Export::ChartCsv => export::chart_csv(f, &self.view.metric, focus).and_then(|text| {
-                export::write_whole(&dir.join(format!("{stem}.csv")), text.as_bytes())
-            }),
+            Export::ChartCsv => {
+                let daily = view::explore::per_day(&self.view.metric);
+                export::chart_csv(f, &self.view.metric, focus, daily).and_then(|text| {
+                    export::write_whole(&dir.join(format!("{stem}.csv")), text.as_bytes())
+                })
+            }
             Export::CompareCsv => match &self.prepared.compare {
                 Some(p) => view::compare::csv(p, &f.months[month], &f.districts[focus])
                     .map_err(|e| export::ExportError::Data(e.to_string()))

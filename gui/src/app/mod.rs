@@ -623,7 +623,13 @@ impl CaseloadApp {
         self.prepared = Prepared {
             job: self.forecast_job,
             dashboard: view::dashboard::Prepared::new(f, &self.view),
-            explore: f.band(&self.view.metric, focus),
+            explore: f.band(&self.view.metric, focus).map(|b| {
+                if view::explore::per_day(&self.view.metric) {
+                    b.per_day(&f.days())
+                } else {
+                    b
+                }
+            }),
             compare: self
                 .pinned
                 .as_ref()

@@ -310,26 +310,90 @@ impl Editor {
         }
     }
 
-    /// Saves to `path`, whole or not at all, and edits that file from now on.
+    /// The text to save at `path`: a relative `extends` is rewritten so that it still names the
+    /// same base from `path`'s folder, when the file moves to another folder. Also says, when the
+    /// base will not be found from there (a scenario shipped with the app, not on disk), why the
+    /// saved file will not load.
+    fn text_for(&self, path: &Path) -> (String, Option<String>) {
+        let Ok(parsed) = &self.parsed else {
+            return (self.text.clone(), None);
+        };
+        let Some(node) = parsed.doc.root.field("extends") else {
+            return (self.text.clone(), None);
+        };
+        let Some(base) = node.as_str().map(Path::new).filter(|b| b.is_relative()) else {
+            return (self.text.clone(), None);
+        };
+        let new_dir = std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        let old_dir = self
+            .path
+            .as_deref()
+            .and_then(|p| std::path::absolute(p).ok())
+            .and_then(|p| p.parent().map(Path::to_path_buf));
+        match (old_dir, new_dir) {
+            (Some(old), Some(new)) if old != new => {
+                // Resolved where they exist, so `..` steps cancel out.
+                let resolve = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+                let (target, new) = (resolve(old.join(base)), resolve(new));
+                let Some(moved) = pathdiff::diff_paths(&target, &new) else {
+                    return (self.text.clone(), None);
+                };
+                let Ok(quoted) = ron::to_string(&moved.display().to_string()) else {
+                    return (self.text.clone(), None);
+                };
+                let splice = parsed.replace(&self.text, node, quoted);
+                let mut text = self.text.clone();
+                text.replace_range(splice.range, &splice.with);
+                let said = format!(
+                    "its `extends` now reads {} so it still finds {}",
+                    moved.display(),
+                    target.display()
+                );
+                (text, Some(said))
+            }
+            (None, Some(new)) if !new.join(base).is_file() => {
+                let warning = format!(
+                    "it extends {}, which is not in {}: copy that file there, or the saved file \
+                     will not load",
+                    base.display(),
+                    new.display()
+                );
+                (self.text.clone(), Some(warning))
+            }
+            _ => (self.text.clone(), None),
+        }
+    }
+
+    /// Saves to `path`, whole or not at all, and edits that file from now on. A relative
+    /// `extends` is rewritten for the new folder (see [`Editor::text_for`]).
     pub fn save_as(&mut self, path: &Path) -> Result<(), String> {
-        let result = files::write_whole(path, &self.text)
+        let (text, extends) = self.text_for(path);
+        let result = files::write_whole(path, &text)
             .map_err(|e| format!("{}: cannot save the scenario: {e}", path.display()));
         if let Err(e) = &result {
             self.say(true, e.clone());
             return result;
         }
         let moved = self.path.as_deref() != Some(path);
+        let rewritten = text != self.text;
+        self.text = text;
         self.saved = self.text.clone();
         self.path = Some(path.to_path_buf());
         self.name = path.display().to_string();
         self.path_field = self.name.clone();
         files::remember(&mut self.state.recent, path);
         self.state.last_path = Some(path.to_path_buf());
-        if moved {
+        if moved || rewritten {
             // An overlay's bases are found relative to its file.
             self.refresh();
         }
-        self.say(false, format!("Saved {}", self.name));
+        match extends {
+            Some(said) if rewritten => self.say(false, format!("Saved {}: {said}", self.name)),
+            Some(warning) => self.say(true, format!("Saved {}, but {warning}", self.name)),
+            None => self.say(false, format!("Saved {}", self.name)),
+        }
         Ok(())
     }
 

@@ -13,7 +13,7 @@ use crate::forecast::{Band, Forecast, metric_label};
 use crate::palette;
 use crate::state::ViewState;
 
-use super::explore::{format_of, metric_selector, references};
+use super::explore::{change_format, format_of, metric_selector, references};
 use super::{bands_selector, district_selector, focus_index, month_index};
 
 /// A forecast pinned as A.
@@ -367,13 +367,17 @@ fn table(ui: &mut egui::Ui, rows: &[Row]) {
             }
             ui.end_row();
             for r in rows {
-                let f = format_of(&r.metric);
+                let (f, change) = (format_of(&r.metric), change_format(&r.metric));
                 let d = &r.difference;
-                ui.label(&r.label);
+                if r.metric == "spend" {
+                    ui.label(format!("{} in the month", r.label));
+                } else {
+                    ui.label(&r.label);
+                }
                 ui.label(f(d.mean_a));
                 ui.label(f(d.mean_b));
-                ui.label(f(d.difference));
-                ui.label(format!("{} to {}", f(d.ci95_low), f(d.ci95_high)));
+                ui.label(change(d.difference));
+                ui.label(format!("{} to {}", change(d.ci95_low), change(d.ci95_high)));
                 ui.label(r.verdict());
                 ui.end_row();
             }

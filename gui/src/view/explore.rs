@@ -27,21 +27,56 @@ pub fn references(forecast: &Forecast, metric: &str) -> Vec<Reference> {
         .collect()
 }
 
-/// How values of `metric` read on hover.
-pub fn format_of(metric: &str) -> fn(f64) -> String {
+/// Whether `metric` is money accrued day by day (spend, budget), which Explore shows per day so
+/// that months of 28 and 31 days compare.
+pub fn per_day(metric: &str) -> bool {
+    metric == "spend" || metric == "budget"
+}
+
+/// What kind of number a metric is, for how it reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Share,
+    Money,
+    Whole,
+    Decimal,
+}
+
+fn kind(metric: &str) -> Kind {
     if metric.starts_with("compliance")
         || metric.starts_with("contact_coverage")
         || metric.starts_with("share")
     {
-        charts::share
+        Kind::Share
     } else if metric.contains("caseload") {
-        charts::whole
+        Kind::Whole
     } else if metric == "spend" || metric == "budget" {
-        charts::millions
+        Kind::Money
     } else if metric.contains("wte") || metric.contains("hours") {
-        charts::decimal
+        Kind::Decimal
     } else {
-        charts::whole
+        Kind::Whole
+    }
+}
+
+/// How values of `metric` read on hover.
+pub fn format_of(metric: &str) -> fn(f64) -> String {
+    match kind(metric) {
+        Kind::Share => charts::share,
+        Kind::Money => charts::millions,
+        Kind::Whole => charts::whole,
+        Kind::Decimal => charts::decimal,
+    }
+}
+
+/// How a difference of `metric` reads: signed, in percentage points for shares, in pounds as a
+/// finance reader writes them (`-£0.08m`).
+pub fn change_format(metric: &str) -> fn(f64) -> String {
+    match kind(metric) {
+        Kind::Share => charts::points_change,
+        Kind::Money => charts::millions_change,
+        Kind::Whole => charts::whole,
+        Kind::Decimal => charts::decimal,
     }
 }
 
@@ -72,9 +107,11 @@ pub fn show(
         bands_selector(ui, view);
     });
     let focus = focus_index(f, view);
+    let daily = per_day(&view.metric);
     let title = format!(
-        "{} - {}",
+        "{}{} - {}",
         metric_label(&f.scenario.model, &view.metric),
+        if daily { " per day" } else { "" },
         f.district_names[focus]
     );
     let heading = ui.heading(&title).rect;
@@ -86,7 +123,11 @@ pub fn show(
         ui,
         &Chart {
             id: "explore",
-            y_label: metric_label(&f.scenario.model, &view.metric),
+            y_label: if daily {
+                "£ a day (each month's total over its days)".into()
+            } else {
+                metric_label(&f.scenario.model, &view.metric)
+            },
             months: &f.months,
             series: vec![Series {
                 name: "Median".into(),
@@ -98,7 +139,11 @@ pub fn show(
             references: references(f, &view.metric),
             bands: view.bands,
             height: 380.0,
-            format: format_of(&view.metric),
+            format: if daily {
+                charts::whole_pounds
+            } else {
+                format_of(&view.metric)
+            },
             legend: true,
             from_zero: from_zero(&view.metric),
         },

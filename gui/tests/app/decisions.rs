@@ -188,3 +188,32 @@ fn while_a_new_forecast_runs_the_old_one_is_marked_as_previous() {
             .is_none()
     );
 }
+
+#[test]
+fn money_reads_per_day_in_explore_and_its_export_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness();
+    wait_idle(&mut harness);
+    let view = harness.state_mut().view_mut();
+    view.export_dir = dir.path().to_path_buf();
+    view.metric = "spend".into();
+    view.tab = Tab::Explore;
+    harness.run();
+    harness.get_by_label_contains("Spend per day - Whole city");
+    // Every chart can be put back after a zoom.
+    harness.get_by_label("Reset view");
+    harness.get_by_label("Export chart data as CSV").click();
+    harness.run();
+    let csv = std::fs::read_to_string(dir.path().join("spend_per_day_ALL.csv")).unwrap();
+    let f = harness.state().forecast().expect("a forecast");
+    let k = f.results.metric_index("spend").unwrap();
+    // January has 31 days: its row is the month's median spend over 31, in whole pounds.
+    let january = csv.lines().nth(1).expect("a first month");
+    assert!(
+        january.starts_with("2019-01,ALL,spend_per_day,"),
+        "{january}"
+    );
+    let p50: f64 = january.split(',').nth(5).unwrap().parse().unwrap();
+    let monthly = f.summary.get(0, f.city(), k).median();
+    assert_eq!(p50, (monthly / 31.0).round());
+}

@@ -57,3 +57,52 @@ fn an_overlay_shows_what_it_inherits() {
     assert_eq!(loaded.scenario, before, "the same value, now written");
     assert!(h.query_by_label("Override population").is_none());
 }
+
+#[test]
+fn saving_an_overlay_elsewhere_keeps_it_finding_its_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let here = dir.path().join("here");
+    std::fs::create_dir(&here).unwrap();
+    file(&here, "birmingham_baseline.ron", load::BASELINE);
+    let path = file(&here, "overlay.ron", OVERLAY);
+    let mut h = harness(EditorState::default());
+    h.state_mut().editor.open(&path);
+    h.run();
+    // Saved into another folder: `extends` is rewritten to reach the same base from there.
+    let elsewhere = dir.path().join("plans").join("2027");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let moved = elsewhere.join("overlay.ron");
+    h.state_mut().editor.save_as(&moved).expect("saved");
+    let text = std::fs::read_to_string(&moved).unwrap();
+    assert!(
+        text.contains("extends: \"../../here/birmingham_baseline.ron\""),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("// More births in Ladywood."),
+        "comments kept"
+    );
+    let loaded = load::load_file(&moved).expect("it loads from its new folder");
+    assert_eq!(loaded.scenario.name, "Overlay");
+    assert!(!h.state().editor.is_dirty());
+    // Saved beside its base again: nothing to rewrite.
+    let back = here.join("copy.ron");
+    h.state_mut().editor.save_as(&back).expect("saved");
+    let text = std::fs::read_to_string(&back).unwrap();
+    assert!(
+        text.contains("extends: \"birmingham_baseline.ron\""),
+        "{text}"
+    );
+
+    // Text with no file yet (typed, or pasted) saved where its base is not: the save warns.
+    let mut h = harness(EditorState::default());
+    h.run();
+    h.state_mut().editor.set_text(OVERLAY.to_string());
+    let lonely = dir.path().join("lonely.ron");
+    h.state_mut().editor.save_as(&lonely).expect("saved");
+    let notice = h.state().editor.notice().unwrap_or_default().to_string();
+    assert!(
+        notice.contains("extends birmingham_baseline.ron, which is not in"),
+        "{notice}"
+    );
+}
