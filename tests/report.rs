@@ -182,8 +182,10 @@ fn run_report_writes_one_self_contained_page() {
             // Horizontal reference lines at 250 (bluish green) and 350 (orange), labelled.
             assert!(has_level_line(figure, "#009E73"), "{key}: no 250 line");
             assert!(has_level_line(figure, "#E69F00"), "{key}: no 350 line");
+            assert!(has_level_line(figure, "#D55E00"), "{key}: no 450 line");
             assert!(figure.contains("iHV guidance 250"), "{key}");
-            assert!(figure.contains("Birmingham plan ~350"), "{key}");
+            assert!(figure.contains("amber above 350"), "{key}");
+            assert!(figure.contains("red above 450"), "{key}");
         }
     }
     let figure = |key: &str| &figures.iter().find(|(k, _)| k == key).expect("a figure").1;
@@ -376,7 +378,7 @@ fn every_status_table_is_at_the_month_chosen_and_the_command_names_it() {
 #[test]
 fn the_scenario_s_thresholds_set_every_status_in_the_report_and_the_summary() {
     // North: 2,500 children per HV WTE, South about 170. Green to 100 and amber to 200 turn
-    // South amber; 3 points of amber turn a review 4 points short red.
+    // South amber; amber reviews are those at most 3 points short.
     let mut s = scenario();
     s.rag = RagThresholds {
         caseload_green: 100.0,

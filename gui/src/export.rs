@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use caseload::lever::{self, LeverPath};
+use caseload::metrics::Unit;
 use caseload::output::tables::{self, ChartRow, Quoting};
 use caseload::output::{self, RunRecord, xlsx};
 use caseload::report::{self, Edition};
@@ -60,12 +61,11 @@ pub fn file_stem(text: &str) -> String {
 /// `x` rounded to what a reader of `metric` can use: shares to 4 decimals (0.1 of a percentage
 /// point), pounds to whole pounds, staff and hours to 2 decimals, counts and caseloads to 1.
 pub fn meaningful(metric: &str, x: f64) -> f64 {
-    let family = metric.split(':').next().unwrap_or(metric);
-    let decimals = match family {
-        "compliance" | "contact_coverage" => 4,
-        "spend" | "budget" => 0,
-        f if f.contains("wte") && !f.contains("caseload") || f.contains("hours") => 2,
-        _ => 1,
+    let decimals = match Unit::of(metric) {
+        Unit::Share => 4,
+        Unit::Pounds => 0,
+        Unit::Wte | Unit::Hours => 2,
+        Unit::Caseload | Unit::Count => 1,
     };
     let scale = 10f64.powi(decimals);
     let rounded = (x * scale).round() / scale;
@@ -185,7 +185,7 @@ pub fn board_report(
         scenario: REPORT_SCENARIO.to_string(),
         scenario_name: model.name.clone(),
         scenario_sha256: output::sha256_hex(&scenario.text),
-        ..record(forecast, of)
+        ..record(forecast, of.based_on, of)
     };
     let targets = review_targets(forecast, of.month);
     let edition = Edition {
@@ -210,12 +210,12 @@ pub fn board_report(
     ])
 }
 
-/// The record of the run behind `forecast`, as `caseload run` would write it.
-fn record(forecast: &Forecast, of: &ReportOf) -> RunRecord {
+/// The record of the run behind `forecast` (from `source`), as `caseload run` would write it.
+fn record(forecast: &Forecast, source: &str, of: &ReportOf) -> RunRecord {
     let run = &forecast.scenario;
     RunRecord {
         version: env!("CARGO_PKG_VERSION").to_string(),
-        scenario: of.based_on.to_string(),
+        scenario: source.to_string(),
         scenario_name: run.model.name.clone(),
         // The description as chosen: any changes are listed beside it.
         scenario_description: run.scenario.description.clone(),
@@ -266,7 +266,7 @@ pub fn workbook(
 ) -> Result<Vec<u8>, ExportError> {
     let bad = |e: xlsx::XlsxError| ExportError::Data(e.to_string());
     // The Reviews sheet gives each review's chance; nothing else was asked.
-    let current = record(forecast, of);
+    let current = record(forecast, of.based_on, of);
     let Some(a) = pinned else {
         return xlsx::workbook(&xlsx::Book {
             run: xlsx::Run {
@@ -284,13 +284,13 @@ pub fn workbook(
     let rows = caseload::compare::compare(&a.results, &forecast.results);
     let changes =
         caseload::scenario::diff::differences(&a.scenario.scenario, &forecast.scenario.scenario);
-    let pinned_record = RunRecord {
-        scenario: a.scenario.source.clone(),
-        scenario_name: a.scenario.model.name.clone(),
-        scenario_sha256: output::sha256_hex(&a.scenario.text),
-        replications: a.replications as u32,
-        ..current.clone()
-    };
+    let pinned_record = record(a, &a.scenario.source, of);
+    // A's sheets at the month chosen, found by its label (A may cover other months).
+    let month = forecast
+        .months
+        .get(of.month)
+        .and_then(|label| a.months.iter().position(|m| m == label))
+        .unwrap_or_else(|| a.last_month());
     xlsx::workbook(&xlsx::Book {
         run: xlsx::Run {
             model: &a.scenario.model,
@@ -298,7 +298,7 @@ pub fn workbook(
             summary: &a.summary,
             record: &pinned_record,
         },
-        month: of.month.min(a.months.len().saturating_sub(1)),
+        month,
         targets: &[],
         compared: Some(xlsx::Compared {
             b: &current,
@@ -388,6 +388,7 @@ mod tests {
     #[test]
     fn exported_values_are_rounded_to_what_matters() {
         assert_eq!(meaningful("compliance:new_birth", 0.823_456_7), 0.8235);
+        assert_eq!(meaningful("coverage:new_birth", 0.851_23), 0.8512);
         assert_eq!(meaningful("spend", 2_424_123.456), 2_424_123.0);
         assert_eq!(meaningful("hv_wte", 162.123_45), 162.12);
         assert_eq!(meaningful("caseload_per_hv_wte", 470.456), 470.5);

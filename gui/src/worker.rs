@@ -246,3 +246,67 @@ fn work(jobs: &Receiver<Job>, out: &Sender<Message>, wanted: &AtomicU64, repaint
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    /// The baseline cut to a year, so a replication is quick.
+    fn year() -> Arc<Loaded> {
+        let base = caseload::load::baseline().expect("the baseline");
+        let months: LeverPath = "calendar.months".parse().unwrap();
+        let holidays: LeverPath = "calendar.bank_holidays".parse().unwrap();
+        Arc::new(lever::apply(&base, &[(&months, "12"), (&holidays, "[]")]).expect("valid"))
+    }
+
+    fn job(id: u64, base: &Arc<Loaded>) -> Job {
+        Job {
+            id,
+            base: Arc::clone(base),
+            levers: Vec::new(),
+            passes: vec![4, 40],
+            seed: 1,
+            posterior: None,
+        }
+    }
+
+    /// The next message, waiting at most a minute.
+    fn next(worker: &Worker) -> Message {
+        for _ in 0..6000 {
+            if let Some(m) = worker.poll() {
+                return m;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("the worker said nothing for a minute");
+    }
+
+    #[test]
+    fn a_cancelled_job_asked_again_resumes_from_the_replications_it_finished() {
+        let base = year();
+        let worker = Worker::spawn(|| {}).expect("a worker");
+        worker.submit(job(1, &base));
+        // Cancel as soon as the quick pass is back: its four replications are kept.
+        loop {
+            if let Message::Forecast { .. } = next(&worker) {
+                break;
+            }
+        }
+        worker.cancel();
+        // Let the worker notice, then drain what it sent before it did.
+        std::thread::sleep(Duration::from_millis(300));
+        while worker.poll().is_some() {}
+        worker.submit(job(2, &base));
+        // The first progress of the job asked again counts from what was kept: at least one
+        // chunk beyond the quick pass (a fresh start would say 4).
+        let done = loop {
+            match next(&worker) {
+                Message::Progress { job: 2, done, .. } => break done,
+                Message::Failed { error, .. } => panic!("{error}"),
+                _ => {}
+            }
+        };
+        assert!(done >= 8, "started afresh: {done}");
+    }
+}

@@ -65,6 +65,7 @@ impl Direction {
         match family {
             "compliance"
             | "contact_coverage"
+            | "coverage"
             | "contacts_delivered"
             | "review_on_time"
             | "hv_wte"
@@ -363,6 +364,7 @@ mod tests {
         assert_eq!(up.verdict("caseload_per_hv_wte"), "B worse");
         assert_eq!(down.verdict("caseload_per_hv_wte"), "B better");
         assert_eq!(up.verdict("hv_wte"), "B better");
+        assert_eq!(up.verdict("coverage:new_birth"), "B better");
         assert_eq!(up.verdict("vacancies:health_visitor"), "B worse");
         assert_eq!(up.verdict("spend"), "B costs more");
         assert_eq!(down.verdict("spend"), "B costs less");

@@ -6,6 +6,39 @@
 use crate::model::Model;
 use crate::scenario::Reported;
 
+/// What a metric's values are, for how they are shown, rounded and formatted wherever they are
+/// read (the app, the workbook, exported CSVs), so one metric reads alike everywhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// A share from 0 to 1 (compliance, coverage): shown as a percentage.
+    Share,
+    /// Pounds (spend, budget).
+    Pounds,
+    /// Children per health-visitor WTE.
+    Caseload,
+    /// Whole-time equivalents of staff (in post, establishment, vacancies, joiners, leavers).
+    Wte,
+    /// Hours of staff time.
+    Hours,
+    /// A count of children, reviews, contacts or people.
+    Count,
+}
+
+impl Unit {
+    /// The unit of `metric` (a metric name such as `compliance:new_birth`).
+    pub fn of(metric: &str) -> Unit {
+        let family = metric.split(':').next().unwrap_or(metric);
+        match family {
+            "compliance" | "contact_coverage" | "coverage" => Unit::Share,
+            "spend" | "budget" => Unit::Pounds,
+            "caseload_per_hv_wte" | "weighted_caseload_per_hv_wte" => Unit::Caseload,
+            "hv_wte" | "wte" | "establishment" | "vacancies" | "starters" | "leavers" => Unit::Wte,
+            f if f.contains("hours") => Unit::Hours,
+            _ => Unit::Count,
+        }
+    }
+}
+
 /// How a metric's city total and its monthly value are formed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -375,5 +408,23 @@ impl Builder {
             self.one(&format!("{stem}:{id}"), kind);
         }
         first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_family_has_its_unit() {
+        assert_eq!(Unit::of("compliance:new_birth"), Unit::Share);
+        assert_eq!(Unit::of("coverage:new_birth"), Unit::Share);
+        assert_eq!(Unit::of("contact_coverage:universal"), Unit::Share);
+        assert_eq!(Unit::of("spend"), Unit::Pounds);
+        assert_eq!(Unit::of("caseload_per_hv_wte"), Unit::Caseload);
+        assert_eq!(Unit::of("vacancies:health_visitor"), Unit::Wte);
+        assert_eq!(Unit::of("unmet_hours"), Unit::Hours);
+        assert_eq!(Unit::of("absence_hours"), Unit::Hours);
+        assert_eq!(Unit::of("children"), Unit::Count);
     }
 }

@@ -113,7 +113,7 @@ impl RagRule {
 }
 
 /// A threshold as written: `350`, `2.5`.
-fn trimmed(x: f64) -> String {
+pub(crate) fn trimmed(x: f64) -> String {
     let text = format!("{x:.2}");
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -123,6 +123,14 @@ impl CaseloadApp {
             self.replacing = Some((kind, existing));
             return;
         }
+        // What is exported must be what the levers say: not a forecast being replaced.
+        if self.is_stale() || self.comeback.is_some() {
+            self.error = Some(
+                "The forecast on screen is being replaced: export it once the new one is shown."
+                    .into(),
+            );
+            return;
+        }
         let Some(f) = &self.forecast else { return };
         let dir = self.export_folder();
         let month = view::month_index(f, &self.view);
@@ -135,16 +143,24 @@ impl CaseloadApp {
                     export::write_whole(&dir.join(format!("{stem}.csv")), text.as_bytes())
                 })
             }
-            Export::CompareCsv => match &self.prepared.compare {
-                Some(p) => view::compare::csv(p, &f.months[month], &f.districts[focus])
-                    .map_err(|e| export::ExportError::Data(e.to_string()))
-                    .and_then(|text| {
-                        export::write_whole(
-                            &dir.join(format!("compare_{stem}.csv")),
-                            text.as_bytes(),
-                        )
-                    }),
-                None => Err(export::ExportError::Data(
+            Export::CompareCsv => match (&self.prepared.compare, &self.pinned) {
+                // The table is at A's month and district, as the page shows it.
+                (Some(p), Some(pinned)) => {
+                    let a = &pinned.forecast;
+                    let (m, d) = (
+                        view::compare::shared_month(a, f, &self.view),
+                        view::focus_index(a, &self.view),
+                    );
+                    view::compare::csv(p, &a.months[m], &a.districts[d])
+                        .map_err(|e| export::ExportError::Data(e.to_string()))
+                        .and_then(|text| {
+                            export::write_whole(
+                                &dir.join(format!("compare_{stem}.csv")),
+                                text.as_bytes(),
+                            )
+                        })
+                }
+                _ => Err(export::ExportError::Data(
                     "pin a forecast as A first".into(),
                 )),
             },

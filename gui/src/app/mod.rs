@@ -154,8 +154,8 @@ pub struct CaseloadApp {
     posterior_text: String,
     started: Instant,
     first_forecast: Option<Duration>,
-    /// When a lever last moved, until the quick pass it asked for is on screen.
-    touched: Option<Instant>,
+    /// When a lever last moved, and the job started for it, until its quick pass is on screen.
+    touched: Option<(Instant, Option<u64>)>,
     /// From the last lever move to its quick pass on screen, the last time one was made.
     response: Option<Duration>,
     /// A PNG export to ask a screenshot for: the chart's rectangle and the file.
@@ -329,8 +329,9 @@ impl CaseloadApp {
         match command {
             Command::SetLever(key, value) => {
                 if self.levers.set(&key, value) {
-                    self.changed_at = Some(Instant::now());
-                    self.touched = self.changed_at;
+                    let now = Instant::now();
+                    self.changed_at = Some(now);
+                    self.touched = Some((now, None));
                 }
             }
             Command::ResetLevers => {
@@ -509,6 +510,8 @@ impl CaseloadApp {
     }
 
     fn use_scenario(&mut self, loaded: Loaded, source: Source) {
+        // A scenario chosen while a base was forecast for a comparison ends the comparison.
+        self.comeback = None;
         // The editor follows the scenario chosen unless it holds edits of its own.
         if !self.editor.is_dirty() && !matches!(source, Source::File(_)) {
             self.editor = Editor::new(&loaded, self.editor.state());
@@ -533,6 +536,9 @@ impl CaseloadApp {
             posterior: self.posterior.as_ref().map(|p| Arc::clone(&p.posterior)),
         });
         self.running = Some(self.next_job);
+        if let Some((at, None)) = self.touched {
+            self.touched = Some((at, Some(self.next_job)));
+        }
         self.progress = (0, self.settings.passes.last().copied().unwrap_or(0));
         self.changed_at = None;
         self.cancelled = None;
@@ -569,8 +575,11 @@ impl CaseloadApp {
                         .get_or_insert_with(|| self.started.elapsed());
                     self.forecast = Some(*forecast);
                     self.forecast_job = job;
-                    if let Some(at) = self.touched.take() {
+                    if let Some((at, Some(touched_job))) = self.touched
+                        && touched_job == job
+                    {
                         self.response = Some(at.elapsed());
+                        self.touched = None;
                     }
                     self.generation += 1;
                     self.refined = last;
@@ -586,6 +595,8 @@ impl CaseloadApp {
                 Message::Failed { job, error } if Some(job) == self.running => {
                     self.error = Some(error);
                     self.running = None;
+                    // The base could not be forecast: back to the scenario chosen.
+                    self.come_back();
                 }
                 _ => {} // a cancelled job's message
             }
@@ -779,7 +790,7 @@ impl CaseloadApp {
                     .button("Export Excel workbook")
                     .on_hover_text(
                         "The city by month, the districts and reviews at the month chosen; with a \
-                         forecast pinned, the comparison too",
+                         forecast pinned, those of A and the comparison with this one (B)",
                     )
                     .clicked()
             {

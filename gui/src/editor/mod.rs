@@ -54,6 +54,14 @@ use source::Parsed;
 /// Name shown for a scenario not yet saved to a file.
 const UNTITLED: &str = "untitled.ron";
 
+/// What saving a file elsewhere did to its relative `extends`.
+enum Extends {
+    /// Rewritten to reach the same base from the new folder; what it now reads, in words.
+    Rewritten(String),
+    /// Left as written, but the base is not where it points from the new folder; why, in words.
+    NotFound(String),
+}
+
 /// What the editor keeps between launches.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -314,7 +322,7 @@ impl Editor {
     /// same base from `path`'s folder, when the file moves to another folder. Also says, when the
     /// base will not be found from there (a scenario shipped with the app, not on disk), why the
     /// saved file will not load.
-    fn text_for(&self, path: &Path) -> (String, Option<String>) {
+    fn text_for(&self, path: &Path) -> (String, Option<Extends>) {
         let Ok(parsed) = &self.parsed else {
             return (self.text.clone(), None);
         };
@@ -346,12 +354,15 @@ impl Editor {
                 let splice = parsed.replace(&self.text, node, quoted);
                 let mut text = self.text.clone();
                 text.replace_range(splice.range, &splice.with);
+                if text == self.text {
+                    return (text, None);
+                }
                 let said = format!(
                     "its `extends` now reads {} so it still finds {}",
                     moved.display(),
                     target.display()
                 );
-                (text, Some(said))
+                (text, Some(Extends::Rewritten(said)))
             }
             (None, Some(new)) if !new.join(base).is_file() => {
                 let warning = format!(
@@ -360,7 +371,7 @@ impl Editor {
                     base.display(),
                     new.display()
                 );
-                (self.text.clone(), Some(warning))
+                (self.text.clone(), Some(Extends::NotFound(warning)))
             }
             _ => (self.text.clone(), None),
         }
@@ -390,8 +401,12 @@ impl Editor {
             self.refresh();
         }
         match extends {
-            Some(said) if rewritten => self.say(false, format!("Saved {}: {said}", self.name)),
-            Some(warning) => self.say(true, format!("Saved {}, but {warning}", self.name)),
+            Some(Extends::Rewritten(said)) => {
+                self.say(false, format!("Saved {}: {said}", self.name))
+            }
+            Some(Extends::NotFound(warning)) => {
+                self.say(true, format!("Saved {}, but {warning}", self.name))
+            }
             None => self.say(false, format!("Saved {}", self.name)),
         }
         Ok(())

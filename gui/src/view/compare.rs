@@ -103,11 +103,29 @@ fn cell(
     ))
 }
 
+/// The month (an index into A's) the table is at: the view's month when both forecasts have it,
+/// otherwise the last month they share (A and B may cover different periods).
+pub fn shared_month(a: &Forecast, b: &Forecast, view: &ViewState) -> usize {
+    let both = |m: usize| {
+        a.months
+            .get(m)
+            .is_some_and(|label| b.months.contains(label))
+    };
+    let chosen = month_index(a, view);
+    if both(chosen) {
+        return chosen;
+    }
+    (0..a.months.len())
+        .rev()
+        .find(|&m| both(m))
+        .unwrap_or(chosen)
+}
+
 impl Prepared {
     /// The comparison of `a` and `b` as `view` asks.
     pub fn new(a: &Forecast, b: &Forecast, view: &ViewState) -> Self {
         let focus = focus_index(a, view);
-        let month = month_index(a, view);
+        let month = shared_month(a, b, view);
         let by_month = (0..a.months.len())
             .map_while(|m| cell(a, b, m, focus, &view.metric))
             .collect();
@@ -241,7 +259,7 @@ pub fn show(
     ui.heading(format!(
         "At {}, {}",
         a.months
-            .get(month_index(a, view))
+            .get(shared_month(a, b, view))
             .map_or("", String::as_str),
         a.district_names[focus]
     ));

@@ -1,5 +1,7 @@
 //! Explore: any metric, for the city or a district, with its bands, reference lines and exports.
 
+use caseload::metrics::Unit;
+
 use crate::app::{Command, Export};
 use crate::charts::{self, Chart, Reference, Series};
 use crate::forecast::{Band, Forecast, metric_label};
@@ -33,50 +35,24 @@ pub fn per_day(metric: &str) -> bool {
     metric == "spend" || metric == "budget"
 }
 
-/// What kind of number a metric is, for how it reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Share,
-    Money,
-    Whole,
-    Decimal,
-}
-
-fn kind(metric: &str) -> Kind {
-    if metric.starts_with("compliance")
-        || metric.starts_with("contact_coverage")
-        || metric.starts_with("share")
-    {
-        Kind::Share
-    } else if metric.contains("caseload") {
-        Kind::Whole
-    } else if metric == "spend" || metric == "budget" {
-        Kind::Money
-    } else if metric.contains("wte") || metric.contains("hours") {
-        Kind::Decimal
-    } else {
-        Kind::Whole
-    }
-}
-
 /// How values of `metric` read on hover.
 pub fn format_of(metric: &str) -> fn(f64) -> String {
-    match kind(metric) {
-        Kind::Share => charts::share,
-        Kind::Money => charts::millions,
-        Kind::Whole => charts::whole,
-        Kind::Decimal => charts::decimal,
+    match Unit::of(metric) {
+        Unit::Share => charts::share,
+        Unit::Pounds => charts::millions,
+        Unit::Caseload | Unit::Count => charts::whole,
+        Unit::Wte | Unit::Hours => charts::decimal,
     }
 }
 
 /// How a difference of `metric` reads: signed, in percentage points for shares, in pounds as a
 /// finance reader writes them (`-£0.08m`).
 pub fn change_format(metric: &str) -> fn(f64) -> String {
-    match kind(metric) {
-        Kind::Share => charts::points_change,
-        Kind::Money => charts::millions_change,
-        Kind::Whole => charts::whole,
-        Kind::Decimal => charts::decimal,
+    match Unit::of(metric) {
+        Unit::Share => charts::points_change,
+        Unit::Pounds => charts::millions_change,
+        Unit::Caseload | Unit::Count => charts::whole,
+        Unit::Wte | Unit::Hours => charts::decimal,
     }
 }
 
@@ -164,7 +140,5 @@ pub fn show(
 /// Whether a chart of `metric` starts its value axis at zero: counts, staff and money do, so a
 /// change is seen at its true size; shares and caseloads may start where the data does.
 pub fn from_zero(metric: &str) -> bool {
-    !(metric.starts_with("compliance")
-        || metric.starts_with("contact_coverage")
-        || metric.contains("caseload"))
+    !matches!(Unit::of(metric), Unit::Share | Unit::Caseload)
 }

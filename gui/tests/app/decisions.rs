@@ -35,6 +35,11 @@ fn a_scenario_is_compared_with_the_one_it_extends_in_one_step() {
     harness.get_by_label_contains("What differs between A and B:");
     harness.get_by_label("budget.changes");
     // Verdicts say better or worse, never which side is higher, for judged metrics.
+    let judged = ["B better", "B worse", "no clear difference", "B costs less"]
+        .iter()
+        .map(|w| harness.query_all_by_label(w).count())
+        .sum::<usize>();
+    assert!(judged >= 5, "{judged} verdicts");
     for word in ["B higher", "B lower"] {
         let rows: Vec<String> = harness
             .query_all_by_label(word)

@@ -8,6 +8,7 @@ pub use rust_xlsxwriter::XlsxError;
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use crate::compare::Row as Difference;
+use crate::metrics::Unit;
 use crate::model::Model;
 use crate::rag::Rag;
 use crate::results::ReplicationValues;
@@ -75,21 +76,19 @@ impl Formats {
 
     /// The format of a value of `metric`.
     fn of(&self, metric: &str) -> &Format {
-        let family = metric.split(':').next().unwrap_or(metric);
-        match family {
-            "compliance" | "contact_coverage" => &self.percent,
-            "spend" | "budget" => &self.pounds,
-            f if f.contains("caseload") => &self.count,
-            f if f.contains("wte") || f.contains("hours") => &self.decimal,
-            _ => &self.count,
+        match Unit::of(metric) {
+            Unit::Share => &self.percent,
+            Unit::Pounds => &self.pounds,
+            Unit::Caseload | Unit::Count => &self.count,
+            Unit::Wte | Unit::Hours => &self.decimal,
         }
     }
 
-    /// The format of a difference B - A of `metric`.
+    /// The format of a difference B - A of `metric`: shares in signed percentage points.
     fn of_change(&self, metric: &str) -> &Format {
-        match self.of(metric) {
-            f if std::ptr::eq(f, &self.percent) => &self.points,
-            f => f,
+        match Unit::of(metric) {
+            Unit::Share => &self.points,
+            _ => self.of(metric),
         }
     }
 }

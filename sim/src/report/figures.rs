@@ -2,7 +2,7 @@
 //! health-visitor WTE and spend for the city.
 
 use super::charts::{self, Chart, Fan, Line, max_of, palette};
-use super::{BIRMINGHAM_PLAN, IHV_GUIDANCE, Run, escape, number, percent};
+use super::{IHV_GUIDANCE, Run, escape, number, percent};
 
 /// A chart as a figure: caption above, SVG below.
 fn figure(kind: &str, id: &str, caption: &str, chart: &Chart) -> String {
@@ -40,16 +40,24 @@ pub(super) fn caseload_charts(run: &Run) -> String {
     let fans: Vec<Fan> = (0..run.results.districts.len())
         .map(|d| Fan::of(run.summary, n, d, k, 1.0))
         .collect();
-    let top = fans.iter().map(Fan::max).fold(BIRMINGHAM_PLAN, f64::max) * 1.08;
+    let rule = &run.model.rag;
+    let top = fans
+        .iter()
+        .map(Fan::max)
+        .fold(rule.caseload_amber, f64::max)
+        * 1.08;
     let mut html = String::from(
         "<section id=\"caseload\">\n<h2>Caseload per health-visitor WTE</h2>\n\
          <p>Children on the caseload at the month's end per whole-time-equivalent health visitor in \
          post, by district and for the city, all on one scale. Reference lines: the Institute of \
-         Health Visiting's guidance of 250 and Birmingham's plan of about 350.</p>\n",
+         Health Visiting's guidance of 250, and where the status turns amber and red (the \
+         scenario's thresholds, as in the tables above).</p>\n",
     );
     html.push_str(&legend(""));
     html.push_str("<div class=\"grid\">\n");
     let city = run.results.city();
+    let amber = format!("amber above {}", number(rule.caseload_green, 0));
+    let red = format!("red above {}", number(rule.caseload_amber, 0));
     for (d, fan) in fans.into_iter().enumerate() {
         let (id, name) = if d == city {
             (crate::results::CITY, "City (all districts)")
@@ -62,7 +70,8 @@ pub(super) fn caseload_charts(run: &Run) -> String {
             fan,
             lines: vec![
                 Line::level(IHV_GUIDANCE, "iHV guidance 250", palette::GREEN),
-                Line::level(BIRMINGHAM_PLAN, "Birmingham plan ~350", palette::ORANGE),
+                Line::level(rule.caseload_green, amber.clone(), palette::ORANGE),
+                Line::level(rule.caseload_amber, red.clone(), palette::VERMILLION),
             ],
             y_max: top,
             y_title: "children per HV WTE",

@@ -4,7 +4,7 @@
 use crate::targets::{Chance, Target};
 
 use super::{BIRMINGHAM_PLAN, IHV_GUIDANCE, Run, escape, number, percent, percent1};
-use crate::rag::Rag;
+use crate::rag::{Rag, trimmed};
 
 /// A status cell: the word, and its colour as a class.
 fn rag_cell(rag: Option<Rag>, otherwise: &str) -> String {
@@ -74,7 +74,7 @@ pub(super) fn glance(run: &Run, targets: &[(Target, Chance)]) -> String {
         "</tbody>\n</table>\n<h3>Caseload: children per health-visitor WTE</h3>\n\
          <table class=\"rag-table\">\n<thead><tr><th>District</th><th>Median</th>\
          <th>P10 to P90</th><th>Chance of {} or fewer</th><th>Status</th></tr></thead>\n<tbody>\n",
-        number(rule.caseload_green, 0)
+        trimmed(rule.caseload_green)
     ));
     if let Some(k) = run.metric("caseload_per_hv_wte") {
         for d in 0..run.results.districts.len() {
@@ -140,13 +140,13 @@ pub(super) fn glance(run: &Run, targets: &[(Target, Chance)]) -> String {
          rule. For reference, the Institute of Health Visiting's guidance is {} and \
          Birmingham's plan about {}. The chance columns are the share of replications meeting \
          the target or the {} level in {month}.</p>\n</section>\n",
-        number(rule.compliance_amber_points, 1).trim_end_matches(".0"),
-        number(rule.caseload_green, 0),
-        number(rule.caseload_amber, 0),
-        number(rule.caseload_amber, 0),
+        trimmed(rule.compliance_amber_points),
+        trimmed(rule.caseload_green),
+        trimmed(rule.caseload_amber),
+        trimmed(rule.caseload_amber),
         number(IHV_GUIDANCE, 0),
         number(BIRMINGHAM_PLAN, 0),
-        number(rule.caseload_green, 0),
+        trimmed(rule.caseload_green),
     ));
     html
 }
