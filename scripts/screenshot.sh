@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Screenshots of the desktop app in a virtual X display (Xvfb): every page at the common NHS laptop
-# size (1366x768) and at 1920x1080, and the README's screenshot (the dashboard at 1366x768). Prints
+# size (1366x768) and at 1920x1080, the Compare page filled (a budget cut against the scenario it
+# extends), and the README's screenshot (the dashboard at 1366x768). Prints
 # how long after launch the first forecast was on screen. Installs the display, capture and
 # keyboard packages with apt-get if they are missing (as root; building the app needs none).
 #
@@ -36,6 +37,14 @@ for size in 1366x768 1920x1080; do
             import -window root '$out/${size}_'\$i'_'\${tab%:*}'.png'
             i=\$((i + 1))
         done
+        # Compare, filled: the 10% budget cut against the scenario it extends, in one step.
+        xdotool mousemove 145 126 click 1
+        sleep 1
+        xdotool mousemove 250 222 click 1
+        sleep 10
+        xdotool mousemove 142 186 click 1
+        sleep 30
+        import -window root '$out/${size}_6_compare_with_base.png'
         kill \$app
     " || true
     grep 'first forecast' "$log" || { echo "no forecast was reported at $size:"; cat "$log"; exit 1; }

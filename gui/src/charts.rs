@@ -173,11 +173,12 @@ fn plot_with<'a>(ui: &mut egui::Ui, chart: &Chart<'a>, plot: Plot<'a>) -> egui::
         .x_axis_formatter(move |mark, _| year_label(months, mark.value))
         .y_axis_formatter(move |mark, _| format(mark.value));
     if chart.legend {
-        // Charts from zero hold their data high: the legend goes low, clear of the lines.
-        let corner = if chart.from_zero {
-            Corner::RightBottom
-        } else {
-            Corner::RightTop
+        // Charts from zero hold their data high: the legend goes low, clear of the lines; the
+        // reference lines' labels sit at the right, so with them it goes left.
+        let corner = match (chart.from_zero, chart.references.is_empty()) {
+            (true, _) => Corner::RightBottom,
+            (false, true) => Corner::RightTop,
+            (false, false) => Corner::LeftBottom,
         };
         plot = plot.legend(Legend::default().position(corner));
     }

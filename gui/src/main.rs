@@ -10,6 +10,9 @@ use caseload_gui::state::{STORAGE_KEY, Saved};
 /// The size the window opens at when the screen has room for it.
 const WINDOW: [f32; 2] = [1280.0, 860.0];
 
+/// The largest size the window opens at on a large screen.
+const LARGEST: [f32; 2] = [1800.0, 1100.0];
+
 /// Room left on a screen for its task bar and the window's title bar.
 const SCREEN_MARGIN: egui::Vec2 = egui::vec2(16.0, 80.0);
 
@@ -25,7 +28,8 @@ struct Timed {
 
 impl Timed {
     /// Once the screen's size is known: a window larger than the screen (a 1366x768 laptop) is
-    /// made to fit it, and maximised where the window manager allows.
+    /// made to fit it, and maximised where the window manager allows; on a larger screen it grows
+    /// to most of it.
     fn fit_to_screen(&mut self, ctx: &egui::Context) {
         if self.fitted {
             return;
@@ -40,6 +44,15 @@ impl Timed {
             ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
             ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(egui::pos2(0.0, 0.0)));
             ctx.send_viewport_cmd(egui::ViewportCommand::Maximized(true));
+        } else {
+            // A larger screen gets most of it, up to a size where lines stay readable.
+            let size = egui::vec2(
+                (room.x * 0.9).clamp(WINDOW[0], LARGEST[0]),
+                (room.y * 0.92).clamp(WINDOW[1], LARGEST[1]),
+            );
+            if size != egui::Vec2::from(WINDOW) {
+                ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+            }
         }
     }
 }

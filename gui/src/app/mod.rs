@@ -727,9 +727,35 @@ impl CaseloadApp {
     }
 
     fn header(&mut self, ui: &mut egui::Ui, commands: &mut Vec<Command>) {
-        ui.horizontal_wrapped(|ui| {
+        // The exports sit on the title's row, so progress below never moves them.
+        ui.horizontal(|ui| {
             ui.heading("Caseload");
-            ui.label(self.describe());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if ui
+                    .button("Export folder…")
+                    .on_hover_text("Choose the folder exports are written to (remembered)")
+                    .clicked()
+                {
+                    commands.push(Command::ChooseExportFolder);
+                }
+                if self.forecast.is_some()
+                    && ui
+                        .button("Export Excel workbook")
+                        .on_hover_text(
+                            "The city by month, the districts and reviews at the month chosen; \
+                             with a forecast pinned, those of A and the comparison with this one (B)",
+                        )
+                        .clicked()
+                {
+                    commands.push(Command::Export(Export::Workbook));
+                }
+                if self.forecast.is_some() && ui.button("Export board report (HTML)").clicked() {
+                    commands.push(Command::Export(Export::Report));
+                }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add(egui::Label::new(self.describe()).truncate());
+                });
+            });
         });
         ui.horizontal_wrapped(|ui| {
             for tab in Tab::ALL {
@@ -781,27 +807,6 @@ impl CaseloadApp {
                     f.replications,
                     f.elapsed.as_secs_f64()
                 ));
-            }
-            if self.forecast.is_some() && ui.button("Export board report (HTML)").clicked() {
-                commands.push(Command::Export(Export::Report));
-            }
-            if self.forecast.is_some()
-                && ui
-                    .button("Export Excel workbook")
-                    .on_hover_text(
-                        "The city by month, the districts and reviews at the month chosen; with a \
-                         forecast pinned, those of A and the comparison with this one (B)",
-                    )
-                    .clicked()
-            {
-                commands.push(Command::Export(Export::Workbook));
-            }
-            if ui
-                .button("Export folder…")
-                .on_hover_text("Choose the folder exports are written to (remembered)")
-                .clicked()
-            {
-                commands.push(Command::ChooseExportFolder);
             }
         });
         // One line always, so nothing below moves when a message comes or goes.

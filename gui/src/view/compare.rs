@@ -299,8 +299,11 @@ fn changes(ui: &mut egui::Ui, changes: &[FieldChange]) {
         .id_salt("compare_changes")
         .default_open(changes.len() <= 8)
         .show(ui, |ui| {
+            // Within the page's width: long values are cut, whole on hover.
+            let column = (ui.available_width() / 3.0 - 12.0).max(120.0);
             egui::Grid::new("compare_changes_table")
                 .striped(true)
+                .max_col_width(column)
                 .show(ui, |ui| {
                     for h in ["Field", "A", "B"] {
                         ui.strong(h);
@@ -308,9 +311,14 @@ fn changes(ui: &mut egui::Ui, changes: &[FieldChange]) {
                     ui.end_row();
                     let none = "(not set)";
                     for c in changes {
-                        ui.label(&c.path);
-                        ui.label(c.a.as_deref().unwrap_or(none));
-                        ui.label(c.b.as_deref().unwrap_or(none));
+                        for text in [
+                            c.path.as_str(),
+                            c.a.as_deref().unwrap_or(none),
+                            c.b.as_deref().unwrap_or(none),
+                        ] {
+                            ui.add(egui::Label::new(text).truncate())
+                                .on_hover_text(text);
+                        }
                         ui.end_row();
                     }
                 });
