@@ -107,7 +107,7 @@ fn month_at(months: &[String], x: f64) -> Option<&str> {
 
 /// Grid marks on the month axis: every January (a year apart), every quarter's first month
 /// (three months apart), so the axis reads in years whatever the zoom.
-fn year_marks(months: &[String], input: GridInput) -> Vec<GridMark> {
+pub(crate) fn year_marks(months: &[String], input: GridInput) -> Vec<GridMark> {
     let (low, high) = input.bounds;
     months
         .iter()
@@ -129,7 +129,7 @@ fn year_marks(months: &[String], input: GridInput) -> Vec<GridMark> {
 }
 
 /// The label of a month axis mark: the year at January, nothing elsewhere.
-fn year_label(months: &[String], x: f64) -> String {
+pub(crate) fn year_label(months: &[String], x: f64) -> String {
     month_at(months, x)
         .filter(|m| m.ends_with("-01"))
         .and_then(|m| m.get(..4))

@@ -340,19 +340,15 @@ fn difference_chart(
         .filter(|(_, d)| d.difference.is_finite())
         .map(|(x, d)| [x as f64, d.difference])
         .collect();
-    let labels = months.to_vec();
+    let (labels, marks) = (months.to_vec(), months.to_vec());
+    // The same year axis as every fan chart; the wheel scrolls the page.
     Plot::new("compare_difference")
         .height(200.0)
         .legend(Legend::default())
-        .x_axis_label("Month")
-        .x_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() < 1e-6 && i >= 0.0 {
-                labels.get(i as usize).cloned().unwrap_or_default()
-            } else {
-                String::new()
-            }
-        })
+        .allow_scroll(false)
+        .x_axis_label("Year")
+        .x_grid_spacer(move |input| charts::year_marks(&marks, input))
+        .x_axis_formatter(move |mark, _| charts::year_label(&labels, mark.value))
         .label_formatter(move |pos| match pos {
             egui_plot::HoverPosition::NearDataPoint {
                 plot_name,
