@@ -378,7 +378,7 @@ impl Editor {
     }
 
     /// Saves to `path`, whole or not at all, and edits that file from now on. A relative
-    /// `extends` is rewritten for the new folder (see [`Editor::text_for`]).
+    /// `extends` is rewritten for the new folder, or the save warns when its base is not there.
     pub fn save_as(&mut self, path: &Path) -> Result<(), String> {
         let (text, extends) = self.text_for(path);
         let result = files::write_whole(path, &text)

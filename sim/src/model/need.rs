@@ -2,9 +2,10 @@
 //! district, so that the district's `need_mix` is their stationary distribution.
 
 /// The transition matrix `p` (rows sum to 1) adjusted by Metropolis-Hastings so that `mix` is
-/// stationary: a move i -> j keeps its chance `p[i][j]` times min(1, mix[j] p[j][i] / (mix[i]
-/// p[i][j])), and the rest of the row stays at i. Then mix[i] q[i][j] = min(mix[i] p[i][j],
-/// mix[j] p[j][i]) = mix[j] q[j][i] (detailed balance), so mix q = mix. A move whose reverse has no
+/// stationary: a move i -> j keeps its chance `p[i][j]` times
+/// `min(1, mix[j] p[j][i] / (mix[i] p[i][j]))`, and the rest of the row stays at i. Then
+/// `mix[i] q[i][j] = min(mix[i] p[i][j], mix[j] p[j][i]) = mix[j] q[j][i]` (detailed balance), so
+/// `mix q = mix`. A move whose reverse has no
 /// chance in `p` is dropped. Rows of levels the mix leaves out keep `p`'s moves (such children are
 /// only there if placed by hand, and leave it).
 pub fn keeping_mix(p: &[Vec<f64>], mix: &[f64]) -> Vec<Vec<f64>> {

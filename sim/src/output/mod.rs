@@ -1,7 +1,7 @@
 //! Output files, written whole or not at all. A command first [`prepare`]s where it will write
 //! (locking its output folder and checking every destination) before it does any work; each file
 //! is then written to a temporary file beside its destination and renamed into place only when
-//! every file of the set is complete ([`commit`]), so a failed or interrupted run never leaves a
+//! every file of the set is complete (`commit`), so a failed or interrupted run never leaves a
 //! partial file and never destroys the previous run's output. A file that replaces another keeps
 //! the old file's permissions; a new file is readable by all (0644).
 //!

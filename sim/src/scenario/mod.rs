@@ -98,10 +98,10 @@ pub struct RagThresholds {
     /// Birmingham's planned caseload (SEED-PR).
     pub caseload_green: f64,
     /// Caseload per health-visitor WTE at or below which a district is amber; above it, red.
-    /// At least `caseload_green`. Default 450 [est].
+    /// At least `caseload_green`. Default 450, an estimate.
     pub caseload_amber: f64,
     /// How many percentage points below its target a review's median share done on time may be
-    /// and still be amber; further below, red (0 to 100). Default 5 [est].
+    /// and still be amber; further below, red (0 to 100). Default 5, an estimate.
     pub compliance_amber_points: f64,
 }
 
