@@ -353,7 +353,8 @@ fn staffing(ui: &mut egui::Ui, f: &Forecast, view: &ViewState, p: &Prepared) {
         return;
     };
     let mut series = Vec::new();
-    // The establishment first, dashed colour apart, so the in-post line never hides it.
+    // The establishment first, in its own colour and thicker, so it shows around the in-post line
+    // where the two meet.
     if let Some(e) = &p.establishment {
         series.push(Series {
             name: "Establishment (funded)".into(),

@@ -28,7 +28,7 @@ use std::time::Instant;
 use caseload::calibration::Posterior;
 use caseload::load::{self, LoadError, Loaded};
 use caseload::metrics::Metrics;
-use caseload::output::{self, PosteriorRecord, RunRecord, tables, xlsx};
+use caseload::output::{self, PosteriorRecord, RunRecord, tables};
 use caseload::precision;
 use caseload::replicate::{self, Replications, Run, RunOptions};
 use caseload::results::{ReplicationValues, Results};
@@ -508,25 +508,8 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         .xlsx
         .as_ref()
         .map(|_| {
-            let targets: Vec<(Target, Chance)> = args
-                .target
-                .iter()
-                .cloned()
-                .zip(chances.iter().copied())
-                .collect();
-            let month = report_month.unwrap_or(run.results.months.len().saturating_sub(1));
-            xlsx::workbook(&xlsx::Book {
-                run: xlsx::Run {
-                    model: &run.model,
-                    values,
-                    summary: &summary,
-                    record: &run.record,
-                },
-                month,
-                targets: &targets,
-                compared: None,
-            })
-            .map_err(|e| Failure::Other(anyhow::anyhow!("cannot make the workbook: {e}")))
+            let targets = (args.target.as_slice(), chances.as_slice());
+            report::workbook(&run, values, &summary, targets, report_month)
         })
         .transpose()?;
     let mut elsewhere: Vec<(&std::path::Path, &[u8])> = Vec::new();

@@ -10,6 +10,7 @@ use caseload::metrics::Metrics;
 use caseload::output::{self, xlsx};
 use caseload::replicate::RunOptions;
 use caseload::report::Edition;
+use caseload::results::ReplicationValues;
 use caseload::results::Results;
 use caseload::summary::Summary;
 use caseload::targets::{Chance, Target};
@@ -136,6 +137,34 @@ pub(crate) fn html(
     )
 }
 
+/// The Excel workbook of a finished run (its values in memory or spilled), the district and
+/// review sheets at `month` (the last month when `None`), with the `--target`s asked.
+pub(crate) fn workbook(
+    run: &Completed,
+    values: &dyn ReplicationValues,
+    summary: &Summary,
+    (targets, chances): (&[Target], &[Chance]),
+    month: Option<usize>,
+) -> Result<Vec<u8>, Failure> {
+    let targets: Vec<(Target, Chance)> = targets
+        .iter()
+        .cloned()
+        .zip(chances.iter().copied())
+        .collect();
+    xlsx::workbook(&xlsx::Book {
+        run: xlsx::Run {
+            model: &run.model,
+            values,
+            summary,
+            record: &run.record,
+        },
+        month: month.unwrap_or(run.results.months.len().saturating_sub(1)),
+        targets: &targets,
+        compared: None,
+    })
+    .map_err(|e| Failure::Other(anyhow!("cannot make the workbook: {e}")))
+}
+
 /// Writes the report whole or not at all; returns its path.
 pub(crate) fn write(dest: &Destination, html: String) -> Result<PathBuf, Failure> {
     let path = dest.dir.join(&dest.name);
@@ -193,24 +222,8 @@ pub(crate) fn report(args: &ReportArgs) -> Result<(), Failure> {
     let path = match &args.xlsx {
         None => write(&dest, page)?,
         Some(book_path) => {
-            let targets: Vec<(Target, Chance)> = args
-                .target
-                .iter()
-                .cloned()
-                .zip(chances.iter().copied())
-                .collect();
-            let book = xlsx::workbook(&xlsx::Book {
-                run: xlsx::Run {
-                    model: &run.model,
-                    values: &run.results,
-                    summary: &summary,
-                    record: &run.record,
-                },
-                month: month.unwrap_or(run.results.months.len().saturating_sub(1)),
-                targets: &targets,
-                compared: None,
-            })
-            .map_err(|e| Failure::Other(anyhow!("cannot make the workbook: {e}")))?;
+            let targets = (args.target.as_slice(), chances.as_slice());
+            let book = workbook(&run, &run.results, &summary, targets, month)?;
             let report_path = dest.dir.join(&dest.name);
             let written = output::write_paths(&[
                 (report_path.as_path(), page.as_bytes()),
