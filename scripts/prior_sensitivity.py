@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """One-at-a-time sensitivity of observed figures to a scenario's estimates: which inputs to give
-priors before `caseload calibrate` (docs/calibration.md, section 8).
+priors before `caseload calibrate` (docs/calibration.md, section 1).
 
 Each estimate is swept to 0.8 and 1.2 times its written value, or to the two values given
 (`caseload sweep`, the same seed at every point, so the points share common random numbers), and each row of the observed file is read

@@ -251,6 +251,141 @@ fn a_known_leaving_rate_is_recovered_the_same_on_any_thread_count() {
     );
 }
 
+#[test]
+fn a_calibration_run_as_shards_and_gathered_is_the_unsharded_one() {
+    let (dir, _) = workspace(&with_prior());
+    let d = dir.path();
+    std::fs::write(
+        d.join("obs.csv"),
+        "month,district,metric,value\n2024-06,ALL,hv_wte,18\n2024-12,ALL,hv_wte,16.2\n",
+    )
+    .expect("written");
+    let with_population = |population: &str, extra: &[&str]| {
+        let mut args = vec![
+            "calibrate",
+            "tiny.ron",
+            "--observed",
+            "obs.csv",
+            "--population",
+            population,
+            "--generations",
+            "3",
+            "--budget",
+            "300",
+            "--seed",
+            "4",
+            "--check-reps",
+            "4",
+            "-q",
+        ];
+        args.extend_from_slice(extra);
+        caseload(d, &args)
+    };
+    let calibrate = |extra: &[&str]| with_population("20", extra);
+    ok(&calibrate(&["--out", "whole"]));
+    // Gathering before any shard ran: nothing to gather.
+    let said = assert_exit(&calibrate(&["--out", "cluster", "--gather"]), 2);
+    assert!(
+        said.contains("no shard files to gather for generation 0"),
+        "{said}"
+    );
+    let mut batches = 0;
+    let mut first_batch_shard = None;
+    loop {
+        batches += 1;
+        assert!(batches < 50, "the gathering never finished");
+        // Three shards, one on two threads, as a job array would run them.
+        for (k, threads) in [("1/3", "1"), ("2/3", "2"), ("3/3", "1")] {
+            ok(&calibrate(&[
+                "--out",
+                "cluster",
+                "--shard",
+                k,
+                "--threads",
+                threads,
+            ]));
+        }
+        let shard_file = d.join("cluster/calibration_shards/2-of-3.json");
+        first_batch_shard.get_or_insert_with(|| read(&shard_file));
+        let gathered = calibrate(&["--out", "cluster", "--gather"]);
+        match gathered.status.code() {
+            Some(0) => break,
+            Some(3) => {
+                let said = crate::binary::stdout(&gathered);
+                assert!(
+                    said.contains("run the shards again, then --gather"),
+                    "{said}"
+                );
+            }
+            _ => panic!("gather failed: {}", assert_exit(&gathered, 3)),
+        }
+        // The batch's shard files are consumed; the checkpoint is in place.
+        assert!(!d.join("cluster/calibration_shards").exists());
+        assert!(d.join("cluster/calibration_checkpoint.json").exists());
+    }
+    assert!(batches > 3, "{batches} batches: more than one a generation");
+    for name in ["posterior.csv", "calibration.json", "calibration.html"] {
+        assert_eq!(
+            read(&d.join("whole").join(name)),
+            read(&d.join("cluster").join(name)),
+            "{name}"
+        );
+    }
+
+    // Every way of getting it wrong is refused, exit 2, and changes nothing.
+    let checkpoint = read(&d.join("cluster/calibration_checkpoint.json"));
+    let said = assert_exit(&calibrate(&["--out", "cluster", "--shard", "1/3"]), 2);
+    assert!(said.contains("the calibration has finished"), "{said}");
+    // A shard of an earlier batch.
+    std::fs::create_dir(d.join("cluster/calibration_shards")).expect("made");
+    std::fs::write(
+        d.join("cluster/calibration_shards/2-of-3.json"),
+        first_batch_shard.expect("a batch ran"),
+    )
+    .expect("written");
+    let said = assert_exit(&calibrate(&["--out", "cluster", "--gather"]), 2);
+    assert!(said.contains("the calibration has finished"), "{said}");
+    std::fs::remove_dir_all(d.join("cluster/calibration_shards")).expect("removed");
+    assert_eq!(
+        read(&d.join("cluster/calibration_checkpoint.json")),
+        checkpoint
+    );
+
+    // A fresh sharded calibration: a shard from other flags, a missing shard, a stale shard, a
+    // damaged checkpoint.
+    ok(&calibrate(&["--out", "fresh", "--shard", "1/2"]));
+    ok(&calibrate(&["--out", "fresh", "--shard", "2/2"]));
+    let stale = read(&d.join("fresh/calibration_shards/1-of-2.json"));
+    assert_exit(&calibrate(&["--out", "fresh", "--gather"]), 3);
+    let said = assert_exit(
+        &with_population("30", &["--out", "fresh", "--shard", "1/2"]),
+        2,
+    );
+    assert!(said.contains("--population 20 (not 30)"), "{said}");
+    ok(&calibrate(&["--out", "fresh", "--shard", "2/2"]));
+    let said = assert_exit(&calibrate(&["--out", "fresh", "--gather"]), 2);
+    assert!(said.contains("shards 1 of 2 are missing"), "{said}");
+    std::fs::write(d.join("fresh/calibration_shards/1-of-2.json"), stale).expect("written");
+    let said = assert_exit(&calibrate(&["--out", "fresh", "--gather"]), 2);
+    assert!(
+        said.contains("1-of-2.json was simulated from an earlier or another checkpoint"),
+        "{said}"
+    );
+    let fresh = d.join("fresh/calibration_checkpoint.json");
+    let text = read_text(&fresh);
+    std::fs::write(
+        &fresh,
+        text.replacen("\"population\": 20", "\"population\": \"x\"", 1),
+    )
+    .expect("written");
+    let said = assert_exit(&calibrate(&["--out", "fresh", "--gather"]), 2);
+    assert!(said.contains("calibration_checkpoint.json:"), "{said}");
+    assert!(
+        said.contains("not a calibration checkpoint or shard"),
+        "{said}"
+    );
+}
+
 /// A posterior.csv for `leaving(0.2)`: leaving 10% (weight 3) or 30% (weight 1); a particle of no
 /// weight at 90% is never drawn.
 const POSTERIOR: &str = "particle,weight,roles[hv].attrition\n0,3,0.1\n1,1,0.3\n2,0,0.9\n";

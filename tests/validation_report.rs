@@ -46,7 +46,7 @@ fn compliance(results: &Results, review: &str, from: usize, to: usize) -> f64 {
 #[test]
 fn birmingham_january_2019_children_staff_and_caseload_match_the_seed() {
     // EY-EDG: 86,601 under-fives (BCC 2016); SEED-PR: 162 HV WTE in post, caseload 443. The model
-    // drops the four-year-olds already in reception (docs/calibration.md section 1): about 76,150
+    // drops the four-year-olds already in reception (docs/calibration.md section 3): about 76,150
     // children, 472 per HV WTE, within 7% of the published 443.
     let results = run_scenario(&baseline_for(2), 4, 1, None);
     let children = mean(&results, 0, "ALL", "children");
@@ -78,7 +78,7 @@ fn birmingham_january_2019_children_staff_and_caseload_match_the_seed() {
 
 #[test]
 fn birmingham_from_the_2019_population_estimate_gives_the_published_443() {
-    // docs/calibration.md section 1: every children_by_age cell scaled by 82,257 / 86,601 (the
+    // docs/calibration.md section 3: every children_by_age cell scaled by 82,257 / 86,601 (the
     // ONS-based January 2019 estimate) gives about 447 children per HV WTE, within 1.5% of SEED-PR's
     // 443.
     let mut s = baseline_for(2);
@@ -97,7 +97,7 @@ fn birmingham_from_the_2019_population_estimate_gives_the_published_443() {
 
 #[test]
 fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contacts() {
-    // docs/calibration.md section 3. The mean compliance over April-December 2019 is below England's
+    // docs/calibration.md section 5. The mean compliance over April-December 2019 is below England's
     // Q1 2017/18 coverage (OHID-Q1) on at least three of the four post-birth reviews (the service did
     // not meet the standards in 2019, SEED-PR), near DATA's priors; and in January 2020 UPP contacts
     // are near SEED-PR's 96% and UP contacts near its 86%. Over 40 replications in release the model

@@ -528,7 +528,7 @@ fn a_scenario_without_targets_says_so_on_the_dashboard() {
     );
 }
 
-/// The posterior fitted in docs/ (docs/calibration.md, section 8).
+/// The posterior fitted in docs/ (docs/calibration.md, section 2).
 fn birmingham_posterior() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../docs/assets/calibration/birmingham/posterior.csv")

@@ -3,8 +3,11 @@
 //! over the uncertain inputs with the engine as the simulator, one replication per proposal.
 
 pub mod abc;
+mod checkpoint;
+mod exact;
 pub mod observed;
 pub mod posterior;
+pub mod search;
 
 use std::sync::Arc;
 
@@ -19,9 +22,11 @@ use crate::replicate::{Replications, RunOptions};
 use crate::results::Results;
 use crate::uncertainty::{self, Uncertain};
 
-pub use abc::{Fit, Progress, Settings, Stop};
+pub use abc::Settings;
+pub use checkpoint::{Checkpoint, CheckpointError, GatherError, ShardFile};
 pub use observed::{Observed, ObservedError};
 pub use posterior::{Posterior, PosteriorError};
+pub use search::{Fit, Progress, Search, Stop};
 
 /// Why a calibration cannot start.
 #[derive(Debug, thiserror::Error)]
@@ -126,17 +131,29 @@ impl Calibration {
         settings: &Settings,
         progress: &(dyn Fn(Progress) + Sync),
     ) -> Result<Fit, CalibrationError> {
-        let prior = abc::Prior {
+        let simulate = |theta: &[f64], r: u64| self.simulate(theta, settings.seed, r);
+        Ok(search::run(
+            &self.prior(),
+            &self.target(),
+            settings,
+            simulate,
+            progress,
+        )?)
+    }
+
+    fn prior(&self) -> abc::Prior {
+        abc::Prior {
             distributions: self.uncertain.distributions(),
-        };
+        }
+    }
+
+    fn target(&self) -> abc::Target {
         let rows = &self.observed.rows;
-        let target = abc::Target {
+        abc::Target {
             values: rows.iter().map(|r| r.value).collect(),
             sds: rows.iter().map(|r| r.sd).collect(),
             weights: rows.iter().map(|r| r.weight).collect(),
-        };
-        let simulate = |theta: &[f64], r: u64| self.simulate(theta, settings.seed, r);
-        Ok(abc::run(&prior, &target, settings, simulate, progress)?)
+        }
     }
 
     /// posterior.csv: one row per particle of the last generation, its weight and its inputs.
@@ -169,12 +186,7 @@ impl Calibration {
             budget: settings.budget,
             quantile: settings.quantile,
             simulations: fit.simulations,
-            stop: match fit.stop {
-                Stop::Generations => "generations",
-                Stop::Tolerance => "tolerance",
-                Stop::Budget => "budget",
-                Stop::Acceptance => "acceptance",
-            },
+            stop: fit.stop.name(),
             paths: self.paths(),
             rows: self
                 .observed

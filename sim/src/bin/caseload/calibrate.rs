@@ -1,12 +1,20 @@
 //! `caseload calibrate`: fits a scenario's uncertain inputs to observed history by ABC-SMC (the
-//! library's `calibration`) and writes posterior.csv and calibration.json, both or neither.
+//! library's `calibration`) and writes posterior.csv, calibration.json and calibration.html, all
+//! or none. With `--shard K/N` and `--gather` the search's simulations run as a cluster's jobs,
+//! batch by batch, from a checkpoint in the output folder (docs/cluster.md).
 
 use std::num::NonZeroUsize;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
 
-use anyhow::Context;
-use caseload::calibration::{Calibration, Progress, Settings};
-use caseload::replicate::RunOptions;
+use anyhow::{Context, anyhow};
+use caseload::calibration::abc::Generation;
+use caseload::calibration::{
+    Calibration, Checkpoint, CheckpointError, Fit, Observed, Progress, Settings, ShardFile,
+};
+use caseload::output::sha256_hex;
+use caseload::replicate::{RunOptions, Shard};
 use caseload::report::calibration::{CalibrationPage, calibration_report};
 use caseload::{load, output};
 use clap::Args;
@@ -51,6 +59,16 @@ pub struct CalibrateArgs {
     /// Directory for posterior.csv, calibration.json and calibration.html (created if missing).
     #[arg(long, default_value = "out", value_name = "DIR")]
     pub out: PathBuf,
+    /// Simulate only shard K of N of the next batch of proposals, from the calibration saved in
+    /// DIR (calibration_checkpoint.json; a new calibration when there is none), into
+    /// DIR/calibration_shards/K-of-N.json; then `--gather` (docs/cluster.md).
+    #[arg(long, value_name = "K/N", conflicts_with = "gather")]
+    pub shard: Option<Shard>,
+    /// Put the N shards of the next batch into the checkpoint in DIR. Exit 0 when the
+    /// calibration has finished and its files are written; exit 3 when another batch is needed
+    /// (run the shards again, then gather again).
+    #[arg(long)]
+    pub gather: bool,
     /// Threads and progress.
     #[command(flatten)]
     pub exec: Execution,
@@ -78,12 +96,27 @@ fn bar(quiet: bool, population: u64) -> ProgressBar {
     bar
 }
 
+/// The checkpoint of a calibration run as shards, in the output folder.
+const CHECKPOINT: &str = "calibration_checkpoint.json";
+/// The folder, in the output folder, where shards write their simulations.
+const SHARDS: &str = "calibration_shards";
+/// The exit code of `--gather` when another batch of shards is needed.
+const ANOTHER_BATCH: u8 = 3;
+
+/// A calibration's scenario, observed history and held-out rows, checked.
+struct Prepared {
+    loaded: load::Loaded,
+    calibration: Calibration,
+    holdout: Option<Observed>,
+    settings: Settings,
+}
+
 /// `caseload calibrate`.
-pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
+pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<ExitCode, Failure> {
     let loaded = load_scenario(args.scenario.as_deref())?;
     let file = args.observed.display().to_string();
     let text = load::read_text(&args.observed)
-        .map_err(|e| Failure::Input(anyhow::anyhow!("cannot read {file}: {e}")))?;
+        .map_err(|e| Failure::Input(anyhow!("cannot read {file}: {e}")))?;
     let calibration =
         Calibration::new(&loaded, &file, &text).map_err(|e| Failure::Input(e.into()))?;
     let holdout = match &args.holdout {
@@ -91,7 +124,7 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         Some(path) => {
             let file = path.display().to_string();
             let text = load::read_text(path)
-                .map_err(|e| Failure::Input(anyhow::anyhow!("cannot read {file}: {e}")))?;
+                .map_err(|e| Failure::Input(anyhow!("cannot read {file}: {e}")))?;
             Some(
                 calibration
                     .holdout(&file, &text)
@@ -107,18 +140,37 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
         seed: args.seed,
         ..Settings::default()
     };
-    let _prepared = crate::prepare(
+    let prepared = Prepared {
+        loaded,
+        calibration,
+        holdout,
+        settings,
+    };
+    match args.shard {
+        Some(shard) => simulate_shard(args, &prepared, shard),
+        None if args.gather => gather(args, &prepared),
+        None => whole(args, &prepared),
+    }
+}
+
+/// The worker threads `--threads` asks for.
+fn pool(args: &CalibrateArgs) -> Result<rayon::ThreadPool, Failure> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(args.exec.threads.map_or(0, NonZeroUsize::get))
+        .thread_name(|i| format!("caseload-calibration-{i}"))
+        .build()
+        .context("cannot start the worker threads")
+        .map_err(Failure::Other)
+}
+
+/// The whole calibration in this process.
+fn whole(args: &CalibrateArgs, p: &Prepared) -> Result<ExitCode, Failure> {
+    let _lock = crate::prepare(
         Some(&args.out),
         &["posterior.csv", "calibration.json", "calibration.html"],
         &[],
     )?;
     let progress = bar(args.exec.quiet, u64::from(args.population));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.exec.threads.map_or(0, NonZeroUsize::get))
-        .thread_name(|i| format!("caseload-calibration-{i}"))
-        .build()
-        .context("cannot start the worker threads")
-        .map_err(Failure::Other)?;
     // The generation's heading, kept to prefix each batch's acceptance rate.
     let heading = std::sync::Mutex::new(String::new());
     let report = |p: Progress| {
@@ -143,27 +195,177 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
             }
         }
     };
-    let fit = pool
-        .install(|| calibration.fit(&settings, &report))
+    let fit = pool(args)?
+        .install(|| p.calibration.fit(&p.settings, &report))
         .map_err(|e| Failure::Input(e.into()))?;
     progress.finish_and_clear();
-    let record = calibration.record(&fit, &settings);
+    finish(args, p, &fit, None)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The checkpoint in the output folder, its file name and its text's SHA-256; a new calibration's
+/// when there is none.
+fn checkpoint(args: &CalibrateArgs, p: &Prepared) -> Result<(Checkpoint, String, String), Failure> {
+    let path = args.out.join(CHECKPOINT);
+    let file = path.display().to_string();
+    if !path.exists() {
+        let checkpoint = p
+            .calibration
+            .start(p.settings)
+            .map_err(|e| Failure::Input(e.into()))?;
+        let sha = sha256_hex(&checkpoint.text());
+        return Ok((checkpoint, file, sha));
+    }
+    let text =
+        load::read_text(&path).map_err(|e| Failure::Input(anyhow!("cannot read {file}: {e}")))?;
+    let checkpoint = p
+        .calibration
+        .resume(&file, &text, &p.settings)
+        .map_err(|e| Failure::Input(e.into()))?;
+    Ok((checkpoint, file, sha256_hex(&text)))
+}
+
+/// `--shard K/N`: shard K's part of the next batch, into DIR/calibration_shards/K-of-N.json.
+fn simulate_shard(args: &CalibrateArgs, p: &Prepared, shard: Shard) -> Result<ExitCode, Failure> {
+    let path = args.out.join(SHARDS).join(ShardFile::name(shard));
+    let _ready = crate::prepare(None, &[], &[&path])?;
+    let (checkpoint, file, sha) = checkpoint(args, p)?;
+    let started = Instant::now();
+    let part = pool(args)?
+        .install(|| p.calibration.simulate_shard(&checkpoint, &sha, shard))
+        .ok_or_else(|| Failure::Input(CheckpointError::Finished { file }.into()))?;
+    let json = serde_json::to_string(&part).context("cannot build the shard file");
+    let written = output::write_file(&path, json.map_err(Failure::Other)?.as_bytes()).map_err(
+        crate::not_written(format!("cannot write {}", path.display())),
+    )?;
+    print(&format!(
+        "Simulated {} proposals of generation {} (shard {} of {} of the batch from proposal {}) \
+         in {:.1} s; wrote {}.\nWhen all {} shards are done: caseload calibrate ... --gather\n",
+        part.rows.len(),
+        part.batch.generation,
+        shard.index(),
+        shard.count(),
+        part.batch.start,
+        started.elapsed().as_secs_f64(),
+        written.display(),
+        shard.count()
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The shard files in `dir`, each with its path, in name order.
+fn shard_files(p: &Prepared, dir: &Path) -> Result<Vec<(PathBuf, ShardFile)>, Failure> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let entries = std::fs::read_dir(dir)
+        .and_then(|d| d.collect::<Result<Vec<_>, _>>())
+        .with_context(|| format!("cannot list {}", dir.display()))
+        .map_err(Failure::Other)?;
+    let mut paths: Vec<PathBuf> = entries
+        .into_iter()
+        .map(|e| e.path())
+        .filter(|path| path.extension().is_some_and(|x| x == "json"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let file = path.display().to_string();
+            let text = load::read_text(&path)
+                .map_err(|e| Failure::Input(anyhow!("cannot read {file}: {e}")))?;
+            let shard = p
+                .calibration
+                .read_shard(&file, &text)
+                .map_err(|e| Failure::Input(e.into()))?;
+            Ok((path, shard))
+        })
+        .collect()
+}
+
+/// `--gather`: the shards of the next batch into the checkpoint; the calibration's files once it
+/// has finished.
+fn gather(args: &CalibrateArgs, p: &Prepared) -> Result<ExitCode, Failure> {
+    let _lock = crate::prepare(
+        Some(&args.out),
+        &[
+            CHECKPOINT,
+            "posterior.csv",
+            "calibration.json",
+            "calibration.html",
+        ],
+        &[],
+    )?;
+    let (mut checkpoint, file, sha) = checkpoint(args, p)?;
+    let dir = args.out.join(SHARDS);
+    let shards = shard_files(p, &dir)?;
+    let gathered: Vec<PathBuf> = shards.iter().map(|(path, _)| path.clone()).collect();
+    let named = shards
+        .into_iter()
+        .map(|(path, s)| (path.display().to_string(), s))
+        .collect();
+    let absorbed = p
+        .calibration
+        .gather(&mut checkpoint, &file, &sha, named)
+        .map_err(|e| Failure::Input(e.into()))?;
+    let code = match checkpoint.search.fit() {
+        Some(fit) => {
+            finish(args, p, &fit, Some(checkpoint.text()))?;
+            ExitCode::SUCCESS
+        }
+        None => {
+            output::write_files(&args.out, &[(CHECKPOINT, checkpoint.text())]).map_err(
+                crate::not_written(format!("cannot write into {}", args.out.display())),
+            )?;
+            let (index, tolerance) = checkpoint.search.current().unwrap_or_default();
+            print(&format!(
+                "Gathered {} shards: {} of {} particles accepted after {} simulations; {} \
+                 simulations in all.\nNext: generation {index} (tolerance {tolerance:.3}): run \
+                 the shards again, then --gather (exit {ANOTHER_BATCH}: not finished).\n",
+                gathered.len(),
+                absorbed.accepted,
+                args.population,
+                absorbed.simulated,
+                checkpoint.search.simulations(),
+            ))?;
+            ExitCode::from(ANOTHER_BATCH)
+        }
+    };
+    // The gathered simulations are in the checkpoint now.
+    for path in &gathered {
+        let _ = std::fs::remove_file(path);
+    }
+    let _ = std::fs::remove_dir(&dir);
+    Ok(code)
+}
+
+/// Writes a finished calibration's files (with `checkpoint`, for a sharded one), all or none,
+/// and prints what it found.
+fn finish(
+    args: &CalibrateArgs,
+    p: &Prepared,
+    fit: &Fit,
+    checkpoint: Option<String>,
+) -> Result<(), Failure> {
+    let calibration = &p.calibration;
+    let record = calibration.record(fit, &p.settings);
     let options = RunOptions {
         replications: args.check_reps,
         seed: args.seed,
         threads: args.exec.threads,
     };
     let predictive = calibration
-        .predictive(&fit, &options)
+        .predictive(fit, &options)
         .map_err(|e| Failure::Other(e.into()))?;
+    let posterior: &Generation = fit.posterior();
     let page = CalibrationPage {
-        scenario_name: &loaded.scenario.name,
-        command: command(args, &loaded),
+        scenario_name: &p.loaded.scenario.name,
+        command: command(args, &p.loaded),
         record: &record,
         priors: &calibration.priors(),
-        posterior: fit.posterior(),
+        posterior,
         observed: calibration.observed(),
-        holdout: holdout.as_ref(),
+        holdout: p.holdout.as_ref(),
         metrics: calibration.metrics(),
         predictive: &predictive,
     };
@@ -171,21 +373,21 @@ pub(crate) fn calibrate(args: &CalibrateArgs) -> Result<(), Failure> {
     let json = serde_json::to_string_pretty(&record)
         .context("cannot build calibration.json")
         .map_err(Failure::Other)?;
-    let written = output::write_files(
-        &args.out,
-        &[
-            ("posterior.csv", calibration.posterior_csv(&fit)),
-            ("calibration.json", json + "\n"),
-            ("calibration.html", html),
-        ],
-    )
-    .map_err(crate::not_written(format!(
+    let mut files = vec![
+        ("posterior.csv", calibration.posterior_csv(fit)),
+        ("calibration.json", json + "\n"),
+        ("calibration.html", html),
+    ];
+    if let Some(text) = checkpoint {
+        files.push((CHECKPOINT, text));
+    }
+    let written = output::write_files(&args.out, &files).map_err(crate::not_written(format!(
         "cannot write into {}",
         args.out.display()
     )))?;
     let mut lines = format!(
         "Calibrated {} to {} observations: {} simulations, {} generations, stopped by {}.\n",
-        loaded.scenario.name,
+        p.loaded.scenario.name,
         calibration.observed().rows.len(),
         fit.simulations,
         fit.generations.len(),

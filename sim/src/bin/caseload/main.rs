@@ -1,6 +1,6 @@
 //! `caseload`: the command line. Parses arguments, loads scenarios, runs replications through the
 //! library, prints a summary and writes the output files. Exit codes: 0 success, 2 bad input or
-//! usage, 1 any other failure.
+//! usage, 1 any other failure; and 3 from `calibrate --gather` when another batch is needed.
 
 #![forbid(unsafe_code)]
 
@@ -75,19 +75,20 @@ fn main() -> ExitCode {
             };
         }
     };
+    let done = |()| ExitCode::SUCCESS;
     let outcome = match cli.command {
-        Command::Run(args) => run(&args),
-        Command::Validate { scenarios } => validate(&scenarios),
-        Command::Compare(args) => compare::compare(&args),
-        Command::Report(args) => report::report(&args),
-        Command::Merge(args) => merge::merge(&args),
-        Command::Sweep(args) => sweep::sweep(&args),
-        Command::Seek(args) => seek::seek(&args),
+        Command::Run(args) => run(&args).map(done),
+        Command::Validate { scenarios } => validate(&scenarios).map(done),
+        Command::Compare(args) => compare::compare(&args).map(done),
+        Command::Report(args) => report::report(&args).map(done),
+        Command::Merge(args) => merge::merge(&args).map(done),
+        Command::Sweep(args) => sweep::sweep(&args).map(done),
+        Command::Seek(args) => seek::seek(&args).map(done),
         Command::Calibrate(args) => calibrate::calibrate(&args),
-        Command::Generate(args) => generate::generate(&args),
+        Command::Generate(args) => generate::generate(&args).map(done),
     };
     match outcome {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(Failure::Input(e)) => {
             report(&e);
             ExitCode::from(2)

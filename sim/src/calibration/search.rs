@@ -1,0 +1,701 @@
+//! The ABC-SMC search as a state machine ([`Search`]): it says which proposals to simulate next
+//! ([`Search::batch`]), makes each one ([`Search::proposal`]) and takes their simulated rows back
+//! ([`Search::absorb`]). [`run`] drives it on one machine; `caseload calibrate --shard` and
+//! `--gather` drive the same machine across a cluster's jobs, saving it between batches, so a
+//! sharded calibration makes exactly the proposals and the posterior of an unsharded one.
+//!
+//! Generation 0 is one batch of the population size drawn from the prior, every particle
+//! accepted. Each later generation runs batches of the population size (less at the end of the
+//! budget) and accepts, in proposal order, those within its tolerance until the population is
+//! full. Proposal k of generation g draws from its own random stream of (seed, g, k) and is
+//! simulated as replication `(g << 32) | k`, so no result depends on how batches are split.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::abc::{
+    AbcError, Generation, Prior, Settings, Target, distance, kernel, kernel_sds, normalised,
+    propose, scales, weighted_quantile,
+};
+use super::exact;
+use crate::engine::rng;
+
+/// Why the search stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// Every generation asked for was run.
+    Generations,
+    /// The tolerance reached the final tolerance.
+    Tolerance,
+    /// The simulation budget could not pay for another generation: either the last one's
+    /// acceptance rate said so before it started, or it ran out part-way (that generation dropped).
+    Budget,
+    /// A generation accepted too few of its simulations to be worth another.
+    Acceptance,
+}
+
+impl Stop {
+    /// Its name in calibration.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stop::Generations => "generations",
+            Stop::Tolerance => "tolerance",
+            Stop::Budget => "budget",
+            Stop::Acceptance => "acceptance",
+        }
+    }
+}
+
+/// A finished search: every completed generation, the last being the posterior.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// The generations, from the prior's.
+    pub generations: Vec<Generation>,
+    /// Each row's scale in the distance.
+    pub scales: Vec<f64>,
+    /// Simulations run in all (those of a dropped generation included).
+    pub simulations: usize,
+    /// Why it stopped.
+    pub stop: Stop,
+}
+
+impl Fit {
+    /// The posterior: the last generation.
+    pub fn posterior(&self) -> &Generation {
+        self.generations
+            .last()
+            .expect("generation 0 always completes")
+    }
+}
+
+/// What a search reports as it goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Progress {
+    /// A generation starts.
+    Generation {
+        /// Its index (0: the prior).
+        index: usize,
+        /// Its tolerance (infinite for generation 0).
+        tolerance: f64,
+    },
+    /// A batch of simulations finished.
+    Batch {
+        /// Particles accepted so far in the generation.
+        accepted: usize,
+        /// Simulations run so far in the generation.
+        simulated: usize,
+    },
+}
+
+/// The proposals to simulate next: numbers `start..start + size` of generation `generation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batch {
+    /// The generation they belong to.
+    pub generation: usize,
+    /// The first proposal's number within the generation.
+    pub start: u64,
+    /// How many.
+    pub size: usize,
+}
+
+impl Batch {
+    /// The proposal numbers.
+    pub fn proposals(&self) -> std::ops::Range<u64> {
+        self.start..self.start + self.size as u64
+    }
+}
+
+/// A generation under way.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Sampling {
+    index: usize,
+    #[serde(with = "exact::one")]
+    tolerance: f64,
+    /// The proposal kernel's standard deviation per input.
+    #[serde(with = "exact::list")]
+    kernel: Vec<f64>,
+    #[serde(with = "exact::lists")]
+    accepted: Vec<Vec<f64>>,
+    #[serde(with = "exact::list")]
+    distances: Vec<f64>,
+    /// Proposals simulated so far in this generation.
+    tried: usize,
+}
+
+/// Where the search stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum State {
+    /// Generation 0 (the prior) is still to run.
+    Prior,
+    /// A later generation is under way.
+    Sampling(Sampling),
+    /// Finished.
+    Stopped(Stop),
+}
+
+/// An ABC-SMC search, between batches: everything needed to go on, and nothing that depends on
+/// the machine it runs on. Serialisable, with every number kept to the bit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Search {
+    settings: Settings,
+    generations: Vec<Generation>,
+    /// Each row's scale, set by generation 0.
+    #[serde(with = "exact::list")]
+    scales: Vec<f64>,
+    /// Simulations run in all.
+    simulations: usize,
+    state: State,
+}
+
+/// What absorbing a batch did to its generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Absorbed {
+    /// Particles accepted so far in the batch's generation.
+    pub accepted: usize,
+    /// Simulations run so far in it.
+    pub simulated: usize,
+}
+
+impl Search {
+    /// A search about to draw generation 0 from a prior of `inputs` values.
+    pub fn new(inputs: usize, settings: Settings) -> Result<Search, AbcError> {
+        if settings.population == 0 || inputs == 0 {
+            return Err(AbcError::Empty);
+        }
+        if settings.budget < settings.population {
+            return Err(AbcError::Budget {
+                budget: settings.budget,
+                population: settings.population,
+            });
+        }
+        Ok(Search {
+            settings,
+            generations: Vec::new(),
+            scales: Vec::new(),
+            simulations: 0,
+            state: State::Prior,
+        })
+    }
+
+    /// How the search was asked to run.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The generations completed so far.
+    pub fn generations(&self) -> &[Generation] {
+        &self.generations
+    }
+
+    /// Simulations run so far.
+    pub fn simulations(&self) -> usize {
+        self.simulations
+    }
+
+    /// The generation under way and its tolerance (infinite for generation 0), unless finished.
+    pub fn current(&self) -> Option<(usize, f64)> {
+        match &self.state {
+            State::Prior => Some((0, f64::INFINITY)),
+            State::Sampling(s) => Some((s.index, s.tolerance)),
+            State::Stopped(_) => None,
+        }
+    }
+
+    /// The proposals to simulate next; `None` once the search has stopped.
+    pub fn batch(&self) -> Option<Batch> {
+        let n = self.settings.population;
+        match &self.state {
+            State::Prior => Some(Batch {
+                generation: 0,
+                start: 0,
+                size: n,
+            }),
+            State::Sampling(s) => Some(Batch {
+                generation: s.index,
+                start: s.tried as u64,
+                size: n.min(self.settings.budget - self.simulations),
+            }),
+            State::Stopped(_) => None,
+        }
+    }
+
+    /// Proposal `k` of the generation under way: its inputs and the replication number that
+    /// simulates it. `None` once the search has stopped.
+    pub fn proposal(&self, prior: &Prior, k: u64) -> Option<(Vec<f64>, u64)> {
+        let stream = |g: usize| {
+            rng::stream(
+                self.settings.seed,
+                ((g as u64) << 32) | k,
+                rng::Process::Calibration,
+            )
+        };
+        match &self.state {
+            State::Prior => Some((prior.draw(&mut stream(0)), k)),
+            State::Sampling(s) => {
+                let before = self.generations.last()?;
+                let theta = propose(prior, before, &s.kernel, &mut stream(s.index));
+                Some((theta, ((s.index as u64) << 32) | k))
+            }
+            State::Stopped(_) => None,
+        }
+    }
+
+    /// Takes back the batch [`Search::batch`] gave: each proposal's inputs and simulated rows
+    /// (`None` for inputs that could not run), in proposal order. Fails only when the prior's runs
+    /// cannot be compared with the observations. A stopped search takes nothing.
+    pub fn absorb(
+        &mut self,
+        prior: &Prior,
+        target: &Target,
+        results: Vec<(Vec<f64>, Option<Vec<f64>>)>,
+    ) -> Result<Absorbed, AbcError> {
+        let n = self.settings.population;
+        match std::mem::replace(&mut self.state, State::Stopped(Stop::Budget)) {
+            State::Prior => {
+                self.simulations += results.len();
+                let summaries: Vec<Vec<f64>> =
+                    results.iter().filter_map(|(_, s)| s.clone()).collect();
+                self.scales = scales(&summaries, target);
+                let (particles, distances) = results
+                    .into_iter()
+                    .map(|(theta, s)| {
+                        let d = s.map_or(f64::INFINITY, |s| distance(&s, target, &self.scales));
+                        (theta, d)
+                    })
+                    .unzip();
+                let prior_generation = Generation {
+                    tolerance: f64::INFINITY,
+                    weights: vec![1.0 / n as f64; n],
+                    particles,
+                    distances,
+                    simulations: n,
+                };
+                let first_tolerance = self.tolerance_after(&prior_generation);
+                if self.settings.generations > 1 && !first_tolerance.is_finite() {
+                    // Say which rows the prior's runs could not be compared on.
+                    let rows = (0..self.scales.len())
+                        .filter(|&i| {
+                            2 * summaries.iter().filter(|s| !s[i].is_finite()).count()
+                                > summaries.len()
+                        })
+                        .collect();
+                    return Err(AbcError::Undefined {
+                        rows,
+                        failed: n - summaries.len(),
+                    });
+                }
+                self.generations.push(prior_generation);
+                self.next_generation();
+                Ok(Absorbed {
+                    accepted: n,
+                    simulated: n,
+                })
+            }
+            State::Sampling(mut s) => {
+                self.simulations += results.len();
+                s.tried += results.len();
+                for (theta, summary) in results {
+                    let d = summary.map_or(f64::INFINITY, |x| distance(&x, target, &self.scales));
+                    if d <= s.tolerance && s.accepted.len() < n {
+                        s.accepted.push(theta);
+                        s.distances.push(d);
+                    }
+                }
+                let absorbed = Absorbed {
+                    accepted: s.accepted.len(),
+                    simulated: s.tried,
+                };
+                if s.accepted.len() == n {
+                    self.complete(prior, s);
+                } else if self.simulations < self.settings.budget {
+                    self.state = State::Sampling(s);
+                }
+                // Else the budget ran out part-way: the generation is dropped (state Budget).
+                Ok(absorbed)
+            }
+            stopped @ State::Stopped(_) => {
+                self.state = stopped;
+                Ok(Absorbed {
+                    accepted: 0,
+                    simulated: 0,
+                })
+            }
+        }
+    }
+
+    /// The tolerance for the generation after `g`: the chosen quantile of its distances.
+    fn tolerance_after(&self, g: &Generation) -> f64 {
+        weighted_quantile(&g.distances, &g.weights, self.settings.quantile)
+    }
+
+    /// Weighs a full generation, keeps it, and starts the next unless a stopping rule says not.
+    fn complete(&mut self, prior: &Prior, s: Sampling) {
+        let before = self.generations.last().expect("generation 0");
+        let weights: Vec<f64> = s
+            .accepted
+            .iter()
+            .map(|theta| {
+                let mixture: f64 = before
+                    .particles
+                    .iter()
+                    .zip(&before.weights)
+                    .map(|(p, w)| w * kernel(p, theta, &s.kernel))
+                    .sum();
+                prior.density(theta) / mixture
+            })
+            .collect();
+        let generation = Generation {
+            tolerance: s.tolerance,
+            particles: s.accepted,
+            weights: normalised(weights),
+            distances: s.distances,
+            simulations: s.tried,
+        };
+        let rate = generation.acceptance_rate();
+        self.generations.push(generation);
+        if s.tolerance <= self.settings.final_tolerance {
+            self.state = State::Stopped(Stop::Tolerance);
+        } else if rate < self.settings.min_acceptance {
+            self.state = State::Stopped(Stop::Acceptance);
+        } else {
+            self.next_generation();
+        }
+    }
+
+    /// Starts the next generation, with its tolerance and kernel; or stops when the generations
+    /// asked for are done, the distances give no finite tolerance, or the budget left would not
+    /// pay for a population at the last generation's acceptance rate.
+    fn next_generation(&mut self) {
+        let before = self.generations.last().expect("generation 0");
+        let index = self.generations.len();
+        let tolerance = self.tolerance_after(before);
+        // The cost the last acceptance rate predicts. Acceptance usually falls as the tolerance
+        // does, so this is a floor: a generation that still runs out part-way is dropped.
+        let expected = self.settings.population as f64 / before.acceptance_rate();
+        self.state = if index >= self.settings.generations {
+            State::Stopped(Stop::Generations)
+        } else if !tolerance.is_finite() {
+            State::Stopped(Stop::Acceptance)
+        } else if self.simulations as f64 + expected > self.settings.budget as f64 {
+            State::Stopped(Stop::Budget)
+        } else {
+            State::Sampling(Sampling {
+                index,
+                tolerance,
+                kernel: kernel_sds(before),
+                accepted: Vec::new(),
+                distances: Vec::new(),
+                tried: 0,
+            })
+        };
+    }
+
+    /// The finished search, once it has stopped.
+    pub fn fit(&self) -> Option<Fit> {
+        match self.state {
+            State::Stopped(stop) => Some(Fit {
+                generations: self.generations.clone(),
+                scales: self.scales.clone(),
+                simulations: self.simulations,
+                stop,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// Runs ABC-SMC on the caller's thread pool. `simulate(theta, replication)` runs the model with
+/// the inputs `theta` as replication `replication` and returns each observed row's simulated value
+/// (or `None` if those inputs cannot run, which rejects the proposal).
+pub fn run<F>(
+    prior: &Prior,
+    target: &Target,
+    settings: &Settings,
+    simulate: F,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Fit, AbcError>
+where
+    F: Fn(&[f64], u64) -> Option<Vec<f64>> + Sync,
+{
+    let mut search = Search::new(prior.distributions.len(), *settings)?;
+    let mut announced = None;
+    while let Some(batch) = search.batch() {
+        if let Some((index, tolerance)) = search.current()
+            && announced != Some(index)
+        {
+            progress(Progress::Generation { index, tolerance });
+            announced = Some(index);
+        }
+        let results = simulate_proposals(&search, prior, batch.proposals(), &simulate);
+        let absorbed = search.absorb(prior, target, results)?;
+        progress(Progress::Batch {
+            accepted: absorbed.accepted,
+            simulated: absorbed.simulated,
+        });
+    }
+    Ok(search.fit().expect("a search without a batch has stopped"))
+}
+
+/// The proposals `proposals` (a part of `batch`, or all of it) made and simulated in parallel, in
+/// proposal order.
+pub fn simulate_proposals<F>(
+    search: &Search,
+    prior: &Prior,
+    proposals: std::ops::Range<u64>,
+    simulate: &F,
+) -> Vec<(Vec<f64>, Option<Vec<f64>>)>
+where
+    F: Fn(&[f64], u64) -> Option<Vec<f64>> + Sync,
+{
+    proposals
+        .into_par_iter()
+        .filter_map(|k| {
+            let (theta, replication) = search.proposal(prior, k)?;
+            let s = simulate(&theta, replication);
+            Some((theta, s))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use rand::RngExt;
+    use rand_distr::{Distribution as _, Normal};
+
+    use super::*;
+    use crate::scenario::Distribution;
+
+    fn uniform(min: f64, max: f64) -> Distribution {
+        Distribution::Uniform { min, max }
+    }
+
+    fn settings() -> Settings {
+        Settings {
+            population: 300,
+            generations: 8,
+            budget: 20_000,
+            ..Settings::default()
+        }
+    }
+
+    /// The weighted mean and the weighted share of particles with input `i` inside `[lo, hi]`.
+    fn mean_and_share(g: &Generation, i: usize, lo: f64, hi: f64) -> (f64, f64) {
+        let mean = g
+            .particles
+            .iter()
+            .zip(&g.weights)
+            .map(|(p, w)| w * p[i])
+            .sum();
+        let share = g
+            .particles
+            .iter()
+            .zip(&g.weights)
+            .filter(|(p, _)| (lo..=hi).contains(&p[i]))
+            .map(|(_, w)| w)
+            .sum();
+        (mean, share)
+    }
+
+    #[test]
+    fn a_normal_mean_is_recovered_and_an_input_the_data_cannot_see_keeps_its_prior() {
+        // y ~ N(theta, 1), observed mean of 25 draws 3.0: the posterior of theta is about
+        // N(3, 0.2^2) under a flat prior on [-10, 10]. The second input moves nothing.
+        let prior = Prior {
+            distributions: vec![uniform(-10.0, 10.0), uniform(0.0, 1.0)],
+        };
+        let target = Target {
+            values: vec![3.0],
+            sds: vec![Some(0.2)],
+            weights: vec![1.0],
+        };
+        let simulate = |theta: &[f64], k: u64| {
+            let mut r = rng::stream(99, k, rng::Process::Calibration);
+            let normal = Normal::new(theta[0], 1.0).expect("sd 1");
+            let mean = (0..25).map(|_| normal.sample(&mut r)).sum::<f64>() / 25.0;
+            Some(vec![mean])
+        };
+        let fit = run(&prior, &target, &settings(), simulate, &|_| {}).expect("runs");
+        let post = fit.posterior();
+        let (mean, near) = mean_and_share(post, 0, 2.5, 3.5);
+        assert!((mean - 3.0).abs() < 0.1, "posterior mean {mean}");
+        assert!(near > 0.9, "posterior mass within 0.5 of 3: {near}");
+        assert!(fit.generations.len() >= 3, "{:?}", fit.stop);
+        // The tolerance falls generation after generation.
+        let tolerances: Vec<f64> = fit.generations.iter().map(|g| g.tolerance).collect();
+        assert!(tolerances.windows(2).all(|w| w[1] < w[0]), "{tolerances:?}");
+        // Uniform(0, 1): mean 0.5, and 40% of the mass in [0.3, 0.7].
+        let (mean, middle) = mean_and_share(post, 1, 0.3, 0.7);
+        assert!((mean - 0.5).abs() < 0.06, "unseen input's mean {mean}");
+        assert!(
+            (middle - 0.4).abs() < 0.1,
+            "unseen input's mass in [0.3, 0.7]: {middle}"
+        );
+        assert!(post.weights.iter().all(|w| w.is_finite() && *w >= 0.0));
+        assert!((post.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_fit_does_not_depend_on_the_thread_count() {
+        let prior = Prior {
+            distributions: vec![uniform(0.0, 10.0)],
+        };
+        let target = Target {
+            values: vec![4.0],
+            sds: vec![None],
+            weights: vec![1.0],
+        };
+        let simulate = |theta: &[f64], k: u64| {
+            let mut r = rng::stream(5, k, rng::Process::Calibration);
+            Some(vec![theta[0] + r.random::<f64>() - 0.5])
+        };
+        let small = Settings {
+            population: 50,
+            generations: 4,
+            budget: 2000,
+            ..Settings::default()
+        };
+        let fit = |threads: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a pool")
+                .install(|| run(&prior, &target, &small, simulate, &|_| {}).expect("runs"))
+        };
+        assert_eq!(fit(1), fit(3));
+    }
+
+    #[test]
+    fn a_generation_the_budget_runs_out_in_is_dropped() {
+        let prior = Prior {
+            distributions: vec![uniform(0.0, 1.0)],
+        };
+        let target = Target {
+            values: vec![0.5],
+            sds: vec![Some(0.001)],
+            weights: vec![1.0],
+        };
+        let s = Settings {
+            population: 20,
+            generations: 50,
+            budget: 45,
+            ..Settings::default()
+        };
+        // Generation 1 looks affordable (the prior accepted all 20), starts, and needs more than
+        // the 25 simulations left: about half its proposals fall within the median distance.
+        let fit = run(&prior, &target, &s, |t, _| Some(vec![t[0]]), &|_| {}).expect("runs");
+        assert_eq!(fit.stop, Stop::Budget);
+        assert_eq!(fit.simulations, 45);
+        assert_eq!(fit.generations.len(), 1);
+        assert_eq!(fit.posterior().particles.len(), 20);
+        let low = Settings { budget: 10, ..s };
+        assert_eq!(
+            run(&prior, &target, &low, |t, _| Some(vec![t[0]]), &|_| {}),
+            Err(AbcError::Budget {
+                budget: 10,
+                population: 20
+            })
+        );
+    }
+
+    #[test]
+    fn the_prior_s_runs_that_cannot_be_compared_are_named() {
+        let target = Target {
+            values: vec![1.0, 5.0],
+            sds: vec![None, None],
+            weights: vec![1.0, 1.0],
+        };
+        let prior = Prior {
+            distributions: vec![uniform(0.0, 1.0)],
+        };
+        // A ratio undefined in every run: refused, naming the row.
+        let undefined = |_: &[f64], _: u64| Some(vec![f64::NAN, 5.0]);
+        let small = Settings {
+            population: 10,
+            budget: 100,
+            ..Settings::default()
+        };
+        assert_eq!(
+            run(&prior, &target, &small, undefined, &|_| {}),
+            Err(AbcError::Undefined {
+                rows: vec![0],
+                failed: 0
+            })
+        );
+    }
+
+    /// A noisy one-input model: the row is theta plus uniform noise of width 1.
+    fn noisy(theta: &[f64], k: u64) -> Option<Vec<f64>> {
+        let mut r = rng::stream(5, k, rng::Process::Calibration);
+        Some(vec![theta[0] + r.random::<f64>() - 0.5])
+    }
+
+    #[test]
+    fn a_search_saved_between_batches_and_split_into_shards_finds_the_same_fit() {
+        let prior = Prior {
+            distributions: vec![uniform(0.0, 10.0), uniform(-1.0, 1.0)],
+        };
+        let target = Target {
+            values: vec![4.0],
+            sds: vec![None],
+            weights: vec![1.0],
+        };
+        let settings = Settings {
+            population: 40,
+            generations: 5,
+            budget: 1500,
+            ..Settings::default()
+        };
+        let whole = run(&prior, &target, &settings, noisy, &|_| {}).expect("runs");
+        // The same search, written out and read back after every batch, each batch simulated in
+        // three uneven parts as `calibrate --shard K/3` would.
+        let mut text =
+            serde_json::to_string(&Search::new(2, settings).expect("starts")).expect("serialises");
+        let mut batches = 0;
+        loop {
+            let mut search: Search = serde_json::from_str(&text).expect("reads back");
+            let Some(batch) = search.batch() else { break };
+            batches += 1;
+            let mut results = Vec::new();
+            for part in 1..=3 {
+                let shard = crate::replicate::Shard::new(part, 3).expect("a shard");
+                let range = shard.replications(batch.size as u32);
+                let proposals =
+                    batch.start + u64::from(range.start)..batch.start + u64::from(range.end);
+                results.extend(simulate_proposals(&search, &prior, proposals, &noisy));
+            }
+            search.absorb(&prior, &target, results).expect("absorbs");
+            text = serde_json::to_string_pretty(&search).expect("serialises");
+        }
+        let resumed: Search = serde_json::from_str(&text).expect("reads back");
+        assert_eq!(resumed.fit().expect("stopped"), whole);
+        assert!(batches > whole.generations.len(), "{batches} batches");
+    }
+
+    #[test]
+    fn a_generation_the_budget_cannot_pay_for_is_not_started() {
+        let prior = Prior {
+            distributions: vec![uniform(0.0, 1.0)],
+        };
+        let target = Target {
+            values: vec![0.5],
+            sds: vec![Some(0.001)],
+            weights: vec![1.0],
+        };
+        let s = Settings {
+            population: 20,
+            generations: 50,
+            budget: 300,
+            ..Settings::default()
+        };
+        let fit = run(&prior, &target, &s, |t, _| Some(vec![t[0]]), &|_| {}).expect("runs");
+        assert_eq!(fit.stop, Stop::Budget);
+        // Every simulation is in a kept generation, and the next would cost more than is left.
+        let kept: usize = fit.generations.iter().map(|g| g.simulations).sum();
+        assert_eq!(kept, fit.simulations);
+        let rate = fit.posterior().acceptance_rate();
+        assert!(fit.simulations as f64 + 20.0 / rate > 300.0, "{fit:?}");
+        assert!(fit.simulations < 300);
+    }
+}
