@@ -41,7 +41,7 @@ stop() {
     done
     if [ "$status" -ne 0 ]; then
         echo "slurm-check: FAILED; the jobs' and the daemons' logs:" >&2
-        tail -n 20 "$tmp"/work/logs/* "$tmp"/log/slurmctld.log >&2 2>/dev/null || true
+        tail -n 20 "$tmp"/jobs/logs/* "$tmp"/log/slurmctld.log >&2 2>/dev/null || true
     fi
     rm -rf "$tmp"
     exit "$status"
@@ -51,7 +51,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # munge: a fresh key and a socket of our own.
-mkdir -p "$tmp/munge" "$tmp/key" "$tmp/state" "$tmp/spool" "$tmp/log" "$tmp/work"
+mkdir -p "$tmp/munge" "$tmp/key" "$tmp/state" "$tmp/spool" "$tmp/log" "$tmp/jobs"
 chmod 700 "$tmp/key"
 head -c 1024 /dev/urandom >"$tmp/key/munge.key"
 chmod 400 "$tmp/key/munge.key"
@@ -113,8 +113,8 @@ block() {
     ' "$repo/docs/cluster.md"
 }
 for name in shards.sbatch submit-run sweep.sbatch submit-sweep calibrate.sh; do
-    block "$name" >"$tmp/work/$name"
-    [ -s "$tmp/work/$name" ] || { echo "slurm-check: no block $name in docs/cluster.md" >&2; exit 1; }
+    block "$name" >"$tmp/jobs/$name"
+    [ -s "$tmp/jobs/$name" ] || { echo "slurm-check: no block $name in docs/cluster.md" >&2; exit 1; }
 done
 
 # Wait until the cluster has no jobs left, or give up.
@@ -131,11 +131,11 @@ same() {
     cmp "$1" "$2" || { echo "slurm-check: $2 differs from $1" >&2; exit 1; }
 }
 
-cd "$tmp/work"
+cd "$tmp/jobs"
 ln -s "$repo/scenarios" scenarios
 mkdir -p bin
 ln -s "$bin" bin/caseload
-export PATH="$tmp/work/bin:$PATH"
+export PATH="$tmp/jobs/bin:$PATH"
 
 # A run: three shards of nine replications, then the merge.
 export SBATCH_ARRAY_INX=1-3 SHARDS=3 REPS=9 SEED=1 SCENARIO=scenarios/birmingham_recruitment_plan.ron

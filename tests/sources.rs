@@ -51,6 +51,8 @@ const COMMON: &[&str] = &[
     "PATH",
     "REPS",
     "SCENARIO",
+    "SHARDS",
+    "VARY",
     "SEED",
     "VALUE",
     "TARGET",

@@ -71,6 +71,8 @@ mod hardening;
 mod validation_report;
 // Citations: every short name is defined in docs/sources.md; no path leads outside the repository.
 mod sources;
+// Docs name only files, modules and types that exist.
+mod doc_names;
 // How work reaches families: booked visits and caseload-holding teams, worked by hand.
 mod delivery;
 // Time that is not visits, and absence, worked by hand.

@@ -1,5 +1,6 @@
 //! Benchmarks: one five-year Birmingham replication, and 100 replications on all cores, with
-//! throughput in engine events per second. `cargo bench -p caseload` runs them. The long runs
+//! throughput in engine events per second. `cargo bench -p caseload --features bench` runs them
+//! (the feature keeps criterion out of the test build). The long runs
 //! (1,000 Birmingham replications, the national scenario) and peak memory are measured through the
 //! command line by `scripts/bench.sh` (see the README's Benchmarks section).
 

@@ -210,7 +210,7 @@ impl Form<'_> {
         let clear = |form: &Self, node| Action {
             text: "Clear",
             name: format!("Clear {}", item.path),
-            effect: Effect::Edit(form.parsed.replace(form.text, node, "None".into())),
+            effect: Effect::Edit(form.parsed.replace(node, "None".into())),
         };
         match &item.node.value {
             Value::Atom { text, .. } if text == "None" => {
@@ -222,7 +222,7 @@ impl Form<'_> {
                         .button("Set")
                         .accessible_name(format!("Set {}", item.path));
                     if set.clicked() {
-                        let splice = self.parsed.replace(self.text, item.node, inner.skeleton());
+                        let splice = self.parsed.replace(item.node, inner.skeleton());
                         self.push(splice);
                     }
                     self.inline_buttons(ui, &item.actions);
@@ -259,7 +259,7 @@ impl Form<'_> {
                 let mut on = text == "true";
                 let check = ui.checkbox(&mut on, &item.label).on_hover_text(doc);
                 if check.changed() {
-                    let splice = self.parsed.replace(self.text, item.node, on.to_string());
+                    let splice = self.parsed.replace(item.node, on.to_string());
                     self.push(splice);
                 }
             } else {
@@ -278,7 +278,7 @@ impl Form<'_> {
                     match written_as(&shape, &buf) {
                         Some(ron) => {
                             self.drafts.remove(&key);
-                            self.push(self.parsed.replace(self.text, item.node, ron));
+                            self.push(self.parsed.replace(item.node, ron));
                         }
                         None => {
                             self.drafts.insert(key.clone(), buf);
@@ -303,10 +303,7 @@ impl Form<'_> {
 
     /// A value the form cannot draw by its type: its RON text, editable if it is one line.
     pub(super) fn raw(&mut self, ui: &mut Ui, item: Item<'_, '_>) {
-        let (start, end) = (
-            self.parsed.start(self.text, item.node),
-            self.parsed.end(self.text, item.node),
-        );
+        let (start, end) = (item.node.span.start, item.node.span.end);
         let written = self.text.get(start..end).unwrap_or("").to_string();
         ui.horizontal(|ui| {
             let doc = item.ty.doc().unwrap_or_default();
@@ -376,15 +373,13 @@ impl Form<'_> {
             let splice = match (&variant.content, &v.content, content) {
                 // Same kind of content (`Days(14)` to `Weeks(14)`): keep it, rename only.
                 (Content::Newtype(a), Content::Newtype(b), Some(_)) if same_leaf(a, b) => {
-                    let start = self.parsed.start(self.text, item.node);
+                    let start = item.node.span.start;
                     Splice {
                         range: start..start + current.len(),
                         with: v.name.to_string(),
                     }
                 }
-                _ => self
-                    .parsed
-                    .replace(self.text, item.node, variant_skeleton(v, 0)),
+                _ => self.parsed.replace(item.node, variant_skeleton(v, 0)),
             };
             self.push(splice);
         }
@@ -435,7 +430,7 @@ impl Form<'_> {
             match written_as(&shape, &buf) {
                 Some(ron) => {
                     self.drafts.remove(&key);
-                    self.push(self.parsed.replace(self.text, inner, ron));
+                    self.push(self.parsed.replace(inner, ron));
                 }
                 None => {
                     self.drafts.insert(key.clone(), buf);

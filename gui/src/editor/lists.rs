@@ -112,8 +112,8 @@ impl Form<'_> {
 
     /// The text of `node` to add as a new element, its `id` made unique among `items`.
     fn copy(&self, node: &Node, items: &[Node]) -> String {
-        let start = self.parsed.start(self.text, node);
-        let mut copy = self.text[start..self.parsed.end(self.text, node)].to_string();
+        let start = node.span.start;
+        let mut copy = self.text[start..node.span.end].to_string();
         if let Some(id) = node.field("id")
             && let Some(old) = id.as_str()
         {
@@ -126,8 +126,8 @@ impl Form<'_> {
                 .map(|k| format!("{old}_{k}"))
                 .find(|s| !taken(s))
                 .unwrap_or_default();
-            let at = self.parsed.start(self.text, id) - start;
-            let len = self.parsed.end(self.text, id) - start - at;
+            let at = id.span.start - start;
+            let len = id.span.end - start - at;
             let quoted = ron::to_string(&new).unwrap_or_default();
             copy.replace_range(at..at + len, &quoted);
         }
@@ -226,7 +226,7 @@ impl Form<'_> {
         if write {
             let new = typed.trim();
             let quoted = ron::to_string(new).unwrap_or_default();
-            self.push(self.parsed.replace(self.text, &pair.key, quoted));
+            self.push(self.parsed.replace(&pair.key, quoted));
             self.focus_next = Some(format!("Rename {}", map.key(new)));
         }
     }
@@ -255,11 +255,8 @@ impl Form<'_> {
                 let v = pairs
                     .last()
                     .map(|p| {
-                        let (start, end) = (
-                            self.parsed.start(self.text, &p.value),
-                            self.parsed.end(self.text, &p.value),
-                        );
-                        self.text.get(start..end).unwrap_or_default().to_string()
+                        let span = p.value.span.clone();
+                        self.text.get(span).unwrap_or_default().to_string()
                     })
                     .unwrap_or_else(|| value.skeleton());
                 let k = ron::to_string(new_key.trim()).unwrap_or_default();

@@ -351,7 +351,7 @@ impl Editor {
                 let Ok(quoted) = ron::to_string(&moved.display().to_string()) else {
                     return (self.text.clone(), None);
                 };
-                let splice = parsed.replace(&self.text, node, quoted);
+                let splice = parsed.replace(node, quoted);
                 let mut text = self.text.clone();
                 text.replace_range(splice.range, &splice.with);
                 if text == self.text {

@@ -28,64 +28,25 @@ impl Splice {
     }
 }
 
-/// A text parsed into a tree, with what is needed to turn tree positions into byte offsets.
+/// A text parsed into a tree whose nodes carry their byte spans.
 #[derive(Debug, Clone)]
 pub struct Parsed {
     /// The syntax tree.
     pub doc: Document,
-    /// Byte offset of the start of each line.
-    lines: Vec<usize>,
 }
 
 impl Parsed {
     /// Parses `text`; the error says where and what was expected.
     pub fn new(text: &str) -> Result<Self, overlay::SyntaxError> {
-        let doc = overlay::parse(text, 0)?;
-        let lines = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Ok(Parsed { doc, lines })
-    }
-
-    /// The byte offset of a 1-based line and char column.
-    pub fn offset(&self, text: &str, at: Position) -> usize {
-        let Some(&start) = self.lines.get(at.line.saturating_sub(1)) else {
-            return text.len();
-        };
-        let line = &text[start..];
-        let col = at.col.saturating_sub(1);
-        start + line.char_indices().nth(col).map_or(line.len(), |(i, _)| i)
-    }
-
-    /// Where `node` starts, in bytes.
-    pub fn start(&self, text: &str, node: &Node) -> usize {
-        self.offset(text, node.at)
-    }
-
-    /// Just past where `node` ends, in bytes.
-    pub fn end(&self, text: &str, node: &Node) -> usize {
-        let start = self.start(text, node);
-        let (name, last) = match &node.value {
-            Value::Atom { text: t, .. } => return start + t.len(),
-            Value::Struct { name, fields } => (name, fields.last().map(|f| &f.value)),
-            Value::Tuple { name, items } => (name, items.last()),
-            Value::List(items) => (&None, items.last()),
-            Value::Map(pairs) => (&None, pairs.last().map(|p| &p.value)),
-        };
-        let from = match last {
-            Some(last) => self.end(text, last),
-            None => {
-                let open = skip_trivia(text, start + name.as_ref().map_or(0, String::len));
-                open + 1
-            }
-        };
-        (skip_trivia(text, from) + 1).min(text.len())
+        Ok(Parsed {
+            doc: overlay::parse(text, 0)?,
+        })
     }
 
     /// Replaces `node` whole with `with`.
-    pub fn replace(&self, text: &str, node: &Node, with: String) -> Splice {
+    pub fn replace(&self, node: &Node, with: String) -> Splice {
         Splice {
-            range: self.start(text, node)..self.end(text, node),
+            range: node.span.clone(),
             with,
         }
     }
@@ -94,8 +55,8 @@ impl Parsed {
     /// for a list element; key and value for a field or map entry), with its comma, and its
     /// line if it stood alone on it.
     pub fn remove(&self, text: &str, first: &Node, last: &Node) -> Splice {
-        let mut start = self.start(text, first);
-        let mut end = self.end(text, last);
+        let mut start = first.span.start;
+        let mut end = last.span.end;
         let bytes = text.as_bytes();
         while bytes.get(end).is_some_and(|b| *b == b' ' || *b == b'\t') {
             end += 1;
@@ -129,15 +90,15 @@ impl Parsed {
         };
         let Some((first, last)) = last else {
             // Empty: insert just inside the opening bracket.
-            let end = self.end(text, container);
+            let end = container.span.end;
             let at = end.saturating_sub(1);
             return Splice {
                 range: at..at,
                 with: entry.to_string(),
             };
         };
-        let start = self.start(text, first);
-        let mut at = self.end(text, last);
+        let start = first.span.start;
+        let mut at = last.span.end;
         let bytes = text.as_bytes();
         let mut p = at;
         while bytes.get(p).is_some_and(|b| *b == b' ' || *b == b'\t') {
@@ -171,7 +132,7 @@ impl Parsed {
             Value::Atom { .. } => None,
         };
         let indent = first.map_or("", |n| {
-            let start = self.start(text, n);
+            let start = n.span.start;
             let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
             let indent = &text[line_start..start];
             if indent.trim().is_empty() { indent } else { "" }
@@ -191,8 +152,8 @@ impl Parsed {
         if let Some(splice) = self.swap_lines(text, list, items, i) {
             return Some(splice);
         }
-        let (a_start, a_end) = (self.start(text, a), self.end(text, a));
-        let (b_start, b_end) = (self.start(text, b), self.end(text, b));
+        let (a_start, a_end) = (a.span.start, a.span.end);
+        let (b_start, b_end) = (b.span.start, b.span.end);
         let with = format!(
             "{}{}{}",
             text.get(b_start..b_end)?,
@@ -208,21 +169,15 @@ impl Parsed {
     /// [`Parsed::swap`] by whole lines, if the two elements stand on lines of their own.
     fn swap_lines(&self, text: &str, list: &Node, items: &[Node], i: usize) -> Option<Splice> {
         let top = match i.checked_sub(1) {
-            Some(before) => self.end(text, items.get(before)?),
-            None => self.start(text, list) + 1,
+            Some(before) => items.get(before)?.span.end,
+            None => list.span.start + 1,
         };
         let (a, b) = (items.get(i)?, items.get(i + 1)?);
         let a_from = line_after(text, top)?;
-        let (a_to, a_comma) = (
-            line_after(text, self.end(text, a))?,
-            has_comma(text, self.end(text, a)),
-        );
-        let (b_to, b_comma) = (
-            line_after(text, self.end(text, b))?,
-            has_comma(text, self.end(text, b)),
-        );
+        let (a_to, a_comma) = (line_after(text, a.span.end)?, has_comma(text, a.span.end));
+        let (b_to, b_comma) = (line_after(text, b.span.end)?, has_comma(text, b.span.end));
         let block = |from: usize, node: &Node, to: usize, comma: bool| -> Option<String> {
-            let start = self.start(text, node);
+            let start = node.span.start;
             let lead = text.get(from..start)?;
             let mut lines = lead.split('\n');
             let last = lines.next_back().unwrap_or_default();
@@ -234,7 +189,7 @@ impl Parsed {
                 return None;
             }
             let mut out = text.get(from..to)?.to_string();
-            let end = self.end(text, node).checked_sub(from)?;
+            let end = node.span.end.checked_sub(from)?;
             if !comma {
                 out.is_char_boundary(end).then(|| out.insert(end, ','))?;
             }
@@ -380,37 +335,6 @@ fn line_after(text: &str, from: usize) -> Option<usize> {
     (text.as_bytes().get(at) == Some(&b'\n')).then_some(at + 1)
 }
 
-/// The first byte at or after `from` that is not white space, a comma or a comment.
-fn skip_trivia(text: &str, mut from: usize) -> usize {
-    let bytes = text.as_bytes();
-    loop {
-        match bytes.get(from) {
-            Some(b) if b.is_ascii_whitespace() || *b == b',' => from += 1,
-            Some(b'/') if bytes.get(from + 1) == Some(&b'/') => {
-                from = text[from..].find('\n').map_or(text.len(), |i| from + i);
-            }
-            Some(b'/') if bytes.get(from + 1) == Some(&b'*') => {
-                let mut depth = 0usize;
-                while from < bytes.len() {
-                    if bytes[from..].starts_with(b"/*") {
-                        depth += 1;
-                        from += 2;
-                    } else if bytes[from..].starts_with(b"*/") {
-                        depth -= 1;
-                        from += 2;
-                        if depth == 0 {
-                            break;
-                        }
-                    } else {
-                        from += 1;
-                    }
-                }
-            }
-            _ => return from,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,7 +349,7 @@ mod tests {
     #[test]
     fn spans_cover_whole_values_and_keep_comments() {
         let p = Parsed::new(TEXT).unwrap();
-        let span = |n: &Node| &TEXT[p.start(TEXT, n)..p.end(TEXT, n)];
+        let span = |n: &Node| &TEXT[n.span.clone()];
         assert_eq!(span(field(&p, "name")), "\"A\"");
         assert_eq!(span(field(&p, "list")), "[1, 2, /* c */ ]");
         assert_eq!(span(field(&p, "map")), "{\n        \"a\": Days(3),\n    }");

@@ -453,11 +453,12 @@ fn set(
         }
         _ => return unreachable_value(lever),
     };
-    let at = parsed.at;
+    let (at, span) = (parsed.at, parsed.span.start..parsed.span.start);
     pairs.push(Pair {
         key: Node {
             value: key,
             at,
+            span,
             file,
         },
         value: parsed,

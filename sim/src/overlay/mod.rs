@@ -36,6 +36,7 @@
 //! the overlay left alone keep the base's. `#![enable(..)]` attributes of both files are kept.
 
 use std::collections::BTreeSet;
+use std::ops::Range;
 
 use serde::de::DeserializeOwned;
 
@@ -63,13 +64,17 @@ pub struct Document {
     pub root: Node,
 }
 
-/// A value and where it starts (a named group starts at its name).
+/// A value and where it is written (a named group starts at its name).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
     /// What it is.
     pub value: Value,
     /// Line and column of its first char in its file.
     pub at: Position,
+    /// Its bytes in its file's text, from its first char to just past its last (a group's
+    /// closing bracket), comments and white space around it excluded: what an editor replaces to
+    /// change it.
+    pub span: Range<usize>,
     /// The file it was written in.
     pub file: FileId,
 }
@@ -245,7 +250,12 @@ impl Rules {
 
 /// `overlay` merged into `base` by the module's rules.
 pub fn merge(base: Node, overlay: Node, rules: &Rules) -> Node {
-    let Node { value, at, file } = overlay;
+    let Node {
+        value,
+        at,
+        span,
+        file,
+    } = overlay;
     let value = match (base.value, value) {
         (
             Value::Struct {
@@ -268,7 +278,12 @@ pub fn merge(base: Node, overlay: Node, rules: &Rules) -> Node {
         }
         (_, overlay) => overlay,
     };
-    Node { value, at, file }
+    Node {
+        value,
+        at,
+        span,
+        file,
+    }
 }
 
 /// Whether a list merges by id: not empty, and every element a struct with an id.
@@ -431,6 +446,7 @@ impl Parser<'_> {
             });
         }
         let at = self.here();
+        let first = self.i;
         if self.toks.get(self.i).is_some_and(|t| !t.closed) {
             return Err(SyntaxError {
                 at,
@@ -466,8 +482,23 @@ impl Parser<'_> {
             }
             _ => return Err(self.expected("a value")),
         };
-        let file = self.file;
-        Ok(Node { value, at, file })
+        Ok(Node {
+            value,
+            at,
+            span: self.span(first),
+            file: self.file,
+        })
+    }
+
+    /// The bytes from token `first` to the last token read.
+    fn span(&self, first: usize) -> Range<usize> {
+        let start = self.toks.get(first).map_or(0, |t| t.bytes.start);
+        let end = self
+            .i
+            .checked_sub(1)
+            .and_then(|last| self.toks.get(last))
+            .map_or(start, |t| t.bytes.end);
+        start..end.max(start)
     }
 
     /// A parenthesised group, at its `(`: a struct if it starts with `name:`, else a tuple.
@@ -488,10 +519,14 @@ impl Parser<'_> {
     fn pair(&mut self, depth: usize, field: bool) -> Result<Pair, SyntaxError> {
         let key = match self.tok() {
             Some(Tok::Word(w)) if field => {
-                let (text, at, file) = (w.clone(), self.here(), self.file);
+                let (text, at, first) = (w.clone(), self.here(), self.i);
                 self.i += 1;
-                let value = Value::Atom { text, string: None };
-                Node { value, at, file }
+                Node {
+                    value: Value::Atom { text, string: None },
+                    at,
+                    span: self.span(first),
+                    file: self.file,
+                }
             }
             _ if field => return Err(self.expected("a field name")),
             _ => self.value(depth + 1)?,

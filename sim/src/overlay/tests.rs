@@ -440,3 +440,38 @@ fn never_panics_on_truncated_or_mutated_text() {
         ok(&deep.repeat(50_000));
     }
 }
+
+#[test]
+fn every_node_spans_its_own_text_and_no_comment_around_it() {
+    let src = "// head\nS( /* a */ name: \"x, y\" /* b */, list: [1, /* c */ Days(2) ,], m: {\"k\": ()},\n)\n";
+    let d = doc(src, 0);
+    let text = |n: &Node| &src[n.span.clone()];
+    assert_eq!(
+        text(&d.root),
+        src.trim_start_matches("// head\n").trim_end()
+    );
+    let Value::Struct { fields, .. } = &d.root.value else {
+        panic!("a struct")
+    };
+    let spans: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|f| (text(&f.key), text(&f.value)))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("name", "\"x, y\""),
+            ("list", "[1, /* c */ Days(2) ,]"),
+            ("m", "{\"k\": ()}")
+        ]
+    );
+    let Value::List(items) = &fields[1].value.value else {
+        panic!("a list")
+    };
+    assert_eq!(text(&items[1]), "Days(2)");
+    // A merged node keeps the overlay's span, in the overlay's file.
+    let overlay = "S(name: \"z\")";
+    let merged = doc(overlay, 1).over(doc(src, 0), &rules());
+    let name = merged.root.field("name").expect("name");
+    assert_eq!((name.file, &overlay[name.span.clone()]), (1, "\"z\""));
+}

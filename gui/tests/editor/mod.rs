@@ -10,13 +10,9 @@ use caseload_gui::editor::{CloseDecision, Editor, EditorEvent, EditorState};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-#[path = "editor/overlays.rs"]
 mod overlays;
-#[path = "editor/overwrite.rs"]
 mod overwrite;
-#[path = "editor/reshape.rs"]
 mod reshape;
-#[path = "editor/typing.rs"]
 mod typing;
 
 /// The editor in a window, with what it reported.

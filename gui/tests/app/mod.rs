@@ -15,9 +15,7 @@ use caseload_gui::state::{Saved, Source, Tab};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
-#[path = "app/decisions.rs"]
 mod decisions;
-#[path = "app/report.rs"]
 mod report;
 
 /// A shipped scenario shortened to 12 months, or 30 for those whose dated intakes or budget
