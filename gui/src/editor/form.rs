@@ -11,9 +11,9 @@ use egui::{RichText, Ui};
 use super::actions::{Action, Effect};
 use super::bases::Bases;
 use super::check::Problem;
-use super::docs::{Content, Shape, Ty, Variant, variant_skeleton};
 use super::source::{Parsed, Splice};
 use crate::palette;
+use caseload::scenario::schema::{Content, Shape, Ty, Variant, variant_skeleton};
 
 /// What the form draws from and writes to.
 pub struct Form<'a> {

@@ -7,9 +7,9 @@ use caseload::overlay::{Node, Pair, Value};
 use egui::Ui;
 
 use super::actions::{Action, Effect};
-use super::docs::Ty;
 use super::form::{Form, Item};
 use crate::palette;
+use caseload::scenario::schema::Ty;
 
 impl Form<'_> {
     pub(super) fn list(&mut self, ui: &mut Ui, item: Item<'_, '_>, elem: Ty<'_>) {

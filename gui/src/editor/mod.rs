@@ -33,7 +33,6 @@ use serde::{Deserialize, Serialize};
 mod actions;
 mod bases;
 mod check;
-mod docs;
 pub(crate) mod files;
 mod form;
 mod guard;
@@ -42,7 +41,7 @@ mod source;
 mod unwritten;
 mod view;
 
-pub use docs::Schema;
+pub use caseload::scenario::schema::Schema;
 pub use guard::CloseDecision;
 
 use bases::Bases;

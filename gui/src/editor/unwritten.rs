@@ -6,9 +6,9 @@ use caseload::overlay::Node;
 use egui::{RichText, Ui};
 
 use super::bases;
-use super::docs::Ty;
 use super::form::Form;
 use crate::palette;
+use caseload::scenario::schema::Ty;
 
 impl Form<'_> {
     /// One row for the field `name` of type `ty`, left out of the struct `node` at `path`.

@@ -38,16 +38,12 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use serde::de::DeserializeOwned;
-
 use crate::locate::Position;
 use crate::locate::lex::{self, Tok, Token};
 
 mod print;
-mod variants;
 
 pub use print::{Origin, Printed, SourceMap, print};
-pub use variants::struct_variants;
 
 /// Which file a node was written in: an index into the caller's list of files.
 pub type FileId = usize;
@@ -229,9 +225,10 @@ impl Rules {
         Rules { struct_variants }
     }
 
-    /// Rules for files deserialized as `T`: its struct-like variants found by [`struct_variants`].
-    pub fn for_type<T: DeserializeOwned>() -> Self {
-        Self::new(struct_variants::<T>())
+    /// Rules for files of type `T`: its struct-like variants, read from its schema
+    /// ([`crate::scenario::schema::Schema::struct_variants`]).
+    pub fn for_type<T: schemars::JsonSchema>() -> Self {
+        Self::new(crate::scenario::schema::Schema::of::<T>().struct_variants())
     }
 
     /// Whether `name` is an enum variant written like a struct.

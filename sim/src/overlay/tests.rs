@@ -1,9 +1,5 @@
 //! Tests of the overlay tree: parse and print round trips, positions and the source map, each
-//! merge rule, the schema tracer, and no panics on broken or hostile text.
-
-use std::collections::BTreeMap;
-
-use serde::Deserialize;
+//! merge rule, byte spans, and no panics on broken or hostile text.
 
 use super::*;
 use crate::load::{BASELINE, parse as parse_scenario};
@@ -345,45 +341,6 @@ fn extends_is_found_and_removed_and_attributes_are_kept() {
 
 /// A type with enums inside enums, a struct variant reachable only through another variant, and
 /// recursion.
-#[derive(Deserialize)]
-#[allow(dead_code)]
-struct Outer {
-    plain: Inner,
-    list: Vec<Inner>,
-    map: BTreeMap<String, Option<Box<Outer>>>,
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-enum Inner {
-    Unit,
-    Tuple(u8, String),
-    Nested(Deep),
-    Shape { w: f64 },
-}
-
-#[derive(Deserialize)]
-#[allow(dead_code)]
-enum Deep {
-    First,
-    Second(i32),
-    Hidden { x: Option<Box<Inner>> },
-}
-
-#[test]
-fn struct_like_variants_are_found_from_the_types() {
-    let found = struct_variants::<Outer>();
-    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["Hidden", "Shape"]);
-    let scenario = struct_variants::<crate::scenario::Scenario>();
-    assert!(scenario.contains("SchoolEntry"), "{scenario:?}");
-    assert!(
-        !scenario.contains("Calendar") && !scenario.contains("Days"),
-        "{scenario:?}"
-    );
-    assert!(struct_variants::<u32>().is_empty());
-    assert!(struct_variants::<serde_json::Value>().is_empty());
-}
-
 #[test]
 fn never_panics_on_truncated_or_mutated_text() {
     let base = doc(BASELINE, 0);

@@ -10,6 +10,7 @@
 
 mod delivery;
 pub mod diff;
+pub mod schema;
 mod workforce;
 
 use std::collections::BTreeMap;

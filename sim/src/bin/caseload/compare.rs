@@ -1,6 +1,8 @@
 //! `caseload compare A B`: both scenarios run with common random numbers; the differences B - A
 //! with paired 95% intervals, printed for the key city metrics and written whole to compare.csv.
 
+use std::path::PathBuf;
+
 use caseload::compare;
 use caseload::metrics::Metrics;
 use caseload::output::{self, tables, xlsx};
@@ -9,10 +11,41 @@ use caseload::results::Results;
 use caseload::summary::Summary;
 use serde::Serialize;
 
-use crate::args::CompareArgs;
 use caseload::scenario::diff::differences;
+use clap::Args;
 
+use crate::args::{Execution, Fitted};
 use crate::{Failure, built, load_scenario, print, progress_bar, replicate_loaded, table};
+
+/// Arguments of `caseload compare`.
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// Scenario A (the reference).
+    #[arg(value_name = "A")]
+    pub a: PathBuf,
+    /// Scenario B (the alternative); differences are B - A.
+    #[arg(value_name = "B")]
+    pub b: PathBuf,
+    /// Number of Monte Carlo replications of each.
+    #[arg(long, default_value_t = 50, value_parser = crate::args::whole_number(2, 100_000))]
+    pub reps: u32,
+    /// Master seed, shared by both (common random numbers).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Directory for compare.csv and compare.json (created if missing).
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Threads and progress.
+    #[command(flatten)]
+    pub exec: Execution,
+    /// A calibrated posterior.
+    #[command(flatten)]
+    pub fitted: Fitted,
+    /// Also write an Excel workbook (A's run, the paired differences, what differs) to this file,
+    /// with compare.csv and compare.json as one set.
+    #[arg(long, value_name = "FILE.xlsx")]
+    pub xlsx: Option<PathBuf>,
+}
 
 /// What compare.json records.
 #[derive(Serialize)]

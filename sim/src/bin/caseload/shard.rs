@@ -15,7 +15,7 @@ use caseload::output::{self, PosteriorRecord, tables};
 use caseload::replicate::{self, Run, RunOptions, Shard};
 use serde::{Deserialize, Serialize};
 
-use crate::args::{Reps, RunArgs};
+use crate::run::{Reps, RunArgs};
 use crate::{Failure, built, load_scenario, print, progress_bar};
 
 /// The name of a shard's record.

@@ -1,10 +1,15 @@
-//! The scenario reference at run time: the JSON Schema that `schemars` derives from the scenario
-//! types in `caseload::scenario`, whose descriptions are those types' doc comments. The editor
-//! takes each field's tooltip, its kind of widget and its enum choices from here, so nothing of
-//! the reference is copied by hand.
+//! The scenario types read at run time through the JSON Schema that `schemars` derives from them,
+//! whose descriptions are the types' doc comments: the one introspection of the scenario format.
+//! The app's editor takes each field's tooltip, its kind of widget and its enum choices from here,
+//! and overlays learn which enum variants are written like structs ([`Schema::struct_variants`]),
+//! so nothing of the reference is copied by hand.
 
-use caseload::scenario::Scenario;
+use std::collections::BTreeSet;
+
+use schemars::JsonSchema;
 use serde_json::{Map, Value};
+
+use super::Scenario;
 
 /// The schema of a whole scenario.
 #[derive(Debug, Clone)]
@@ -79,8 +84,47 @@ pub enum Content<'a> {
 impl Schema {
     /// The schema of [`Scenario`].
     pub fn scenario() -> Self {
-        let root = serde_json::to_value(schemars::schema_for!(Scenario)).unwrap_or(Value::Null);
+        Self::of::<Scenario>()
+    }
+
+    /// The schema of `T`.
+    pub fn of<T: JsonSchema>() -> Self {
+        let root = serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null);
         Schema { root }
+    }
+
+    /// The names of the enum variants written like structs (`SchoolEntry(month: 9, day: 1)`)
+    /// anywhere in the type: in RON they look like structs, but an overlay replaces them whole
+    /// rather than merging them field by field.
+    pub fn struct_variants(&self) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        let mut stack = vec![&self.root];
+        while let Some(node) = stack.pop() {
+            match node {
+                Value::Object(map) => {
+                    if map.contains_key("oneOf") {
+                        let ty = Ty {
+                            schema: self,
+                            node,
+                            not_null: false,
+                            doc: None,
+                        };
+                        if let Shape::Enum(variants) = ty.shape() {
+                            found.extend(
+                                variants
+                                    .iter()
+                                    .filter(|v| matches!(v.content, Content::Struct(_)))
+                                    .map(|v| v.name.to_string()),
+                            );
+                        }
+                    }
+                    stack.extend(map.values());
+                }
+                Value::Array(items) => stack.extend(items),
+                _ => {}
+            }
+        }
+        found
     }
 
     /// The type of the whole scenario.
@@ -358,7 +402,53 @@ fn is_null(v: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    struct Outer {
+        plain: Inner,
+        list: Vec<Inner>,
+        map: BTreeMap<String, Option<Box<Outer>>>,
+    }
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    enum Inner {
+        Unit,
+        Tuple(u8, String),
+        Nested(Deep),
+        Shape { w: f64 },
+    }
+
+    #[derive(JsonSchema)]
+    #[allow(dead_code)]
+    enum Deep {
+        First,
+        Second(i32),
+        Hidden { x: Option<Box<Inner>> },
+    }
+
+    #[test]
+    fn struct_like_variants_are_found_from_the_types() {
+        let found = Schema::of::<Outer>().struct_variants();
+        assert_eq!(found.into_iter().collect::<Vec<_>>(), ["Hidden", "Shape"]);
+        let scenario = Schema::scenario().struct_variants();
+        assert_eq!(
+            scenario.iter().map(String::as_str).collect::<Vec<_>>(),
+            [
+                "Beta",
+                "Gamma",
+                "Normal",
+                "SchoolEntry",
+                "Triangular",
+                "Uniform"
+            ]
+        );
+        assert!(Schema::of::<u32>().struct_variants().is_empty());
+    }
 
     #[test]
     fn field_docs_are_the_doc_comments() {
