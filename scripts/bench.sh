@@ -7,7 +7,7 @@
 #   scripts/bench.sh            all three
 #   scripts/bench.sh birmingham Birmingham 1 replication only (quick)
 #
-# The README's Benchmarks table is these figures. Timings need a quiet machine: on a shared one
+# docs/benchmarks.md's table is these figures (the README repeats its headline rows). Timings need a quiet machine: on a shared one
 # the CPU time (user + sys) is the better guide to the quiet wall time of a one-thread run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

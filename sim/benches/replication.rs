@@ -2,7 +2,7 @@
 //! throughput in engine events per second. `cargo bench -p caseload --features bench` runs them
 //! (the feature keeps criterion out of the test build). The long runs
 //! (1,000 Birmingham replications, the national scenario) and peak memory are measured through the
-//! command line by `scripts/bench.sh` (see the README's Benchmarks section).
+//! command line by `scripts/bench.sh` (see docs/benchmarks.md).
 
 #![forbid(unsafe_code)]
 

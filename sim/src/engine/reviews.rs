@@ -140,7 +140,7 @@ pub fn depart(
 /// Reads each event's child once, in a tight loop whose reads do not depend on one another, so
 /// the processor fetches many from memory at once; the processing that follows then finds them in
 /// cache. At national scale a child is a cache miss (two: its entity's location, then its data),
-/// and without this pass each event waits on its own in turn (README, Benchmarks). Reads only.
+/// and without this pass each event waits on its own in turn (docs/benchmarks.md). Reads only.
 fn warm(children: &Query<&mut Child>, events: &[Event]) {
     let mut seen = 0u8;
     for &Event::Milestone(entity) in events {

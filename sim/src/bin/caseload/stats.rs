@@ -1,5 +1,5 @@
-//! `caseload run --stats`: what a run cost, on standard error, for benchmarks (see the README's
-//! Benchmarks section and `scripts/bench.sh`).
+//! `caseload run --stats`: what a run cost, on standard error, for benchmarks (see
+//! docs/benchmarks.md and `scripts/bench.sh`).
 
 use crate::Completed;
 
