@@ -13,7 +13,7 @@
 # so no systemd or cgroups are needed). .ci/run runs it after the tests.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
-bin="$(realpath "${CASELOAD_BIN:-$repo/target/debug/caseload}")"
+bin="$(realpath -m "${CASELOAD_BIN:-$repo/target/debug/caseload}")"
 if [ ! -x "$bin" ]; then
     echo "slurm-check: no caseload binary at $bin (cargo test --workspace builds it)" >&2
     exit 2
@@ -33,6 +33,11 @@ stop() {
     local status=$?
     if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ]; then
         scancel --full --quiet --user "$(id -un)" 2>/dev/null || true
+        # Let the jobs' processes end before their daemons do.
+        for _ in $(seq 30); do
+            [ -z "$(squeue -h 2>/dev/null)" ] && break
+            sleep 0.5
+        done
     fi
     # Stop in reverse order of starting, each by the PID this script was given.
     for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
@@ -138,7 +143,7 @@ ln -s "$bin" bin/caseload
 export PATH="$tmp/jobs/bin:$PATH"
 
 # A run: three shards of nine replications, then the merge.
-export SBATCH_ARRAY_INX=1-3 SHARDS=3 REPS=9 SEED=1 SCENARIO=scenarios/birmingham_recruitment_plan.ron
+export SHARDS=3 REPS=9 SEED=1 SCENARIO=scenarios/birmingham_recruitment_plan.ron
 bash submit-run >/dev/null
 drain
 caseload run "$SCENARIO" --reps "$REPS" --seed "$SEED" --quiet --out whole >/dev/null
@@ -147,7 +152,7 @@ same whole/summary.csv merged/summary.csv
 echo "slurm-check: run of 3 shards merged: results.csv and summary.csv identical to a whole run"
 
 # A sweep: four points over two shards.
-export SBATCH_ARRAY_INX=1-2 SHARDS=2 REPS=3 SCENARIO=scenarios/birmingham_baseline.ron
+export SHARDS=2 REPS=3 SCENARIO=scenarios/birmingham_baseline.ron
 export VARY="roles[health_visitor].attrition=0.06,0.08,0.10,0.12"
 bash submit-sweep >/dev/null
 drain
@@ -157,7 +162,6 @@ same sweep_whole/sweep.csv sweep/sweep.csv
 echo "slurm-check: sweep of 2 shards merged: sweep.csv identical to a whole sweep"
 
 # A calibration: the driver loop, batch by batch.
-unset SBATCH_ARRAY_INX
 small="--population 10 --generations 3 --budget 60 --check-reps 2"
 export SHARDS=2
 export ARGS="scenarios/birmingham_calibration_prior.ron --observed scenarios/observed/birmingham_2019_2021.csv --seed 1 --out calibration $small"

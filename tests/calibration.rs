@@ -372,6 +372,28 @@ fn a_calibration_run_as_shards_and_gathered_is_the_unsharded_one() {
         "{said}"
     );
     let fresh = d.join("fresh/calibration_checkpoint.json");
+    // A shard of another version of caseload.
+    let other = d.join("fresh/calibration_shards/1-of-2.json");
+    let current = read_text(&other);
+    let version = format!("\"version\":\"{}\"", env!("CARGO_PKG_VERSION"));
+    assert!(current.contains(&version), "{current}");
+    std::fs::write(&other, current.replace(&version, "\"version\":\"0.0.0\"")).expect("written");
+    let said = assert_exit(&calibrate(&["--out", "fresh", "--gather"]), 2);
+    assert!(
+        said.contains("1-of-2.json was simulated by caseload 0.0.0"),
+        "{said}"
+    );
+    std::fs::write(&other, current).expect("written");
+    // The checkpoint lost mid-way (removed, or a gather cut off while replacing it): the shards of
+    // the search under way are not silently thrown away by starting afresh.
+    let kept = read(&fresh);
+    std::fs::remove_file(&fresh).expect("removed");
+    let said = assert_exit(&calibrate(&["--out", "fresh", "--shard", "1/2"]), 2);
+    assert!(
+        said.contains("calibration_checkpoint.json is missing, but"),
+        "{said}"
+    );
+    std::fs::write(&fresh, kept).expect("written");
     let text = read_text(&fresh);
     std::fs::write(
         &fresh,

@@ -14,6 +14,8 @@ use crate::replicate::Shard;
 /// calibration_checkpoint.json: a search between batches and what it was started on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Checkpoint {
+    /// The caseload version that started it: another version's engine may simulate differently.
+    pub version: String,
     /// SHA-256 of the scenario text (merged, for an overlay).
     pub scenario_sha256: String,
     /// SHA-256 of the observed file.
@@ -35,6 +37,8 @@ impl Checkpoint {
 /// One shard's simulations of a batch: `calibration_shards/K-of-N.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShardFile {
+    /// The caseload version that simulated it.
+    pub version: String,
     /// SHA-256 of the checkpoint text the proposals were made from.
     pub checkpoint_sha256: String,
     /// The whole batch the shard is a part of.
@@ -55,6 +59,9 @@ impl ShardFile {
         format!("{}-of-{}.json", shard.index(), shard.count())
     }
 }
+
+/// This build's version, recorded in checkpoints and shards.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Proposal numbers of shard `shard`'s part of `batch`: the contiguous block `run --shard` would
 /// give it of `batch.size` replications.
@@ -86,7 +93,7 @@ pub enum CheckpointError {
     Foreign {
         /// The checkpoint.
         file: String,
-        /// "scenario", "observed file" or "set of uncertain inputs".
+        /// "version of caseload", "scenario", "observed file" or "set of uncertain inputs".
         what: &'static str,
     },
     /// The command's settings differ from the checkpoint's.
@@ -129,6 +136,7 @@ impl Calibration {
     /// A checkpoint for a search about to start.
     pub fn start(&self, settings: Settings) -> Result<Checkpoint, super::CalibrationError> {
         Ok(Checkpoint {
+            version: VERSION.to_string(),
             scenario_sha256: self.scenario_sha256.clone(),
             observed_sha256: self.observed_sha256.clone(),
             paths: self.paths(),
@@ -149,6 +157,9 @@ impl Calibration {
             file: file.to_string(),
             what,
         };
+        if checkpoint.version != VERSION {
+            return Err(foreign("version of caseload"));
+        }
         if checkpoint.scenario_sha256 != self.scenario_sha256 {
             return Err(foreign("scenario"));
         }
@@ -186,7 +197,10 @@ impl Calibration {
             kept.final_tolerance.to_string(),
             settings.final_tolerance.to_string(),
         );
-        if !differences.is_empty() || kept != settings {
+        if differences.is_empty() && kept != settings {
+            differences.push("other search settings (quantile, minimum acceptance)".into());
+        }
+        if !differences.is_empty() {
             return Err(CheckpointError::Settings {
                 file: file.to_string(),
                 differences: differences.join(", "),
@@ -212,6 +226,7 @@ impl Calibration {
             .map(|(_, rows)| rows)
             .collect();
         Some(ShardFile {
+            version: VERSION.to_string(),
             checkpoint_sha256: checkpoint_sha256.to_string(),
             batch,
             shard: shard.index(),
@@ -257,6 +272,13 @@ impl Calibration {
         };
         let mut by_index: Vec<Option<(String, ShardFile)>> = vec![None; count as usize];
         for (name, s) in shards {
+            if s.version != VERSION {
+                return Err(incomplete(format!(
+                    "{name} was simulated by caseload {}, not {VERSION}: rerun shard {} of {} with \
+                     this version",
+                    s.version, s.shard, s.shards
+                )));
+            }
             if s.checkpoint_sha256 != checkpoint_sha256 || s.batch != batch {
                 return Err(CheckpointError::Stale {
                     file: name,

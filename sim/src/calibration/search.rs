@@ -215,7 +215,7 @@ impl Search {
             State::Sampling(s) => Some(Batch {
                 generation: s.index,
                 start: s.tried as u64,
-                size: n.min(self.settings.budget - self.simulations),
+                size: n.min(self.settings.budget.saturating_sub(self.simulations)),
             }),
             State::Stopped(_) => None,
         }
@@ -254,7 +254,8 @@ impl Search {
         let n = self.settings.population;
         match std::mem::replace(&mut self.state, State::Stopped(Stop::Budget)) {
             State::Prior => {
-                self.simulations += results.len();
+                let ran = results.len();
+                self.simulations += ran;
                 let summaries: Vec<Vec<f64>> =
                     results.iter().filter_map(|(_, s)| s.clone()).collect();
                 self.scales = scales(&summaries, target);
@@ -281,6 +282,10 @@ impl Search {
                                 > summaries.len()
                         })
                         .collect();
+                    // The search stays as it was: nothing of this batch is kept.
+                    self.state = State::Prior;
+                    self.simulations -= ran;
+                    self.scales.clear();
                     return Err(AbcError::Undefined {
                         rows,
                         failed: n - summaries.len(),
@@ -371,14 +376,17 @@ impl Search {
         let before = self.generations.last().expect("generation 0");
         let index = self.generations.len();
         let tolerance = self.tolerance_after(before);
-        // The cost the last acceptance rate predicts. Acceptance usually falls as the tolerance
-        // does, so this is a floor: a generation that still runs out part-way is dropped.
-        let expected = self.settings.population as f64 / before.acceptance_rate();
+        // The cost the last acceptance rate predicts, population x simulations / accepted, compared
+        // in whole numbers. Acceptance usually falls as the tolerance does, so this is a floor: a
+        // generation that still runs out part-way is dropped.
+        let left = self.settings.budget.saturating_sub(self.simulations);
+        let unaffordable =
+            self.settings.population * before.simulations > left * before.particles.len().max(1);
         self.state = if index >= self.settings.generations {
             State::Stopped(Stop::Generations)
         } else if !tolerance.is_finite() {
             State::Stopped(Stop::Acceptance)
-        } else if self.simulations as f64 + expected > self.settings.budget as f64 {
+        } else if unaffordable {
             State::Stopped(Stop::Budget)
         } else {
             State::Sampling(Sampling {

@@ -47,7 +47,8 @@ pub struct CalibrateArgs {
     /// Stop once the tolerance (a standardised distance) is at or below this.
     #[arg(long, default_value_t = 0.0, value_name = "DISTANCE", value_parser = non_negative)]
     pub tolerance: f64,
-    /// The most simulations in all (one replication each); a generation it cuts short is dropped.
+    /// The most simulations in all (one replication each): a generation the last acceptance rate
+    /// says it cannot pay for is not started, and one that still runs out part-way is dropped.
     #[arg(long, default_value_t = 3000, value_parser = crate::args::whole_number(10, 10_000_000))]
     pub budget: u32,
     /// Master seed.
@@ -214,6 +215,20 @@ fn checkpoint(args: &CalibrateArgs, p: &Prepared) -> Result<(Checkpoint, String,
             .start(p.settings)
             .map_err(|e| Failure::Input(e.into()))?;
         let sha = sha256_hex(&checkpoint.text());
+        // Shards of a later batch with no checkpoint: it was removed, or a gather was cut off
+        // while replacing it. Starting afresh would silently throw the search away.
+        let dir = args.out.join(SHARDS);
+        if let Some((orphan, _)) = shard_files(p, &dir)?
+            .into_iter()
+            .find(|(_, s)| s.checkpoint_sha256 != sha)
+        {
+            return Err(Failure::Input(anyhow!(
+                "{file} is missing, but {} was simulated from a calibration under way: remove {} \
+                 to start the calibration afresh",
+                orphan.display(),
+                dir.display()
+            )));
+        }
         return Ok((checkpoint, file, sha));
     }
     let text =
