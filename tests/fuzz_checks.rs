@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use caseload::lever::LeverError;
 use caseload::load::{self, LoadError, Loaded};
 use caseload::output::ReadError;
 
@@ -110,8 +109,8 @@ pub fn load_path(path: &Path) -> Outcome {
     }
 }
 
-/// A lever error must name the lever it is about (`needle`: its path or text as given).
-pub fn lever_refused(e: &LeverError, needle: &str) -> Outcome {
+/// A lever or lever-path error must name the lever it is about (`needle`: its path or text as given).
+pub fn lever_refused(e: &impl std::fmt::Display, needle: &str) -> Outcome {
     let shown = e.to_string();
     if names(&shown, needle) {
         Ok(Verdict::Refused)

@@ -2,7 +2,7 @@
 //! nearest existing prefix, sweep grids complete and run with common random numbers, and a goal
 //! seek with an answer worked out by hand.
 
-use caseload::lever::{self, Lever, LeverError, LeverPath, Step};
+use caseload::lever::{self, Lever, LeverError, LeverPath, PathError, Step};
 use caseload::load::{self, Loaded, to_ron};
 use caseload::scenario::{
     AllocationPolicy, Budget, BudgetChange, Change, Offset, OverspendPolicy, Scenario,
@@ -72,7 +72,7 @@ fn lever_paths_parse_and_print() {
         "", ".a", "a.", "a..b", "[x]", "a[", "a[]", "a[x", "a b", "a-b", "a[\"x]",
     ] {
         let e = bad.parse::<LeverPath>().unwrap_err();
-        assert!(matches!(e, LeverError::Path { .. }), "{bad:?}: {e}");
+        assert!(matches!(e, PathError::Path { .. }), "{bad:?}: {e}");
     }
 
     let l: Lever = "budget.changes[0].change=Percent(-10.0), Absolute(1e6),Percent(5)"

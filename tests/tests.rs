@@ -73,6 +73,8 @@ mod validation_report;
 mod sources;
 // Docs name only files, modules and types that exist.
 mod doc_names;
+// The library's layers import only downward.
+mod layers;
 // How work reaches families: booked visits and caseload-holding teams, worked by hand.
 mod delivery;
 // Time that is not visits, and absence, worked by hand.

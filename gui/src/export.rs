@@ -163,10 +163,10 @@ pub fn board_report(
         let (name_path, description_path): (LeverPath, LeverPath) = (
             "name"
                 .parse()
-                .map_err(|e: caseload::lever::LeverError| ExportError::Data(e.to_string()))?,
+                .map_err(|e: caseload::lever::PathError| ExportError::Data(e.to_string()))?,
             "description"
                 .parse()
-                .map_err(|e: caseload::lever::LeverError| ExportError::Data(e.to_string()))?,
+                .map_err(|e: caseload::lever::PathError| ExportError::Data(e.to_string()))?,
         );
         let (name, description) = (quoted(&name)?, quoted(&description)?);
         let renamed = lever::apply(

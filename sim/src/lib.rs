@@ -51,49 +51,41 @@
 //!   allocation ties go to the queue listed first in the scenario.
 //! - No `HashMap` is iterated into results: scenario maps are `BTreeMap`s, ids become indices.
 //!
-//! ## Modules
+//! ## Layers
 //!
-//! - [`scenario`]: the file format (the scenario reference); [`load`]: text to scenario to model;
-//!   [`validate`]: semantic checks; [`locate`]: field paths to line and column; [`overlay`]:
-//!   scenarios that extend another, merged with a map back to where each value was written;
-//!   [`model`]: the typed model; [`calendar`]: days, months, working days; [`lever`]: one field
-//!   named by a path of ids (`pipelines[scphn].intakes[2].size`) set to another value.
-//! - [`engine`]: one replication on bevy_ecs; [`metrics`]: what is recorded.
-//! - [`replicate`]: parallel replications, the one run path; [`results`], [`summary`]: their values and statistics;
-//!   [`targets`]: the chance of meeting a target; [`finance`]: spend against budget by financial
-//!   year, to date and as a forecast outturn; [`compare`]: paired differences of two scenarios;
-//!   [`seek`]: the smallest lever value whose chance of meeting a target reaches a confidence;
-//!   [`precision`]: replications added until the key forecasts are precise enough;
-//!   [`uncertainty`]: uncertain scenario values drawn afresh for each replication;
-//!   [`output`]: files written whole or not at all; [`report`]: the board report, one
-//!   self-contained HTML page with fan charts, a red/amber/green table and the assumptions;
-//!   [`rag`]: the one red/amber/green rule the report, the printed summary and the app share.
+//! The modules sit in layers in the order data flows, and a module imports only from its own
+//! layer and the layers above it in this list (`tests/layers.rs` holds the rule):
+//!
+//! 1. [`scenario`]: the file format, plain serde types that double as the scenario reference.
+//! 2. [`model`]: the typed model the engine runs, with its [`calendar`], [`metrics`] and the
+//!    red/amber/green [`rag`] rule.
+//! 3. [`input`]: text to model ([`load`], [`locate`], [`overlay`], [`validate`], [`lever`],
+//!    [`national`]).
+//! 4. [`engine`]: one replication on bevy_ecs.
+//! 5. [`run`]: replications and their values ([`replicate`], [`uncertainty`], [`results`],
+//!    [`spill`], [`summary`], [`precision`], [`run::posterior`]).
+//! 6. [`analysis`]: questions asked of results ([`targets`], [`compare`], [`seek`], [`finance`]).
+//! 7. [`output`]: files written whole or not at all, and the board [`report`].
+//! 8. [`calibration`]: fitting the uncertain inputs to a service's history, which drives all
+//!    of the above.
+//!
+//! Each layer's modules are re-exported at the crate root, so callers write
+//! `caseload::summary::Summary` rather than `caseload::run::summary::Summary`.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod calendar;
+pub mod analysis;
 pub mod calibration;
-pub mod compare;
 pub mod engine;
-pub mod finance;
-pub mod lever;
-pub mod load;
-pub mod locate;
-pub mod metrics;
+pub mod input;
 pub mod model;
-pub mod national;
 pub mod output;
-pub mod overlay;
-pub mod precision;
-pub mod rag;
-pub mod replicate;
-pub mod report;
-pub mod results;
+pub mod run;
 pub mod scenario;
-pub mod seek;
-pub mod spill;
-pub mod summary;
-pub mod targets;
-pub mod uncertainty;
-pub mod validate;
+
+pub use analysis::{compare, finance, seek, targets};
+pub use input::{lever, load, locate, national, overlay, validate};
+pub use model::{calendar, metrics, rag};
+pub use output::report;
+pub use run::{precision, replicate, results, spill, summary, uncertainty};

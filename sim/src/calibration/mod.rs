@@ -6,7 +6,7 @@ pub mod abc;
 mod checkpoint;
 mod exact;
 pub mod observed;
-pub mod posterior;
+pub mod report;
 pub mod search;
 
 use std::sync::Arc;
@@ -22,10 +22,10 @@ use crate::replicate::{Replications, RunOptions};
 use crate::results::Results;
 use crate::uncertainty::{self, Uncertain};
 
+pub use crate::run::posterior::{Posterior, PosteriorError};
 pub use abc::Settings;
 pub use checkpoint::{Checkpoint, CheckpointError, GatherError, ShardFile};
 pub use observed::{Observed, ObservedError};
-pub use posterior::{Posterior, PosteriorError};
 pub use search::{Fit, Progress, Search, Stop};
 
 /// Why a calibration cannot start.

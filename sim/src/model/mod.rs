@@ -2,8 +2,11 @@
 //! rates to the probabilities the engine draws each month, and every invariant the engine relies on
 //! already checked. Built only by [`crate::validate`].
 
+pub mod calendar;
 mod delivery;
+pub mod metrics;
 pub mod need;
+pub mod rag;
 mod workforce;
 
 use crate::calendar::{Calendar, Day};

@@ -11,6 +11,7 @@ mod commit;
 mod lock;
 mod parquet;
 mod read;
+pub mod report;
 pub mod tables;
 pub mod xlsx;
 

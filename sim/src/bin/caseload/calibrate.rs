@@ -10,12 +10,12 @@ use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 use caseload::calibration::abc::Generation;
+use caseload::calibration::report::{CalibrationPage, calibration_report};
 use caseload::calibration::{
     Calibration, Checkpoint, CheckpointError, Fit, Observed, Progress, Settings, ShardFile,
 };
 use caseload::output::sha256_hex;
 use caseload::replicate::{RunOptions, Shard};
-use caseload::report::calibration::{CalibrationPage, calibration_report};
 use caseload::{load, output};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};

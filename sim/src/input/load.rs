@@ -24,7 +24,7 @@ use crate::validate::validate;
 pub const BASELINE_NAME: &str = "birmingham_baseline.ron";
 
 /// The embedded default scenario: Birmingham, January 2019.
-pub const BASELINE: &str = include_str!("../../scenarios/birmingham_baseline.ron");
+pub const BASELINE: &str = include_str!("../../../scenarios/birmingham_baseline.ron");
 
 /// Largest scenario file read, in bytes: far above any real scenario, far below harm.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;

@@ -15,7 +15,6 @@
 //! (`figures`, each chart drawn by [`charts`]) and the assumptions (`assumptions`).
 
 mod assumptions;
-pub mod calibration;
 pub mod charts;
 mod figures;
 mod status;
@@ -380,7 +379,7 @@ fn shell_quote(text: &str) -> String {
 /// The page's style: readable on screen and on paper, colours from the Okabe-Ito palette. Printed
 /// (a board pack is a PDF), pages are A4, each section starts a page (the status tables follow the
 /// header on the first), and no chart, table row or fact list is split across pages.
-const STYLE: &str = "\
+pub(crate) const STYLE: &str = "\
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;color:#222;\
 margin:0 auto;max-width:1280px;padding:1.5rem;line-height:1.45}
 h1{margin:0 0 .3rem;font-size:1.8rem}h2{margin-top:2.2rem;border-bottom:2px solid #0072B2;\

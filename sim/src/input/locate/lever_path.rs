@@ -1,10 +1,40 @@
 //! Lever paths and levers as written on the command line: `pipelines[scphn].intakes[2].size`,
 //! `districts[ladywood].staff.health_visitor=30,35,40`, and the grid of several levers' values.
+//! A leaf beside [`super::FieldPath`]: validation checks these paths' syntax without the lever
+//! machinery that loads and changes scenarios.
 
 use std::fmt;
 use std::str::FromStr;
 
-use super::LeverError;
+/// Why a lever path, a lever or a grid of levers could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PathError {
+    /// The path does not follow the syntax.
+    #[error(
+        "lever path {text:?}: {reason}; expected field names joined by '.', with [id], [index] \
+         or [key] after a list or map, e.g. \"pipelines[scphn].intakes[2].size\""
+    )]
+    Path {
+        /// The text given.
+        text: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The lever (`PATH=V1,V2,...`) does not follow the syntax.
+    #[error(
+        "lever {text:?}: {reason}; expected PATH=V1,V2,..., e.g. \
+         \"districts[ladywood].staff.health_visitor=30,35,40\""
+    )]
+    Syntax {
+        /// The text given.
+        text: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The sweep's levers do not make a usable grid.
+    #[error("{0}")]
+    Grid(String),
+}
 
 /// Most grid points a sweep may have.
 pub const MAX_POINTS: usize = 10_000;
@@ -45,7 +75,7 @@ impl LeverPath {
     }
 
     /// The path of the first `n` steps, as text (`(scenario)` for none).
-    pub(super) fn prefix(&self, n: usize) -> String {
+    pub(crate) fn prefix(&self, n: usize) -> String {
         if n == 0 {
             return "(scenario)".into();
         }
@@ -71,10 +101,10 @@ impl fmt::Display for LeverPath {
 }
 
 impl FromStr for LeverPath {
-    type Err = LeverError;
+    type Err = PathError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let fail = |reason: String| LeverError::Path {
+        let fail = |reason: String| PathError::Path {
             text: text.to_string(),
             reason,
         };
@@ -164,10 +194,10 @@ impl fmt::Display for Lever {
 }
 
 impl FromStr for Lever {
-    type Err = LeverError;
+    type Err = PathError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let fail = |reason: &str| LeverError::Syntax {
+        let fail = |reason: &str| PathError::Syntax {
             text: text.to_string(),
             reason: reason.to_string(),
         };
@@ -217,10 +247,10 @@ fn split_values(text: &str) -> Result<Vec<String>, String> {
 
 /// Every combination of the levers' values, the first lever varying slowest and the last
 /// fastest. Refuses a path given twice and grids of more than [`MAX_POINTS`] points.
-pub fn grid(levers: &[Lever]) -> Result<Vec<Vec<String>>, LeverError> {
+pub fn grid(levers: &[Lever]) -> Result<Vec<Vec<String>>, PathError> {
     for (i, l) in levers.iter().enumerate() {
         if levers[..i].iter().any(|m| m.path == l.path) {
-            return Err(LeverError::Grid(format!(
+            return Err(PathError::Grid(format!(
                 "lever {} is given twice; give each path once with all its values",
                 l.path
             )));
@@ -231,7 +261,7 @@ pub fn grid(levers: &[Lever]) -> Result<Vec<Vec<String>>, LeverError> {
         .try_fold(1usize, |n, l| n.checked_mul(l.values.len()))
         .filter(|&n| n <= MAX_POINTS);
     let Some(size) = size else {
-        return Err(LeverError::Grid(format!(
+        return Err(PathError::Grid(format!(
             "the levers' values make more than {MAX_POINTS} grid points; give fewer values"
         )));
     };

@@ -4,12 +4,18 @@
 //! path (`districts[3].births_per_year`) could not be shown at its place in the file. This small,
 //! tolerant scanner tokenizes the text and follows the path through the brackets; on bad input it
 //! answers with the nearest position it has, and never panics.
+//!
+//! Two kinds of path: [`FieldPath`], by position, which the validator writes and this module
+//! finds; and [`LeverPath`], by id, which planners write on the command line and in `uncertain`.
 
 use std::fmt;
 
 use lex::{Tok, Token};
 
+mod lever_path;
 pub(crate) mod lex;
+
+pub use lever_path::{Lever, LeverPath, MAX_POINTS, PathError, Step, grid};
 
 /// One step of a path into a scenario document.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -11,11 +11,11 @@
 
 use std::sync::Arc;
 
-use crate::calibration::posterior::Posterior;
 use crate::engine::rng;
 use crate::lever::{self, LeverError, LeverPath};
 use crate::load::Loaded;
 use crate::model::Model;
+use crate::run::posterior::Posterior;
 use crate::scenario::Distribution;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;

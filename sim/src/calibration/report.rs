@@ -3,12 +3,12 @@
 //! observation against the posterior predictive range, and the search's generations, each said in
 //! words as well as figures. A pure function of its inputs, like the board report.
 
-use super::charts::{self, Chart, Fan, Mark};
-use super::{STYLE, escape, number};
 use crate::calibration::abc::Generation;
 use crate::calibration::{Observed, Record};
 use crate::engine::rng;
 use crate::metrics::Metrics;
+use crate::report::charts::{self, Chart, Fan, Mark};
+use crate::report::{STYLE, escape, number};
 use crate::results::Results;
 use crate::scenario::Distribution;
 use crate::summary::Summary;

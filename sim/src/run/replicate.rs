@@ -13,13 +13,13 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::calibration::Posterior;
 use crate::engine;
 use crate::lever::LeverError;
 use crate::load::Loaded;
 use crate::metrics::Metrics;
 use crate::model::Model;
 use crate::results::Results;
+use crate::run::posterior::Posterior;
 use crate::spill::Spill;
 use crate::uncertainty::{self, Draws, Uncertain};
 

@@ -3,8 +3,8 @@
 //! gives a valid scenario, is checked against the scenario text by [`crate::uncertainty`].
 
 use super::Checker;
-use crate::lever::LeverPath;
 use crate::locate::FieldPath;
+use crate::locate::LeverPath;
 use crate::scenario::{Distribution, Scenario};
 
 /// Most uncertain values in one scenario.

@@ -345,7 +345,7 @@ fn header(areas: usize) -> String {
         "\
 // National scale (synthetic): {areas} areas, {children} children under five, {hv} health-visitor WTE.
 //
-// GENERATED, do not edit: `caseload generate national --areas {areas} --out FILE` (sim/src/national.rs)
+// GENERATED, do not edit: `caseload generate national --areas {areas} --out FILE` (sim/src/input/national.rs)
 // writes this file; a test (tests/scale.rs) checks that the shipped copy is exactly what it writes.
 //
 // Question: how long does a national run take, and how much memory does it need? It is a benchmark

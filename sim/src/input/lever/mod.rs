@@ -14,15 +14,13 @@
 //! last step of a path may name a field or map key the scenario leaves to its default; it is then
 //! added. Any other path the scenario does not have is an error naming the nearest prefix it has.
 
-mod path;
-
 use ron::extensions::Extensions;
 
 use crate::load::{self, LoadError, Loaded};
 use crate::overlay::{self, Document, FileId, Node, Pair, Value};
 use crate::scenario::Scenario;
 
-pub use path::{Lever, LeverPath, MAX_POINTS, Step, grid};
+pub use crate::locate::{Lever, LeverPath, MAX_POINTS, PathError, Step, grid};
 
 /// Why a lever could not be read or set.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -53,31 +51,9 @@ pub enum LeverError {
         /// The path.
         path: String,
     },
-    /// The path does not follow the syntax.
-    #[error(
-        "lever path {text:?}: {reason}; expected field names joined by '.', with [id], [index] \
-         or [key] after a list or map, e.g. \"pipelines[scphn].intakes[2].size\""
-    )]
-    Path {
-        /// The text given.
-        text: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// The lever (`PATH=V1,V2,...`) does not follow the syntax.
-    #[error(
-        "lever {text:?}: {reason}; expected PATH=V1,V2,..., e.g. \
-         \"districts[ladywood].staff.health_visitor=30,35,40\""
-    )]
-    Syntax {
-        /// The text given.
-        text: String,
-        /// What is wrong.
-        reason: String,
-    },
-    /// The sweep's levers do not make a usable grid.
-    #[error("{0}")]
-    Grid(String),
+    /// The path or lever does not follow the syntax, or the levers make no usable grid.
+    #[error(transparent)]
+    Path(#[from] PathError),
     /// The path names something the scenario does not have.
     #[error("{}", not_found_message(lever, path, prefix, reason))]
     NotFound {
