@@ -13,8 +13,7 @@ use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
 use super::rng::Streams;
-use super::workforce::Staff;
-use super::{Clock, Params};
+use super::state::{Clock, Params, Staff};
 use crate::calendar::Day;
 use crate::model::Spells;
 

@@ -6,44 +6,11 @@
 
 use bevy_ecs::prelude::*;
 
-use super::recorder::Recorder;
-use super::volunteers::VolunteerCounts;
-use super::workforce::{DAYS_PER_YEAR, Posts, Staff};
-use super::{Clock, Params};
+use super::state::{
+    BudgetState, Clock, DAYS_PER_YEAR, Params, Posts, Recorder, Staff, VolunteerCounts,
+};
 use crate::model::Model;
 use crate::scenario::{Change, OverspendPolicy};
-
-/// The budget in force and what the overspend policy has done.
-#[derive(Resource, Debug)]
-pub struct BudgetState {
-    /// Annual budget in force.
-    pub annual: f64,
-    /// Each district's share of shared costs and of the budget.
-    pub weights: Vec<f64>,
-    /// Entrants still to be taken off the next intakes.
-    pub intake_cut: u32,
-}
-
-impl BudgetState {
-    /// The budget at the start.
-    pub fn new(model: &Model) -> Self {
-        let funded: Vec<f64> = model
-            .districts
-            .iter()
-            .map(|d| d.establishment.iter().sum::<f64>())
-            .collect();
-        let total: f64 = funded.iter().sum();
-        let n = model.districts.len().max(1) as f64;
-        BudgetState {
-            annual: model.budget.as_ref().map_or(0.0, |b| b.annual),
-            weights: funded
-                .iter()
-                .map(|f| if total > 0.0 { f / total } else { 1.0 / n })
-                .collect(),
-            intake_cut: 0,
-        }
-    }
-}
 
 /// Every day: applies budget changes due today, then accrues the day's pay of every member of staff,
 /// trainee and apprentice, the volunteer programme's cost, other costs, and the budget.

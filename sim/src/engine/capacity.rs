@@ -6,100 +6,25 @@
 use bevy_ecs::prelude::*;
 
 use super::absence;
-use super::need::Census;
-use super::recorder::Recorder;
-use super::volunteers::VolunteerCounts;
-use super::workforce::{Posts, Staff, Status};
-use super::{Clock, Params};
-use crate::model::{Model, RoleIx, UnitIx};
+use super::state::{
+    Capacity, Census, Clock, Posts, Recorder, Staff, Status, Today, VolunteerCounts,
+};
+use crate::model::Model;
 use crate::scenario::PipelineKind;
-
-/// Hours available for contacts and reviews today, by team and role.
-#[derive(Resource, Debug)]
-pub struct Capacity {
-    roles: usize,
-    hours: Vec<f64>,
-    /// Scratch: WTE of each role away today by team, `[unit * roles + role]`.
-    away: Vec<f64>,
-    /// Scratch: learners (trainees, apprentices, preceptees) present in each team today.
-    learners: Vec<u32>,
-}
-
-impl Capacity {
-    /// No hours anywhere.
-    pub fn new(model: &Model) -> Self {
-        let cells = model.delivery.units() * model.roles.len();
-        Capacity {
-            roles: model.roles.len(),
-            hours: vec![0.0; cells],
-            away: vec![0.0; cells],
-            learners: vec![0; model.delivery.units()],
-        }
-    }
-
-    /// Team `unit`'s hours by role.
-    pub fn hours(&self, unit: UnitIx) -> &[f64] {
-        &self.hours[unit * self.roles..(unit + 1) * self.roles]
-    }
-
-    /// Takes up to `wanted` hours of role `r` from district `d`'s teams, from each in proportion to
-    /// its hours; returns the hours taken.
-    fn take(&mut self, model: &Model, d: usize, r: usize, wanted: f64) -> f64 {
-        let n = self.roles;
-        let teams = model.delivery.teams(d);
-        if teams.len() == 1 {
-            let h = &mut self.hours[teams.start * n + r];
-            let taken = wanted.min(*h);
-            *h -= taken;
-            return taken;
-        }
-        let total: f64 = teams.clone().map(|u| self.hours[u * n + r]).sum();
-        let taken = wanted.min(total);
-        if total > 0.0 {
-            for u in teams {
-                let h = &mut self.hours[u * n + r];
-                *h = (*h - taken * *h / total).max(0.0);
-            }
-        }
-        taken
-    }
-
-    /// Gives `hours` of role `r` to district `d`'s teams in equal shares.
-    fn give(&mut self, model: &Model, d: usize, r: usize, hours: f64) {
-        let teams = model.delivery.teams(d);
-        let each = hours / teams.len() as f64;
-        for u in teams {
-            self.hours[u * self.roles + r] += each;
-        }
-    }
-
-    /// Takes up to `wanted` hours from team `unit`, from `roles` in order; returns the hours taken.
-    fn take_in_order(&mut self, unit: UnitIx, roles: &[RoleIx], wanted: f64) -> f64 {
-        let mut left = wanted;
-        for &r in roles {
-            let h = &mut self.hours[unit * self.roles + r as usize];
-            let taken = left.min(h.max(0.0));
-            *h -= taken;
-            left -= taken;
-        }
-        wanted - left
-    }
-}
 
 /// Each working day: sums the contact hours of the staff present (scaled by productivity and the
 /// month's annual leave), adds bank or agency cover, moves seconded hours between districts, takes
 /// volunteers' supervision from their supervisors and the time that is not visits from each team,
 /// and records apprentices' hours.
-#[allow(clippy::too_many_arguments)]
 pub fn capacity(
-    clock: Res<Clock>,
-    params: Res<Params>,
+    today: Today,
     staff: Query<&Staff>,
     volunteers: Res<VolunteerCounts>,
     (census, posts): (Res<Census>, Res<Posts>),
     mut capacity: ResMut<Capacity>,
     mut recorder: ResMut<Recorder>,
 ) {
+    let Today { clock, params } = today;
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
     let (capacity, recorder) = (&mut *capacity, &mut *recorder);
     let (model, metrics) = (&params.model, &params.metrics);
@@ -121,7 +46,7 @@ pub fn capacity(
     }
     for s in &staff {
         let role = s.role as usize;
-        let unit = super::teams::unit(model, s.district as usize, s.team);
+        let unit = super::state::unit(model, s.district as usize, s.team);
         let full = s.wte * s.productivity * model.roles[role].contact_hours_per_day;
         let hours = match metrics.absence_hours {
             None => full,

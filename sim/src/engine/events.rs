@@ -15,7 +15,7 @@ use crate::calendar::Day;
 /// Something that happens to one child on a given day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
-    /// A child reaches the next milestone on its timeline (see `population::Milestone`).
+    /// A child reaches the next milestone on its timeline (see `state::Milestone`).
     Milestone(Entity),
 }
 

@@ -34,6 +34,7 @@ pub mod recorder;
 pub mod reviews;
 pub mod rng;
 pub mod staffing;
+pub mod state;
 pub mod teams;
 pub mod volunteers;
 pub mod workforce;
@@ -48,45 +49,7 @@ use crate::calendar::Day;
 use crate::metrics::Metrics;
 use crate::model::{self, Model};
 
-/// The model and its metric layout, shared read-only by every system.
-#[derive(Resource, Debug, Clone)]
-pub struct Params {
-    /// The validated model.
-    pub model: Arc<Model>,
-    /// Where each metric sits in the recorder.
-    pub metrics: Arc<Metrics>,
-    /// A child's milestones in life order (see [`population::Milestone`]).
-    pub timeline: Arc<Vec<population::Milestone>>,
-}
-
-/// Today, and where it falls in its month.
-#[derive(Resource, Debug, Clone, Default)]
-pub struct Clock {
-    /// The simulated day.
-    pub today: Day,
-    /// Index of the recorded month containing today; during a warm-up, the recorder's warm-up
-    /// month ([`recorder::Recorder::warm_up_month`]), whose values are dropped.
-    pub month: usize,
-    /// Whether today is in the warm-up before the start: the service works, but staff, need levels
-    /// and the population hold still and nothing is recorded for the day.
-    pub warming: bool,
-    /// First day of today's month.
-    pub month_first: Day,
-    /// First day of the next month.
-    pub month_end: Day,
-    /// Today's calendar month, 0 for January.
-    pub month_of_year: usize,
-    /// Whether today is the first day of its month.
-    pub month_starts: bool,
-    /// Whether today is the last day of its month.
-    pub month_ends: bool,
-    /// Whether staff work today.
-    pub working: bool,
-    /// Working days of this month up to and including today.
-    pub working_days_so_far: u32,
-    /// Working days in this month.
-    pub working_days_in_month: u32,
-}
+pub use state::{Clock, Params};
 
 #[derive(ScheduleLabel, Debug, Clone, PartialEq, Eq, Hash)]
 struct SimulatedDay;
@@ -164,19 +127,19 @@ impl Replication {
         let mut staff_events = events::EventQueue::<events::StaffEvent>::new(first, end);
         pipeline::schedule_intakes(model, &mut staff_events);
         world.insert_resource(staff_events);
-        world.insert_resource(allocation::WorkRoles::new(model));
-        world.insert_resource(volunteers::VolunteerCounts::new(model));
-        world.insert_resource(budget::BudgetState::new(model));
-        world.insert_resource(allocation::Work::new(model));
-        world.insert_resource(capacity::Capacity::new(model));
-        world.insert_resource(recorder::Recorder::new(model, metrics));
-        world.insert_resource(need::Census::new(model));
-        world.insert_resource(teams::TeamLoad::new(model));
+        world.insert_resource(state::WorkRoles::new(model));
+        world.insert_resource(state::VolunteerCounts::new(model));
+        world.insert_resource(state::BudgetState::new(model));
+        world.insert_resource(state::Work::new(model));
+        world.insert_resource(state::Capacity::new(model));
+        world.insert_resource(state::Recorder::new(model, metrics));
+        world.insert_resource(state::Census::new(model));
+        world.insert_resource(state::TeamLoad::new(model));
         world.insert_resource(Clock::default());
         world.insert_resource(Params {
             model: Arc::clone(model),
             metrics: Arc::clone(metrics),
-            timeline: Arc::new(population::timeline(model)),
+            timeline: Arc::new(state::timeline(model)),
         });
         workforce::spawn_staff(&mut world, model);
         // Systems run once; they cannot fail: their resources were inserted just above.
@@ -199,8 +162,8 @@ impl Replication {
                   params: Res<Params>,
                   mut queue: ResMut<events::EventQueue>,
                   mut streams: ResMut<rng::Streams>,
-                  mut load: ResMut<teams::TeamLoad>,
-                  posts: Res<workforce::Posts>| {
+                  mut load: ResMut<state::TeamLoad>,
+                  posts: Res<state::Posts>| {
                 let mut joining = population::Joining {
                     load: &mut load,
                     posts: &posts,
@@ -239,7 +202,7 @@ impl Replication {
         let so_far = (month.first..=today).filter(|&d| cal.is_working(d)).count() as u32;
         *self.world.resource_mut::<Clock>() = Clock {
             today,
-            month: recorded.unwrap_or_else(|| recorder::Recorder::warm_up_month(&model)),
+            month: recorded.unwrap_or_else(|| state::Recorder::warm_up_month(&model)),
             warming: recorded.is_none(),
             month_first: month.first,
             month_end: month.end,
@@ -284,8 +247,8 @@ impl Replication {
         let stats = self.stats();
         let values = self
             .world
-            .remove_resource::<recorder::Recorder>()
-            .map(recorder::Recorder::into_values)
+            .remove_resource::<state::Recorder>()
+            .map(state::Recorder::into_values)
             .unwrap_or_default();
         (values, stats)
     }

@@ -2,98 +2,16 @@
 
 use bevy_ecs::prelude::*;
 
-use super::allocation::Work;
+use super::state::{Census, Child, Clock, Params, Recorder, Work};
 use rand::RngExt;
 
-use super::population::{Child, poisson};
-use super::recorder::Recorder;
 use super::rng::Streams;
-use super::{Clock, Params};
-use crate::model::{LevelIx, Model, UnitIx};
+use super::rng::poisson;
+use crate::model::LevelIx;
 
 /// Completed years of age after `days` days, at 365.25 days a year (in integers: 4 days in 1,461).
 fn completed_years(days: i32) -> usize {
     (days.max(0) as usize * 4) / 1461
-}
-
-/// Born children by team and level at the start of the month, after transitions and arrivals:
-/// the basis of the month's contact demand.
-#[derive(Resource, Debug)]
-pub struct Census {
-    levels: usize,
-    /// First team of each district, and one past the last.
-    team_start: Vec<UnitIx>,
-    counts: Vec<u32>,
-    /// With contacts that vary with age: children by team, level and completed year of age,
-    /// `[(unit * levels + level) * AGES + age]` (empty otherwise).
-    ages: Vec<u32>,
-}
-
-/// Years of age the census counts apart (older children count with the last).
-const AGES: usize = crate::model::limits::MAX_AGE_YEARS;
-
-impl Census {
-    /// An empty census for `model`'s teams and levels.
-    pub fn new(model: &Model) -> Self {
-        let cells = model.delivery.units() * model.levels.len();
-        Census {
-            levels: model.levels.len(),
-            team_start: model.delivery.team_start.clone(),
-            counts: vec![0; cells],
-            ages: if model.contacts_by_age {
-                vec![0; cells * AGES]
-            } else {
-                Vec::new()
-            },
-        }
-    }
-
-    /// Counts one more child on team `unit` at level `l`, aged `years` completed years.
-    pub fn add(&mut self, unit: UnitIx, l: usize, years: usize) {
-        let cell = unit * self.levels + l;
-        self.counts[cell] += 1;
-        if !self.ages.is_empty() {
-            self.ages[cell * AGES + years.min(AGES - 1)] += 1;
-        }
-    }
-
-    /// Children on team `unit` at level `l` by completed year of age (with contacts that vary
-    /// with age; otherwise empty).
-    pub fn team_ages(&self, unit: UnitIx, l: usize) -> &[u32] {
-        let cell = unit * self.levels + l;
-        self.ages.get(cell * AGES..(cell + 1) * AGES).unwrap_or(&[])
-    }
-
-    /// Children in district `d` at level `l`.
-    pub fn get(&self, d: usize, l: usize) -> u32 {
-        (self.team_start[d]..self.team_start[d + 1])
-            .map(|u| self.team_get(u, l))
-            .sum()
-    }
-
-    /// Children on team `unit` at level `l`.
-    pub fn team_get(&self, unit: UnitIx, l: usize) -> u32 {
-        self.counts[unit * self.levels + l]
-    }
-
-    /// Children on team `unit` at any level.
-    pub fn team_children(&self, unit: UnitIx) -> u32 {
-        self.counts[unit * self.levels..(unit + 1) * self.levels]
-            .iter()
-            .sum()
-    }
-
-    /// Children in district `d` at any level.
-    pub fn children(&self, d: usize) -> u32 {
-        (self.team_start[d]..self.team_start[d + 1])
-            .map(|u| self.team_children(u))
-            .sum()
-    }
-
-    fn clear(&mut self) {
-        self.counts.fill(0);
-        self.ages.fill(0);
-    }
 }
 
 /// On the first day of each month after the first: every born child moves to next month's level by
@@ -131,7 +49,7 @@ pub fn transition(
                 child.level = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as LevelIx;
             }
         }
-        let unit = super::teams::unit(model, child.district as usize, child.team);
+        let unit = super::state::unit(model, child.district as usize, child.team);
         let years = if model.contacts_by_age {
             completed_years(clock.today - child.birth)
         } else {

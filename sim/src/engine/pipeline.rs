@@ -7,15 +7,12 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use super::budget::BudgetState;
 use super::events::{EventQueue, StaffEvent};
-use super::need::Census;
-use super::recorder::Recorder;
-use super::workforce::{self, Posts, Staff, Status};
-use super::{Clock, Params};
+use super::state::{BudgetState, Census, Clock, Params, Posts, Recorder, Staff, Status};
+use super::workforce;
 use crate::calendar::Day;
 use crate::model::{DistrictIx, Model, PipelineModel, PlacementModel};
-use crate::scenario::{Offset, PipelineKind};
+use crate::scenario::Offset;
 
 /// Schedules every intake: those starting on or after the first day as events, and those that
 /// started before it (entrants already part-way through the programme) on the first day.
@@ -241,14 +238,6 @@ pub fn ramps(clock: Res<Clock>, params: Res<Params>, mut staff: Query<&mut Staff
                 }
             }
         }
-    }
-}
-
-/// Whether a member of staff counts as a trainee or an apprentice.
-pub fn kind_of(model: &Model, s: &Staff) -> Option<PipelineKind> {
-    match s.status {
-        Status::Training { pipeline, .. } => Some(model.pipelines[pipeline as usize].kind),
-        _ => None,
     }
 }
 

@@ -3,124 +3,17 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
-use rand_distr::{Distribution, Poisson};
 
-use super::allocation::Work;
-use super::events::{Event, EventQueue};
-use super::need::Census;
-use super::recorder::Recorder;
+use super::events::EventQueue;
 use super::reviews::{self, Departure};
-use super::rng::Streams;
-use super::teams::{self, TeamLoad};
-use super::workforce::Posts;
-use super::{Clock, Params};
+use super::rng::{Streams, draw_cdf, poisson};
+use super::state::{
+    Census, Child, Clock, DAYS_PER_YEAR, Milestone, Params, Posts, Recorder, TeamLoad, Today, Work,
+    schedule_next,
+};
+use super::teams;
 use crate::calendar::Day;
-use crate::model::{DistrictIx, LevelIx, Model, ReviewIx};
-use crate::scenario::Anchor;
-
-/// Mean days in a year of age.
-const DAYS_PER_YEAR: f64 = 365.25;
-
-/// A step in a child's life that the event queue schedules. Leaving the service is not listed: it
-/// follows the last step, or comes first if it is earlier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Milestone {
-    /// The child is born (on its expected date).
-    Born,
-    /// A review's window opens.
-    ReviewOpens(ReviewIx),
-}
-
-/// Milestones in life order: antenatal windows, birth, then the other windows by opening age.
-pub fn timeline(model: &Model) -> Vec<Milestone> {
-    let before_birth = |r: ReviewIx| {
-        let review = &model.reviews[r as usize];
-        review.anchor == Anchor::ExpectedBirth && model.calendar.add(0, review.opens) < 0
-    };
-    let mut steps: Vec<Milestone> = model
-        .review_order
-        .iter()
-        .filter(|&&r| before_birth(r))
-        .map(|&r| Milestone::ReviewOpens(r))
-        .collect();
-    steps.push(Milestone::Born);
-    steps.extend(
-        model
-            .review_order
-            .iter()
-            .filter(|&&r| !before_birth(r))
-            .map(|&r| Milestone::ReviewOpens(r)),
-    );
-    steps
-}
-
-/// A child (or, before `born`, a known pregnancy) on the service's books.
-#[derive(Component, Debug, Clone)]
-pub struct Child {
-    /// Home district.
-    pub district: DistrictIx,
-    /// Team, within the district, whose caseload the child is on (see [`super::teams`]).
-    pub team: u8,
-    /// Current level of need.
-    pub level: LevelIx,
-    /// Whether the child has been born.
-    pub born: bool,
-    /// Day of (expected) birth.
-    pub birth: Day,
-    /// Day the child leaves the service.
-    pub leaves: Day,
-    /// Index in the timeline of the next milestone; past the end means leaving is next.
-    pub next: u8,
-    /// Reviews taken up and not yet done, as a bit set over review indices.
-    pub open: u32,
-}
-
-/// Draws an index from a cumulative distribution.
-pub fn draw_cdf(cdf: &[f64], rng: &mut Xoshiro256PlusPlus) -> usize {
-    let u: f64 = rng.random();
-    cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1)
-}
-
-/// A Poisson draw; zero for a mean of zero.
-pub fn poisson(mean: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
-    match Poisson::new(mean) {
-        Ok(p) => p.sample(rng) as u64,
-        Err(_) => 0,
-    }
-}
-
-/// Schedules the child's next milestone on or after `today`: skips review windows whose on-time
-/// deadline has already passed (the review happened before the child joined the caseload), and
-/// schedules leaving instead when it comes first.
-pub fn schedule_next(
-    entity: Entity,
-    child: &mut Child,
-    today: Day,
-    params: &Params,
-    queue: &mut EventQueue,
-) {
-    let model = &params.model;
-    while let Some(&step) = params.timeline.get(child.next as usize) {
-        let day = match step {
-            Milestone::Born => child.birth,
-            Milestone::ReviewOpens(r) => {
-                let w = model.window(r as usize, child.birth);
-                if w.on_time < today {
-                    child.next += 1;
-                    continue;
-                }
-                w.opens
-            }
-        };
-        if day >= child.leaves {
-            break;
-        }
-        queue.schedule(day.max(today), Event::Milestone(entity));
-        return;
-    }
-    child.next = params.timeline.len() as u8;
-    queue.schedule(child.leaves.max(today), Event::Milestone(entity));
-}
+use crate::model::{DistrictIx, LevelIx};
 
 /// The index of the first milestone after birth.
 fn after_birth(params: &Params) -> u8 {
@@ -358,17 +251,16 @@ pub fn notify_pregnancies(
 
 /// On the first day of each month: children arriving from outside the city, aged like each
 /// district's starting population.
-#[allow(clippy::too_many_arguments)]
 pub fn arrivals(
     mut commands: Commands,
-    clock: Res<Clock>,
-    params: Res<Params>,
+    today: Today,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
     mut census: ResMut<Census>,
     mut recorder: ResMut<Recorder>,
     (mut load, posts): (ResMut<TeamLoad>, Res<Posts>),
 ) {
+    let Today { clock, params } = today;
     let metrics = &params.metrics;
     let streams = &mut *streams;
     let mut joining = Joining {
@@ -412,7 +304,11 @@ pub fn arrivals(
                 false,
             );
             if let Some((_, team)) = placed {
-                census.add(teams::unit(&params.model, d, team), level as usize, age);
+                census.add(
+                    super::state::unit(&params.model, d, team),
+                    level as usize,
+                    age,
+                );
                 recorder.add(clock.month, d, metrics.arrivals, 1.0);
             }
         }
@@ -421,17 +317,16 @@ pub fn arrivals(
 
 /// On the first day of each month: each born child may leave the city or move to another district,
 /// with the district's monthly probabilities. Also records the month's opening caseload.
-#[allow(clippy::too_many_arguments)]
 pub fn migrate(
     mut commands: Commands,
-    clock: Res<Clock>,
-    params: Res<Params>,
+    today: Today,
     mut children: Query<(Entity, &mut Child)>,
     mut streams: ResMut<Streams>,
     mut work: ResMut<Work>,
     mut recorder: ResMut<Recorder>,
     (mut load, posts): (ResMut<TeamLoad>, Res<Posts>),
 ) {
+    let Today { clock, params } = today;
     let streams = &mut *streams;
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
@@ -451,7 +346,7 @@ pub fn migrate(
         let Some(k) = district.move_cdf.iter().position(|&c| u < c) else {
             continue;
         };
-        load.leave(teams::unit(model, d, child.team));
+        load.leave(super::state::unit(model, d, child.team));
         if k == 0 {
             reviews::depart(
                 &mut child,
@@ -468,7 +363,7 @@ pub fn migrate(
             recorder.add(m, to as usize, metrics.moved_in, 1.0);
             child.district = to;
             child.team = teams::join(model, &mut load, &posts, to as usize, &mut streams.delivery);
-            let unit = teams::unit(model, to as usize, child.team);
+            let unit = super::state::unit(model, to as usize, child.team);
             let open = child.open;
             for r in (0..model.reviews.len()).filter(|r| open & (1 << r) != 0) {
                 let window = model.window(r, child.birth);

@@ -3,70 +3,13 @@
 
 use bevy_ecs::prelude::*;
 
-use super::allocation::Work;
-use super::pipeline;
-use super::population::Child;
-use super::volunteers::VolunteerCounts;
-use super::workforce::{Posts, Staff};
-use super::{Clock, Params};
-use crate::metrics::Metrics;
-use crate::model::Model;
+use super::state::{Child, Posts, Recorder, Staff, Today, VolunteerCounts, Work, kind_of};
 use crate::scenario::PipelineKind;
-
-/// The observations of one replication: one table per recorded month, and one more, the warm-up's,
-/// which takes what is recorded "this month" during a warm-up and is dropped at the end.
-#[derive(Resource, Debug)]
-pub struct Recorder {
-    districts: usize,
-    metrics: usize,
-    values: Vec<f64>,
-}
-
-impl Recorder {
-    /// All zero.
-    pub fn new(model: &Model, metrics: &Metrics) -> Self {
-        let (months, districts) = (model.calendar.months().len(), model.districts.len());
-        Recorder {
-            districts,
-            metrics: metrics.len(),
-            values: vec![0.0; (months + 1) * districts * metrics.len()],
-        }
-    }
-
-    /// The month index that stands for the warm-up: whatever is recorded there is dropped.
-    pub fn warm_up_month(model: &Model) -> usize {
-        model.calendar.months().len()
-    }
-
-    fn at(&self, month: usize, district: usize, metric: usize) -> usize {
-        (month * self.districts + district) * self.metrics + metric
-    }
-
-    /// Adds `x` to a metric.
-    pub fn add(&mut self, month: usize, district: usize, metric: usize, x: f64) {
-        let i = self.at(month, district, metric);
-        self.values[i] += x;
-    }
-
-    /// A metric's value so far.
-    pub fn get(&self, month: usize, district: usize, metric: usize) -> f64 {
-        self.values[self.at(month, district, metric)]
-    }
-
-    /// The recorded months' values, indexed `(month * districts + district) * metrics + metric`.
-    pub fn into_values(mut self) -> Vec<f64> {
-        self.values
-            .truncate(self.values.len() - self.districts * self.metrics);
-        self.values
-    }
-}
 
 /// On the last day of each month: the caseload by level, staff in post and in programmes, funded
 /// posts and vacancies, active volunteers, and the month's contacts.
-#[allow(clippy::too_many_arguments)]
 pub fn month_end(
-    clock: Res<Clock>,
-    params: Res<Params>,
+    today: Today,
     children: Query<&Child>,
     staff: Query<&Staff>,
     work: Res<Work>,
@@ -74,6 +17,7 @@ pub fn month_end(
     volunteers: Res<VolunteerCounts>,
     mut recorder: ResMut<Recorder>,
 ) {
+    let Today { clock, params } = today;
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
     let recorder = &mut *recorder;
     let (model, metrics) = (&params.model, &params.metrics);
@@ -100,7 +44,7 @@ pub fn month_end(
         if model.roles[role].health_visitor {
             recorder.add(m, d, metrics.hv_wte, s.wte);
         }
-        match pipeline::kind_of(model, s) {
+        match kind_of(model, s) {
             Some(PipelineKind::Trainee) => recorder.add(m, d, metrics.trainees, 1.0),
             Some(PipelineKind::Apprentice) => recorder.add(m, d, metrics.apprentices, 1.0),
             None => {}

@@ -12,90 +12,12 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use super::allocation::Work;
 use super::events::{Event, EventQueue};
-use super::population::{Child, Milestone, schedule_next};
-use super::recorder::Recorder;
 use super::rng::Streams;
-use super::teams::{self, TeamLoad};
-use super::{Clock, Params};
+use super::state::{
+    Caseloads, Child, Milestone, Miss, Outcome, Params, Recorder, Today, record, schedule_next,
+};
 use crate::calendar::Day;
-
-/// How a review ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// Done by the on-time deadline.
-    OnTime,
-    /// Done after the on-time deadline, by the last chance.
-    Late,
-    /// Not done.
-    Missed(Miss),
-    /// Still open when the run ended.
-    Pending,
-}
-
-/// Why a review was missed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Miss {
-    /// The family declined it when offered (no staff hours were unmet).
-    Declined,
-    /// Not done for want of staff time: past its last chance, or the child left after its on-time
-    /// deadline (its hours are unmet).
-    Undone,
-    /// Every booked visit found no one in, and the last chance left no time for another (the
-    /// hours went on the attempts).
-    NotReached,
-}
-
-/// Records `outcome` of review `r` with on-time deadline and last chance `(on_time, last_chance)`
-/// in district `d`, in the month of the on-time deadline (nothing if that month is outside the
-/// run), and for a review also counted at its last chance, in that month too. Unmet hours of a
-/// missed review go to `today`'s month.
-pub fn record(
-    recorder: &mut Recorder,
-    params: &Params,
-    d: usize,
-    r: usize,
-    (on_time, last_chance): (Day, Day),
-    today: Day,
-    outcome: Outcome,
-) {
-    let (model, metrics) = (&params.model, &params.metrics);
-    if let Some(first) = metrics.at_last_chance[r]
-        && let Some(m) = model.calendar.month_of(last_chance)
-    {
-        recorder.add(m, d, first, 1.0);
-        if outcome == Outcome::OnTime {
-            recorder.add(m, d, first + 1, 1.0);
-        }
-        if matches!(outcome, Outcome::OnTime | Outcome::Late) {
-            recorder.add(m, d, first + 2, 1.0);
-        }
-    }
-    if let Outcome::Missed(Miss::Undone) = outcome
-        && let Some(m) = model.calendar.month_of(today)
-    {
-        recorder.add(m, d, metrics.unmet_hours, model.reviews[r].hours);
-    }
-    let Some(m) = model.calendar.month_of(on_time) else {
-        return;
-    };
-    recorder.add(m, d, metrics.review_due + r, 1.0);
-    let family = match outcome {
-        Outcome::OnTime => metrics.review_on_time,
-        Outcome::Late => metrics.review_late,
-        Outcome::Missed(_) => metrics.review_missed,
-        Outcome::Pending => metrics.review_pending,
-    };
-    recorder.add(m, d, family + r, 1.0);
-    if let (Some(b), Outcome::Missed(why)) = (metrics.booking, outcome) {
-        match why {
-            Miss::Declined => recorder.add(m, d, b.declined + r, 1.0),
-            Miss::NotReached => recorder.add(m, d, b.not_reached + r, 1.0),
-            Miss::Undone => {}
-        }
-    }
-}
 
 /// Why a child leaves the service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,18 +75,17 @@ fn warm(children: &Query<&mut Child>, events: &[Event]) {
 
 /// Processes the day's timed events in (day, sequence) order, including any scheduled for today
 /// while processing.
-#[allow(clippy::too_many_arguments)]
 pub fn process_events(
     mut commands: Commands,
-    clock: Res<Clock>,
-    params: Res<Params>,
+    today: Today,
     mut queue: ResMut<EventQueue>,
     mut children: Query<&mut Child>,
     mut streams: ResMut<Streams>,
-    mut work: ResMut<Work>,
+    caseloads: Caseloads,
     mut recorder: ResMut<Recorder>,
-    mut load: ResMut<TeamLoad>,
 ) {
+    let Today { clock, params } = today;
+    let Caseloads { mut work, mut load } = caseloads;
     let today = clock.today;
     let (model, metrics) = (&params.model, &params.metrics);
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
@@ -182,7 +103,7 @@ pub fn process_events(
                 continue; // left the city before this milestone
             };
             let d = child.district as usize;
-            let unit = teams::unit(model, d, child.team);
+            let unit = super::state::unit(model, d, child.team);
             match params.timeline.get(child.next as usize).copied() {
                 None => {
                     depart(&mut child, Departure::AgedOut, today, &params, recorder);

@@ -7,8 +7,9 @@
 //! staffing does not shift the births drawn.
 
 use bevy_ecs::resource::Resource;
-use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, Poisson};
 
 /// The engine's random processes, each with its own stream.
 #[derive(Debug, Clone, Copy)]
@@ -86,6 +87,20 @@ fn splitmix64(x: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
+}
+
+/// Draws an index from a cumulative distribution.
+pub fn draw_cdf(cdf: &[f64], rng: &mut Xoshiro256PlusPlus) -> usize {
+    let u: f64 = rng.random();
+    cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1)
+}
+
+/// A Poisson draw; zero for a mean of zero.
+pub fn poisson(mean: f64, rng: &mut Xoshiro256PlusPlus) -> u64 {
+    match Poisson::new(mean) {
+        Ok(p) => p.sample(rng) as u64,
+        Err(_) => 0,
+    }
 }
 
 #[cfg(test)]

@@ -3,31 +3,34 @@
 
 use bevy_ecs::prelude::*;
 
-use super::budget::BudgetState;
 use super::events::{EventQueue, StaffEvent};
-use super::need::Census;
-use super::recorder::Recorder;
+use super::pipeline;
 use super::rng::Streams;
-use super::volunteers::{self, Volunteer, VolunteerCounts};
-use super::workforce::{self, Posts, Recruiting, Staff};
-use super::{Clock, Params, pipeline};
+use super::state::{Census, People, StaffBooks, Today};
+use super::volunteers;
+use super::workforce::{self, Recruiting};
 
 /// Processes the day's workforce events, including any scheduled for today while processing.
-#[allow(clippy::too_many_arguments)]
 pub fn process_events(
     mut commands: Commands,
-    clock: Res<Clock>,
-    params: Res<Params>,
+    today: Today,
     census: Res<Census>,
     mut queue: ResMut<EventQueue<StaffEvent>>,
-    mut staff: Query<&mut Staff>,
-    mut volunteers: Query<&mut Volunteer>,
-    mut posts: ResMut<Posts>,
-    mut counts: ResMut<VolunteerCounts>,
-    mut budget: ResMut<BudgetState>,
+    people: People,
+    books: StaffBooks,
     mut streams: ResMut<Streams>,
-    mut recorder: ResMut<Recorder>,
 ) {
+    let Today { clock, params } = today;
+    let People {
+        mut staff,
+        mut volunteers,
+    } = people;
+    let StaffBooks {
+        mut posts,
+        mut counts,
+        mut budget,
+        mut recorder,
+    } = books;
     let today = clock.today;
     let rng = &mut streams.workforce;
     loop {

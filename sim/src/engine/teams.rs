@@ -4,43 +4,12 @@
 //! `team` is its index inside its district. Without a `delivery.teams` section every district is
 //! one team and nothing here draws a random number, so such scenarios run as they always did.
 
-use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use super::workforce::Posts;
+use super::state::{Posts, TeamLoad};
 use crate::model::{Model, UnitIx};
 use crate::scenario::Joining;
-
-/// Children on each team's caseload (born or not), kept as they join and leave.
-#[derive(Resource, Debug)]
-pub struct TeamLoad {
-    children: Vec<u32>,
-}
-
-impl TeamLoad {
-    /// No children on any team.
-    pub fn new(model: &Model) -> Self {
-        TeamLoad {
-            children: vec![0; model.delivery.units()],
-        }
-    }
-
-    /// Children on team `unit`'s caseload.
-    pub fn children(&self, unit: UnitIx) -> u32 {
-        self.children[unit]
-    }
-
-    /// A child leaves team `unit`'s caseload.
-    pub fn leave(&mut self, unit: UnitIx) {
-        self.children[unit] = self.children[unit].saturating_sub(1);
-    }
-}
-
-/// The team `unit` of a child of district `d` with team index `team`.
-pub fn unit(model: &Model, d: usize, team: u8) -> UnitIx {
-    model.delivery.team_start[d] + usize::from(team)
-}
 
 /// The team a child joining district `d`'s caseload joins, by the scenario's rule; counts it on
 /// that team. A district with one team draws nothing.

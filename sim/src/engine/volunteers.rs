@@ -6,35 +6,10 @@ use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
 use super::events::{EventQueue, StaffEvent};
-use super::population::poisson;
 use super::rng::Streams;
-use super::{Clock, Params};
-use crate::model::{Model, VolunteersModel};
-
-/// One volunteer.
-#[derive(Component, Debug, Clone)]
-pub struct Volunteer {
-    /// District volunteered in.
-    pub district: u16,
-    /// Onboarded and giving time.
-    pub active: bool,
-}
-
-/// Active volunteers by district, kept as they start and leave.
-#[derive(Resource, Debug, Default)]
-pub struct VolunteerCounts {
-    /// Active volunteers by district.
-    pub active: Vec<u32>,
-}
-
-impl VolunteerCounts {
-    /// None anywhere.
-    pub fn new(model: &Model) -> Self {
-        VolunteerCounts {
-            active: vec![0; model.districts.len()],
-        }
-    }
-}
+use super::rng::poisson;
+use super::state::{Clock, Params, Volunteer, VolunteerCounts};
+use crate::model::VolunteersModel;
 
 /// A tenure in days, exponential with the programme's mean.
 fn tenure(v: &VolunteersModel, rng: &mut Xoshiro256PlusPlus) -> i32 {

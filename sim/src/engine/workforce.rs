@@ -8,154 +8,14 @@ use rand::rngs::Xoshiro256PlusPlus;
 use rand_distr::{Distribution, Gamma};
 
 use super::events::{EventQueue, StaffEvent};
-use super::need::Census;
-use super::recorder::Recorder;
 use super::rng::Streams;
-use super::{Clock, Params};
+use super::state::{Census, Clock, DAYS_PER_YEAR, Params, Posts, Recorder, Staff, Status};
 use crate::calendar::Day;
-use crate::model::{DistrictIx, Model, RoleIx, UnitIx};
+use crate::model::{DistrictIx, Model, RoleIx};
 use crate::scenario::DaysDistribution;
 
 /// WTE fractions below this are not worth a staff member (float dust from splitting).
 const MIN_WTE: f64 = 1e-6;
-/// Days in a year, for ages and annual costs.
-pub const DAYS_PER_YEAR: f64 = 365.25;
-
-/// Where a member of staff is in their working life.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Status {
-    /// Qualified and fully productive.
-    InPost,
-    /// In a programme: pipeline index, first and last day.
-    Training {
-        /// Pipeline index.
-        pipeline: u16,
-        /// Day the programme started.
-        start: Day,
-        /// Day it ends.
-        end: Day,
-    },
-    /// Newly qualified, ramping up to full productivity.
-    Preceptee {
-        /// Pipeline index.
-        pipeline: u16,
-        /// Day they qualified.
-        since: Day,
-    },
-}
-
-/// One member of staff (or trainee, or apprentice).
-#[derive(Component, Debug, Clone)]
-pub struct Staff {
-    /// District worked in.
-    pub district: DistrictIx,
-    /// Team within the district (see [`super::teams`]); set when they join ([`join`]).
-    pub team: u8,
-    /// Role.
-    pub role: RoleIx,
-    /// Whole-time equivalent, in (0, 1].
-    pub wte: f64,
-    /// Share of the role's contact hours actually given, in [0, 1].
-    pub productivity: f64,
-    /// Programme or post.
-    pub status: Status,
-    /// Age in years on the first simulated day, from the role's age bands (0 when the role has
-    /// none, and for programme entrants, whose ages are not modelled: retirement never applies to
-    /// them).
-    pub age_at_start: f64,
-    /// Already scheduled to leave.
-    pub leaving: bool,
-    /// Off sick until the day before this one (see [`super::absence`]).
-    pub sick_until: Day,
-    /// On maternity or parental leave until the day before this one.
-    pub maternity_until: Day,
-    /// Cost per WTE per year.
-    pub cost_per_year: f64,
-}
-
-/// Funded posts, staff in post and recruitment in progress, by district and role.
-#[derive(Resource, Debug)]
-pub struct Posts {
-    roles: usize,
-    /// WTE in each role (any status), `[district * roles + role]`.
-    pub in_post: Vec<f64>,
-    /// WTE in each role by team, `[unit * roles + role]`.
-    pub team_in_post: Vec<f64>,
-    /// Funded WTE, `[district * roles + role]`.
-    pub establishment: Vec<f64>,
-    /// Recruitment attempts under way, `[district * roles + role]`.
-    pub open: Vec<u32>,
-    /// External starters this month by role (for the monthly cap).
-    pub starters_this_month: Vec<u32>,
-    /// Recruitment frozen by the overspend policy.
-    pub budget_freeze: bool,
-}
-
-impl Posts {
-    /// Funded posts from the model; nobody in post yet.
-    pub fn new(model: &Model) -> Self {
-        let roles = model.roles.len();
-        Posts {
-            roles,
-            in_post: vec![0.0; model.districts.len() * roles],
-            team_in_post: vec![0.0; model.delivery.units() * roles],
-            establishment: model
-                .districts
-                .iter()
-                .flat_map(|d| d.establishment.iter().copied())
-                .collect(),
-            open: vec![0; model.districts.len() * roles],
-            starters_this_month: vec![0; roles],
-            budget_freeze: false,
-        }
-    }
-
-    /// Index of (district, role).
-    pub fn at(&self, d: usize, r: usize) -> usize {
-        d * self.roles + r
-    }
-
-    /// Funded WTE not filled (never negative).
-    pub fn vacancy(&self, d: usize, r: usize) -> f64 {
-        let i = self.at(d, r);
-        (self.establishment[i] - self.in_post[i]).max(0.0)
-    }
-
-    /// Health-visitor WTE in post in district `d`.
-    pub fn hv_wte(&self, model: &Model, d: usize) -> f64 {
-        (0..self.roles)
-            .filter(|&r| model.roles[r].health_visitor)
-            .map(|r| self.in_post[self.at(d, r)])
-            .sum()
-    }
-
-    /// Health-visitor WTE in post in team `unit`.
-    pub fn team_hv_wte(&self, model: &Model, unit: UnitIx) -> f64 {
-        (0..self.roles)
-            .filter(|&r| model.roles[r].health_visitor)
-            .map(|r| self.team_in_post[unit * self.roles + r])
-            .sum()
-    }
-
-    /// WTE of role `r` a team of district `d` is short of its equal share of the district's
-    /// establishment, by team (negative when over it).
-    fn team_gaps(&self, model: &Model, d: usize, r: usize) -> impl Iterator<Item = f64> + '_ {
-        let teams = model.delivery.teams(d);
-        let share = self.establishment[self.at(d, r)] / teams.len() as f64;
-        teams.map(move |u| share - self.team_in_post[u * self.roles + r])
-    }
-
-    /// The team of district `d` that a new member of role `r` joins: the one furthest below its
-    /// share of the establishment (ties to the first).
-    fn team_for(&self, model: &Model, d: usize, r: usize) -> u8 {
-        self.team_gaps(model, d, r)
-            .enumerate()
-            .fold((0, f64::NEG_INFINITY), |(best, bg), (t, g)| {
-                if g > bg { (t, g) } else { (best, bg) }
-            })
-            .0 as u8
-    }
-}
 
 /// The district with the highest caseload per HV WTE (weighted by level when the scenario weights
 /// children), counting `extra` HV WTE already promised to each district; a district with children
@@ -197,7 +57,7 @@ pub fn join(
     s.team = posts.team_for(&params.model, d, r);
     let i = posts.at(d, r);
     posts.in_post[i] += s.wte;
-    let u = super::teams::unit(&params.model, d, s.team);
+    let u = super::state::unit(&params.model, d, s.team);
     posts.team_in_post[u * posts.roles + r] += s.wte;
     recorder.add(
         month,
@@ -212,7 +72,7 @@ pub fn leave(posts: &mut Posts, recorder: &mut Recorder, params: &Params, month:
     let (d, r) = (s.district as usize, s.role as usize);
     let i = posts.at(d, r);
     posts.in_post[i] = (posts.in_post[i] - s.wte).max(0.0);
-    let u = super::teams::unit(&params.model, d, s.team) * posts.roles + r;
+    let u = super::state::unit(&params.model, d, s.team) * posts.roles + r;
     posts.team_in_post[u] = (posts.team_in_post[u] - s.wte).max(0.0);
     recorder.add(
         month,
@@ -263,7 +123,7 @@ pub fn spawn_staff(world: &mut World, model: &Model) {
                 });
                 let i = posts.at(d, role as usize);
                 posts.in_post[i] += share;
-                let u = super::teams::unit(model, d, team) * posts.roles + role as usize;
+                let u = super::state::unit(model, d, team) * posts.roles + role as usize;
                 posts.team_in_post[u] += share;
                 left -= share;
             }

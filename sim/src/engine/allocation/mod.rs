@@ -17,252 +17,19 @@
 //! Unfinished work carries over: review items until their last chance (then missed), contacts until
 //! the end of their month (then unmet).
 
-use std::cmp::Ordering;
-
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
-mod queue;
 mod serve;
 
-use super::capacity::Capacity;
-use super::need::Census;
-use super::population::Child;
-use super::recorder::Recorder;
-use super::reviews::{Miss, Outcome, record};
 use super::rng::Streams;
-use super::volunteers::VolunteerCounts;
-use super::workforce::Posts;
-use super::{Clock, Params};
 use crate::calendar::Day;
-use crate::model::{Model, RoleIx, UnitIx, Window, Work as WorkKind};
+use crate::engine::state::{
+    Capacity, Census, Child, Clock, Miss, Outcome, Params, Posts, Recorder, Team, TeamWork, Today,
+    VolunteerCounts, Work, WorkRoles, live, record,
+};
+use crate::model::{UnitIx, Work as WorkKind};
 use crate::scenario::AllocationPolicy;
-
-/// One child's open review in a team's queue.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Item {
-    /// The queue's ordering day: the on-time deadline, or the last chance once late.
-    key: Day,
-    /// Insertion sequence, breaking ties between equal keys (32 bits keep an item at 24 bytes;
-    /// a replication opens far fewer than four billion reviews).
-    seq: u32,
-    /// On-time deadline.
-    pub(super) on_time: Day,
-    /// Last chance.
-    pub(super) last_chance: Day,
-    /// The child.
-    pub(super) child: Entity,
-}
-
-impl PartialEq for Item {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Item {}
-impl PartialOrd for Item {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Item {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (self.key, self.seq).cmp(&(other.key, other.seq))
-    }
-}
-
-type Queue = queue::Queue<Item>;
-
-/// A level's contacts in the current month.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Contacts {
-    needed: u32,
-    released: u32,
-    delivered: u32,
-}
-
-impl Contacts {
-    fn pending(&self) -> u32 {
-        self.released - self.delivered
-    }
-}
-
-/// Universal support hours in the current month.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Support {
-    needed: f64,
-    released: f64,
-    delivered: f64,
-}
-
-impl Support {
-    fn pending(&self) -> f64 {
-        (self.released - self.delivered).max(0.0)
-    }
-}
-
-/// A review waiting for its booked visit: after the diary's lead time, or after a visit that found
-/// no one in.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Waiting {
-    /// First day it can be attempted.
-    pub(super) ready: Day,
-    /// The review.
-    pub(super) review: u8,
-    /// The item, as it will go back on its queue.
-    pub(super) item: Item,
-}
-
-/// One team's open work.
-#[derive(Debug, Default)]
-pub(super) struct TeamWork {
-    on_time: Vec<Queue>,
-    late: Vec<Queue>,
-    contacts: Vec<Contacts>,
-    support: Support,
-    /// Reviews waiting for their booked visit (booking only; few).
-    waiting: Vec<Waiting>,
-    /// Share of its hours each visit and contact takes today (1 unless visits shorten under
-    /// pressure: `delivery.shorter_visits`).
-    pace: f64,
-}
-
-/// All teams' open work.
-#[derive(Resource, Debug)]
-pub struct Work {
-    teams: Vec<TeamWork>,
-    seq: u32,
-    /// Days from a window opening to its first bookable visit (0 without booking).
-    lead_days: Day,
-    /// Scratch: hours left per role in each team of the district being allocated.
-    hours: Vec<Vec<f64>>,
-    /// Scratch: spare hours per role the district's teams lend each other today.
-    cover: Vec<f64>,
-    /// Scratch: what each team of the district lent, by role.
-    loans: Vec<Vec<f64>>,
-    /// Scratch: volunteers' hours left in each team of the district being allocated.
-    volunteer_hours: Vec<f64>,
-    /// Scratch: the share of a team's hours served deadline-first.
-    part: Vec<f64>,
-    /// Scratch: spare hours per role lent to other districts today.
-    pool: Vec<f64>,
-}
-
-impl Work {
-    /// No open work.
-    pub fn new(model: &Model) -> Self {
-        let team = || TeamWork {
-            on_time: vec![Queue::default(); model.reviews.len()],
-            late: vec![Queue::default(); model.reviews.len()],
-            contacts: vec![Contacts::default(); model.levels.len()],
-            support: Support::default(),
-            waiting: Vec::new(),
-            pace: 1.0,
-        };
-        let most_teams = (0..model.districts.len())
-            .map(|d| model.delivery.team_count(d))
-            .max()
-            .unwrap_or(1);
-        Work {
-            teams: (0..model.delivery.units()).map(|_| team()).collect(),
-            seq: 0,
-            lead_days: model.delivery.booking.as_ref().map_or(0, |b| b.lead_days),
-            hours: vec![vec![0.0; model.roles.len()]; most_teams],
-            cover: vec![0.0; model.roles.len()],
-            loans: vec![vec![0.0; model.roles.len()]; most_teams],
-            volunteer_hours: vec![0.0; most_teams],
-            part: vec![0.0; model.roles.len()],
-            pool: vec![0.0; model.roles.len()],
-        }
-    }
-
-    /// Puts a child's accepted review `r` on team `unit`'s queue, or, with a diary lead time, on
-    /// its waiting list until the first bookable day (never after the on-time deadline).
-    pub fn open_review(&mut self, unit: UnitIx, r: usize, window: Window, child: Entity) {
-        self.seq = self.seq.wrapping_add(1);
-        let item = Item {
-            key: window.on_time,
-            seq: self.seq,
-            on_time: window.on_time,
-            last_chance: window.last_chance,
-            child,
-        };
-        if self.lead_days > 0 {
-            self.teams[unit].waiting.push(Waiting {
-                ready: (window.opens + self.lead_days).min(window.on_time),
-                review: r as u8,
-                item,
-            });
-        } else {
-            self.teams[unit].on_time[r].push(item);
-        }
-    }
-
-    /// Starts a month: level `l` on team `unit` needs `needed` contacts, none released yet.
-    pub fn set_contact_demand(&mut self, unit: UnitIx, l: usize, needed: u32) {
-        self.teams[unit].contacts[l] = Contacts {
-            needed,
-            ..Contacts::default()
-        };
-    }
-
-    /// Starts a month: team `unit` wants `hours` of universal support.
-    pub fn set_support_demand(&mut self, unit: UnitIx, hours: f64) {
-        self.teams[unit].support = Support {
-            needed: hours,
-            ..Support::default()
-        };
-    }
-
-    /// Contacts of level `l` on team `unit` this month: (needed, delivered).
-    pub fn contacts(&self, unit: UnitIx, l: usize) -> (u32, u32) {
-        let c = self.teams[unit].contacts[l];
-        (c.needed, c.delivered)
-    }
-}
-
-/// A team, as a child records it: its district and its index among the district's teams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Team {
-    pub district: usize,
-    pub index: u8,
-}
-
-/// Whether a queued item still stands: the child is on the books, on this team, with the review
-/// open. Items go stale when a child moves district (a fresh item is queued there), leaves, or has
-/// the review done from a duplicate item.
-pub(super) fn live(children: &Query<&mut Child>, item: &Item, team: Team, r: usize) -> bool {
-    children.get(item.child).is_ok_and(|c| {
-        c.district as usize == team.district && c.team == team.index && c.open & (1 << r) != 0
-    })
-}
-
-/// The roles that may deliver each piece of work today: the scenario's lists, changed on the
-/// dates of its skill mix changes.
-#[derive(Resource, Debug, Clone)]
-pub struct WorkRoles {
-    /// By review.
-    pub reviews: Vec<Vec<RoleIx>>,
-    /// By level's contacts.
-    pub levels: Vec<Vec<RoleIx>>,
-    /// Universal support (volunteers always may).
-    pub support: Vec<RoleIx>,
-}
-
-impl WorkRoles {
-    /// The lists at the start.
-    pub fn new(model: &Model) -> Self {
-        WorkRoles {
-            reviews: model.reviews.iter().map(|r| r.roles.clone()).collect(),
-            levels: model
-                .levels
-                .iter()
-                .map(|l| l.contact_roles.clone())
-                .collect(),
-            support: model.universal_support_roles.clone(),
-        }
-    }
-}
-
 /// Every day: applies the skill mix changes that take effect today.
 pub fn apply_skill_mix(clock: Res<Clock>, params: Res<Params>, mut roles: ResMut<WorkRoles>) {
     for change in params
@@ -359,24 +126,38 @@ fn release(dw: &mut TeamWork, today: Day) {
     });
 }
 
+/// What the day's share-out reads: each team's hours, who may do what, volunteers, and the
+/// caseloads and posts mutual aid weighs.
+#[derive(SystemParam)]
+pub struct Supply<'w> {
+    capacity: Res<'w, Capacity>,
+    roles: Res<'w, WorkRoles>,
+    volunteers: Res<'w, VolunteerCounts>,
+    census: Res<'w, Census>,
+    posts: Res<'w, Posts>,
+}
+
 /// Each working day: releases the day's share of contacts and universal support; shares out each
 /// team's own hours over its own caseload's open work; with several teams, lends a share of each
 /// team's spare hours to the other teams of its district, most pressured first; then (with mutual
 /// aid) lends a share of every district's spare hours to the most pressured districts, in order of
 /// caseload per HV WTE.
-#[allow(clippy::too_many_arguments)]
 pub fn allocate(
-    clock: Res<Clock>,
-    params: Res<Params>,
-    capacity: Res<Capacity>,
-    roles: Res<WorkRoles>,
-    volunteers: Res<VolunteerCounts>,
-    (census, posts): (Res<Census>, Res<Posts>),
+    today: Today,
+    supply: Supply,
     mut work: ResMut<Work>,
     mut children: Query<&mut Child>,
     mut recorder: ResMut<Recorder>,
     mut streams: ResMut<Streams>,
 ) {
+    let Today { clock, params } = today;
+    let Supply {
+        capacity,
+        roles,
+        volunteers,
+        census,
+        posts,
+    } = supply;
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
     let work = &mut *work;

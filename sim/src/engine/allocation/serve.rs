@@ -7,12 +7,10 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
-use super::{Team, TeamWork, Waiting, WorkRoles, live};
 use crate::calendar::Day;
-use crate::engine::Params;
-use crate::engine::population::Child;
-use crate::engine::recorder::Recorder;
-use crate::engine::reviews::{Miss, Outcome, record};
+use crate::engine::state::{
+    Child, Miss, Outcome, Params, Recorder, Team, TeamWork, Waiting, WorkRoles, live, record,
+};
 use crate::model::{ReviewModel, RoleIx};
 use crate::scenario::AllocationPolicy;
 

@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 
 /// Items in ascending order; `pop` takes the smallest, as a min-heap would.
 #[derive(Debug, Clone)]
-pub(super) struct Queue<T>(VecDeque<T>);
+pub(in crate::engine) struct Queue<T>(VecDeque<T>);
 
 impl<T> Default for Queue<T> {
     fn default() -> Self {

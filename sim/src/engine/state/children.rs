@@ -1,0 +1,96 @@
+//! Children: the component each child (or known pregnancy) carries, and its timeline of milestones.
+
+use bevy_ecs::prelude::*;
+
+use super::Params;
+use crate::calendar::Day;
+use crate::engine::events::{Event, EventQueue};
+use crate::model::{DistrictIx, LevelIx, Model, ReviewIx};
+use crate::scenario::Anchor;
+
+/// A step in a child's life that the event queue schedules. Leaving the service is not listed: it
+/// follows the last step, or comes first if it is earlier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Milestone {
+    /// The child is born (on its expected date).
+    Born,
+    /// A review's window opens.
+    ReviewOpens(ReviewIx),
+}
+
+/// Milestones in life order: antenatal windows, birth, then the other windows by opening age.
+pub fn timeline(model: &Model) -> Vec<Milestone> {
+    let before_birth = |r: ReviewIx| {
+        let review = &model.reviews[r as usize];
+        review.anchor == Anchor::ExpectedBirth && model.calendar.add(0, review.opens) < 0
+    };
+    let mut steps: Vec<Milestone> = model
+        .review_order
+        .iter()
+        .filter(|&&r| before_birth(r))
+        .map(|&r| Milestone::ReviewOpens(r))
+        .collect();
+    steps.push(Milestone::Born);
+    steps.extend(
+        model
+            .review_order
+            .iter()
+            .filter(|&&r| !before_birth(r))
+            .map(|&r| Milestone::ReviewOpens(r)),
+    );
+    steps
+}
+
+/// A child (or, before `born`, a known pregnancy) on the service's books.
+#[derive(Component, Debug, Clone)]
+pub struct Child {
+    /// Home district.
+    pub district: DistrictIx,
+    /// Team, within the district, whose caseload the child is on (see [`crate::engine::teams`]).
+    pub team: u8,
+    /// Current level of need.
+    pub level: LevelIx,
+    /// Whether the child has been born.
+    pub born: bool,
+    /// Day of (expected) birth.
+    pub birth: Day,
+    /// Day the child leaves the service.
+    pub leaves: Day,
+    /// Index in the timeline of the next milestone; past the end means leaving is next.
+    pub next: u8,
+    /// Reviews taken up and not yet done, as a bit set over review indices.
+    pub open: u32,
+}
+
+/// Schedules the child's next milestone on or after `today`: skips review windows whose on-time
+/// deadline has already passed (the review happened before the child joined the caseload), and
+/// schedules leaving instead when it comes first.
+pub fn schedule_next(
+    entity: Entity,
+    child: &mut Child,
+    today: Day,
+    params: &Params,
+    queue: &mut EventQueue,
+) {
+    let model = &params.model;
+    while let Some(&step) = params.timeline.get(child.next as usize) {
+        let day = match step {
+            Milestone::Born => child.birth,
+            Milestone::ReviewOpens(r) => {
+                let w = model.window(r as usize, child.birth);
+                if w.on_time < today {
+                    child.next += 1;
+                    continue;
+                }
+                w.opens
+            }
+        };
+        if day >= child.leaves {
+            break;
+        }
+        queue.schedule(day.max(today), Event::Milestone(entity));
+        return;
+    }
+    child.next = params.timeline.len() as u8;
+    queue.schedule(child.leaves.max(today), Event::Milestone(entity));
+}
