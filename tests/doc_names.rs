@@ -20,6 +20,7 @@ const EXTERNAL: &[&str] = &[
     "PartitionConfig",
     "ReadWriteMany",
     "Schedule",
+    "SystemCommand",
     "VmHWM",
     "World",
     "Xoshiro256PlusPlus",

@@ -7,8 +7,8 @@ use caseload::output::tables::{CompareRow, Quoting, Table};
 use caseload::scenario::diff::{FieldChange, differences};
 use egui_plot::{FilledArea, HLine, Legend, Line, Plot, PlotPoints};
 
-use crate::app::{Command, Export};
 use crate::charts::{self, Chart, Series};
+use crate::command::{Command, Export};
 use crate::forecast::{Band, Forecast, metric_label};
 use crate::palette;
 use crate::state::ViewState;

@@ -2,8 +2,8 @@
 
 use caseload::metrics::Unit;
 
-use crate::app::{Command, Export};
 use crate::charts::{self, Chart, Reference, Series};
+use crate::command::{Command, Export};
 use crate::forecast::{Band, Forecast, metric_label};
 use crate::palette;
 use crate::state::ViewState;

@@ -1,7 +1,7 @@
 //! The levers panel: the scenario to run and a control per lever. Changes are sent as commands;
 //! the app debounces them and re-runs the forecast.
 
-use crate::app::Command;
+use crate::command::Command;
 use crate::levers::{Control, Lever, Levers, Value};
 use crate::shipped::SHIPPED;
 use crate::state::Source;

@@ -1,5 +1,5 @@
 //! The app's pages, drawn from a [`Forecast`] and the [`ViewState`]; anything that needs the app's
-//! logic is asked for with a [`Command`](crate::app::Command).
+//! logic is asked for with a [`Command`](crate::command::Command).
 
 pub mod compare;
 pub mod dashboard;
