@@ -9,7 +9,7 @@ use caseload::load;
 use caseload::metrics::Metrics;
 use caseload::national::{self, NationalError};
 use caseload::replicate::{Replications, RunOptions};
-use caseload::scenario::Scenario;
+use caseload::scenario::{Scenario, reference};
 use caseload::validate::validate;
 
 use crate::binary::{assert_exit, caseload, ok, read_text, stderr, workspace};
@@ -154,6 +154,30 @@ fn generate_writes_the_scenario_whole_and_refuses_bad_flags() {
     assert!(stderr(&out).contains("is a folder"), "{out:?}");
     // Nothing was written over.
     assert_eq!(read_text(&dir.path().join("sub/n.ron")), written);
+}
+
+#[test]
+fn generate_reference_prints_or_writes_the_field_reference() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let printed = caseload(dir.path(), &["generate", "reference"]);
+    ok(&printed);
+    let text = String::from_utf8(printed.stdout).expect("UTF-8");
+    assert_eq!(text, reference::markdown());
+    // Every top-level field of a scenario is in the first table.
+    for field in ["name", "calendar", "districts", "delivery", "uncertain"] {
+        assert!(text.contains(&format!("| `{field}` |")), "{field}");
+    }
+
+    let out = caseload(dir.path(), &["generate", "reference", "--out", "ref.md"]);
+    ok(&out);
+    assert_eq!(read_text(&dir.path().join("ref.md")), text);
+    let out = caseload(dir.path(), &["generate", "reference", "--out", "."]);
+    assert_exit(&out, 2);
+    assert_eq!(
+        read_text(&dir.path().join("ref.md")),
+        text,
+        "nothing written over"
+    );
 }
 
 /// A service with no children, births or arrivals: the only events are the ones a test adds.

@@ -59,7 +59,9 @@ pub struct ShorterVisits {
 }
 
 /// Caseload-holding teams. Children sit on a team's caseload; each team's staff cover its own
-/// caseload first and lend a share of their spare time to the other teams of the district.
+/// caseload first and lend a share of their spare time to the other teams of the district. Staff in
+/// post at the start are spread at random, weighted by each team's gap below its share of the
+/// establishment; later starters join the team furthest below its share of their role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Teams {
@@ -152,7 +154,7 @@ pub struct ChildOverhead {
     /// Levels of need whose children need it, by id; empty: every child. Default: every child.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub levels: Vec<String>,
-    /// Hours per child per month (>= 0).
+    /// Hours per child per month (0 to 1,000).
     pub hours_per_child_per_month: f64,
     /// Roles that give it, in order of preference (at least one).
     pub roles: Vec<String>,
@@ -162,7 +164,7 @@ pub struct ChildOverhead {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LearnerSupervision {
-    /// Hours per learner (trainee, apprentice or preceptee) per month (>= 0).
+    /// Hours per learner (trainee, apprentice or preceptee) per month (0 to 1,000).
     pub hours_per_learner_per_month: f64,
     /// Roles that give it, in order of preference (at least one).
     pub roles: Vec<String>,
@@ -172,11 +174,11 @@ pub struct LearnerSupervision {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delegation {
-    /// The role whose reviews are supervised.
+    /// The role whose reviews are supervised (each role at most once).
     pub role: String,
     /// The role that supervises them (another role).
     pub supervisor: String,
-    /// Supervisor hours per review done (> 0).
+    /// Supervisor hours per review done (> 0, at most 1,000).
     pub hours_per_review: f64,
 }
 

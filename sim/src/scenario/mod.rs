@@ -10,6 +10,7 @@
 
 mod delivery;
 pub mod diff;
+pub mod reference;
 pub mod schema;
 mod workforce;
 
@@ -38,7 +39,7 @@ pub struct Scenario {
     /// anything else replaces the base's value. Only files read from disk may extend another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extends: Option<String>,
-    /// A short title, shown in summaries and reports.
+    /// A short title, shown in summaries and reports. Not empty.
     pub name: String,
     /// What question the scenario answers and where its numbers come from.
     #[serde(default)]
@@ -95,7 +96,7 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RagThresholds {
-    /// Caseload per health-visitor WTE at or below which a district is green. Default 350,
+    /// Caseload per health-visitor WTE at or below which a district is green (> 0). Default 350,
     /// Birmingham's planned caseload (SEED-PR).
     pub caseload_green: f64,
     /// Caseload per health-visitor WTE at or below which a district is amber; above it, red.
@@ -174,15 +175,16 @@ pub enum Distribution {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Calendar {
-    /// First simulated day, an ISO date (`"2019-01-01"`). Must be the first day of a month.
+    /// First simulated day, an ISO date (`"2019-01-01"`). Must be the first day of a month, in the
+    /// years 1900 to 2200.
     pub start: String,
     /// Length of the run in whole calendar months (1 to 360).
     pub months: u32,
-    /// Days of the week staff work. Default: Monday to Friday.
+    /// Days of the week staff work (at least one, none twice). Default: Monday to Friday.
     #[serde(default = "default_working_days")]
     pub working_days: Vec<Weekday>,
     /// Dates on which nobody works (bank holidays), ISO dates inside the simulated period (the
-    /// warm-up included).
+    /// warm-up included). A bank holiday's hours are lost, not moved to another day.
     #[serde(default)]
     pub bank_holidays: Vec<String>,
     /// Whole months simulated before `start` and not recorded (0 to 24; default 0): the service
@@ -237,7 +239,7 @@ fn is_false(b: &bool) -> bool {
 /// When a child leaves the service.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum LeaveAt {
-    /// On the fifth birthday.
+    /// On the fifth birthday (28 February for a child born on 29 February).
     FifthBirthday,
     /// On the first school-year start date (`month`/`day`) after the fourth birthday, as English
     /// reception entry works (a child born on 31 August starts at four, one born on 1 September at five).
@@ -259,8 +261,8 @@ pub struct NeedLevel {
     /// Display name.
     pub name: String,
     /// Probability that a child at this level is at each level one month later, by level id
-    /// (include this level's own id for staying). Probabilities in [0, 1] summing to 1; ids left out
-    /// are 0.
+    /// (include this level's own id for staying). Probabilities in [0, 1] summing to 1 (within
+    /// 1e-6); ids left out are 0.
     pub transitions: BTreeMap<String, f64>,
     /// Extra contacts a child at this level needs per month, beyond the mandated reviews (>= 0).
     /// Each month's count for a district is drawn from a Poisson distribution with this mean per
@@ -269,6 +271,7 @@ pub struct NeedLevel {
     /// Hours one contact takes, with travel and write-up (> 0 when contacts are needed).
     pub contact_hours: f64,
     /// Role ids that may deliver these contacts, in order of preference (the first with time does).
+    /// At least one when `contacts_per_month` > 0; none twice.
     pub contact_roles: Vec<String>,
     /// Allocation priority: under `RiskFirst` lower numbers are served first; under
     /// `DeadlineFirst` it only breaks ties between equal deadlines.
@@ -314,15 +317,20 @@ pub struct Review {
     pub id: String,
     /// Display name.
     pub name: String,
-    /// The public metric it maps to (OHID health-visiting metrics, e.g. `"C2"`); free text.
+    /// The public metric it maps to (OHID health-visiting metrics, e.g. `"C2"`); free text, shown
+    /// in the printed summary.
     pub metric: String,
     /// What the window's offsets are measured from.
     pub anchor: Anchor,
-    /// When the review may first be done, from the anchor.
+    /// When the review may first be done, from the anchor: with `Birth` not before birth, with
+    /// `ExpectedBirth` at most 280 days (40 weeks) before it (a month counts 31 days). Each of
+    /// `opens`, `on_time` and `last_chance` lies within 3,653 days (ten years) of the anchor.
     pub opens: Offset,
     /// The review counts as on time if done on or before this day (the public metric's deadline).
+    /// Not before `opens`.
     pub on_time: Offset,
-    /// After this day the review can no longer be done and counts as missed.
+    /// After this day the review can no longer be done and counts as missed. Not before
+    /// `on_time`.
     pub last_chance: Offset,
     /// Hours one review takes, with travel and write-up (> 0).
     pub hours: f64,
@@ -333,12 +341,14 @@ pub struct Review {
     #[serde(default = "one")]
     pub offered_share: f64,
     /// Role ids that may deliver the review, in order of preference (the first with time does).
+    /// At least one; none twice.
     pub roles: Vec<String>,
     /// Allocation priority: under `RiskFirst` lower numbers are served first; under
     /// `DeadlineFirst` it only breaks ties between equal deadlines.
     pub priority: u32,
     /// Compliance the service aims for (on time / due), in [0, 1]: shown beside the forecast, with
-    /// the chance of meeting it, in the printed summary.
+    /// the chance of meeting it, in the printed summary and the board report, and a key forecast
+    /// of `--reps auto`. Not used in results.csv or summary.csv.
     #[serde(default)]
     pub target: Option<f64>,
     /// The month `compliance` counts a review in. Default: `OnTime`.
@@ -405,9 +415,11 @@ pub struct Role {
     /// Contracted hours per week of one whole-time equivalent (WTE), in (0, 168].
     pub hours_per_week: f64,
     /// Share of contracted hours left for contacts after leave, sickness, training, supervision,
-    /// travel between bases and administration, in [0, 1].
+    /// travel between bases and administration, in [0, 1]. One WTE gives `hours_per_week` x
+    /// `contact_share` / (number of `working_days`) hours on each working day.
     pub contact_share: f64,
-    /// Cost of one WTE for a year, in pounds, with employer on-costs (>= 0).
+    /// Cost of one WTE for a year, in pounds, with employer on-costs (>= 0), added to `spend` every
+    /// calendar day (/ 365.25).
     pub annual_cost: f64,
     /// Whether this role's WTE is the denominator of `caseload_per_hv_wte` (qualified health
     /// visitors). At least one role must say `true`.
@@ -464,19 +476,23 @@ pub struct District {
     pub children_by_age: Vec<u32>,
     /// Births per year at the start (>= 0).
     pub births_per_year: f64,
-    /// Proportional change in births per year (-0.02 is 2% fewer each year), in (-1, 1]. Default 0.
+    /// Proportional change in births per year (-0.02 is 2% fewer each year), in (-1, 1],
+    /// compounding smoothly from the start day. Default 0.
     #[serde(default)]
     pub births_trend: f64,
     /// Share of children at each level of need, by level id: used for children at the start, for
-    /// pregnancies when they become known, and for arrivals. Shares in [0, 1] summing to 1; ids left out are 0.
+    /// pregnancies when they become known, and for arrivals. Shares in [0, 1] summing to 1 (within
+    /// 1e-6); ids left out are 0.
     pub need_mix: BTreeMap<String, f64>,
     /// Moves into, out of and within the city. Default: none.
     #[serde(default)]
     pub migration: Migration,
-    /// Staff in post at the start: WTE by role id (>= 0).
+    /// Staff in post at the start: WTE by role id (>= 0). Roles left out have no staff. Each role's
+    /// WTE is split into people: one per whole WTE and a part-timer with the rest (8.5 is eight at
+    /// 1.0 and one at 0.5).
     pub staff: BTreeMap<String, f64>,
-    /// Funded posts: WTE by role id (>= 0). Vacancies are establishment less staff in post.
-    /// Roles left out have an establishment equal to their staff in post at the start.
+    /// Funded posts: WTE by role id (>= 0, at most 500,000). Vacancies are establishment less staff
+    /// in post. Roles left out have an establishment equal to their staff in post at the start.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub establishment: BTreeMap<String, f64>,
 }
@@ -485,15 +501,18 @@ pub struct District {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Migration {
-    /// Children aged under five arriving from outside the city per year (>= 0); their ages follow the
-    /// district's `children_by_age`.
+    /// Children aged under five arriving from outside the city per year (>= 0): a Poisson number at
+    /// each month start, with ages drawn in proportion to the district's `children_by_age` and
+    /// levels from its `need_mix`. They are offered every review whose on-time deadline has not
+    /// passed.
     #[serde(default)]
     pub arrivals_per_year: f64,
-    /// Annual probability that a child leaves the city, in [0, 1].
+    /// Annual probability that a child leaves the city, in [0, 1]; each child draws at each month
+    /// start, with the monthly chance 1 - (1 - p)^(1/12).
     #[serde(default)]
     pub leave_rate: f64,
     /// Annual probability that a child moves to each other district, by district id; each in [0, 1]
-    /// and together with `leave_rate` at most 1.
+    /// and together with `leave_rate` at most 1. Drawn like `leave_rate`.
     #[serde(default)]
     pub moves: BTreeMap<String, f64>,
 }

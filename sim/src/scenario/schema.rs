@@ -214,6 +214,13 @@ impl<'a> Ty<'a> {
         own.or_else(|| self.resolved().get("description").and_then(Value::as_str))
     }
 
+    /// The name of the scenario type it is (`Calendar`), when it is a named type rather than a
+    /// number, text or list written in place.
+    pub fn type_name(&self) -> Option<&'a str> {
+        let reference = self.node.get("$ref").and_then(Value::as_str)?;
+        reference.strip_prefix("#/$defs/")
+    }
+
     /// The default value serde gives it when it is left out, if the schema records one.
     pub fn default_value(&self) -> Option<&'a Value> {
         self.node.get("default")
@@ -461,7 +468,9 @@ mod tests {
             s.doc("roles[*].contact_share"),
             Some(
                 "Share of contracted hours left for contacts after leave, sickness, training, \
-                 supervision,\ntravel between bases and administration, in [0, 1]."
+                 supervision,\ntravel between bases and administration, in [0, 1]. One WTE gives \
+                 `hours_per_week` x\n`contact_share` / (number of `working_days`) hours on each \
+                 working day."
             )
         );
         assert_eq!(
@@ -471,7 +480,10 @@ mod tests {
         // Through an Option and a map value.
         assert_eq!(
             s.doc("budget.annual"),
-            Some("Annual budget at the start, in pounds (>= 0).")
+            Some(
+                "Annual budget at the start, in pounds (>= 0), shared between districts by their \
+                 share of\nthe establishment at the start."
+            )
         );
         assert_eq!(s.doc("districts[*].no_such_field"), None);
     }

@@ -1,7 +1,8 @@
-//! `caseload generate`: writes generated scenarios. The scenario itself is built by the library
-//! (`caseload::national`); this module checks it loads and writes it whole, or prints it.
+//! `caseload generate`: writes generated files. The scenario and the reference are built by the
+//! library (`caseload::national`, `caseload::scenario::reference`); this module checks a generated
+//! scenario loads and writes each whole, or prints it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use caseload::{load, national, output};
@@ -34,11 +35,24 @@ pub enum Generated {
         #[arg(long, value_name = "FILE.ron")]
         out: Option<PathBuf>,
     },
+    /// The field-by-field scenario reference in Markdown, from the scenario types' doc comments:
+    /// every record, its fields, their types, defaults and meaning.
+    Reference {
+        /// The Markdown file to write (whole or not at all); standard output when left out.
+        #[arg(long, value_name = "FILE.md")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `caseload generate`.
 pub(crate) fn generate(args: &GenerateArgs) -> Result<(), Failure> {
-    let Generated::National { areas, out } = &args.what;
+    let (areas, out) = match &args.what {
+        Generated::National { areas, out } => (areas, out),
+        Generated::Reference { out } => {
+            let text = caseload::scenario::reference::markdown();
+            return write_or_print(out.as_deref(), "reference.md", text, "");
+        }
+    };
     let text = national::ron(*areas).map_err(|e| match e {
         national::NationalError::Areas(_) => Failure::Input(e.into()),
         _ => Failure::Other(e.into()),
@@ -47,17 +61,30 @@ pub(crate) fn generate(args: &GenerateArgs) -> Result<(), Failure> {
     load::load_str("generated national scenario", &text)
         .context("the generated scenario does not load (a defect in caseload)")
         .map_err(Failure::Other)?;
+    write_or_print(
+        out.as_deref(),
+        "national.ron",
+        text,
+        &format!(" ({areas} areas)"),
+    )
+}
+
+/// Writes `text` to `out` (whole or not at all, `default_name` when `out` is a folder), saying
+/// so with `note`, or prints it when there is no `out`.
+fn write_or_print(
+    out: Option<&Path>,
+    default_name: &str,
+    text: String,
+    note: &str,
+) -> Result<(), Failure> {
     let Some(path) = out else {
         return print(&text);
     };
     let label = format!("--out {}:", path.display());
-    let (dir, name) = crate::report::folder_and_name(path, &label, "national.ron")?;
+    let (dir, name) = crate::report::folder_and_name(path, &label, default_name)?;
     output::write_files(&dir, &[(name.as_str(), text)]).map_err(crate::not_written(format!(
         "cannot write {}",
         path.display()
     )))?;
-    print(&format!(
-        "Wrote {} ({areas} areas).\n",
-        dir.join(&name).display()
-    ))
+    print(&format!("Wrote {}{note}.\n", dir.join(&name).display()))
 }
