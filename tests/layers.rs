@@ -1,9 +1,10 @@
 //! The library's layers (sim/src/lib.rs, ARCHITECTURE.md): each top-level module is a layer, and
-//! code may import only from its own layer and the layers before it in [`LAYERS`]. Test code
-//! (`#[cfg(test)]` modules and tests.rs files) may reach further, and comments are not imports.
-//! Within the input and engine layers the same rule orders their modules ([`INPUT`], [`ENGINE`]),
-//! so that loading, validation and levers form no circle, and engine systems take their data from
-//! the engine's state rather than from one another.
+//! code may import only from its own layer and the layers before it in [`LAYERS`]. Within the
+//! input and engine layers the same rule orders their modules ([`INPUT`], [`ENGINE`]), so that
+//! loading, validation and levers form no circle, and engine systems take their data from the
+//! engine's state rather than from one another. Every path is resolved (`crate::`, `super::`
+//! chains, `self::`, and `{...}` groups, across lines); comments, string literals, `pub(in ...)`
+//! and the test module (`#[cfg(test)] mod ...`, and tests.rs files) are not imports.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -61,71 +62,194 @@ fn src() -> PathBuf {
         .join("sim/src")
 }
 
+/// The names a module file makes public with `pub use FROM::{a, b}` (or `pub use FROM::a`), each
+/// with the module `FROM` it comes from (its first segment).
+fn reexports(text: &str) -> BTreeMap<String, String> {
+    let code = code(text);
+    let mut out = BTreeMap::new();
+    for statement in code.split(';') {
+        let Some(rest) = statement.trim().strip_prefix("pub use ") else {
+            continue;
+        };
+        let rest = rest.trim_start_matches("crate::");
+        let Some((from, list)) = rest.split_once("::") else {
+            continue;
+        };
+        for name in list.trim_matches(|c: char| "{} \n".contains(c)).split(',') {
+            let name = name.trim();
+            if !name.is_empty() {
+                out.insert(name.to_string(), from.to_string());
+            }
+        }
+    }
+    out
+}
+
 /// Each name the crate root makes public (a layer, or a module a layer re-exports) and its layer.
 fn names() -> BTreeMap<String, String> {
     let lib = std::fs::read_to_string(src().join("lib.rs")).expect("lib.rs");
-    let mut names = BTreeMap::new();
-    for line in lib.lines() {
-        if let Some(m) = line.strip_prefix("pub mod ") {
+    let mut names = reexports(&lib);
+    for line in code(&lib).lines() {
+        if let Some(m) = line.trim().strip_prefix("pub mod ") {
             let m = m.trim_end_matches(';');
             names.insert(m.to_string(), m.to_string());
-        } else if let Some(rest) = line.strip_prefix("pub use ") {
-            let (layer, list) = rest.split_once("::").expect("pub use layer::...");
-            for m in list.trim_matches(|c| "{};".contains(c)).split(',') {
-                names.insert(m.trim().to_string(), layer.to_string());
-            }
         }
     }
     names
 }
 
-/// The code of a source file without its comments and its test module.
-fn code(text: &str) -> Vec<(usize, String)> {
-    text.lines()
-        .enumerate()
-        .take_while(|(_, l)| l.trim() != "#[cfg(test)]")
-        .map(|(i, l)| {
-            let code = l.split("//").next().unwrap_or("");
-            (i + 1, code.to_string())
-        })
-        .collect()
-}
-
-/// The path segment after each `prefix` in `line` (not preceded by another path segment).
-fn segments_after<'a>(line: &'a str, prefix: &str) -> Vec<&'a str> {
-    line.match_indices(prefix)
-        .filter(|(i, _)| !line[..*i].ends_with("::"))
-        .map(|(i, _)| {
-            let rest = &line[i + prefix.len()..];
-            let end = rest
-                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
-            &rest[..end]
-        })
-        .collect()
-}
-
-/// The first path segment after each `crate::` in `line`.
-fn crate_paths(line: &str) -> Vec<&str> {
-    segments_after(line, "crate::")
-}
-
-/// The modules of its own layer a file at `depth` folders below sim/src names: through
-/// `crate::LAYER::`, and through `super::` from a module's own file (`super::super::` from a file
-/// inside a module's folder).
-fn sibling_paths<'a>(line: &'a str, layer: &str, depth: usize) -> Vec<&'a str> {
-    let mut out = segments_after(line, &format!("crate::{layer}::"));
-    let up = match depth {
-        2 => "super::",
-        3 => "super::super::",
-        _ => return out,
+/// A source text with comments, string and character literals, `pub(in ...)` and the test module
+/// blanked out (newlines kept, so byte offsets keep their lines).
+fn code(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let blank = |s: &str, out: &mut String| {
+        out.extend(s.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
     };
-    out.extend(
-        segments_after(line, up)
-            .into_iter()
-            .filter(|s| *s != "super"),
-    );
+    while i < bytes.len() {
+        let rest = &text[i..];
+        let end = if rest.starts_with("//") {
+            rest.find('\n').unwrap_or(rest.len())
+        } else if rest.starts_with("/*") {
+            rest.find("*/").map_or(rest.len(), |e| e + 2)
+        } else if rest.starts_with("r#\"") || rest.starts_with("r\"") {
+            let hashes = rest[1..].chars().take_while(|c| *c == '#').count();
+            let close = format!("\"{}", "#".repeat(hashes));
+            let open = 2 + hashes;
+            rest[open..]
+                .find(&close)
+                .map_or(rest.len(), |e| open + e + close.len())
+        } else if rest.starts_with('"') {
+            let mut j = 1;
+            let b = rest.as_bytes();
+            while j < b.len() && b[j] != b'"' {
+                j += if b[j] == b'\\' { 2 } else { 1 };
+            }
+            (j + 1).min(rest.len())
+        } else if let Some(len) = char_literal(rest) {
+            len
+        } else if rest.starts_with("pub(in ") {
+            rest.find(')').map_or(rest.len(), |e| e + 1)
+        } else if rest.starts_with("#[cfg(test)]") && test_module_follows(&rest[12..]) {
+            rest.len()
+        } else {
+            let c = rest.chars().next().expect("not empty");
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        };
+        blank(&rest[..end], &mut out);
+        i += end;
+    }
     out
+}
+
+/// The length of the character literal `text` starts with (`'"'`, `'\\''`), if it starts with one
+/// rather than a lifetime.
+fn char_literal(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('\'')?;
+    if let Some(escaped) = inner.strip_prefix('\\') {
+        return escaped[1..].find('\'').map(|e| e + 4);
+    }
+    let c = inner.chars().next()?;
+    inner[c.len_utf8()..]
+        .starts_with('\'')
+        .then(|| 2 + c.len_utf8())
+}
+
+/// Whether the item after a `#[cfg(test)]` is a module (the test module, which ends the file).
+fn test_module_follows(after: &str) -> bool {
+    let next = after.trim_start();
+    next.starts_with("mod ") || next.starts_with("pub mod ")
+}
+
+/// The module path of a file under sim/src: `engine/need.rs` is `[engine, need]`, and
+/// `engine/allocation/mod.rs` is `[engine, allocation]`.
+fn module_of(file: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = file
+        .strip_prefix(src())
+        .expect("under sim/src")
+        .iter()
+        .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_string())
+        .collect();
+    if parts.last().is_some_and(|p| p == "mod") {
+        parts.pop();
+    }
+    parts
+}
+
+/// Every path that `code` names from the crate, resolved to where it leads from module `here`
+/// (`crate::`, `super::` chains and `self::`, with `{...}` groups expanded), with its byte offset.
+fn resolved_paths(code: &str, here: &[String]) -> Vec<(usize, Vec<String>)> {
+    let b = code.as_bytes();
+    let is_ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let mut out = Vec::new();
+    for start in ["crate::", "super::", "self::"] {
+        for (at, _) in code.match_indices(start) {
+            if at > 0 && (is_ident(b[at - 1]) || code[..at].ends_with("::")) {
+                continue;
+            }
+            let mut base: Vec<String> = Vec::new();
+            let mut rest = &code[at..];
+            if let Some(r) = rest.strip_prefix("crate::") {
+                rest = r;
+            } else if rest.starts_with("self::") {
+                base = here.to_vec();
+                rest = &rest["self::".len()..];
+            } else {
+                base = here.to_vec();
+                while let Some(r) = rest.strip_prefix("super::") {
+                    base.pop();
+                    rest = r;
+                }
+            }
+            expand(rest, base, at, &mut out);
+        }
+    }
+    out
+}
+
+/// Appends the path(s) `rest` spells after `base`: segments joined by `::`, perhaps ending in a
+/// `{...}` group of further paths.
+fn expand(rest: &str, mut base: Vec<String>, at: usize, out: &mut Vec<(usize, Vec<String>)>) {
+    let mut rest = rest.trim_start();
+    // The layer and the module inside it are all the checks need.
+    while base.len() < 2 {
+        if let Some(group) = rest.strip_prefix('{') {
+            let mut depth = 1;
+            let mut item = 0;
+            for (i, c) in group.char_indices() {
+                match c {
+                    '{' => depth += 1,
+                    '}' | ',' if depth == 1 => {
+                        expand(&group[item..i], base.clone(), at, out);
+                        item = i + 1;
+                        if c == '}' {
+                            return;
+                        }
+                    }
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+            }
+            return;
+        }
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        if len == 0 || &rest[..len] == "self" {
+            break;
+        }
+        base.push(rest[..len].to_string());
+        match rest[len..].trim_start().strip_prefix("::") {
+            Some(r) => rest = r.trim_start(),
+            None => break,
+        }
+    }
+    if !base.is_empty() {
+        out.push((at, base));
+    }
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -137,21 +261,6 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
-}
-
-/// Where `file` sits: its layer, its module within the layer, and how many folders and files
-/// below sim/src it is (`engine/need.rs` and `engine/allocation/mod.rs` are 2).
-fn place(file: &Path) -> (String, String, usize) {
-    let parts: Vec<String> = file
-        .strip_prefix(src())
-        .expect("under sim/src")
-        .iter()
-        .map(|p| p.to_string_lossy().trim_end_matches(".rs").to_string())
-        .collect();
-    let module = parts.get(1).cloned().unwrap_or_default();
-    // A folder's mod.rs sits where the folder's own file would.
-    let depth = parts.len() - usize::from(parts.last().is_some_and(|p| p == "mod"));
-    (parts[0].clone(), module, depth)
 }
 
 #[test]
@@ -171,6 +280,7 @@ fn every_top_level_module_is_a_layer_in_order() {
     for m in INPUT {
         assert_eq!(names.get(*m).map(String::as_str), Some("input"), "{m}");
     }
+    assert_eq!(names.get("summary").map(String::as_str), Some("run"));
 }
 
 #[test]
@@ -182,59 +292,75 @@ fn no_import_runs_back_up_a_layer() {
     let mut wrong = Vec::new();
     let mut checked = 0;
     for file in all {
-        let (layer, module, depth) = place(&file);
+        let here = module_of(&file);
+        let layer = here[0].clone();
         let Some(own) = rank(&layer) else {
             continue; // lib.rs and the command line sit above every layer
         };
+        let module = here.get(1).cloned().unwrap_or_default();
         let inner = order(&layer);
         let inner_rank = |m: &str| inner.iter().position(|x| *x == m);
+        let layer_exports = std::fs::read_to_string(src().join(&layer).join("mod.rs"))
+            .map(|t| reexports(&t))
+            .unwrap_or_default();
         let text = std::fs::read_to_string(&file).expect("a source file");
-        for (line, code) in code(&text) {
-            let at = || format!("{}:{line}: {layer}::{module}", file.display());
-            if code.contains("crate::{") {
+        let code = code(&text);
+        let line = |at: usize| code[..at].matches('\n').count() + 1;
+        // A file-level glob (not one inside an inline module, which reaches its own file).
+        for (i, l) in code.lines().enumerate() {
+            if l.starts_with("use super::*") || l.starts_with("use crate::*") {
                 wrong.push(format!(
-                    "{}: a grouped `use crate::{{...}}` hides its layers; import each path",
-                    at()
+                    "{}:{}: a glob import hides which modules it uses",
+                    file.display(),
+                    i + 1
                 ));
             }
-            for name in crate_paths(&code) {
-                let Some(target) = names.get(name) else {
-                    continue;
-                };
-                checked += 1;
-                if rank(target).expect("a layer") > own {
-                    wrong.push(format!("{} imports crate::{name} ({target})", at()));
-                }
-            }
-            if inner.is_empty() || depth < 2 {
+        }
+        for (at, path) in resolved_paths(&code, &here) {
+            let place = || format!("{}:{}: {}", file.display(), line(at), here.join("::"));
+            let Some(target) = names.get(&path[0]) else {
+                continue; // an item of the crate root, or of another crate
+            };
+            checked += 1;
+            if rank(target).expect("a layer") > own {
+                wrong.push(format!(
+                    "{} imports {} ({target})",
+                    place(),
+                    path.join("::")
+                ));
                 continue;
             }
-            let mut siblings = sibling_paths(&code, &layer, depth);
-            // The input layer's modules are also reached through their re-exports at the root.
-            siblings.extend(
-                crate_paths(&code)
-                    .into_iter()
-                    .filter(|n| names.get(*n) == Some(&layer)),
-            );
-            for name in siblings {
-                if name == module {
-                    continue;
+            if target != &layer || inner.is_empty() {
+                continue;
+            }
+            // A module of the same ordered layer: by the layer's name, or by a root re-export.
+            let sibling = if path[0] == layer {
+                match path.get(1) {
+                    Some(s) => layer_exports.get(s).unwrap_or(s).clone(),
+                    None => continue,
                 }
-                let (Some(to), Some(from)) = (inner_rank(name), inner_rank(&module)) else {
-                    if inner_rank(name).is_some() {
-                        wrong.push(format!("{} is not in the layer's order", at()));
-                    }
-                    continue;
-                };
-                checked += 1;
-                if to > from {
-                    wrong.push(format!("{} imports its later sibling {name}", at()));
+            } else {
+                path[0].clone()
+            };
+            if sibling == module {
+                continue;
+            }
+            match (inner_rank(&sibling), inner_rank(&module)) {
+                (Some(to), Some(from)) if to > from => {
+                    wrong.push(format!("{} imports its later sibling {sibling}", place()));
                 }
+                (None, _) => {
+                    wrong.push(format!(
+                        "{} names {sibling}, not in the layer's order",
+                        place()
+                    ));
+                }
+                _ => {}
             }
         }
     }
     assert!(
-        checked > 300,
+        checked > 250,
         "only {checked} imports found: is the scan right?"
     );
     assert!(
@@ -250,9 +376,13 @@ fn every_module_of_an_ordered_layer_is_in_its_order() {
         let mut modules: Vec<String> = std::fs::read_dir(src().join(layer))
             .expect("the layer's folder")
             .flatten()
-            .map(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.trim_end_matches(".rs").to_string()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "rs"))
+            .map(|p| {
+                p.file_stem()
+                    .expect("a name")
+                    .to_string_lossy()
+                    .into_owned()
             })
             .filter(|m| m != "mod")
             .collect();
@@ -267,27 +397,50 @@ fn every_module_of_an_ordered_layer_is_in_its_order() {
 }
 
 #[test]
-fn the_scan_sees_an_upward_import() {
-    let code = code("use crate::summary::Stats; // crate::report\n#[cfg(test)]\nuse crate::x;");
-    assert_eq!(code.len(), 1);
-    assert_eq!(crate_paths(&code[0].1), ["summary"]);
-    assert_eq!(names().get("summary").map(String::as_str), Some("run"));
+fn the_scan_resolves_paths_as_rust_does() {
+    let here = |s: &str| s.split('/').map(String::from).collect::<Vec<_>>();
+    let paths = |text: &str, at: &str| -> Vec<String> {
+        resolved_paths(&code(text), &here(at))
+            .into_iter()
+            .map(|(_, p)| p.join("::"))
+            .collect()
+    };
     assert_eq!(
-        crate_paths("a(crate::b::c, crate::d)"),
-        ["b", "d"],
-        "every path on a line"
+        paths("use crate::summary::Stats;", "model/rag"),
+        ["summary::Stats"]
     );
     assert_eq!(
-        sibling_paths(
-            "use super::state::Census; x(crate::engine::rng::s)",
-            "engine",
-            2
+        paths(
+            "use super::{state::Census,\n  rng::{self, poisson}};",
+            "engine/need"
         ),
-        ["rng", "state"]
+        ["engine::state", "engine::rng"]
     );
     assert_eq!(
-        sibling_paths("use super::super::need; use super::queue;", "engine", 3),
-        ["need"]
+        paths("use super::super::staffing;", "engine/allocation/serve"),
+        ["engine::staffing"]
     );
-    assert!(sibling_paths("use super::x;", "engine", 1).is_empty());
+    assert_eq!(paths("use super::output::x;", "run"), ["output::x"]);
+    assert_eq!(
+        paths("use crate::{load, summary::Summary};", "model"),
+        ["load", "summary::Summary"]
+    );
+    assert!(
+        paths(
+            "let s = \"crate::report\"; // crate::x\n/* crate::y */",
+            "model"
+        )
+        .is_empty()
+    );
+    assert!(paths("pub(in crate::engine) fn f() {}", "engine/state/work").is_empty());
+    assert_eq!(
+        paths("if c == '\"' { crate::report::f() }", "model"),
+        ["report::f"]
+    );
+    assert!(paths("#[cfg(test)]\nmod tests { use crate::report; }", "model").is_empty());
+    assert_eq!(
+        paths("#[cfg(test)]\nfn f() {}\nuse crate::report;", "model"),
+        ["report"]
+    );
+    assert_eq!(names().get("summary").map(String::as_str), Some("run"));
 }

@@ -1,5 +1,6 @@
-//! Monthly observations of one replication: a dense (month, district, metric) table of values.
-//! City totals and ratios are formed afterwards in [`crate::results`].
+//! The month-end observations of one replication, written into the recorder's dense (month,
+//! district, metric) table ([`super::state::Recorder`]). City totals and ratios are formed
+//! afterwards in [`crate::results`].
 
 use bevy_ecs::prelude::*;
 

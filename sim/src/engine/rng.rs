@@ -1,4 +1,4 @@
-//! Random-number streams.
+//! Random-number streams, and the two draws several systems share ([`draw_cdf`], [`poisson`]).
 //!
 //! Replication `i` of a run with master seed `s` owns one independent stream per random process
 //! (demography, need, migration, reviews, workforce, warm-up contact demand, delivery, absence). Each stream is a `Xoshiro256PlusPlus` (portable: the same

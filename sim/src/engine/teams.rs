@@ -1,4 +1,5 @@
-//! Caseload-holding teams: which team a child joins, and how many children each team holds.
+//! Caseload-holding teams: which team a child joins (the children each team holds are
+//! [`super::state::TeamLoad`]).
 //!
 //! A district's teams are units `team_start[d]..team_start[d + 1]` of the model's delivery. A child's
 //! `team` is its index inside its district. Without a `delivery.teams` section every district is

@@ -1,6 +1,5 @@
-//! Staff: individuals with a district, a role, a WTE fraction and a productive share; their
-//! attrition and retirement, the funded posts and external recruitment to vacancies, and the hours
-//! they give to contacts and reviews each working day.
+//! Staff joining and leaving posts (kept in [`super::state::Posts`]), the staff in post at the
+//! start, their attrition and retirement, and external recruitment to vacancies.
 
 use bevy_ecs::prelude::*;
 use rand::RngExt;

@@ -1,7 +1,8 @@
 //! The scenario file format: plain serde structs read from RON.
 //!
 //! These types are the scenario reference: every field's doc comment says what it means, its unit,
-//! and what values are allowed. `docs/scenario.md` is written from them. Nothing here is checked
+//! and what values are allowed. `caseload generate reference` ([`reference`]) writes them out as
+//! the field-by-field reference, and the app's editor shows them. Nothing here is checked
 //! beyond its Rust type; [`crate::validate`] turns a `Scenario` into a typed [`crate::model::Model`]
 //! and reports every problem at once, with the field's path.
 //!
@@ -484,7 +485,7 @@ pub struct District {
     /// pregnancies when they become known, and for arrivals. Shares in [0, 1] summing to 1 (within
     /// 1e-6); ids left out are 0.
     pub need_mix: BTreeMap<String, f64>,
-    /// Moves into, out of and within the city. Default: none.
+    /// Moves into, out of and within the city. Default: no migration.
     #[serde(default)]
     pub migration: Migration,
     /// Staff in post at the start: WTE by role id (>= 0). Roles left out have no staff. Each role's

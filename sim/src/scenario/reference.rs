@@ -55,10 +55,10 @@ fn section<'a>(
         let default = if required.contains(name) {
             "required".to_string()
         } else {
-            match (field.default_value(), field.shape()) {
-                (Some(d), _) => format!("`{}`", compact(d)),
-                (None, Shape::Option(_)) => "none".to_string(),
-                (None, _) => "optional (see its meaning)".to_string(),
+            match field.default_value().and_then(|d| ron(d, *field)) {
+                Some(text) => format!("`{text}`"),
+                None if matches!(field.shape(), Shape::Option(_)) => "none".to_string(),
+                None => "optional (see its meaning)".to_string(),
             }
         };
         let _ = writeln!(
@@ -78,8 +78,10 @@ fn section<'a>(
     variants(out, &fields);
 }
 
-/// Lists the variants of each enum field whose variants carry their own docs.
+/// Lists the variants of each enum type the fields use whose variants carry their own docs (once
+/// for the fields that share a type), with the fields of variants written like structs.
 fn variants(out: &mut String, fields: &[(&str, Ty<'_>)]) {
+    let mut done = BTreeSet::new();
     for (name, field) in fields {
         let inner = element(*field);
         let Shape::Enum(vs) = inner.shape() else {
@@ -88,15 +90,45 @@ fn variants(out: &mut String, fields: &[(&str, Ty<'_>)]) {
         if vs.iter().all(|v| v.doc.is_none()) {
             continue;
         }
-        let _ = writeln!(out, "\n`{name}` is one of:\n");
+        let key = inner.type_name().unwrap_or(name);
+        if !done.insert(key) {
+            continue;
+        }
+        let sharing: Vec<String> = fields
+            .iter()
+            .filter(|(_, f)| element(*f).type_name().is_some_and(|t| t == key))
+            .map(|(n, _)| format!("`{n}`"))
+            .collect();
+        let names = if sharing.len() > 1 {
+            format!("{} are each", sharing.join(", "))
+        } else {
+            format!("`{name}` is")
+        };
+        let _ = writeln!(out, "\n{names} one of:\n");
         for v in vs {
-            let shape = match v.content {
-                Content::Unit => String::new(),
-                Content::Newtype(t) => format!("({})", type_text(t, 1)),
-                Content::Struct(_) => "(...)".to_string(),
-            };
             let doc = v.doc.map(paragraph).unwrap_or_default();
-            let _ = writeln!(out, "- `{}{shape}`: {doc}", v.name);
+            match v.content {
+                Content::Unit => {
+                    let _ = writeln!(out, "- `{}`: {doc}", v.name);
+                }
+                Content::Newtype(t) => {
+                    let _ = writeln!(out, "- `{}({})`: {doc}", v.name, type_text(t, 1));
+                }
+                Content::Struct(t) => {
+                    let Shape::Struct { fields: inner, .. } = t.shape() else {
+                        continue;
+                    };
+                    let shown: Vec<String> = inner
+                        .iter()
+                        .map(|(n, f)| format!("{n}: {}", type_text(*f, 1)))
+                        .collect();
+                    let _ = writeln!(out, "- `{}({})`: {doc}", v.name, shown.join(", "));
+                    for (n, f) in &inner {
+                        let field_doc = f.doc().map(paragraph).unwrap_or_default();
+                        let _ = writeln!(out, "  - `{n}`: {field_doc}");
+                    }
+                }
+            }
         }
     }
 }
@@ -169,9 +201,40 @@ fn cell(text: &str) -> String {
     text.replace('|', "\\|")
 }
 
-/// A default value in one line of JSON-like text.
-fn compact(v: &Value) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+/// A default value as it would be written in RON, through the type it has: enum variants bare,
+/// records as `(field: value)`, maps as `{"key": value}`; `None` for no value.
+fn ron(v: &Value, ty: Ty<'_>) -> Option<String> {
+    let shape = ty.through_option().shape();
+    Some(match (v, shape) {
+        (Value::Null, _) => return None,
+        (Value::Bool(b), _) => b.to_string(),
+        (Value::Number(n), Shape::Number) => n.as_f64().map_or(n.to_string(), |x| format!("{x:?}")),
+        (Value::Number(n), _) => n.to_string(),
+        (Value::String(s), Shape::Enum(_)) => s.clone(),
+        (Value::String(s), _) => format!("{s:?}"),
+        (Value::Array(items), Shape::List(t)) => {
+            let shown: Option<Vec<String>> = items.iter().map(|i| ron(i, t)).collect();
+            format!("[{}]", shown?.join(", "))
+        }
+        (Value::Object(map), Shape::Struct { fields, .. }) => {
+            let shown: Option<Vec<String>> = map
+                .iter()
+                .map(|(k, x)| {
+                    let f = fields.iter().find(|f| f.0 == k)?.1;
+                    Some(format!("{k}: {}", ron(x, f)?))
+                })
+                .collect();
+            format!("({})", shown?.join(", "))
+        }
+        (Value::Object(map), Shape::Map(t)) => {
+            let shown: Option<Vec<String>> = map
+                .iter()
+                .map(|(k, x)| Some(format!("{k:?}: {}", ron(x, t)?)))
+                .collect();
+            format!("{{{}}}", shown?.join(", "))
+        }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -191,9 +254,22 @@ mod tests {
             .lines()
             .find(|l| l.starts_with("| `working_days` |"))
             .expect("calendar.working_days");
+        assert!(working.contains("`[Mon, Tue, Wed, Thu, Fri]`"), "{working}");
+        let allocation = text
+            .lines()
+            .find(|l| l.starts_with("| `allocation` |"))
+            .expect("allocation");
+        assert!(allocation.contains("| `RiskFirst` |"), "{allocation}");
+        // A variant written like a struct shows its fields, with their docs.
+        assert!(text.contains("- `SchoolEntry(day: whole number, month: whole number)`"));
+        assert!(text.contains("  - `month`: Month the school year starts (1-12); 9 in England."));
+        // No default is shown as JSON.
+        let json = text
+            .match_indices("\":")
+            .any(|(i, _)| !text[i + 2..].starts_with(' '));
         assert!(
-            working.contains(r#"`["Mon","Tue","Wed","Thu","Fri"]`"#),
-            "{working}"
+            !text.contains("`null`") && !json,
+            "JSON left in the reference"
         );
         for section in [
             "## Scenario\n",

@@ -33,7 +33,8 @@ pub enum Command {
     /// Fit a scenario's uncertain inputs to observed history (ABC-SMC) and write posterior.csv and
     /// calibration.json.
     Calibrate(crate::calibrate::CalibrateArgs),
-    /// Write a generated scenario (`generate national`: a synthetic national-scale service).
+    /// Write a generated file: `generate national`, a synthetic national-scale scenario;
+    /// `generate reference`, the field-by-field scenario reference in Markdown.
     Generate(crate::generate::GenerateArgs),
     /// Check scenario files and report every problem in each.
     Validate {

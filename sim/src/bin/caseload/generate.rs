@@ -14,12 +14,12 @@ use crate::{Failure, print};
 /// Arguments of `caseload generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
-    /// Which scenario to generate.
+    /// What to generate.
     #[command(subcommand)]
     pub what: Generated,
 }
 
-/// The scenarios `caseload generate` can write.
+/// What `caseload generate` can write.
 #[derive(Debug, Subcommand)]
 pub enum Generated {
     /// A synthetic national-scale scenario (England's size: 3.2 million children under five,
@@ -69,8 +69,8 @@ pub(crate) fn generate(args: &GenerateArgs) -> Result<(), Failure> {
     )
 }
 
-/// Writes `text` to `out` (whole or not at all, `default_name` when `out` is a folder), saying
-/// so with `note`, or prints it when there is no `out`.
+/// Writes `text` to the file `out` (whole or not at all; a folder is refused, naming
+/// `default_name` as an example), saying so with `note`, or prints it when there is no `out`.
 fn write_or_print(
     out: Option<&Path>,
     default_name: &str,
