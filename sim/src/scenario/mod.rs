@@ -1,7 +1,7 @@
 //! The scenario file format: plain serde structs read from RON.
 //!
 //! These types are the scenario reference: every field's doc comment says what it means, its unit,
-//! and what values are allowed. `caseload generate reference` ([`reference`]) writes them out as
+//! and what values are allowed. `caseload generate reference` ([`mod@reference`]) writes them out as
 //! the field-by-field reference, and the app's editor shows them. Nothing here is checked
 //! beyond its Rust type; [`crate::validate`] turns a `Scenario` into a typed [`crate::model::Model`]
 //! and reports every problem at once, with the field's path.
