@@ -6,8 +6,8 @@
 use caseload::load;
 use caseload::results::Results;
 use caseload::scenario::{
-    Absence, ChildOverhead, Cover, Delegation, Delivery, LearnerSupervision, Overheads, Scenario,
-    ShorterVisits,
+    Absence, ChildOverhead, Cover, Delegation, Delivery, FewerContacts, LearnerSupervision,
+    Overheads, Scenario, ShorterVisits,
 };
 
 use crate::common::{
@@ -336,6 +336,90 @@ fn bad_shorter_visits_are_refused_where_they_are_written() {
     ] {
         assert!(e.contains(wanted), "{wanted} not in {e}");
     }
+}
+
+/// 4,000 children held for six months (ages 0-3, no births), half at a second level `plus`, each
+/// child needing half a contact a month; `hv` health visitors; `plus` contacts cut from 500
+/// children per WTE, 10% for every 100 more, to no less than a quarter, or not cut.
+fn pressed(hv: f64, cut: bool) -> Scenario {
+    let mut s = tiny();
+    s.calendar.months = 6;
+    s.reviews.clear();
+    let mut plus = s.need_levels[0].clone();
+    (plus.id, plus.name) = ("plus".into(), "Plus".into());
+    plus.transitions = map(&[("plus", 1.0)]);
+    s.need_levels.push(plus);
+    for level in &mut s.need_levels {
+        level.contacts_per_month = 0.5;
+        level.contact_hours = 0.01;
+        level.contact_roles = vec!["hv".into()];
+    }
+    let d = &mut s.districts[0];
+    (d.children_by_age, d.births_per_year) = (vec![1000; 4], 0.0);
+    d.need_mix = map(&[("universal", 0.5), ("plus", 0.5)]);
+    d.staff = map(&[("hv", hv)]);
+    s.delivery = Some(Delivery {
+        fewer_contacts: cut.then(|| FewerContacts {
+            levels: vec!["plus".into()],
+            above: 500.0,
+            per_100: 0.1,
+            floor: 0.25,
+        }),
+        ..Delivery::default()
+    });
+    s
+}
+
+#[test]
+fn fewer_contacts_are_planned_as_the_caseload_grows() {
+    // 2,000 children a level at half a contact a month: 6,000 contacts over six months (Poisson,
+    // sd 77; 4 sd allowed). The `plus` level keeps 1 - 0.1 x (caseload - 500) / 100 of them: all
+    // at 400 children per WTE (10 WTE), half at 1,000 (4 WTE), the floor of a quarter at 4,000
+    // (1 WTE, where the line would give -2.5). `universal` is not cut.
+    for (hv, share) in [(10.0, 1.0), (4.0, 0.5), (1.0, 0.25)] {
+        let results = run_scenario(&pressed(hv, true), 1, 9, None);
+        let plus = sum(&results, 0..6, "contacts_needed:plus");
+        near(plus, 6000.0 * share, 4.0 * (6000.0 * share).sqrt(), "plus");
+        let universal = sum(&results, 0..6, "contacts_needed:universal");
+        near(universal, 6000.0, 310.0, "universal");
+    }
+    // Below the threshold nothing changes: the same run as without the section, bit for bit.
+    assert_eq!(
+        run_scenario(&pressed(10.0, true), 2, 9, None),
+        run_scenario(&pressed(10.0, false), 2, 9, None)
+    );
+}
+
+#[test]
+fn bad_fewer_contacts_are_refused_where_they_are_written() {
+    let mut s = pressed(4.0, true);
+    if let Some(f) = s.delivery.as_mut().and_then(|d| d.fewer_contacts.as_mut()) {
+        f.levels = vec!["plus".into(), "complex".into(), "plus".into()];
+        (f.above, f.per_100, f.floor) = (-1.0, 2.0, 1.5);
+    }
+    let text = load::to_ron(&s).expect("serialises");
+    let e = load::load_str("t.ron", &text)
+        .expect_err("bad values")
+        .to_string();
+    for wanted in [
+        "delivery.fewer_contacts.above: must be a finite number >= 0, found -1",
+        "delivery.fewer_contacts.per_100: must be a probability in [0, 1], found 2",
+        "delivery.fewer_contacts.floor: must be a probability in [0, 1], found 1.5",
+        "delivery.fewer_contacts.levels[1]: unknown need level \"complex\"",
+        "delivery.fewer_contacts.levels[2]: \"plus\" is listed twice",
+    ] {
+        assert!(e.contains(wanted), "{wanted} not in {e}");
+    }
+    if let Some(f) = s.delivery.as_mut().and_then(|d| d.fewer_contacts.as_mut()) {
+        f.levels.clear();
+    }
+    let e = load::load_str("t.ron", &load::to_ron(&s).expect("serialises"))
+        .expect_err("no levels")
+        .to_string();
+    assert!(
+        e.contains("delivery.fewer_contacts.levels: must name at least one level of need"),
+        "{e}"
+    );
 }
 
 #[test]

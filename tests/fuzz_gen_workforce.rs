@@ -3,9 +3,10 @@
 
 use caseload::scenario::{
     Absence, Booking, Budget, BudgetChange, Change, ChildOverhead, Cover, DaysDistribution,
-    Delegation, Delivery, Distribution, District, Intake, Joining, LearnerSupervision, MutualAid,
-    Overheads, OverspendPolicy, Pipeline, PipelineKind, Placement, Preceptorship, Review, Scenario,
-    Secondment, ShorterVisits, SkillMixChange, Teams, UncertainValue, Volunteers, WorkRef,
+    Delegation, Delivery, Distribution, District, FewerContacts, Intake, Joining,
+    LearnerSupervision, MutualAid, Overheads, OverspendPolicy, Pipeline, PipelineKind, Placement,
+    Preceptorship, Review, Scenario, Secondment, ShorterVisits, SkillMixChange, Teams,
+    UncertainValue, Volunteers, WorkRef,
 };
 
 use crate::fuzz_gen::Builder;
@@ -206,6 +207,19 @@ impl Builder<'_> {
             per_100: if self.edge() { 2.0 } else { self.f(0.0, 0.5) },
             floor: if self.edge() { 0.0 } else { self.f(0.2, 1.0) },
         });
+        let fewer_contacts = self.g.chance(0.3).then(|| {
+            let (levels, nonempty) = (self.levels.clone(), !self.edge());
+            FewerContacts {
+                levels: self.ids(&levels, nonempty),
+                above: if self.edge() {
+                    -1.0
+                } else {
+                    self.f(0.0, 800.0)
+                },
+                per_100: if self.edge() { 2.0 } else { self.f(0.0, 0.5) },
+                floor: if self.edge() { 1.5 } else { self.f(0.0, 1.0) },
+            }
+        });
         Delivery {
             teams,
             booking,
@@ -213,6 +227,7 @@ impl Builder<'_> {
             overheads,
             absence,
             shorter_visits,
+            fewer_contacts,
         }
     }
 

@@ -101,7 +101,7 @@ fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contact
     // Q1 2017/18 coverage (OHID-Q1) on at least three of the four post-birth reviews (the service did
     // not meet the standards in 2019, SEED-PR), near DATA's priors; and in January 2020 UPP contacts
     // are near SEED-PR's 96% and UP contacts near its 86%. Over 40 replications in release the model
-    // gives C2 80.5%, C8i 69.6%, C4 65.7%, C6i 66.6% and UPP 91.7%, UP 83.3%; 10 replications here.
+    // gives C2 80.6%, C8i 71.8%, C4 66.5%, C6i 67.3% and UPP 96.3%, UP 82.9%; 10 replications here.
     let results = run_scenario(&baseline_for(13), 10, 1, None);
     assert_eq!(results.months[12], "2020-01");
     let england = [
@@ -130,7 +130,7 @@ fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contact
         );
     }
     let upp = mean(&results, 12, "ALL", "contact_coverage:partnership_plus");
-    assert!((upp - 0.96).abs() <= 0.06, "UPP contacts delivered: {upp}");
+    assert!((upp - 0.96).abs() <= 0.03, "UPP contacts delivered: {upp}");
     let up = mean(&results, 12, "ALL", "contact_coverage:universal_plus");
     assert!((up - 0.86).abs() <= 0.05, "UP contacts delivered: {up}");
 }

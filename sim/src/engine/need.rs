@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::state::{Census, Child, Clock, Params, Recorder, Work};
+use super::state::{Census, Child, Clock, Params, Posts, Recorder, Work};
 use rand::RngExt;
 
 use super::rng::Streams;
@@ -59,13 +59,15 @@ pub fn transition(
     }
 }
 
-/// On the first day of each month: each district's extra contacts for the month, a Poisson draw
-/// with mean children x contacts per child per month at each level, and its universal support
+/// On the first day of each month: each team's extra contacts for the month, a Poisson draw with
+/// mean children x contacts per child per month at each level (less, for the levels cut under
+/// pressure, on a team with many children per health-visitor WTE), and its universal support
 /// hours, children x hours per child per month.
 pub fn contact_demand(
     clock: Res<Clock>,
     params: Res<Params>,
     census: Res<Census>,
+    posts: Res<Posts>,
     mut streams: ResMut<Streams>,
     mut work: ResMut<Work>,
     mut recorder: ResMut<Recorder>,
@@ -79,8 +81,12 @@ pub fn contact_demand(
     };
     for d in 0..model.districts.len() {
         for u in model.delivery.teams(d) {
+            let kept = model.delivery.fewer_contacts.as_ref().map(|f| {
+                let caseload = posts.team_caseload(model, u, census.team_children(u));
+                (&f.levels, f.curve.pace(caseload))
+            });
             for (l, level) in model.levels.iter().enumerate() {
-                let mean = if level.contacts_by_age.is_empty() {
+                let full = if level.contacts_by_age.is_empty() {
                     f64::from(census.team_get(u, l)) * level.contacts_per_month
                 } else {
                     let by_age = census.team_ages(u, l).iter().enumerate();
@@ -88,6 +94,10 @@ pub fn contact_demand(
                         .map(|(a, &n)| f64::from(n) * level.age_factor(a))
                         .sum::<f64>()
                         * level.contacts_per_month
+                };
+                let mean = match kept {
+                    Some((levels, share)) if levels[l] => full * share,
+                    _ => full,
                 };
                 let needed = poisson(mean, rng).min(u64::from(u32::MAX)) as u32;
                 work.set_contact_demand(u, l, needed);

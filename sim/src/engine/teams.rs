@@ -30,15 +30,7 @@ pub fn join(
             // Equal shares of the establishment: a uniform draw.
             Joining::Establishment => rng.random_range(0..n),
             Joining::Lightest => {
-                let per_hv = |u: UnitIx| {
-                    let hv = posts.team_hv_wte(model, u);
-                    let children = f64::from(load.children[u]);
-                    if hv > 0.0 {
-                        children / hv
-                    } else {
-                        f64::INFINITY
-                    }
-                };
+                let per_hv = |u: UnitIx| posts.team_caseload(model, u, load.children[u]);
                 teams
                     .clone()
                     .map(per_hv)

@@ -30,23 +30,27 @@ pub struct DeliveryModel {
     /// Absence, if any.
     pub absence: Option<AbsenceModel>,
     /// Shorter visits under pressure, if any.
-    pub shorter_visits: Option<ShorterVisitsModel>,
+    pub shorter_visits: Option<PressureCurve>,
+    /// Fewer planned contacts under pressure, if any.
+    pub fewer_contacts: Option<FewerContactsModel>,
 }
 
-/// Shorter visits under pressure (see [`crate::scenario::ShorterVisits`]).
+/// How something a team does falls with its caseload: to 1 up to `above` children per
+/// health-visitor WTE in post, then linearly down to `floor` (see
+/// [`crate::scenario::ShorterVisits`] and [`crate::scenario::FewerContacts`]).
 #[derive(Debug, Clone, Copy)]
-pub struct ShorterVisitsModel {
-    /// Children per health-visitor WTE from which visits shorten.
+pub struct PressureCurve {
+    /// Children per health-visitor WTE from which it falls.
     pub above: f64,
-    /// Share of a visit's hours saved per child per WTE over `above`.
+    /// Share lost per child per WTE over `above`.
     pub per_child: f64,
-    /// The shortest a visit gets, as a share of its hours.
+    /// The least it falls to, as a share.
     pub floor: f64,
 }
 
-impl ShorterVisitsModel {
-    /// The share of its hours a visit takes on a team with `caseload` children per health-visitor
-    /// WTE in post (infinite for a team with none: the floor).
+impl PressureCurve {
+    /// The share kept by a team with `caseload` children per health-visitor WTE in post (infinite
+    /// for a team with none: the floor).
     pub fn pace(&self, caseload: f64) -> f64 {
         if caseload <= self.above {
             1.0
@@ -54,6 +58,15 @@ impl ShorterVisitsModel {
             (1.0 - self.per_child * (caseload - self.above)).max(self.floor)
         }
     }
+}
+
+/// Fewer planned contacts under pressure (see [`crate::scenario::FewerContacts`]).
+#[derive(Debug, Clone)]
+pub struct FewerContactsModel {
+    /// Whether each level's contacts are cut, by level.
+    pub levels: Vec<bool>,
+    /// The share of the planned contacts kept, by caseload.
+    pub curve: PressureCurve,
 }
 
 impl DeliveryModel {
@@ -72,6 +85,7 @@ impl DeliveryModel {
             },
             absence: None,
             shorter_visits: None,
+            fewer_contacts: None,
         }
     }
 
@@ -210,12 +224,12 @@ pub struct CoverModel {
 
 #[cfg(test)]
 mod tests {
-    use super::ShorterVisitsModel;
+    use super::PressureCurve;
 
     #[test]
     fn visits_shorten_linearly_above_the_caseload_down_to_the_floor() {
         // From 400 children per WTE, 10% of a visit's time saved per 100 more, never below 60%.
-        let v = ShorterVisitsModel {
+        let v = PressureCurve {
             above: 400.0,
             per_child: 0.1 / 100.0,
             floor: 0.6,

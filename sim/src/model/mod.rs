@@ -13,8 +13,8 @@ use crate::calendar::{Calendar, Day};
 use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset, Reported};
 
 pub use delivery::{
-    AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, LearnerModel,
-    OverheadsModel, ShorterVisitsModel, Spells, UnitIx,
+    AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, FewerContactsModel,
+    LearnerModel, OverheadsModel, PressureCurve, Spells, UnitIx,
 };
 pub use workforce::{
     BudgetModel, MutualAidModel, PipelineModel, PlacementModel, RecruitmentModel, SecondmentModel,

@@ -41,6 +41,12 @@ pub struct Delivery {
     /// its full hours whatever the caseload).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shorter_visits: Option<ShorterVisits>,
+    /// Fewer contacts under pressure: a team with more children per health-visitor WTE than
+    /// `above` plans fewer of some levels' contacts (families seen less often), so the time goes to
+    /// the reviews and the other levels. Default: none (every level's contacts are planned at its
+    /// full rate whatever the caseload).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fewer_contacts: Option<FewerContacts>,
 }
 
 /// How visits shorten with the caseload. A team whose children per health-visitor WTE in post is
@@ -55,6 +61,22 @@ pub struct ShorterVisits {
     /// Share of a visit's hours saved for every 100 children per WTE over `above`, in [0, 1].
     pub per_100: f64,
     /// The shortest a visit gets, as a share of its hours, in (0, 1].
+    pub floor: f64,
+}
+
+/// How planned contacts fall with the caseload. Each month a team whose children per
+/// health-visitor WTE in post is `c` > `above` plans `max(floor, 1 - per_100 * (c - above) / 100)`
+/// of the listed levels' contacts; contact coverage counts against the contacts planned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FewerContacts {
+    /// Levels of need whose contacts are cut, by id (at least one, each once).
+    pub levels: Vec<String>,
+    /// Children per health-visitor WTE in post from which contacts are cut (>= 0).
+    pub above: f64,
+    /// Share of the contacts cut for every 100 children per WTE over `above`, in [0, 1].
+    pub per_100: f64,
+    /// The least share of the contacts planned, in [0, 1].
     pub floor: f64,
 }
 

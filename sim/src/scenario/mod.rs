@@ -21,8 +21,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use delivery::{
-    Absence, Booking, ChildOverhead, Cover, Delegation, Delivery, Joining, LearnerSupervision,
-    Overheads, ShorterVisits, Teams,
+    Absence, Booking, ChildOverhead, Cover, Delegation, Delivery, FewerContacts, Joining,
+    LearnerSupervision, Overheads, ShorterVisits, Teams,
 };
 pub use workforce::{
     AgeBand, AgeShare, Budget, BudgetChange, Change, DaysDistribution, Intake, MutualAid,

@@ -194,13 +194,7 @@ pub fn allocate(
     };
     if let Some(shorter) = &model.delivery.shorter_visits {
         for (u, dw) in work.teams.iter_mut().enumerate() {
-            let hv = posts.team_hv_wte(model, u);
-            let children = f64::from(census.team_children(u));
-            dw.pace = shorter.pace(if hv > 0.0 {
-                children / hv
-            } else {
-                f64::INFINITY
-            });
+            dw.pace = shorter.pace(posts.team_caseload(model, u, census.team_children(u)));
         }
     }
     for d in 0..model.districts.len() {
@@ -326,15 +320,7 @@ fn cross_cover(
         }
     }
     let lent = work.cover.clone();
-    let pressure = |u: UnitIx| {
-        let hv = posts.team_hv_wte(model, u);
-        let children = f64::from(census.team_children(u));
-        if hv > 0.0 {
-            children / hv
-        } else {
-            f64::INFINITY
-        }
-    };
+    let pressure = |u: UnitIx| posts.team_caseload(model, u, census.team_children(u));
     let mut order: Vec<usize> = (0..teams.len()).collect();
     order.sort_by(|&a, &b| pressure(teams.start + b).total_cmp(&pressure(teams.start + a)));
     for t in order {

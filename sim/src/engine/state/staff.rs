@@ -125,6 +125,17 @@ impl Posts {
             .sum()
     }
 
+    /// Children per health-visitor WTE in post in team `unit`, holding `children`: infinite for a
+    /// team without health visitors, the most pressured.
+    pub fn team_caseload(&self, model: &Model, unit: UnitIx, children: u32) -> f64 {
+        let hv = self.team_hv_wte(model, unit);
+        if hv > 0.0 {
+            f64::from(children) / hv
+        } else {
+            f64::INFINITY
+        }
+    }
+
     /// WTE of role `r` a team of district `d` is short of its equal share of the district's
     /// establishment, by team (negative when over it).
     pub(in crate::engine) fn team_gaps(

@@ -5,8 +5,8 @@ use super::unknown;
 use super::workforce::Ids;
 use crate::locate::FieldPath;
 use crate::model::{
-    AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, LearnerModel,
-    OverheadsModel, ShorterVisitsModel, Spells, limits,
+    AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, FewerContactsModel,
+    LearnerModel, OverheadsModel, PressureCurve, Spells, limits,
 };
 use crate::scenario::{Absence, Overheads, Role, Scenario};
 
@@ -96,21 +96,54 @@ impl Checker {
         }
         if let Some(v) = &delivery.shorter_visits {
             let vp = p.field("shorter_visits");
-            self.non_negative(vp.field("above"), v.above);
-            self.probability(vp.field("per_100"), v.per_100);
+            let curve = self.pressure_curve(&vp, v.above, v.per_100, v.floor);
             if !(v.floor > 0.0 && v.floor <= 1.0) {
                 self.err(
                     vp.field("floor"),
                     format!("must be a share in (0, 1], found {}", v.floor),
                 );
             }
-            model.shorter_visits = Some(ShorterVisitsModel {
-                above: v.above,
-                per_child: v.per_100 / 100.0,
-                floor: v.floor,
-            });
+            model.shorter_visits = Some(curve);
+        }
+        if let Some(f) = &delivery.fewer_contacts {
+            let fp = p.field("fewer_contacts");
+            let curve = self.pressure_curve(&fp, f.above, f.per_100, f.floor);
+            self.probability(fp.field("floor"), f.floor);
+            let mut levels = vec![false; s.need_levels.len()];
+            if f.levels.is_empty() {
+                self.err(fp.field("levels"), "must name at least one level of need");
+            }
+            for (k, id) in f.levels.iter().enumerate() {
+                let kp = fp.field("levels").index(k);
+                match ids.levels.get(id) {
+                    Some(&l) if l < levels.len() && levels[l] => {
+                        self.err(kp, format!("{id:?} is listed twice"));
+                    }
+                    Some(&l) if l < levels.len() => levels[l] = true,
+                    _ => self.err(kp, unknown("need level", id, ids.levels)),
+                }
+            }
+            model.fewer_contacts = Some(FewerContactsModel { levels, curve });
         }
         model
+    }
+
+    /// A curve falling with the caseload from `above` (checked here but for its floor, whose
+    /// range differs between uses).
+    fn pressure_curve(
+        &mut self,
+        p: &FieldPath,
+        above: f64,
+        per_100: f64,
+        floor: f64,
+    ) -> PressureCurve {
+        self.non_negative(p.field("above"), above);
+        self.probability(p.field("per_100"), per_100);
+        PressureCurve {
+            above,
+            per_child: per_100 / 100.0,
+            floor,
+        }
     }
 
     fn overheads(
