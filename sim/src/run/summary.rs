@@ -1,5 +1,7 @@
 //! Summaries across replications: mean, 95% confidence interval of the mean, and percentiles.
 
+use std::cell::Cell;
+
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use statrs::statistics::{Data, OrderStatistics};
 
@@ -7,6 +9,26 @@ use crate::results::Results;
 
 /// Percentiles reported, in percent.
 pub const PERCENTILES: [usize; 5] = [5, 10, 50, 90, 95];
+
+/// The 97.5% point of Student's t with `df` degrees of freedom. Nearly every cell of a run has the
+/// same number of values, so the last answer is kept per thread: the inverse CDF is an iterative
+/// search that would otherwise dominate a summary of a few replications.
+fn t975(df: usize) -> f64 {
+    thread_local! {
+        static LAST: Cell<(usize, f64)> = const { Cell::new((0, f64::NAN)) };
+    }
+    LAST.with(|last| {
+        let (seen, t) = last.get();
+        if seen == df {
+            return t;
+        }
+        let t = StudentsT::new(0.0, 1.0, df as f64)
+            .map(|d| d.inverse_cdf(0.975))
+            .unwrap_or(f64::NAN);
+        last.set((df, t));
+        t
+    })
+}
 
 /// The summary of one (month, district, metric) cell over replications. Undefined values (ratios
 /// with a zero denominator) are left out; fields are NaN when nothing is left, and the interval is
@@ -44,10 +66,7 @@ impl Stats {
             f64::NAN
         } else {
             let var = defined.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-            let t = StudentsT::new(0.0, 1.0, (n - 1) as f64)
-                .map(|d| d.inverse_cdf(0.975))
-                .unwrap_or(f64::NAN);
-            t * (var / n as f64).sqrt()
+            t975(n - 1) * (var / n as f64).sqrt()
         };
         let mut data = Data::new(defined);
         Stats {
@@ -133,6 +152,19 @@ mod tests {
         // Ten values 1..=10, P10: h = 1.3667 -> 1 + 0.3667 x (2 - 1).
         let ten: Vec<f64> = (1..=10).map(f64::from).collect();
         assert!((Stats::of(&ten).percentiles[1] - (1.0 + 1.0 / 3.0 + 1.0 / 30.0)).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_kept_t_point_follows_the_degrees_of_freedom() {
+        // Tables: t(0.975, 1) = 12.706205, t(0.975, 4) = 2.776445; asked in turns, each stays right.
+        for df in [4, 4, 1, 4, 1, 1] {
+            let want = if df == 1 {
+                12.706_204_736
+            } else {
+                2.776_445_105
+            };
+            assert!((t975(df) - want).abs() < 1e-6, "df {df}: {}", t975(df));
+        }
     }
 
     #[test]
