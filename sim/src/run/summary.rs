@@ -11,8 +11,8 @@ use crate::results::Results;
 pub const PERCENTILES: [usize; 5] = [5, 10, 50, 90, 95];
 
 /// The 97.5% point of Student's t with `df` degrees of freedom. Nearly every cell of a run has the
-/// same number of values, so the last answer is kept per thread: the inverse CDF is an iterative
-/// search that would otherwise dominate a summary of a few replications.
+/// same number of values, so the last answer is kept per thread: inverting the distribution is an
+/// iterative search, otherwise repeated for each of a run's hundred thousand cells.
 fn t975(df: usize) -> f64 {
     thread_local! {
         static LAST: Cell<(usize, f64)> = const { Cell::new((0, f64::NAN)) };
