@@ -338,13 +338,15 @@ fn bad_shorter_visits_are_refused_where_they_are_written() {
     }
 }
 
-/// 4,000 children held for six months (ages 0-3, no births), half at a second level `plus`, each
-/// child needing half a contact a month; `hv` health visitors; `plus` contacts cut from 500
-/// children per WTE, 10% for every 100 more, to no less than a quarter, or not cut.
+/// 4,000 children held for six months (ages 0-3, no births, no moves), about half at a second level
+/// `plus`, each child needing half a contact a month; `hv` health visitors and 20 nursery nurses
+/// (who do not count in the caseload); `plus` contacts cut from 500 children per HV WTE, 10% for
+/// every 100 more, to no less than a quarter, or not cut.
 fn pressed(hv: f64, cut: bool) -> Scenario {
     let mut s = tiny();
     s.calendar.months = 6;
     s.reviews.clear();
+    s.roles.push(nursery_nurse());
     let mut plus = s.need_levels[0].clone();
     (plus.id, plus.name) = ("plus".into(), "Plus".into());
     plus.transitions = map(&[("plus", 1.0)]);
@@ -357,7 +359,7 @@ fn pressed(hv: f64, cut: bool) -> Scenario {
     let d = &mut s.districts[0];
     (d.children_by_age, d.births_per_year) = (vec![1000; 4], 0.0);
     d.need_mix = map(&[("universal", 0.5), ("plus", 0.5)]);
-    d.staff = map(&[("hv", hv)]);
+    d.staff = map(&[("hv", hv), ("nn", 20.0)]);
     s.delivery = Some(Delivery {
         fewer_contacts: cut.then(|| FewerContacts {
             levels: vec!["plus".into()],
@@ -372,22 +374,42 @@ fn pressed(hv: f64, cut: bool) -> Scenario {
 
 #[test]
 fn fewer_contacts_are_planned_as_the_caseload_grows() {
-    // 2,000 children a level at half a contact a month: 6,000 contacts over six months (Poisson,
-    // sd 77; 4 sd allowed). The `plus` level keeps 1 - 0.1 x (caseload - 500) / 100 of them: all
-    // at 400 children per WTE (10 WTE), half at 1,000 (4 WTE), the floor of a quarter at 4,000
-    // (1 WTE, where the line would give -2.5). `universal` is not cut.
+    // A level's n children at half a contact a month plan 3n contacts over six months (a Poisson
+    // total; 4 sd allowed). `plus` keeps 1 - 0.1 x (caseload - 500) / 100 of them, the caseload
+    // counting health visitors only: all at 400 children per WTE (10 WTE), half at 1,000 (4 WTE),
+    // the floor of a quarter at 4,000 (1 WTE, where the line would give -2.5). `universal` is not
+    // cut. `contacts_cut` holds the expected contacts left out, exactly.
     for (hv, share) in [(10.0, 1.0), (4.0, 0.5), (1.0, 0.25)] {
         let results = run_scenario(&pressed(hv, true), 1, 9, None);
-        let plus = sum(&results, 0..6, "contacts_needed:plus");
-        near(plus, 6000.0 * share, 4.0 * (6000.0 * share).sqrt(), "plus");
-        let universal = sum(&results, 0..6, "contacts_needed:universal");
-        near(universal, 6000.0, 310.0, "universal");
+        for (level, kept) in [("plus", share), ("universal", 1.0)] {
+            let children = value(&results, 0, 0, "north", &format!("children:{level}"));
+            assert!((1800.0..2200.0).contains(&children), "{level}: {children}");
+            let planned = 3.0 * children * kept;
+            let needed = sum(&results, 0..6, &format!("contacts_needed:{level}"));
+            near(needed, planned, 4.0 * planned.sqrt(), level);
+            let cut = sum(&results, 0..6, &format!("contacts_cut:{level}"));
+            near(cut, 3.0 * children * (1.0 - kept), 1e-6, "contacts cut");
+        }
     }
-    // Below the threshold nothing changes: the same run as without the section, bit for bit.
-    assert_eq!(
-        run_scenario(&pressed(10.0, true), 2, 9, None),
-        run_scenario(&pressed(10.0, false), 2, 9, None)
-    );
+    // Below the threshold nothing changes: the same run as without the section, bit for bit, but
+    // for the `contacts_cut` metrics, all 0.
+    let with = run_scenario(&pressed(10.0, true), 2, 9, None);
+    let without = run_scenario(&pressed(10.0, false), 2, 9, None);
+    for metric in &without.metrics {
+        for r in 0..2 {
+            for m in 0..6 {
+                let (a, b) = (
+                    value(&with, r, m, "north", metric),
+                    value(&without, r, m, "north", metric),
+                );
+                assert!(
+                    a == b || (a.is_nan() && b.is_nan()),
+                    "{metric}: {a} against {b}"
+                );
+            }
+        }
+    }
+    assert_eq!(sum(&with, 0..6, "contacts_cut:plus"), 0.0);
 }
 
 #[test]

@@ -151,8 +151,8 @@ fn with_health_visitors(mut scenario: Scenario, factor: f64) -> Scenario {
 fn compliance_falls_gradually_as_health_visitors_are_cut() {
     // docs/validation.md, the capacity sweeps: with 85% and 70% of the baseline's health visitors,
     // every mandated review's compliance over April-December 2019 falls, step by step, with no
-    // cliff. In release (40 replications) 100% / 85% / 70% give C1 48 / 33 / 20, C8i 70 / 59 / 48,
-    // C4 66 / 55 / 47, C6i 66 / 57 / 47; 6 replications here.
+    // cliff. In release (40 replications) 100% / 85% / 70% give C1 49 / 34 / 21, C8i 72 / 62 / 51,
+    // C4 67 / 56 / 47, C6i 67 / 57 / 48; 6 replications here.
     let at = |factor: f64| {
         let results = run_scenario(&with_health_visitors(baseline_for(12), factor), 6, 1, None);
         [

@@ -99,6 +99,9 @@ pub fn contact_demand(
                     Some((levels, share)) if levels[l] => full * share,
                     _ => full,
                 };
+                if let Some(cut) = metrics.contacts_cut {
+                    recorder.add(clock.month, d, cut + l, full - mean);
+                }
                 let needed = poisson(mean, rng).min(u64::from(u32::MAX)) as u32;
                 work.set_contact_demand(u, l, needed);
                 recorder.add(

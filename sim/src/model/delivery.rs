@@ -50,9 +50,9 @@ pub struct PressureCurve {
 
 impl PressureCurve {
     /// The share kept by a team with `caseload` children per health-visitor WTE in post (infinite
-    /// for a team with none: the floor).
+    /// for a team with none: the floor, unless nothing is lost per child).
     pub fn pace(&self, caseload: f64) -> f64 {
-        if caseload <= self.above {
+        if caseload <= self.above || self.per_child == 0.0 {
             1.0
         } else {
             (1.0 - self.per_child * (caseload - self.above)).max(self.floor)
@@ -241,5 +241,14 @@ mod tests {
         assert_eq!(v.pace(800.0), 0.6);
         assert_eq!(v.pace(5000.0), 0.6);
         assert_eq!(v.pace(f64::INFINITY), 0.6, "a team with no health visitor");
+        let flat = PressureCurve {
+            per_child: 0.0,
+            ..v
+        };
+        assert_eq!(
+            flat.pace(f64::INFINITY),
+            1.0,
+            "nothing lost, even with no health visitor"
+        );
     }
 }

@@ -158,6 +158,10 @@ pub struct Metrics {
     /// `weighted_children` (with `caseload_weight` on a level): children at month end, each
     /// counted with its level's weight; `weighted_caseload_per_hv_wte` follows it.
     pub weighted_children: Option<usize>,
+    /// `contacts_cut:<level>` (with `delivery.fewer_contacts`), one per level: contacts left out of
+    /// the month's plan under pressure, as an expected number (the full Poisson mean less the cut
+    /// one); `contacts_needed` counts the contacts planned after the cut.
+    pub contacts_cut: Option<usize>,
     /// By review: for reviews reported at their last chance or with a coverage metric, the first of
     /// `review_due_at_last_chance:<review>`, `review_on_time_at_last_chance:<review>` and
     /// `review_done_at_last_chance:<review>`, which count reviews in the month of their last chance.
@@ -306,6 +310,11 @@ impl Metrics {
             );
             weighted
         });
+        let contacts_cut = model
+            .delivery
+            .fewer_contacts
+            .as_ref()
+            .map(|_| b.family("contacts_cut", &levels, Kind::Flow));
         Metrics {
             names: b.names,
             kinds: b.kinds,
@@ -353,6 +362,7 @@ impl Metrics {
             absence_hours,
             cover_hours,
             weighted_children,
+            contacts_cut,
             at_last_chance,
         }
     }
