@@ -49,7 +49,7 @@ pub struct Row {
 pub enum Direction {
     /// More is better: compliance, contact coverage, staff in post, support delivered.
     HigherIsBetter,
-    /// Less is better: caseload per HV WTE, vacancies, unmet hours.
+    /// Less is better: caseload per HV WTE, vacancies, unmet hours, contacts cut from the plan.
     LowerIsBetter,
     /// Spend: more or less is a cost, not better or worse by itself.
     Cost,
@@ -78,6 +78,7 @@ impl Direction {
             | "weighted_caseload_per_hv_wte"
             | "vacancies"
             | "unmet_hours"
+            | "contacts_cut"
             | "review_late"
             | "review_missed"
             | "review_not_reached"
@@ -366,6 +367,7 @@ mod tests {
         assert_eq!(up.verdict("hv_wte"), "B better");
         assert_eq!(up.verdict("coverage:new_birth"), "B better");
         assert_eq!(up.verdict("vacancies:health_visitor"), "B worse");
+        assert_eq!(up.verdict("contacts_cut:partnership_plus"), "B worse");
         assert_eq!(up.verdict("spend"), "B costs more");
         assert_eq!(down.verdict("spend"), "B costs less");
         assert_eq!(up.verdict("children"), "B higher");
