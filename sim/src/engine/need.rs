@@ -83,7 +83,7 @@ pub fn contact_demand(
         for u in model.delivery.teams(d) {
             let kept = model.delivery.fewer_contacts.as_ref().map(|f| {
                 let caseload = posts.team_caseload(model, u, census.team_children(u));
-                (&f.levels, f.curve.pace(caseload))
+                (&f.levels, f.curve.share(caseload))
             });
             for (l, level) in model.levels.iter().enumerate() {
                 let full = if level.contacts_by_age.is_empty() {

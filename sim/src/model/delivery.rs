@@ -51,7 +51,7 @@ pub struct PressureCurve {
 impl PressureCurve {
     /// The share kept by a team with `caseload` children per health-visitor WTE in post (infinite
     /// for a team with none: the floor, unless nothing is lost per child).
-    pub fn pace(&self, caseload: f64) -> f64 {
+    pub fn share(&self, caseload: f64) -> f64 {
         if caseload <= self.above || self.per_child == 0.0 {
             1.0
         } else {
@@ -234,19 +234,19 @@ mod tests {
             per_child: 0.1 / 100.0,
             floor: 0.6,
         };
-        assert_eq!(v.pace(250.0), 1.0);
-        assert_eq!(v.pace(400.0), 1.0);
-        assert!((v.pace(500.0) - 0.9).abs() < 1e-12);
-        assert!((v.pace(650.0) - 0.75).abs() < 1e-12);
-        assert_eq!(v.pace(800.0), 0.6);
-        assert_eq!(v.pace(5000.0), 0.6);
-        assert_eq!(v.pace(f64::INFINITY), 0.6, "a team with no health visitor");
+        assert_eq!(v.share(250.0), 1.0);
+        assert_eq!(v.share(400.0), 1.0);
+        assert!((v.share(500.0) - 0.9).abs() < 1e-12);
+        assert!((v.share(650.0) - 0.75).abs() < 1e-12);
+        assert_eq!(v.share(800.0), 0.6);
+        assert_eq!(v.share(5000.0), 0.6);
+        assert_eq!(v.share(f64::INFINITY), 0.6, "a team with no health visitor");
         let flat = PressureCurve {
             per_child: 0.0,
             ..v
         };
         assert_eq!(
-            flat.pace(f64::INFINITY),
+            flat.share(f64::INFINITY),
             1.0,
             "nothing lost, even with no health visitor"
         );

@@ -194,7 +194,7 @@ pub fn allocate(
     };
     if let Some(shorter) = &model.delivery.shorter_visits {
         for (u, dw) in work.teams.iter_mut().enumerate() {
-            dw.pace = shorter.pace(posts.team_caseload(model, u, census.team_children(u)));
+            dw.pace = shorter.share(posts.team_caseload(model, u, census.team_children(u)));
         }
     }
     for d in 0..model.districts.len() {

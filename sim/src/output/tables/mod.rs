@@ -16,6 +16,8 @@
 //! Numbers are written in Rust's shortest round-trip form, so they read back bit for bit, and an
 //! undefined value (NaN: a ratio with nothing to divide by) is an empty cell ([`number`]).
 
+use std::cell::Cell;
+use std::fmt::Write as _;
 use std::io::Write;
 
 use serde::{Serialize, Serializer};
@@ -32,13 +34,25 @@ pub trait Row: Serialize {
     const COLUMNS: &'static [&'static str];
 }
 
-/// A number as a CSV cell: shortest round-trip form, empty when undefined (NaN).
+/// A number as a CSV cell: shortest round-trip form, empty when undefined (NaN). Formatted into a
+/// buffer kept per thread: a run's tables hold hundreds of thousands of numbers, and a new string
+/// for each cost an eighth of the instructions spent writing them.
 pub fn number<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
     if x.is_nan() {
-        s.serialize_str("")
-    } else {
-        s.serialize_str(&x.to_string())
+        return s.serialize_str("");
     }
+    thread_local! {
+        static BUFFER: Cell<String> = const { Cell::new(String::new()) };
+    }
+    BUFFER.with(|cell| {
+        let mut buffer = cell.take();
+        buffer.clear();
+        // Writing to a String cannot fail.
+        let _ = write!(buffer, "{x}");
+        let written = s.serialize_str(&buffer);
+        cell.set(buffer);
+        written
+    })
 }
 
 /// How a table quotes its cells.
