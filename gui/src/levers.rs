@@ -326,6 +326,32 @@ fn build(s: &Scenario) -> Vec<Lever> {
                 }),
             );
         }
+        if let Some(f) = s.delivery.as_ref().and_then(|d| d.fewer_contacts.as_ref()) {
+            let names: Vec<&str> = s
+                .need_levels
+                .iter()
+                .filter(|l| f.levels.contains(&l.id))
+                .map(|l| l.name.as_str())
+                .collect();
+            levers.extend(path("delivery.fewer_contacts.per_100").map(|p| {
+                number(
+                    "fewer_contacts".into(),
+                    format!(
+                        "Fewer {} contacts planned per 100 children above {:.0}",
+                        names.join(" and "),
+                        f.above
+                    ),
+                    "Where a team's caseload per HV WTE is above the threshold, this share fewer \
+                     of these families' contacts are planned for every 100 children over it, \
+                     down to the scenario's floor; coverage counts against the contacts planned. \
+                     0 plans every contact whatever the caseload. No source measures it [est]: \
+                     the baseline's value is tuned to January 2020's Partnership Plus figure.",
+                    (0.0..=0.3, 0.01, Unit::Share),
+                    f.per_100,
+                    vec![p],
+                )
+            }));
+        }
         if let Some(r) = &hv.recruitment {
             levers.extend(path(&format!("roles[{id}].recruitment.success")).map(|p| {
                 number(
@@ -547,6 +573,7 @@ mod tests {
                 "contact_share",
                 "attrition",
                 "workload_leaving",
+                "fewer_contacts",
                 "recruitment_success",
                 "recruitment_cap",
                 "intake_size:graduates_february_2020",
@@ -574,6 +601,21 @@ mod tests {
             "roles[health_visitor].contact_share"
         );
         assert_eq!(settings[0].1, "0.9");
+    }
+
+    #[test]
+    fn fewer_contacts_lever_sets_a_value_the_scenario_accepts() {
+        let loaded = caseload::load::baseline().expect("baseline");
+        let mut levers = Levers::of(&loaded.scenario);
+        assert_eq!(levers.value("fewer_contacts"), Some(&Value::Number(0.1)));
+        assert!(levers.set("fewer_contacts", Value::Number(0.0)));
+        let settings = levers.settings();
+        assert_eq!(settings[0].0.to_string(), "delivery.fewer_contacts.per_100");
+        let pairs: Vec<(&LeverPath, &str)> =
+            settings.iter().map(|(p, v)| (p, v.as_str())).collect();
+        let applied = caseload::lever::apply(&loaded, &pairs).expect("applies");
+        let cut = applied.scenario.delivery.and_then(|d| d.fewer_contacts);
+        assert_eq!(cut.map(|f| f.per_100), Some(0.0));
     }
 
     #[test]
