@@ -34,18 +34,32 @@ pub fn transition(
     let rows: Vec<&[f64]> = (0..model.districts.len())
         .flat_map(|d| (0..levels).map(move |l| model.transition_cdf(d, l)))
         .collect();
+    // The interval of each row in which a child stays at its level, [lo, hi).
+    let stay: Vec<(f64, f64)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, cdf)| {
+            let l = i % levels;
+            let lo = if l == 0 {
+                f64::NEG_INFINITY
+            } else {
+                cdf[l - 1]
+            };
+            (lo, cdf[l])
+        })
+        .collect();
     for mut child in &mut children {
         if !child.born {
             continue;
         }
         if moving {
-            let l = child.level as usize;
-            let cdf = rows[child.district as usize * levels + l];
+            let row = child.district as usize * levels + child.level as usize;
             let u: f64 = rng.random();
             // Most children stay at their level: test that interval first (without branches,
             // as u is random).
-            let stays = (u < cdf[l]) & (l == 0 || u >= cdf[l - 1]);
-            if !stays {
+            let (lo, hi) = stay[row];
+            if !((u < hi) & (u >= lo)) {
+                let cdf = rows[row];
                 child.level = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as LevelIx;
             }
         }
