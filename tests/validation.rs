@@ -392,6 +392,26 @@ fn births_grown_by_their_trend_stay_within_the_limit() {
 }
 
 #[test]
+fn priorities_are_at_most_65535() {
+    let s = tiny_with(|s| s.reviews[0].priority = 65_536);
+    only(
+        s,
+        "reviews[0].priority: must be at most 65535, found 65536",
+        "priority: 65536",
+    );
+    let s = tiny_with(|s| s.need_levels[0].priority = u32::MAX);
+    let spec = format!(
+        "need_levels[0].priority: must be at most 65535, found {}",
+        u32::MAX
+    );
+    only(s, &spec, "priority: 4294967295");
+    valid(
+        tiny_with(|s| s.reviews[0].priority = 65_535),
+        "65535 is the largest priority",
+    );
+}
+
+#[test]
 fn children_by_age_has_at_most_six_ages() {
     let s = tiny_with(|s| s.districts[0].children_by_age = vec![10; 7]);
     let spec = "districts[0].children_by_age: at most 6 ages (0 to 5) allowed, found 7";

@@ -135,6 +135,7 @@ impl Replication {
         world.insert_resource(state::Recorder::new(model, metrics));
         world.insert_resource(state::Census::new(model));
         world.insert_resource(state::TeamLoad::new(model));
+        world.insert_resource(state::ChildCount::new(model));
         world.insert_resource(Clock::default());
         world.insert_resource(Params {
             model: Arc::clone(model),
@@ -163,9 +164,11 @@ impl Replication {
                   mut queue: ResMut<events::EventQueue>,
                   mut streams: ResMut<rng::Streams>,
                   mut load: ResMut<state::TeamLoad>,
+                  mut count: ResMut<state::ChildCount>,
                   posts: Res<state::Posts>| {
                 let mut joining = population::Joining {
                     load: &mut load,
+                    count: &mut count,
                     posts: &posts,
                     rng: &mut streams.delivery,
                 };

@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::state::{Census, Child, Clock, Params, Posts, Recorder, Work};
+use super::state::{Census, Child, ChildCount, Clock, Params, Posts, Recorder, Work};
 use rand::RngExt;
 
 use super::rng::Streams;
@@ -22,10 +22,10 @@ pub fn transition(
     params: Res<Params>,
     mut children: Query<&mut Child>,
     mut streams: ResMut<Streams>,
-    mut census: ResMut<Census>,
+    (mut census, mut count): (ResMut<Census>, ResMut<ChildCount>),
 ) {
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
-    let (census, rng) = (&mut *census, &mut streams.need);
+    let (census, count, rng) = (&mut *census, &mut *count, &mut streams.need);
     census.clear();
     let model = &params.model;
     let moving = !clock.warming && clock.month > 0;
@@ -60,7 +60,10 @@ pub fn transition(
             let (lo, hi) = stay[row];
             if !((u < hi) & (u >= lo)) {
                 let cdf = rows[row];
-                child.level = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1) as LevelIx;
+                let to = cdf.iter().position(|&c| u < c).unwrap_or(cdf.len() - 1);
+                count.remove(child.district as usize, child.level as usize);
+                count.add(child.district as usize, to);
+                child.level = to as LevelIx;
             }
         }
         let unit = super::state::unit(model, child.district as usize, child.team);

@@ -8,8 +8,8 @@ use super::events::EventQueue;
 use super::reviews::{self, Departure};
 use super::rng::{Streams, draw_cdf, poisson};
 use super::state::{
-    Census, Child, Clock, DAYS_PER_YEAR, Milestone, Params, Posts, Recorder, TeamLoad, Today, Work,
-    schedule_next,
+    Census, Child, ChildCount, Clock, DAYS_PER_YEAR, Milestone, Params, Posts, Recorder, TeamLoad,
+    Today, Work, spawn_child,
 };
 use super::teams;
 use crate::calendar::Day;
@@ -47,6 +47,8 @@ fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
 pub struct Joining<'a> {
     /// Children on each team.
     pub load: &'a mut TeamLoad,
+    /// Born children by district and level.
+    pub count: &'a mut ChildCount,
     /// Staff in post by team (for the `Lightest` rule).
     pub posts: &'a Posts,
     /// The delivery stream (for the `Establishment` rule).
@@ -74,6 +76,9 @@ pub fn place(
         return None;
     }
     let born = birth <= today;
+    if born {
+        joining.count.add(district as usize, level as usize);
+    }
     let team = teams::join(
         &params.model,
         joining.load,
@@ -94,9 +99,7 @@ pub fn place(
     if initial {
         skip_reviews_opened_before_start(&mut child, params);
     }
-    let entity = commands.spawn_empty().id();
-    schedule_next(entity, &mut child, today, params, queue);
-    commands.entity(entity).insert(child);
+    let entity = spawn_child(commands, child, today, params, queue);
     Some((entity, team))
 }
 
@@ -117,11 +120,13 @@ pub fn spawn_initial(
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
     mut load: ResMut<TeamLoad>,
+    mut count: ResMut<ChildCount>,
     posts: Res<Posts>,
 ) {
     let streams = &mut *streams;
     let mut joining = Joining {
         load: &mut load,
+        count: &mut count,
         posts: &posts,
         rng: &mut streams.delivery,
     };
@@ -206,9 +211,7 @@ fn notify(
         if initial {
             skip_reviews_opened_before_start(&mut child, params);
         }
-        let entity = commands.spawn_empty().id();
-        schedule_next(entity, &mut child, today, params, queue);
-        commands.entity(entity).insert(child);
+        spawn_child(commands, child, today, params, queue);
     }
 }
 
@@ -221,8 +224,7 @@ pub fn notify_pregnancies(
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
-    mut load: ResMut<TeamLoad>,
-    posts: Res<Posts>,
+    (mut load, mut count, posts): (ResMut<TeamLoad>, ResMut<ChildCount>, Res<Posts>),
 ) {
     let due = clock.today + params.model.pregnancy_lead_days;
     if due < 0 {
@@ -231,6 +233,7 @@ pub fn notify_pregnancies(
     let streams = &mut *streams;
     let mut joining = Joining {
         load: &mut load,
+        count: &mut count,
         posts: &posts,
         rng: &mut streams.delivery,
     };
@@ -258,13 +261,14 @@ pub fn arrivals(
     mut streams: ResMut<Streams>,
     mut census: ResMut<Census>,
     mut recorder: ResMut<Recorder>,
-    (mut load, posts): (ResMut<TeamLoad>, Res<Posts>),
+    (mut load, mut count, posts): (ResMut<TeamLoad>, ResMut<ChildCount>, Res<Posts>),
 ) {
     let Today { clock, params } = today;
     let metrics = &params.metrics;
     let streams = &mut *streams;
     let mut joining = Joining {
         load: &mut load,
+        count: &mut count,
         posts: &posts,
         rng: &mut streams.delivery,
     };
@@ -324,29 +328,34 @@ pub fn migrate(
     mut streams: ResMut<Streams>,
     mut work: ResMut<Work>,
     mut recorder: ResMut<Recorder>,
-    (mut load, posts): (ResMut<TeamLoad>, Res<Posts>),
+    (mut load, mut count, posts): (ResMut<TeamLoad>, ResMut<ChildCount>, Res<Posts>),
 ) {
     let Today { clock, params } = today;
     let streams = &mut *streams;
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
     let mut opening = vec![0u32; model.districts.len()];
+    // Most children stay: each district's chance of moving, looked up once (a draw at or above it
+    // stays).
+    let moves: Vec<f64> = (model.districts.iter())
+        .map(|district| district.move_cdf.last().copied().unwrap_or(0.0))
+        .collect();
     for (entity, mut child) in &mut children {
         if !child.born {
             continue;
         }
         let d = child.district as usize;
         opening[d] += 1;
-        let district = &model.districts[d];
         let u: f64 = streams.migration.random();
-        // Most children stay: test that first, then find where they go.
-        if district.move_cdf.last().is_none_or(|&stay| u >= stay) {
+        if u >= moves[d] {
             continue;
         }
+        let district = &model.districts[d];
         let Some(k) = district.move_cdf.iter().position(|&c| u < c) else {
             continue;
         };
         load.leave(super::state::unit(model, d, child.team));
+        count.remove(d, child.level as usize);
         if k == 0 {
             reviews::depart(
                 &mut child,
@@ -362,6 +371,7 @@ pub fn migrate(
             recorder.add(m, d, metrics.moved_out, 1.0);
             recorder.add(m, to as usize, metrics.moved_in, 1.0);
             child.district = to;
+            count.add(to as usize, child.level as usize);
             child.team = teams::join(model, &mut load, &posts, to as usize, &mut streams.delivery);
             let unit = super::state::unit(model, to as usize, child.team);
             let open = child.open;

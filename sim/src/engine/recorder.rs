@@ -4,7 +4,9 @@
 
 use bevy_ecs::prelude::*;
 
-use super::state::{Child, Posts, Recorder, Staff, Today, VolunteerCounts, Work, kind_of};
+use super::state::{
+    Child, ChildCount, Posts, Recorder, Staff, Today, VolunteerCounts, Work, kind_of,
+};
 use crate::scenario::PipelineKind;
 
 /// On the last day of each month: the caseload by level, staff in post and in programmes, funded
@@ -13,7 +15,7 @@ pub fn month_end(
     today: Today,
     children: Query<&Child>,
     staff: Query<&Staff>,
-    work: Res<Work>,
+    (work, count): (Res<Work>, Res<ChildCount>),
     posts: Res<Posts>,
     volunteers: Res<VolunteerCounts>,
     mut recorder: ResMut<Recorder>,
@@ -24,11 +26,14 @@ pub fn month_end(
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
     let levels = model.levels.len();
-    let mut counts = vec![0u32; model.districts.len() * levels];
-    for child in &children {
-        if child.born {
-            counts[child.district as usize * levels + child.level as usize] += 1;
+    let counts = count.counts();
+    // Tests run with debug assertions: there the running count is checked against every child.
+    if cfg!(debug_assertions) {
+        let mut recount = vec![0u32; counts.len()];
+        for child in children.iter().filter(|c| c.born) {
+            recount[child.district as usize * levels + child.level as usize] += 1;
         }
+        debug_assert_eq!(recount, counts, "born children by district and level");
     }
     for (i, &n) in counts.iter().enumerate() {
         let (d, l) = (i / levels, i % levels);

@@ -85,7 +85,11 @@ pub fn process_events(
     mut recorder: ResMut<Recorder>,
 ) {
     let Today { clock, params } = today;
-    let Caseloads { mut work, mut load } = caseloads;
+    let Caseloads {
+        mut work,
+        mut load,
+        mut count,
+    } = caseloads;
     let today = clock.today;
     let (model, metrics) = (&params.model, &params.metrics);
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
@@ -109,11 +113,15 @@ pub fn process_events(
                     depart(&mut child, Departure::AgedOut, today, &params, recorder);
                     recorder.add(clock.month, d, metrics.aged_out, 1.0);
                     load.leave(unit);
+                    if child.born {
+                        count.remove(d, child.level as usize);
+                    }
                     commands.entity(entity).despawn();
                     continue;
                 }
                 Some(Milestone::Born) => {
                     child.born = true;
+                    count.add(d, child.level as usize);
                     recorder.add(clock.month, d, metrics.births, 1.0);
                 }
                 Some(Milestone::ReviewOpens(r)) => {

@@ -58,6 +58,9 @@ pub mod limits {
     pub const MAX_TEAMS: u32 = 16;
     /// Days between booked attempts, and a diary's lead time.
     pub const MAX_BOOKING_DAYS: u32 = 90;
+    /// A review's, level's or universal support's `priority` (the share-out packs it into 16 bits
+    /// of a queue head's sort key).
+    pub const MAX_PRIORITY: u32 = 65_535;
 }
 
 /// A validated scenario, ready to simulate.

@@ -274,7 +274,7 @@ pub struct NeedLevel {
     /// Role ids that may deliver these contacts, in order of preference (the first with time does).
     /// At least one when `contacts_per_month` > 0; none twice.
     pub contact_roles: Vec<String>,
-    /// Allocation priority: under `RiskFirst` lower numbers are served first; under
+    /// Allocation priority, 0 to 65,535: under `RiskFirst` lower numbers are served first; under
     /// `DeadlineFirst` it only breaks ties between equal deadlines.
     pub priority: u32,
     /// How `contacts_per_month` varies with age: a multiplier for each completed year of age,
@@ -344,7 +344,7 @@ pub struct Review {
     /// Role ids that may deliver the review, in order of preference (the first with time does).
     /// At least one; none twice.
     pub roles: Vec<String>,
-    /// Allocation priority: under `RiskFirst` lower numbers are served first; under
+    /// Allocation priority, 0 to 65,535: under `RiskFirst` lower numbers are served first; under
     /// `DeadlineFirst` it only breaks ties between equal deadlines.
     pub priority: u32,
     /// Compliance the service aims for (on time / due), in [0, 1]: shown beside the forecast, with

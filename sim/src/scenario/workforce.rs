@@ -222,7 +222,7 @@ pub struct UniversalSupport {
     /// Staff role ids that may give it, in order of preference (volunteers always may; empty:
     /// volunteers only).
     pub roles: Vec<String>,
-    /// Allocation priority (lower first); usually the last.
+    /// Allocation priority, 0 to 65,535 (lower first); usually the last.
     pub priority: u32,
 }
 

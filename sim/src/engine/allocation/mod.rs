@@ -28,7 +28,7 @@ use crate::engine::state::{
     Capacity, Census, Child, Clock, Miss, Outcome, Params, Posts, Recorder, Team, TeamWork, Today,
     VolunteerCounts, Work, WorkRoles, live, record,
 };
-use crate::model::{UnitIx, Work as WorkKind};
+use crate::model::Work as WorkKind;
 use crate::scenario::AllocationPolicy;
 /// Every day: applies the skill mix changes that take effect today.
 pub fn apply_skill_mix(clock: Res<Clock>, params: Res<Params>, mut roles: ResMut<WorkRoles>) {
@@ -266,17 +266,19 @@ pub fn allocate(
     if share <= 0.0 {
         return;
     }
+    let pressure: Vec<f64> = (0..model.districts.len())
+        .map(|d| {
+            let hv = posts.hv_wte(model, d);
+            let children = f64::from(census.children(d));
+            if hv > 0.0 {
+                children / hv
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
     let mut order: Vec<usize> = (0..model.districts.len()).collect();
-    let pressure = |d: usize| {
-        let hv = posts.hv_wte(model, d);
-        let children = f64::from(census.children(d));
-        if hv > 0.0 {
-            children / hv
-        } else {
-            f64::INFINITY
-        }
-    };
-    order.sort_by(|&a, &b| pressure(b).total_cmp(&pressure(a)));
+    order.sort_by(|&a, &b| pressure[b].total_cmp(&pressure[a]));
     for d in order {
         let before: f64 = work.pool.iter().sum();
         if before <= 0.0 {
@@ -319,11 +321,15 @@ fn cross_cover(
             *h -= lent;
         }
     }
-    let lent = work.cover.clone();
-    let pressure = |u: UnitIx| posts.team_caseload(model, u, census.team_children(u));
-    let mut order: Vec<usize> = (0..teams.len()).collect();
-    order.sort_by(|&a, &b| pressure(teams.start + b).total_cmp(&pressure(teams.start + a)));
-    for t in order {
+    work.lent.copy_from_slice(&work.cover);
+    let (pressure, order) = (&mut work.pressure, &mut work.order);
+    for (t, u) in teams.clone().enumerate() {
+        pressure[t] = posts.team_caseload(model, u, census.team_children(u));
+    }
+    order.clear();
+    order.extend(0..teams.len());
+    order.sort_by(|&a, &b| pressure[b].total_cmp(&pressure[a]));
+    for &t in order.iter() {
         let team = Team {
             district: d,
             index: t as u8,
@@ -332,7 +338,7 @@ fn cross_cover(
         serve::serve(ctx, team, dw, &mut work.cover, &mut 0.0, pass);
     }
     // Unused cover goes back to the lenders, role by role, in proportion to what each lent.
-    for (role, &total) in lent.iter().enumerate() {
+    for (role, &total) in work.lent.iter().enumerate() {
         if total > 0.0 {
             let back = work.cover[role].max(0.0) / total;
             for t in 0..teams.len() {

@@ -91,22 +91,23 @@ fn free_reviewer(
 
 /// The sort key of a queue head under `policy`, smaller served first: the policy's fields, then
 /// the queue's rank in the order of queues (reviews in scenario order, on time before late; then
-/// levels; then universal support), which breaks ties. Packed into one number, 32 bits a field.
-fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day, rank: usize) -> u128 {
+/// levels; then universal support), which breaks ties. Packed into one 64-bit number: the deadline
+/// in 32 bits, the priority in 16 (validated, `limits::MAX_PRIORITY`), lateness in 1 and the rank
+/// in 8 (at most 2 x 32 review queues, 16 levels and universal support).
+fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day, rank: usize) -> u64 {
     // Flip the sign bit so that any Day sorts correctly as an unsigned number.
-    let deadline = (deadline as u32) ^ (1 << 31);
-    let (priority, late, rank) = (u128::from(priority), u128::from(late), rank as u128);
-    let deadline = u128::from(deadline);
+    let deadline = u64::from((deadline as u32) ^ (1 << 31));
+    let (priority, late, rank) = (u64::from(priority), u64::from(late), rank as u64);
     match policy {
-        AllocationPolicy::RiskFirst => priority << 96 | late << 64 | deadline << 32 | rank,
-        AllocationPolicy::DeadlineFirst => deadline << 96 | priority << 64 | late << 32 | rank,
+        AllocationPolicy::RiskFirst => priority << 41 | late << 40 | deadline << 8 | rank,
+        AllocationPolicy::DeadlineFirst => deadline << 25 | priority << 9 | late << 8 | rank,
     }
 }
 
 /// A queue head waiting to be served, with its sort key.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Candidate {
-    key: u128,
+    key: u64,
     source: Source,
 }
 
@@ -339,4 +340,46 @@ pub(super) fn serve(
         }
     }
     *ctx.candidates = candidates;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::order;
+    use crate::model::limits::{MAX_LEVELS, MAX_PRIORITY, MAX_REVIEWS};
+    use crate::scenario::AllocationPolicy;
+    use proptest::prelude::*;
+
+    /// Queue ranks: two queues a review, then levels, then universal support.
+    const RANKS: usize = 2 * MAX_REVIEWS + MAX_LEVELS + 1;
+
+    proptest! {
+        /// The packed key orders heads exactly as the policy's fields compared in turn do, over the
+        /// whole range of every field.
+        #[test]
+        fn packed_keys_order_as_their_fields(
+            a in (0..=MAX_PRIORITY, any::<bool>(), any::<i32>(), 0..RANKS),
+            b in (0..=MAX_PRIORITY, any::<bool>(), any::<i32>(), 0..RANKS),
+        ) {
+            let key = |p, (pr, late, day, rank)| order(p, pr, late, day, rank);
+            let risk = |(pr, late, day, rank): (u32, bool, i32, usize)| (pr, late, day, rank);
+            let deadline = |(pr, late, day, rank): (u32, bool, i32, usize)| (day, pr, late, rank);
+            let p = AllocationPolicy::RiskFirst;
+            prop_assert_eq!(key(p, a).cmp(&key(p, b)), risk(a).cmp(&risk(b)));
+            let p = AllocationPolicy::DeadlineFirst;
+            prop_assert_eq!(key(p, a).cmp(&key(p, b)), deadline(a).cmp(&deadline(b)));
+        }
+    }
+
+    #[test]
+    fn extreme_fields_keep_their_order() {
+        let p = AllocationPolicy::RiskFirst;
+        assert!(
+            order(p, MAX_PRIORITY - 1, true, i32::MAX, RANKS - 1)
+                < order(p, MAX_PRIORITY, false, i32::MIN, 0)
+        );
+        let p = AllocationPolicy::DeadlineFirst;
+        assert!(
+            order(p, MAX_PRIORITY, true, i32::MIN, RANKS - 1) < order(p, 0, false, i32::MIN + 1, 0)
+        );
+    }
 }

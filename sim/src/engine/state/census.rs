@@ -17,6 +17,40 @@ pub struct Census {
     ages: Vec<u32>,
 }
 
+/// Born children on the caseload by district and level, kept as children are born, arrive, move,
+/// change level and leave: the month-end caseload without a pass over every child.
+#[derive(Resource, Debug)]
+pub struct ChildCount {
+    levels: usize,
+    /// `[district * levels + level]`.
+    counts: Vec<u32>,
+}
+
+impl ChildCount {
+    /// No children.
+    pub fn new(model: &Model) -> Self {
+        ChildCount {
+            levels: model.levels.len(),
+            counts: vec![0; model.districts.len() * model.levels.len()],
+        }
+    }
+
+    /// A born child joins district `d`'s caseload at level `l`.
+    pub fn add(&mut self, d: usize, l: usize) {
+        self.counts[d * self.levels + l] += 1;
+    }
+
+    /// A born child leaves district `d`'s caseload from level `l`.
+    pub fn remove(&mut self, d: usize, l: usize) {
+        self.counts[d * self.levels + l] -= 1;
+    }
+
+    /// Born children by district and level, `[district * levels + level]`.
+    pub fn counts(&self) -> &[u32] {
+        &self.counts
+    }
+}
+
 /// Years of age the census counts apart (older children count with the last).
 const AGES: usize = crate::model::limits::MAX_AGE_YEARS;
 

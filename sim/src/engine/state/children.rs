@@ -62,16 +62,10 @@ pub struct Child {
     pub open: u32,
 }
 
-/// Schedules the child's next milestone on or after `today`: skips review windows whose on-time
+/// The day of the child's next milestone, on or after `today`: skips review windows whose on-time
 /// deadline has already passed (the review happened before the child joined the caseload), and
-/// schedules leaving instead when it comes first.
-pub fn schedule_next(
-    entity: Entity,
-    child: &mut Child,
-    today: Day,
-    params: &Params,
-    queue: &mut EventQueue,
-) {
+/// gives the leaving day instead when it comes first.
+pub fn next_milestone(child: &mut Child, today: Day, params: &Params) -> Day {
     let model = &params.model;
     while let Some(&step) = params.timeline.get(child.next as usize) {
         let day = match step {
@@ -88,9 +82,35 @@ pub fn schedule_next(
         if day >= child.leaves {
             break;
         }
-        queue.schedule(day.max(today), Event::Milestone(entity));
-        return;
+        return day.max(today);
     }
     child.next = params.timeline.len() as u8;
-    queue.schedule(child.leaves.max(today), Event::Milestone(entity));
+    child.leaves.max(today)
+}
+
+/// Schedules the child's next milestone (see [`next_milestone`]).
+pub fn schedule_next(
+    entity: Entity,
+    child: &mut Child,
+    today: Day,
+    params: &Params,
+    queue: &mut EventQueue,
+) {
+    let day = next_milestone(child, today, params);
+    queue.schedule(day, Event::Milestone(entity));
+}
+
+/// Spawns `child` with its next milestone scheduled: one command that places it straight in the
+/// children's table (an empty entity given its component later would be moved there).
+pub fn spawn_child(
+    commands: &mut Commands,
+    mut child: Child,
+    today: Day,
+    params: &Params,
+    queue: &mut EventQueue,
+) -> Entity {
+    let day = next_milestone(&mut child, today, params);
+    let entity = commands.spawn(child).id();
+    queue.schedule(day, Event::Milestone(entity));
+    entity
 }

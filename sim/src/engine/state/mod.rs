@@ -26,8 +26,8 @@ use crate::model::Model;
 
 pub use budget::BudgetState;
 pub use capacity::Capacity;
-pub use census::Census;
-pub use children::{Child, Milestone, schedule_next, timeline};
+pub use census::{Census, ChildCount};
+pub use children::{Child, Milestone, schedule_next, spawn_child, timeline};
 pub use recorder::{Miss, Outcome, Recorder, record};
 pub use staff::{DAYS_PER_YEAR, Posts, Staff, Status, Volunteer, VolunteerCounts, kind_of};
 pub use teams::{TeamLoad, unit};
@@ -90,6 +90,8 @@ pub struct Caseloads<'w> {
     pub work: ResMut<'w, Work>,
     /// Children by team.
     pub load: ResMut<'w, TeamLoad>,
+    /// Born children by district and level.
+    pub count: ResMut<'w, ChildCount>,
 }
 
 /// The ledgers a change of staff writes: posts, active volunteers, the budget's intake cuts and

@@ -246,6 +246,14 @@ impl Checker {
         }
     }
 
+    /// A priority within [`limits::MAX_PRIORITY`].
+    fn priority(&mut self, p: FieldPath, x: u32) {
+        if x > limits::MAX_PRIORITY {
+            let max = limits::MAX_PRIORITY;
+            self.err(p, format!("must be at most {max}, found {x}"));
+        }
+    }
+
     fn not_huge(&mut self, p: FieldPath, x: f64) {
         if x > MAX_AMOUNT {
             self.err(p, format!("must be at most {MAX_AMOUNT:e}, found {x:e}"));
@@ -522,6 +530,7 @@ impl Checker {
             if let Some(w) = l.caseload_weight {
                 self.positive(p.field("caseload_weight"), w);
             }
+            self.priority(p.field("priority"), l.priority);
             out.push(Level {
                 id: l.id.clone(),
                 name: l.name.clone(),
@@ -566,6 +575,7 @@ impl Checker {
                     ),
                 );
             }
+            self.priority(p.field("priority"), r.priority);
             if r.anchor == Anchor::Birth && min_days(r.opens) < 0 {
                 self.err(
                     p.field("opens"),

@@ -260,6 +260,7 @@ impl Checker {
             u.hours_per_child_per_month,
         );
         let roles = self.role_list(p.field("roles"), &u.roles, roles, false);
+        self.priority(p.field("priority"), u.priority);
         let model = UniversalSupportModel {
             hours_per_child_per_month: u.hours_per_child_per_month,
             priority: u.priority,
