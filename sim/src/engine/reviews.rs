@@ -106,11 +106,13 @@ pub fn process_events(
             let Ok(mut child) = children.get_mut(entity) else {
                 continue; // left the city before this milestone
             };
+            // Nothing reads change ticks: marking one would cost a store to another array.
+            let child = child.bypass_change_detection();
             let d = child.district as usize;
             let unit = super::state::unit(model, d, child.team);
             match params.timeline.get(child.next as usize).copied() {
                 None => {
-                    depart(&mut child, Departure::AgedOut, today, &params, recorder);
+                    depart(child, Departure::AgedOut, today, &params, recorder);
                     recorder.add(clock.month, d, metrics.aged_out, 1.0);
                     load.leave(unit);
                     if child.born {
@@ -150,7 +152,7 @@ pub fn process_events(
                 }
             }
             child.next += 1;
-            schedule_next(entity, &mut child, today, &params, queue);
+            schedule_next(entity, child, today, &params, queue);
         }
     }
 }
