@@ -4,7 +4,7 @@
 
 use caseload::load::{self, LoadError, load_str};
 use caseload::locate::Position;
-use caseload::scenario::{Anchor, LeaveAt, Offset, Scenario};
+use caseload::scenario::{Anchor, LeaveAt, Offset, Scenario, UniversalSupport};
 
 use crate::common::{map, tiny};
 use crate::located_problems::{
@@ -405,6 +405,15 @@ fn priorities_are_at_most_65535() {
         u32::MAX
     );
     only(s, &spec, "priority: 4294967295");
+    let s = tiny_with(|s| {
+        s.universal_support = Some(UniversalSupport {
+            hours_per_child_per_month: 0.1,
+            roles: vec!["hv".into()],
+            priority: 70_000,
+        })
+    });
+    let spec = "universal_support.priority: must be at most 65535, found 70000";
+    only(s, spec, "priority: 70000");
     valid(
         tiny_with(|s| s.reviews[0].priority = 65_535),
         "65535 is the largest priority",

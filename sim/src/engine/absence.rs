@@ -32,7 +32,7 @@ pub fn spells(
     let first = today == params.model.calendar.first_day();
     let rng = &mut streams.absence;
     for mut s in &mut staff {
-        // Nothing reads change ticks: marking one would cost a store to another array.
+        // Nothing reads bevy's change ticks: marking one costs a store to another array.
         let s = s.bypass_change_detection();
         step(&absence.sickness, &mut s.sick_until, today, first, rng);
         step(

@@ -337,7 +337,9 @@ pub fn migrate(
     let mut opening = vec![0u32; model.districts.len()];
     // Most children stay: each district's chance of moving, looked up once (a draw at or above it
     // stays).
-    let moves: Vec<f64> = (model.districts.iter())
+    let moves: Vec<f64> = model
+        .districts
+        .iter()
         .map(|district| district.move_cdf.last().copied().unwrap_or(0.0))
         .collect();
     for (entity, mut child) in &mut children {

@@ -33,7 +33,7 @@ pub fn month_end(
         for child in children.iter().filter(|c| c.born) {
             recount[child.district as usize * levels + child.level as usize] += 1;
         }
-        debug_assert_eq!(recount, counts, "born children by district and level");
+        assert_eq!(recount, counts, "born children by district and level");
     }
     for (i, &n) in counts.iter().enumerate() {
         let (d, l) = (i / levels, i % levels);

@@ -94,7 +94,7 @@ pub fn process_events(
     let (model, metrics) = (&params.model, &params.metrics);
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
     let (queue, streams, work) = (&mut *queue, &mut *streams, &mut *work);
-    let (recorder, load) = (&mut *recorder, &mut *load);
+    let (recorder, load, count) = (&mut *recorder, &mut *load, &mut *count);
     loop {
         let events = queue.take(today);
         if events.is_empty() {
@@ -106,7 +106,7 @@ pub fn process_events(
             let Ok(mut child) = children.get_mut(entity) else {
                 continue; // left the city before this milestone
             };
-            // Nothing reads change ticks: marking one would cost a store to another array.
+            // Nothing reads bevy's change ticks: marking one costs a store to another array.
             let child = child.bypass_change_detection();
             let d = child.district as usize;
             let unit = super::state::unit(model, d, child.team);

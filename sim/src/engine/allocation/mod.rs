@@ -91,7 +91,7 @@ pub fn expire(
                 if live(&children, &item, team, r)
                     && let Ok(mut child) = children.get_mut(item.child)
                 {
-                    // Nothing reads change ticks: marking one costs a store to another array.
+                    // Nothing reads bevy's change ticks: marking one costs a store to another array.
                     child.bypass_change_detection().open &= !(1 << r);
                     let missed = Outcome::Missed(Miss::Undone);
                     let deadlines = (item.on_time, item.last_chance);
@@ -323,7 +323,7 @@ fn cross_cover(
         }
     }
     work.lent.copy_from_slice(&work.cover);
-    let (pressure, order) = (&mut work.pressure, &mut work.order);
+    let (pressure, order) = (&mut work.cover_pressure, &mut work.cover_order);
     for (t, u) in teams.clone().enumerate() {
         pressure[t] = posts.team_caseload(model, u, census.team_children(u));
     }

@@ -1,4 +1,5 @@
-//! Children by team, level and age at the start of each month.
+//! Children by team, level and age at the start of each month (the census), and born children by
+//! district and level as they change (the running count).
 
 use bevy_ecs::prelude::*;
 

@@ -62,10 +62,10 @@ pub struct Child {
     pub open: u32,
 }
 
-/// The day of the child's next milestone, on or after `today`: skips review windows whose on-time
-/// deadline has already passed (the review happened before the child joined the caseload), and
-/// gives the leaving day instead when it comes first.
-pub fn next_milestone(child: &mut Child, today: Day, params: &Params) -> Day {
+/// The day of the child's next milestone, on or after `today`, moving `child.next` past review
+/// windows whose on-time deadline has already passed (the review happened before the child joined
+/// the caseload); the leaving day instead when it comes first.
+fn next_milestone(child: &mut Child, today: Day, params: &Params) -> Day {
     let model = &params.model;
     while let Some(&step) = params.timeline.get(child.next as usize) {
         let day = match step {
@@ -88,7 +88,7 @@ pub fn next_milestone(child: &mut Child, today: Day, params: &Params) -> Day {
     child.leaves.max(today)
 }
 
-/// Schedules the child's next milestone (see [`next_milestone`]).
+/// Schedules the child's next milestone, on the day `next_milestone` gives.
 pub fn schedule_next(
     entity: Entity,
     child: &mut Child,

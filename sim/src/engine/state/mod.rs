@@ -83,7 +83,8 @@ pub struct Today<'w> {
     pub params: Res<'w, Params>,
 }
 
-/// The team books children are on: their open work, and how many children each team holds.
+/// The team books children are on: their open work, how many children each team holds, and the
+/// running count of born children.
 #[derive(SystemParam)]
 pub struct Caseloads<'w> {
     /// Open work by team.

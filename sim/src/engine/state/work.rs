@@ -114,9 +114,10 @@ pub struct Work {
     pub(in crate::engine) loans: Vec<Vec<f64>>,
     /// Scratch: what the district's teams lent in all, by role.
     pub(in crate::engine) lent: Vec<f64>,
-    /// Scratch: each team's children per HV WTE, and the order cover serves the teams in.
-    pub(in crate::engine) pressure: Vec<f64>,
-    pub(in crate::engine) order: Vec<usize>,
+    /// Scratch: each team of the district's children per HV WTE.
+    pub(in crate::engine) cover_pressure: Vec<f64>,
+    /// Scratch: the order cross-cover serves the district's teams in.
+    pub(in crate::engine) cover_order: Vec<usize>,
     /// Scratch: volunteers' hours left in each team of the district being allocated.
     pub(in crate::engine) volunteer_hours: Vec<f64>,
     /// Scratch: the share of a team's hours served deadline-first.
@@ -148,8 +149,8 @@ impl Work {
             cover: vec![0.0; model.roles.len()],
             loans: vec![vec![0.0; model.roles.len()]; most_teams],
             lent: vec![0.0; model.roles.len()],
-            pressure: vec![0.0; most_teams],
-            order: Vec::with_capacity(most_teams),
+            cover_pressure: vec![0.0; most_teams],
+            cover_order: Vec::with_capacity(most_teams),
             volunteer_hours: vec![0.0; most_teams],
             part: vec![0.0; model.roles.len()],
             pool: vec![0.0; model.roles.len()],
