@@ -217,6 +217,9 @@ impl Replication {
             working_days_in_month: cal.working_days_of(month),
         };
         self.schedule.run(&mut self.world);
+        // Nothing reads bevy's removed-component messages; without this they pile up, one for
+        // every child or member of staff despawned.
+        self.world.clear_trackers();
         self.next_day += 1;
         true
     }
