@@ -159,6 +159,31 @@ pub fn value(results: &Results, rep: usize, month: usize, district: &str, metric
     results.value(rep, month, d, k)
 }
 
+/// Asserts that two runs hold the same bits for each of `metrics` in `district`, in every
+/// replication and month of `a`.
+pub fn assert_same_cells<'m>(
+    a: &Results,
+    b: &Results,
+    district: &str,
+    metrics: impl IntoIterator<Item = &'m str>,
+) {
+    for metric in metrics {
+        for r in 0..a.replications() {
+            for m in 0..a.months.len() {
+                let (x, y) = (
+                    value(a, r, m, district, metric),
+                    value(b, r, m, district, metric),
+                );
+                assert_eq!(
+                    x.to_bits(),
+                    y.to_bits(),
+                    "{metric}, replication {r}, month {m}: {x} against {y}"
+                );
+            }
+        }
+    }
+}
+
 /// The mean over replications of a metric in one month and district (`"ALL"` for the city).
 pub fn mean(results: &Results, month: usize, district: &str, metric: &str) -> f64 {
     let n = results.replications();
