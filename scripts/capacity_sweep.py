@@ -2,19 +2,22 @@
 """Capacity sweeps of docs/validation.md: the Birmingham baseline with its health visitors (or all
 its roles) scaled from 50% to 150%, staff in post and funded posts alike, in steps of 10%.
 
-For each point it writes an overlay of scenarios/birmingham_baseline.ron scaling every district's
-`staff` and `establishment` of the swept roles, runs it with the release binary (same seed, so the
-points share common random numbers), and pools each review's compliance over April 2020 to March
-2022: the sum of the mean monthly on-time counts over the sum of the mean monthly due counts. It
-writes docs/assets/capacity_sweep_<kind>.csv and .svg.
+For each point it writes an overlay of the scenario (scenarios/birmingham_baseline.ron unless
+--scenario names another with Birmingham's districts) scaling every district's `staff` and
+`establishment` of the swept roles, runs it with the release binary (same seed, so the points
+share common random numbers), and pools each review's compliance over April 2020 to March 2022:
+the sum of the mean monthly on-time counts over the sum of the mean monthly due counts. It writes
+docs/assets/capacity_sweep_<kind>.csv and .svg (capacity_sweep_<kind>_<scenario>.* for another
+scenario).
 
-    scripts/capacity_sweep.py [hv|all] [--reps N]    (default: both, 20 replications)
+    scripts/capacity_sweep.py [hv|all] [--reps N] [--scenario FILE]    (default: both, 20 replications)
 
 Standard library only; needs `cargo build --release -p caseload` first.
 """
 
 import argparse
 import csv
+import json
 import os
 import re
 import subprocess
@@ -38,7 +41,9 @@ def scaled_map(text, roles, factor):
     return ", ".join(f'"{r}": {float(v) * (factor if r in roles else 1.0):.4f}' for r, v in pairs)
 
 
-def overlay(base, roles, factor):
+def overlay(base, roles, factor, extends):
+    """An overlay of `extends` (a path) setting the districts of `base` (the baseline's text) with
+    the given roles' staff and establishment multiplied by factor."""
     ids = re.findall(r'\(\s*id: "(\w+)",\s*name: "[^"]*",\s*children_by_age', base)
     staff = re.findall(r"staff: \{([^}]*)\}", base)
     funded = re.findall(r"establishment: \{([^}]*)\}", base)
@@ -48,7 +53,7 @@ def overlay(base, roles, factor):
         f'(id: "{d}", staff: {{{scaled_map(s, roles, factor)}}}, '
         f'establishment: {{{scaled_map(e, roles, factor)}}})'
         for d, s, e in zip(ids, staff, funded))
-    return f'Scenario(extends: "birmingham_baseline.ron", districts: [{districts}])\n'
+    return f'Scenario(extends: {json.dumps(extends)}, districts: [{districts}])\n'
 
 
 def months(first, last):
@@ -65,10 +70,10 @@ def pooled(summary, num, den):
     return 100.0 * n / d if d else float("nan")
 
 
-def run_point(work, roles, factor, reps):
+def run_point(work, roles, factor, reps, extends):
     scenario = os.path.join(work, f"cap{round(factor * 100)}.ron")
     with open(scenario, "w") as f:
-        f.write(overlay(open(BASELINE).read(), roles, factor))
+        f.write(overlay(open(BASELINE).read(), roles, factor, os.path.abspath(extends)))
     out = os.path.join(work, f"out{round(factor * 100)}")
     subprocess.run([BIN, "run", scenario, "--reps", str(reps), "--seed", "1", "-q",
                     "--summary-only", "--out", out], check=True, stdout=subprocess.DEVNULL)
@@ -96,7 +101,7 @@ def svg(rows, title, path):
     y = lambda v: top + (100 - v) / 100 * (h - top - bottom)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">',
            f'<rect width="{w}" height="{h}" fill="white"/>',
-           f'<text x="{w / 2 - 60}" y="22" font-size="14" text-anchor="middle">{title}</text>']
+           f'<text x="{w / 2}" y="22" font-size="14" text-anchor="middle">{title}</text>']
     for v in range(0, 101, 20):
         out.append(f'<line x1="{left}" x2="{w - right}" y1="{y(v)}" y2="{y(v)}" stroke="#ddd"/>')
         out.append(f'<text x="{left - 8}" y="{y(v) + 4}" text-anchor="end">{v}%</text>')
@@ -122,21 +127,26 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("kind", nargs="?", choices=["hv", "all"])
     parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--scenario", default=BASELINE,
+                        help="an overlay of the baseline that keeps its districts (default: the baseline)")
     args = parser.parse_args()
+    suffix = "" if os.path.samefile(args.scenario, BASELINE) else \
+        "_" + os.path.splitext(os.path.basename(args.scenario))[0]
     if not os.path.exists(BIN):
         sys.exit(f"capacity_sweep: {BIN} not found; run `cargo build --release -p caseload` first")
     assets = os.path.join(ROOT, "docs", "assets")
     for kind in [args.kind] if args.kind else ["hv", "all"]:
         with tempfile.TemporaryDirectory() as work:
-            os.symlink(BASELINE, os.path.join(work, "birmingham_baseline.ron"))
-            rows = [[round(f * 100)] + run_point(work, ROLES[kind], f, args.reps) for f in POINTS]
-        with open(os.path.join(assets, f"capacity_sweep_{kind}.csv"), "w", newline="") as f:
+            rows = [[round(f * 100)] + run_point(work, ROLES[kind], f, args.reps, args.scenario)
+                    for f in POINTS]
+        with open(os.path.join(assets, f"capacity_sweep_{kind}{suffix}.csv"), "w", newline="") as f:
             out = csv.writer(f)
             out.writerow(["capacity_percent"] + [m for _, m in REVIEWS])
             out.writerows([[r[0]] + [f"{v:.1f}" for v in r[1:]] for r in rows])
         who = "health visitors'" if kind == "hv" else "all roles'"
-        svg(rows, f"Compliance, April 2020 to March 2022, against {who} capacity",
-            os.path.join(assets, f"capacity_sweep_{kind}.svg"))
+        of = f" ({suffix[1:]})" if suffix else ""
+        svg(rows, f"Compliance, April 2020 to March 2022, against {who} capacity{of}",
+            os.path.join(assets, f"capacity_sweep_{kind}{suffix}.svg"))
         steps = [max(abs(rows[k][i] - rows[k - 1][i]) for k in range(1, len(rows))) for i in range(1, 6)]
         print(f"{kind}: largest step " + ", ".join(f"{m} {s:.1f}" for (_, m), s in zip(REVIEWS, steps)))
 

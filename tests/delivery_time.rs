@@ -215,34 +215,40 @@ fn learners_are_supervised_from_their_team() {
     );
 }
 
+/// A nursery nurse delivers the new birth visit (1.5 hours), supervised for half an hour each by
+/// `hv` health visitors, with visits shortened as given.
+fn delegated(hv: f64, shorter_visits: Option<ShorterVisits>) -> Scenario {
+    let mut s = scenario(
+        12,
+        vec![nursery_nurse()],
+        vec![crate::common::district(
+            "north",
+            1000,
+            1000.0,
+            &[("hv", hv), ("nn", 2.0)],
+        )],
+    );
+    s.reviews[0].roles = vec!["nn".into()];
+    let o = Overheads {
+        delegation: vec![Delegation {
+            role: "nn".into(),
+            supervisor: "hv".into(),
+            hours_per_review: 0.5,
+        }],
+        ..Overheads::default()
+    };
+    let mut s = with(s, Some(o), None);
+    if let Some(d) = s.delivery.as_mut() {
+        d.shorter_visits = shorter_visits;
+    }
+    s
+}
+
 #[test]
 fn a_delegated_review_needs_its_supervisor_s_time() {
-    // A nursery nurse delivers the new birth visit, supervised for half an hour each by a health
-    // visitor. With no health visitor nothing can be delegated; with one, every visit is done.
-    let make = |hv: f64| {
-        let mut s = scenario(
-            12,
-            vec![nursery_nurse()],
-            vec![crate::common::district(
-                "north",
-                1000,
-                1000.0,
-                &[("hv", hv), ("nn", 2.0)],
-            )],
-        );
-        s.reviews[0].roles = vec!["nn".into()];
-        let o = Overheads {
-            delegation: vec![Delegation {
-                role: "nn".into(),
-                supervisor: "hv".into(),
-                hours_per_review: 0.5,
-            }],
-            ..Overheads::default()
-        };
-        with(s, Some(o), None)
-    };
-    let none = run_scenario(&make(0.0), 2, 3, None);
-    let one = run_scenario(&make(1.0), 2, 3, None);
+    // With no health visitor nothing can be delegated; with one, every visit is done.
+    let none = run_scenario(&delegated(0.0, None), 2, 3, None);
+    let one = run_scenario(&delegated(1.0, None), 2, 3, None);
     for m in 1..12 {
         assert_eq!(
             value(&none, 0, m, "ALL", "review_on_time:new_birth"),
@@ -278,6 +284,7 @@ fn shortened(hv: f64, floor: Option<f64>) -> Scenario {
             above: 100.0,
             per_100: 1.0,
             floor,
+            overheads: false,
         }),
         ..Delivery::default()
     });
@@ -317,6 +324,73 @@ fn shorter_visits_take_their_share_of_the_hours_and_stretch_a_short_team() {
     let mut plain = shortened(0.4, None);
     plain.delivery = None;
     assert_eq!(run_scenario(&plain, 2, 5, None), full);
+}
+
+/// Visits at half their hours on any team (any caseload over 50 children per WTE gives the
+/// floor), with or without the time that is not visits.
+fn halved(overheads: bool) -> ShorterVisits {
+    ShorterVisits {
+        above: 0.0,
+        per_100: 1.0,
+        floor: 0.5,
+        overheads,
+    }
+}
+
+#[test]
+fn overheads_per_child_shorten_with_visits_when_asked() {
+    // Half an hour of administration a month for each of about 5,000 children, from 80 health
+    // visitors with time to spare (62 children per WTE: visits at their floor of a half). Without
+    // `overheads` the administration takes its full hours; with it, half.
+    let mut s = tiny();
+    s.districts[0].staff = map(&[("hv", 80.0)]);
+    let o = Overheads {
+        per_child: vec![ChildOverhead {
+            name: "caseload administration".into(),
+            levels: vec![],
+            hours_per_child_per_month: 0.5,
+            roles: vec!["hv".into()],
+        }],
+        ..Overheads::default()
+    };
+    let mut s = with(s, Some(o), None);
+    for (overheads, pace) in [(false, 1.0), (true, 0.5)] {
+        if let Some(d) = s.delivery.as_mut() {
+            d.shorter_visits = Some(halved(overheads));
+        }
+        let results = run_scenario(&s, 2, 4, None);
+        for r in 0..2 {
+            for m in [1, 12, 40] {
+                near(
+                    value(&results, r, m, "ALL", "overhead_hours"),
+                    pace * 0.5 * value(&results, r, m, "ALL", "children_opening"),
+                    1e-6,
+                    &format!("overheads {overheads}, replication {r}, month {m}"),
+                );
+            }
+        }
+    }
+    // A delegated review's supervision (half an hour) does not shorten, with or without them. With
+    // three health visitors and six nursery nurses for 1,000 children (333 per WTE: visits at their
+    // floor) every visit is done on its first day in each run, taking 1.5 + 0.5 hours at full
+    // length and 1.5 x 0.5 + 0.5 shortened.
+    let ample = |shorter: Option<ShorterVisits>| {
+        let mut s = delegated(3.0, shorter);
+        s.districts[0].staff = map(&[("hv", 3.0), ("nn", 6.0)]);
+        run_scenario(&s, 2, 3, None)
+    };
+    let full = ample(None);
+    let hours = sum(&full, 0..12, "hours_used");
+    for overheads in [false, true] {
+        let results = ample(Some(halved(overheads)));
+        assert_eq!(done(&results), done(&full), "overheads {overheads}");
+        near(
+            sum(&results, 0..12, "hours_used") / hours,
+            1.25 / 2.0,
+            1e-9,
+            &format!("hours used against full visits, overheads {overheads}"),
+        );
+    }
 }
 
 #[test]

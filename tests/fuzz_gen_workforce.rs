@@ -206,6 +206,7 @@ impl Builder<'_> {
             },
             per_100: if self.edge() { 2.0 } else { self.f(0.0, 0.5) },
             floor: if self.edge() { 0.0 } else { self.f(0.2, 1.0) },
+            overheads: self.g.chance(0.5),
         });
         let fewer_contacts = self.g.chance(0.3).then(|| {
             let (levels, nonempty) = (self.levels.clone(), !self.edge());

@@ -102,11 +102,19 @@ pub fn capacity(
             capacity.take(model, d, r, f64::from(active) * v.supervision_hours_per_day);
         }
     }
+    if let Some(shorter) = &model.delivery.shorter_visits {
+        for (u, pace) in capacity.pace.iter_mut().enumerate() {
+            *pace = shorter
+                .curve
+                .share(posts.team_caseload(model, u, census.team_children(u)));
+        }
+    }
     overheads(&clock, model, &census, capacity, recorder, metrics);
 }
 
 /// Takes the day's time that is not visits from each team: per learner present, and per child
-/// held (at the levels each overhead names), each from its roles in order.
+/// held (at the levels each overhead names, at the team's pace when overheads shorten under
+/// pressure), each from its roles in order.
 fn overheads(
     clock: &Clock,
     model: &Model,
@@ -120,9 +128,11 @@ fn overheads(
         return;
     };
     let days = f64::from(clock.working_days_in_month.max(1));
+    let paced = model.delivery.shorter_visits.is_some_and(|s| s.overheads);
     for d in 0..model.districts.len() {
         for u in model.delivery.teams(d) {
             let mut taken = 0.0;
+            let pace = if paced { capacity.pace[u] } else { 1.0 };
             if let Some(l) = &o.learners {
                 let wanted = f64::from(capacity.learners[u]) * l.hours_per_month / days;
                 taken += capacity.take_in_order(u, &l.roles, wanted);
@@ -132,7 +142,7 @@ fn overheads(
                     .filter(|&l| c.levels[l])
                     .map(|l| census.team_get(u, l))
                     .sum();
-                let wanted = f64::from(children) * c.hours_per_month / days;
+                let wanted = f64::from(children) * c.hours_per_month / days * pace;
                 taken += capacity.take_in_order(u, &c.roles, wanted);
             }
             recorder.add(clock.month, d, k, taken);

@@ -30,7 +30,7 @@ pub struct DeliveryModel {
     /// Absence, if any.
     pub absence: Option<AbsenceModel>,
     /// Shorter visits under pressure, if any.
-    pub shorter_visits: Option<PressureCurve>,
+    pub shorter_visits: Option<ShorterVisitsModel>,
     /// Fewer planned contacts under pressure, if any.
     pub fewer_contacts: Option<FewerContactsModel>,
 }
@@ -58,6 +58,15 @@ impl PressureCurve {
             (1.0 - self.per_child * (caseload - self.above)).max(self.floor)
         }
     }
+}
+
+/// Shorter visits under pressure (see [`crate::scenario::ShorterVisits`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ShorterVisitsModel {
+    /// The share of its hours a visit takes, by caseload.
+    pub curve: PressureCurve,
+    /// Whether per-child overheads shorten too.
+    pub overheads: bool,
 }
 
 /// Fewer planned contacts under pressure (see [`crate::scenario::FewerContacts`]).

@@ -14,7 +14,7 @@ use crate::scenario::{AllocationPolicy, Anchor, LeaveAt, Offset, Reported};
 
 pub use delivery::{
     AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, FewerContactsModel,
-    LearnerModel, OverheadsModel, PressureCurve, Spells, UnitIx,
+    LearnerModel, OverheadsModel, PressureCurve, ShorterVisitsModel, Spells, UnitIx,
 };
 pub use workforce::{
     BudgetModel, MutualAidModel, PipelineModel, PlacementModel, RecruitmentModel, SecondmentModel,

@@ -53,6 +53,7 @@ pub struct Delivery {
 /// `c` > `above` gives each review visit and contact `max(floor, 1 - per_100 * (c - above) / 100)`
 /// of its hours; a visit that finds no one in uses its share of the shorter visit. Supervision of
 /// delegated reviews does not shorten, and the unmet hours of a missed review count its full hours.
+/// With `overheads`, the time per child that is not visits shortens by the same share.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShorterVisits {
@@ -62,6 +63,12 @@ pub struct ShorterVisits {
     pub per_100: f64,
     /// The shortest a visit gets, as a share of its hours, in (0, 1].
     pub floor: f64,
+    /// Whether the time per child that is not visits shortens too: each of `overheads.per_child`
+    /// (records, safeguarding, multi-agency work) takes the same share of its hours, as a pressed
+    /// team keeps records briefly or writes them up in its own time. Learners' and delegated
+    /// reviews' supervision does not shorten. Default: false (only visits and contacts shorten).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub overheads: bool,
 }
 
 /// How planned contacts fall with the caseload. Each month a team whose children per
@@ -231,6 +238,10 @@ pub struct Absence {
     /// Bank or agency cover for absent staff and vacant posts. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<Cover>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 fn is_zero(x: &f64) -> bool {

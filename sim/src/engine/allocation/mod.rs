@@ -193,9 +193,9 @@ pub fn allocate(
         urgent: None,
         reviews_only: true,
     };
-    if let Some(shorter) = &model.delivery.shorter_visits {
-        for (u, dw) in work.teams.iter_mut().enumerate() {
-            dw.pace = shorter.share(posts.team_caseload(model, u, census.team_children(u)));
+    if model.delivery.shorter_visits.is_some() {
+        for (dw, &pace) in work.teams.iter_mut().zip(&capacity.pace) {
+            dw.pace = pace;
         }
     }
     for d in 0..model.districts.len() {

@@ -13,6 +13,9 @@ pub struct Capacity {
     pub(in crate::engine) away: Vec<f64>,
     /// Scratch: learners (trainees, apprentices, preceptees) present in each team today.
     pub(in crate::engine) learners: Vec<u32>,
+    /// Share of its hours each visit takes in each team today (1 unless visits shorten under
+    /// pressure: `delivery.shorter_visits`).
+    pub(in crate::engine) pace: Vec<f64>,
 }
 
 impl Capacity {
@@ -24,6 +27,7 @@ impl Capacity {
             hours: vec![0.0; cells],
             away: vec![0.0; cells],
             learners: vec![0; model.delivery.units()],
+            pace: vec![1.0; model.delivery.units()],
         }
     }
 

@@ -6,7 +6,7 @@ use super::workforce::Ids;
 use crate::locate::FieldPath;
 use crate::model::{
     AbsenceModel, BookingModel, ChildOverheadModel, CoverModel, DeliveryModel, FewerContactsModel,
-    LearnerModel, OverheadsModel, PressureCurve, Spells, limits,
+    LearnerModel, OverheadsModel, PressureCurve, ShorterVisitsModel, Spells, limits,
 };
 use crate::scenario::{Absence, Overheads, Role, Scenario};
 
@@ -103,7 +103,10 @@ impl Checker {
                     format!("must be a share in (0, 1], found {}", v.floor),
                 );
             }
-            model.shorter_visits = Some(curve);
+            model.shorter_visits = Some(ShorterVisitsModel {
+                curve,
+                overheads: v.overheads,
+            });
         }
         if let Some(f) = &delivery.fewer_contacts {
             let fp = p.field("fewer_contacts");
