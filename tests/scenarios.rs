@@ -31,7 +31,11 @@ fn the_paced_candidate_in_the_docs_loads_over_the_baseline() {
     // shortening visits and time per child under pressure.
     let path = scenarios_dir().join("../docs/assets/birmingham_paced_overheads.ron");
     let loaded = load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
-    let shorter = loaded.model.delivery.shorter_visits.expect("shorter visits");
+    let shorter = loaded
+        .model
+        .delivery
+        .shorter_visits
+        .expect("shorter visits");
     assert!(shorter.overheads);
     assert_eq!(loaded.model.districts.len(), 10);
 }
