@@ -130,6 +130,8 @@ def main():
     parser.add_argument("--scenario", default=BASELINE,
                         help="an overlay of the baseline that keeps its districts (default: the baseline)")
     args = parser.parse_args()
+    if not os.path.isfile(args.scenario):
+        sys.exit(f"capacity_sweep: {args.scenario} not found")
     suffix = "" if os.path.samefile(args.scenario, BASELINE) else \
         "_" + os.path.splitext(os.path.basename(args.scenario))[0]
     if not os.path.exists(BIN):

@@ -215,9 +215,9 @@ fn learners_are_supervised_from_their_team() {
     );
 }
 
-/// A nursery nurse delivers the new birth visit (1.5 hours), supervised for half an hour each by
-/// `hv` health visitors, with visits shortened as given.
-fn delegated(hv: f64, shorter_visits: Option<ShorterVisits>) -> Scenario {
+/// `nn` nursery nurses deliver the new birth visit (1.5 hours), supervised for half an hour each by
+/// `hv` health visitors, in a district of about 5,000 children, with visits shortened as given.
+fn delegated(hv: f64, nn: f64, shorter_visits: Option<ShorterVisits>) -> Scenario {
     let mut s = scenario(
         12,
         vec![nursery_nurse()],
@@ -225,7 +225,7 @@ fn delegated(hv: f64, shorter_visits: Option<ShorterVisits>) -> Scenario {
             "north",
             1000,
             1000.0,
-            &[("hv", hv), ("nn", 2.0)],
+            &[("hv", hv), ("nn", nn)],
         )],
     );
     s.reviews[0].roles = vec!["nn".into()];
@@ -247,8 +247,8 @@ fn delegated(hv: f64, shorter_visits: Option<ShorterVisits>) -> Scenario {
 #[test]
 fn a_delegated_review_needs_its_supervisor_s_time() {
     // With no health visitor nothing can be delegated; with one, every visit is done.
-    let none = run_scenario(&delegated(0.0, None), 2, 3, None);
-    let one = run_scenario(&delegated(1.0, None), 2, 3, None);
+    let none = run_scenario(&delegated(0.0, 2.0, None), 2, 3, None);
+    let one = run_scenario(&delegated(1.0, 2.0, None), 2, 3, None);
     for m in 1..12 {
         assert_eq!(
             value(&none, 0, m, "ALL", "review_on_time:new_birth"),
@@ -354,31 +354,43 @@ fn overheads_per_child_shorten_with_visits_when_asked() {
         ..Overheads::default()
     };
     let mut s = with(s, Some(o), None);
-    for (overheads, pace) in [(false, 1.0), (true, 0.5)] {
+    // On the line's slope (from 0 children per WTE, 0.8 a 100, floor 0.1) a month's pace follows
+    // its children: 1 - 0.008 x children / 80.
+    let sloped = ShorterVisits {
+        per_100: 0.8,
+        floor: 0.1,
+        ..halved(true)
+    };
+    let pace = |children: f64, curve: &ShorterVisits| {
+        if curve.overheads {
+            (1.0 - curve.per_100 / 100.0 * children / 80.0).max(curve.floor)
+        } else {
+            1.0
+        }
+    };
+    for curve in [halved(false), halved(true), sloped] {
         if let Some(d) = s.delivery.as_mut() {
-            d.shorter_visits = Some(halved(overheads));
+            d.shorter_visits = Some(curve.clone());
         }
         let results = run_scenario(&s, 2, 4, None);
         for r in 0..2 {
             for m in [1, 12, 40] {
+                let children = value(&results, r, m, "ALL", "children_opening");
                 near(
                     value(&results, r, m, "ALL", "overhead_hours"),
-                    pace * 0.5 * value(&results, r, m, "ALL", "children_opening"),
+                    pace(children, &curve) * 0.5 * children,
                     1e-6,
-                    &format!("overheads {overheads}, replication {r}, month {m}"),
+                    &format!("{curve:?}, replication {r}, month {m}"),
                 );
             }
         }
     }
     // A delegated review's supervision (half an hour) does not shorten, with or without them. With
-    // three health visitors and six nursery nurses for 1,000 children (333 per WTE: visits at their
-    // floor) every visit is done on its first day in each run, taking 1.5 + 0.5 hours at full
-    // length and 1.5 x 0.5 + 0.5 shortened.
-    let ample = |shorter: Option<ShorterVisits>| {
-        let mut s = delegated(3.0, shorter);
-        s.districts[0].staff = map(&[("hv", 3.0), ("nn", 6.0)]);
-        run_scenario(&s, 2, 3, None)
-    };
+    // three health visitors and six nursery nurses for about 5,000 children (some 1,700 per WTE:
+    // visits at their floor) every visit is done on its first day in each run, taking 1.5 + 0.5
+    // hours at full length and 1.5 x 0.5 + 0.5 shortened.
+    let ample =
+        |shorter: Option<ShorterVisits>| run_scenario(&delegated(3.0, 6.0, shorter), 2, 3, None);
     let full = ample(None);
     let hours = sum(&full, 0..12, "hours_used");
     for overheads in [false, true] {

@@ -14,8 +14,9 @@ use crate::scenario::PipelineKind;
 
 /// Each working day: sums the contact hours of the staff present (scaled by productivity and the
 /// month's annual leave), adds bank or agency cover, moves seconded hours between districts, takes
-/// volunteers' supervision from their supervisors and the time that is not visits from each team,
-/// and records apprentices' hours.
+/// volunteers' supervision from their supervisors, sets each team's pace under pressure (which the
+/// share-out that follows reads) and takes the time that is not visits from each team, and records
+/// apprentices' hours.
 pub fn capacity(
     today: Today,
     staff: Query<&Staff>,

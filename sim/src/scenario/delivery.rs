@@ -65,8 +65,8 @@ pub struct ShorterVisits {
     pub floor: f64,
     /// Whether the time per child that is not visits shortens too: each of `overheads.per_child`
     /// (records, safeguarding, multi-agency work) takes the same share of its hours, as a pressed
-    /// team keeps records briefly or writes them up in its own time. Learners' and delegated
-    /// reviews' supervision does not shorten. Default: false (only visits and contacts shorten).
+    /// team writes records up in its own time. Learners' and delegated reviews' supervision does
+    /// not shorten. Default: false (only visits and contacts shorten).
     #[serde(default, skip_serializing_if = "is_false")]
     pub overheads: bool,
 }
