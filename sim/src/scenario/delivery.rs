@@ -67,7 +67,7 @@ pub struct ShorterVisits {
     /// (records, safeguarding, multi-agency work) takes the same share of its hours, as a pressed
     /// team writes records up in its own time. Learners' and delegated reviews' supervision does
     /// not shorten. Default: false (only visits and contacts shorten).
-    #[serde(default, skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "super::is_false")]
     pub overheads: bool,
 }
 
@@ -238,10 +238,6 @@ pub struct Absence {
     /// Bank or agency cover for absent staff and vacant posts. Default: none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cover: Option<Cover>,
-}
-
-fn is_false(b: &bool) -> bool {
-    !*b
 }
 
 fn is_zero(x: &f64) -> bool {
