@@ -176,6 +176,7 @@ pub fn allocate(
         rng: &mut streams.delivery,
         candidates: &mut Vec::new(),
         shortest: serve::shortest_task(model),
+        pace: &capacity.pace,
     };
     let fraction =
         f64::from(clock.working_days_so_far) / f64::from(clock.working_days_in_month.max(1));
@@ -193,11 +194,6 @@ pub fn allocate(
         urgent: None,
         reviews_only: true,
     };
-    if model.delivery.shorter_visits.is_some() {
-        for (dw, &pace) in work.teams.iter_mut().zip(&capacity.pace) {
-            dw.pace = pace;
-        }
-    }
     for d in 0..model.districts.len() {
         let teams = model.delivery.teams(d);
         let team_count = teams.len() as f64;

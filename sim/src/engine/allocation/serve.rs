@@ -33,6 +33,8 @@ pub(super) struct Context<'a, 'w, 's, 'c> {
     pub candidates: &'a mut Vec<Candidate>,
     /// Hours of the shortest review or contact (see [`shortest_task`]).
     pub shortest: f64,
+    /// Share of its hours each visit and contact takes today, by team (`Capacity::pace`).
+    pub pace: &'a [f64],
 }
 
 /// Hours of the shortest review or contact: a share-out with less than this left for every role
@@ -117,22 +119,21 @@ fn has_time(
     ctx: &Context,
     dw: &TeamWork,
     source: Source,
-    hours: &[f64],
-    volunteer_hours: f64,
+    (hours, volunteer_hours, pace): (&[f64], f64, f64),
 ) -> bool {
     let model = &ctx.params.model;
     match source {
         Source::OnTime(r) | Source::Late(r) => free_reviewer(
             &ctx.roles.reviews[r],
             hours,
-            model.reviews[r].hours * dw.pace,
+            model.reviews[r].hours * pace,
             &model.delivery.overheads.delegation,
         )
         .is_some(),
         Source::Contacts(l) => free_role(
             &ctx.roles.levels[l],
             hours,
-            model.levels[l].contact_hours * dw.pace,
+            model.levels[l].contact_hours * pace,
         )
         .is_some(),
         Source::Support => {
@@ -195,7 +196,7 @@ pub(super) fn serve(
     let delegation = &model.delivery.overheads.delegation;
     let (today, m) = (ctx.today, ctx.month);
     // Nothing fits: skip building the candidates (a common case once the day's hours are used).
-    let pace = dw.pace;
+    let pace = ctx.pace[crate::engine::state::unit(model, d, team.index)];
     let idle = |h: f64| h <= EPSILON_HOURS && h + EPSILON_HOURS < ctx.shortest * pace;
     if *volunteer_hours <= EPSILON_HOURS && hours.iter().all(|&h| idle(h)) {
         return;
@@ -244,7 +245,7 @@ pub(super) fn serve(
     loop {
         while candidates
             .last()
-            .is_some_and(|c| !has_time(ctx, dw, c.source, hours, *volunteer_hours))
+            .is_some_and(|c| !has_time(ctx, dw, c.source, (hours, *volunteer_hours, pace)))
         {
             candidates.pop();
         }

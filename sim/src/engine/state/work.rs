@@ -94,9 +94,6 @@ pub(in crate::engine) struct TeamWork {
     pub(in crate::engine) support: Support,
     /// Reviews waiting for their booked visit (booking only; few).
     pub(in crate::engine) waiting: Vec<Waiting>,
-    /// Share of its hours each visit and contact takes today (1 unless visits shorten under
-    /// pressure: `delivery.shorter_visits`).
-    pub(in crate::engine) pace: f64,
 }
 
 /// All teams' open work.
@@ -135,7 +132,6 @@ impl Work {
             contacts: vec![Contacts::default(); model.levels.len()],
             support: Support::default(),
             waiting: Vec::new(),
-            pace: 1.0,
         };
         let most_teams = (0..model.districts.len())
             .map(|d| model.delivery.team_count(d))
