@@ -148,6 +148,16 @@ pub fn baseline() -> Scenario {
     load::baseline().expect("the baseline is valid").scenario
 }
 
+/// The embedded baseline cut to its first `months` months (2 at least: the committed trainee cohort
+/// starts in February 2019).
+pub fn baseline_for(months: u32) -> Scenario {
+    let mut s = baseline();
+    s.calendar.months = months;
+    let end = format!("{}-{:02}-01", 2019 + months / 12, months % 12 + 1);
+    s.calendar.bank_holidays.retain(|d| *d < end);
+    s
+}
+
 /// A metric's value for one replication, month and district (`"ALL"` for the city).
 pub fn value(results: &Results, rep: usize, month: usize, district: &str, metric: &str) -> f64 {
     let d = results

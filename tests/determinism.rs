@@ -1,6 +1,6 @@
 //! Same scenario and seed, same results, whatever the thread count.
 
-use crate::common::{baseline, run_scenario, tiny};
+use crate::common::{assert_same_cells, baseline, baseline_for, run_scenario, tiny};
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
@@ -40,5 +40,43 @@ fn replication_i_is_the_same_whatever_the_number_of_replications() {
                 assert!(x == y || (x.is_nan() && y.is_nan()));
             }
         }
+    }
+}
+
+#[test]
+fn staffing_and_allocation_leave_every_child_s_needs_as_they_were() {
+    // Common random numbers: the team a child joins, the visits that find no one in and the
+    // contacts a pressed team drops each draw from their own stream, so halving the health
+    // visitors or changing how teams share their time changes no child's need levels, and a
+    // comparison of two scenarios shows the effect of the staffing alone.
+    let s = baseline_for(9);
+    let mut fewer = s.clone();
+    for d in &mut fewer.districts {
+        for wte in [&mut d.staff, &mut d.establishment] {
+            if let Some(x) = wte.get_mut("health_visitor") {
+                *x *= 0.5;
+            }
+        }
+    }
+    let delivery = fewer
+        .delivery
+        .as_mut()
+        .expect("the baseline has a delivery section");
+    delivery.deadline_share = 0.9;
+    if let Some(teams) = delivery.teams.as_mut() {
+        teams.cross_cover = 1.0;
+    }
+    let (a, b) = (
+        run_scenario(&s, 2, 3, None),
+        run_scenario(&fewer, 2, 3, None),
+    );
+    assert_ne!(a, b, "halving the health visitors changes the results");
+    let levels: Vec<String> = s
+        .need_levels
+        .iter()
+        .map(|l| format!("children:{}", l.id))
+        .collect();
+    for district in s.districts.iter().map(|d| d.id.as_str()).chain(["ALL"]) {
+        assert_same_cells(&a, &b, district, levels.iter().map(String::as_str));
     }
 }

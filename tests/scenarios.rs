@@ -26,21 +26,6 @@ fn every_shipped_scenario_loads_and_validates() {
 }
 
 #[test]
-fn the_paced_candidate_in_the_docs_loads_over_the_baseline() {
-    // docs/validation.md §2 reads its sweeps from this overlay: it must keep loading, and keep
-    // shortening visits and time per child under pressure.
-    let path = scenarios_dir().join("../docs/assets/birmingham_paced_overheads.ron");
-    let loaded = load::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
-    let shorter = loaded
-        .model
-        .delivery
-        .shorter_visits
-        .expect("shorter visits");
-    assert!(shorter.overheads);
-    assert_eq!(loaded.model.districts.len(), 10);
-}
-
-#[test]
 fn the_embedded_baseline_is_the_shipped_file() {
     let shipped = std::fs::read(scenarios_dir().join(load::BASELINE_NAME)).expect("the baseline");
     assert!(

@@ -7,17 +7,7 @@ use caseload::scenario::{District, Migration, Scenario};
 
 use caseload::results::Results;
 
-use crate::common::{baseline, map, mean, run_scenario, tiny, total, value};
-
-/// The embedded baseline cut to its first `months` months (2 at least: the committed trainee cohort
-/// starts in February 2019).
-fn baseline_for(months: u32) -> Scenario {
-    let mut s = baseline();
-    s.calendar.months = months;
-    let end = format!("{}-{:02}-01", 2019 + months / 12, months % 12 + 1);
-    s.calendar.bank_holidays.retain(|d| *d < end);
-    s
-}
+use crate::common::{baseline_for, map, mean, run_scenario, tiny, total, value};
 
 /// The mean over replications and months `from..=to` of a review's compliance, as OHID counts it:
 /// reviews on time over reviews due, summed over the months (a new birth visit counted at its last
@@ -151,8 +141,8 @@ fn with_health_visitors(mut scenario: Scenario, factor: f64) -> Scenario {
 fn compliance_falls_gradually_as_health_visitors_are_cut() {
     // docs/validation.md, the capacity sweeps: with 85% and 70% of the baseline's health visitors,
     // every mandated review's compliance over April-December 2019 falls, step by step, with no
-    // cliff. In release (40 replications) 100% / 85% / 70% give C1 49 / 34 / 21, C8i 72 / 62 / 51,
-    // C4 67 / 56 / 47, C6i 67 / 57 / 48; 6 replications here.
+    // cliff. In release (40 replications) 100% / 85% / 70% give C1 44 / 42 / 38, C8i 79 / 77 / 73,
+    // C4 62 / 58 / 53, C6i 63 / 59 / 53; 6 replications here.
     let at = |factor: f64| {
         let results = run_scenario(&with_health_visitors(baseline_for(12), factor), 6, 1, None);
         [
@@ -168,7 +158,7 @@ fn compliance_falls_gradually_as_health_visitors_are_cut() {
         let steps = [full[i] - less[i], less[i] - least[i]];
         for step in steps {
             assert!(
-                (0.02..=0.18).contains(&step),
+                (0.01..=0.12).contains(&step),
                 "review {i}: {full:?} / {less:?} / {least:?}"
             );
         }

@@ -170,7 +170,7 @@ impl Replication {
                     load: &mut load,
                     count: &mut count,
                     posts: &posts,
-                    rng: &mut streams.delivery,
+                    rng: &mut streams.joining,
                 };
                 population::place(
                     &mut commands,

@@ -93,6 +93,8 @@ pub fn contact_demand(
     let streams = &mut *streams;
     let rng = if clock.warming {
         &mut streams.warm_up
+    } else if model.delivery.section {
+        &mut streams.contacts
     } else {
         &mut streams.need
     };

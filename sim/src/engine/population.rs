@@ -128,7 +128,7 @@ pub fn spawn_initial(
         load: &mut load,
         count: &mut count,
         posts: &posts,
-        rng: &mut streams.delivery,
+        rng: &mut streams.joining,
     };
     let rng = &mut streams.demography;
     let first = params.model.calendar.first_day();
@@ -235,7 +235,7 @@ pub fn notify_pregnancies(
         load: &mut load,
         count: &mut count,
         posts: &posts,
-        rng: &mut streams.delivery,
+        rng: &mut streams.joining,
     };
     for d in 0..params.model.districts.len() {
         notify(
@@ -270,7 +270,7 @@ pub fn arrivals(
         load: &mut load,
         count: &mut count,
         posts: &posts,
-        rng: &mut streams.delivery,
+        rng: &mut streams.joining,
     };
     for (d, district) in params.model.districts.iter().enumerate() {
         let rng = &mut streams.demography;
@@ -374,7 +374,7 @@ pub fn migrate(
             recorder.add(m, to as usize, metrics.moved_in, 1.0);
             child.district = to;
             count.add(to as usize, child.level as usize);
-            child.team = teams::join(model, &mut load, &posts, to as usize, &mut streams.delivery);
+            child.team = teams::join(model, &mut load, &posts, to as usize, &mut streams.joining);
             let unit = super::state::unit(model, to as usize, child.team);
             let open = child.open;
             for r in (0..model.reviews.len()).filter(|r| open & (1 << r) != 0) {

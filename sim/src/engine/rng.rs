@@ -30,12 +30,19 @@ pub enum Process {
     /// Contact demand during a warm-up, kept apart so that a warm-up leaves the need stream, and so
     /// every need level after the start, as it would be without one.
     WarmUp = 7,
-    /// How work reaches families: the team a child joins, visits that find no one in.
+    /// Booked visits that find no one in.
     Delivery = 8,
     /// Spells of sickness and maternity leave.
     Absence = 9,
     /// Calibration's proposals (`caseload calibrate`), one stream per proposal.
     Calibration = 10,
+    /// The team a child joins, apart from [`Process::Delivery`] so that how many visits find no
+    /// one in (which moves with staffing) never changes which team a child joins.
+    Joining = 11,
+    /// Contact demand in a scenario with a `delivery` section, apart from [`Process::Need`] so that
+    /// the contacts a pressed team drops never change a child's later need levels. A scenario
+    /// without `delivery` keeps drawing them from the need stream, so its results stay as they were.
+    Contacts = 12,
 }
 
 /// The streams of one replication.
@@ -57,6 +64,10 @@ pub struct Streams {
     pub delivery: Xoshiro256PlusPlus,
     /// See [`Process::Absence`].
     pub absence: Xoshiro256PlusPlus,
+    /// See [`Process::Joining`].
+    pub joining: Xoshiro256PlusPlus,
+    /// See [`Process::Contacts`].
+    pub contacts: Xoshiro256PlusPlus,
 }
 
 impl Streams {
@@ -71,6 +82,8 @@ impl Streams {
             warm_up: stream(seed, replication, Process::WarmUp),
             delivery: stream(seed, replication, Process::Delivery),
             absence: stream(seed, replication, Process::Absence),
+            joining: stream(seed, replication, Process::Joining),
+            contacts: stream(seed, replication, Process::Contacts),
         }
     }
 }

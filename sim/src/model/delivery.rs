@@ -13,6 +13,9 @@ pub type UnitIx = usize;
 /// pooled, and every visit is done at the first attempt.
 #[derive(Debug, Clone)]
 pub struct DeliveryModel {
+    /// Whether the scenario has a `delivery` section: its contact demand then draws from its own
+    /// stream ([`crate::engine::rng::Process::Contacts`]).
+    pub section: bool,
     /// First team of each district, and one past the last team of the last.
     pub team_start: Vec<UnitIx>,
     /// Share of a team's spare hours lent to the other teams of its district each day.
@@ -82,6 +85,7 @@ impl DeliveryModel {
     /// One team a district, no booking: the pooled district of a scenario without `delivery`.
     pub fn pooled(districts: usize, roles: usize) -> Self {
         DeliveryModel {
+            section: false,
             team_start: (0..=districts).collect(),
             cross_cover: 0.0,
             joining: Joining::Establishment,

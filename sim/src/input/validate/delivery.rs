@@ -21,6 +21,7 @@ impl Checker {
         let Some(delivery) = &s.delivery else {
             return model;
         };
+        model.section = true;
         let p = FieldPath::root().field("delivery");
         if let Some(teams) = &delivery.teams {
             let tp = p.field("teams");
