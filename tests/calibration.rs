@@ -525,6 +525,12 @@ fn the_shipped_calibration_examples_load_and_the_birmingham_posterior_applies() 
             "observed/scotland_2014_2016.csv",
             Some("observed/scotland_2017_2018.csv"),
         ),
+        // docs/guide.md's recovery check.
+        (
+            "../docs/assets/calibration/recovery/prior.ron",
+            "../docs/assets/calibration/recovery/observed.csv",
+            None,
+        ),
     ] {
         let loaded = caseload::load::load_file(&dir.join(prior)).unwrap_or_else(|e| panic!("{e}"));
         let text = read_text(&dir.join(observed));

@@ -91,7 +91,8 @@ fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contact
     // Q1 2017/18 coverage (OHID-Q1) on at least three of the four post-birth reviews (the service did
     // not meet the standards in 2019, SEED-PR), near DATA's priors; and in January 2020 UPP contacts
     // are near SEED-PR's 96% and UP contacts near its 86%. Over 40 replications in release the model
-    // gives C2 80.6%, C8i 71.8%, C4 66.5%, C6i 67.3% and UPP 96.3%, UP 82.9%; 10 replications here.
+    // gives C1 44.4%, C2 83.0%, C8i 78.7%, C4 62.3%, C6i 63.3% and (medians) UPP 96.9%, UP 84.3%; 10
+    // replications here.
     let results = run_scenario(&baseline_for(13), 10, 1, None);
     assert_eq!(results.months[12], "2020-01");
     let england = [
@@ -105,7 +106,7 @@ fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contact
         .filter(|(r, e)| compliance(&results, r, 3, 11) < *e)
         .count();
     assert!(below >= 3, "{below} of 4 below England");
-    // DATA's priors, widened by 8 points for the calibration left to do (docs/calibration.md).
+    // DATA's priors, widened by 2 points for the spread of 10 replications (docs/calibration.md).
     for (review, low, high) in [
         ("antenatal", 0.25, 0.45),
         ("new_birth", 0.80, 0.90),
@@ -115,14 +116,14 @@ fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contact
     ] {
         let c = compliance(&results, review, 3, 11);
         assert!(
-            c >= low - 0.08 && c <= high + 0.08,
+            c >= low - 0.02 && c <= high + 0.02,
             "{review}: {c} far outside {low}-{high}"
         );
     }
     let upp = mean(&results, 12, "ALL", "contact_coverage:partnership_plus");
     assert!((upp - 0.96).abs() <= 0.03, "UPP contacts delivered: {upp}");
     let up = mean(&results, 12, "ALL", "contact_coverage:universal_plus");
-    assert!((up - 0.86).abs() <= 0.05, "UP contacts delivered: {up}");
+    assert!((up - 0.86).abs() <= 0.04, "UP contacts delivered: {up}");
 }
 
 /// `scenario` with every district's health visitors in post and funded scaled by `factor`.

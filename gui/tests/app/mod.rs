@@ -585,11 +585,11 @@ fn a_calibrated_posterior_draws_the_forecast_s_inputs_as_the_cli_does() {
 
 #[test]
 fn a_posterior_that_does_not_fit_the_scenario_is_refused_with_its_reason() {
-    // The Birmingham posterior sets the teams' cross-cover, which a scenario without teams does
-    // not write.
-    let teams: LeverPath = "delivery.teams".parse().unwrap();
+    // The Birmingham posterior sets the delivery section's deadline share, which a scenario
+    // without that section does not write.
+    let delivery: LeverPath = "delivery".parse().unwrap();
     let loaded =
-        lever::apply(&short("birmingham_baseline.ron"), &[(&teams, "None")]).expect("valid");
+        lever::apply(&short("birmingham_baseline.ron"), &[(&delivery, "None")]).expect("valid");
     let mut harness = harness_with(loaded, "birmingham_baseline.ron");
     wait_idle(&mut harness);
     let path = birmingham_posterior();
