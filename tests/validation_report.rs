@@ -106,7 +106,7 @@ fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contact
         .filter(|(r, e)| compliance(&results, r, 3, 11) < *e)
         .count();
     assert!(below >= 3, "{below} of 4 below England");
-    // DATA's priors, widened by 2 points for the spread of 10 replications (docs/calibration.md).
+    // DATA's priors, widened by 2 points for the spread of 10 replications (docs/validation.md §2).
     for (review, low, high) in [
         ("antenatal", 0.25, 0.45),
         ("new_birth", 0.80, 0.90),

@@ -601,5 +601,6 @@ fn a_posterior_that_does_not_fit_the_scenario_is_refused_with_its_reason() {
     harness.run();
     let error = harness.state().error().expect("refused").to_string();
     assert!(error.contains("does not fit this scenario"), "{error}");
+    assert!(error.contains("delivery.deadline_share"), "{error}");
     assert!(harness.state().posterior().is_none());
 }

@@ -51,7 +51,7 @@ pub struct Joining<'a> {
     pub count: &'a mut ChildCount,
     /// Staff in post by team (for the `Lightest` rule).
     pub posts: &'a Posts,
-    /// The delivery stream (for the `Establishment` rule).
+    /// The team-joining stream, [`super::rng::Process::Joining`] (for the `Establishment` rule).
     pub rng: &'a mut Xoshiro256PlusPlus,
 }
 

@@ -1,7 +1,8 @@
 //! Random-number streams, and the two draws several systems share ([`draw_cdf`], [`poisson`]).
 //!
 //! Replication `i` of a run with master seed `s` owns one independent stream per random process
-//! (demography, need, migration, reviews, workforce, warm-up contact demand, delivery, absence). Each stream is a `Xoshiro256PlusPlus` (portable: the same
+//! (demography, need, migration, reviews, workforce, warm-up contact demand, no-access visits,
+//! absence, team joining, contact demand). Each stream is a `Xoshiro256PlusPlus` (portable: the same
 //! numbers on every platform) seeded from SplitMix64 of (s, i, process). Separate streams per process
 //! keep common random numbers aligned when two scenarios differ in one process only: a change to
 //! staffing does not shift the births drawn.
@@ -17,7 +18,7 @@ use rand_distr::{Distribution, Poisson};
 pub enum Process {
     /// Pregnancies, births, arrivals and their ages and levels.
     Demography = 1,
-    /// Monthly need-level transitions and contact demand.
+    /// Monthly need-level transitions, and contact demand in a scenario without `delivery`.
     Need = 2,
     /// Moves between districts and out of the city.
     Migration = 3,
