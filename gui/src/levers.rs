@@ -352,6 +352,26 @@ fn build(s: &Scenario) -> Vec<Lever> {
                 )
             }));
         }
+        if let Some(v) = s.delivery.as_ref().and_then(|d| d.shorter_visits.as_ref()) {
+            levers.extend(path("delivery.shorter_visits.per_100").map(|p| {
+                number(
+                    "shorter_visits".into(),
+                    format!(
+                        "Visits shorter per 100 children per HV WTE above {:.0}",
+                        v.above
+                    ),
+                    "How much faster a pressed team works: where a team's caseload per HV WTE is \
+                     above the threshold, its visits and contacts (and, if the scenario says so, \
+                     its time per child) take this share less of their full length for every 100 \
+                     children over it, down to the scenario's floor. 0 keeps every visit whole. \
+                     No source measures it [est]: it decides how much of any extra staff time \
+                     goes to longer visits rather than more of them.",
+                    (0.0..=0.3, 0.01, Unit::Share),
+                    v.per_100,
+                    vec![p],
+                )
+            }));
+        }
         if let Some(r) = &hv.recruitment {
             levers.extend(path(&format!("roles[{id}].recruitment.success")).map(|p| {
                 number(
@@ -574,6 +594,7 @@ mod tests {
                 "attrition",
                 "workload_leaving",
                 "fewer_contacts",
+                "shorter_visits",
                 "recruitment_success",
                 "recruitment_cap",
                 "intake_size:graduates_february_2020",
@@ -616,6 +637,21 @@ mod tests {
         let applied = caseload::lever::apply(&loaded, &pairs).expect("applies");
         let cut = applied.scenario.delivery.and_then(|d| d.fewer_contacts);
         assert_eq!(cut.map(|f| f.per_100), Some(0.0));
+    }
+
+    #[test]
+    fn shorter_visits_lever_sets_a_value_the_scenario_accepts() {
+        let loaded = caseload::load::baseline().expect("baseline");
+        let mut levers = Levers::of(&loaded.scenario);
+        assert_eq!(levers.value("shorter_visits"), Some(&Value::Number(0.13)));
+        assert!(levers.set("shorter_visits", Value::Number(0.0)));
+        let settings = levers.settings();
+        assert_eq!(settings[0].0.to_string(), "delivery.shorter_visits.per_100");
+        let pairs: Vec<(&LeverPath, &str)> =
+            settings.iter().map(|(p, v)| (p, v.as_str())).collect();
+        let applied = caseload::lever::apply(&loaded, &pairs).expect("applies");
+        let pace = applied.scenario.delivery.and_then(|d| d.shorter_visits);
+        assert_eq!(pace.map(|v| v.per_100), Some(0.0));
     }
 
     #[test]
