@@ -158,6 +158,18 @@ pub fn baseline_for(months: u32) -> Scenario {
     s
 }
 
+/// `scenario` with every district's health visitors in post and funded scaled by `factor`.
+pub fn with_health_visitors(mut scenario: Scenario, factor: f64) -> Scenario {
+    for d in &mut scenario.districts {
+        for wte in [&mut d.staff, &mut d.establishment] {
+            if let Some(x) = wte.get_mut("health_visitor") {
+                *x *= factor;
+            }
+        }
+    }
+    scenario
+}
+
 /// A metric's value for one replication, month and district (`"ALL"` for the city).
 pub fn value(results: &Results, rep: usize, month: usize, district: &str, metric: &str) -> f64 {
     let d = results

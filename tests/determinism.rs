@@ -1,6 +1,8 @@
 //! Same scenario and seed, same results, whatever the thread count.
 
-use crate::common::{assert_same_cells, baseline, baseline_for, run_scenario, tiny};
+use crate::common::{
+    assert_same_cells, baseline, baseline_for, run_scenario, tiny, with_health_visitors,
+};
 
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
@@ -57,14 +59,7 @@ fn staffing_and_allocation_leave_children_s_needs_and_teams_as_they_were() {
         .as_mut()
         .expect("the baseline has a delivery section");
     delivery.fewer_contacts = None;
-    let mut fewer = s.clone();
-    for d in &mut fewer.districts {
-        for wte in [&mut d.staff, &mut d.establishment] {
-            if let Some(x) = wte.get_mut("health_visitor") {
-                *x *= 0.5;
-            }
-        }
-    }
+    let mut fewer = with_health_visitors(s.clone(), 0.5);
     let delivery = fewer
         .delivery
         .as_mut()

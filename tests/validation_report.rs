@@ -3,11 +3,13 @@
 //! The figures measured over 100 replications in release, and the command that gives them, are in
 //! docs/validation.md; these tests use fewer replications with tolerances that allow for that.
 
-use caseload::scenario::{District, Migration, Scenario};
+use caseload::scenario::{District, Migration};
 
 use caseload::results::Results;
 
-use crate::common::{baseline_for, map, mean, run_scenario, tiny, total, value};
+use crate::common::{
+    baseline_for, map, mean, run_scenario, tiny, total, value, with_health_visitors,
+};
 
 /// The mean over replications and months `from..=to` of a review's compliance, as OHID counts it:
 /// reviews on time over reviews due, summed over the months (a new birth visit counted at its last
@@ -124,18 +126,6 @@ fn birmingham_2019_is_below_england_and_january_2020_protects_upp_and_up_contact
     assert!((upp - 0.96).abs() <= 0.03, "UPP contacts delivered: {upp}");
     let up = mean(&results, 12, "ALL", "contact_coverage:universal_plus");
     assert!((up - 0.86).abs() <= 0.04, "UP contacts delivered: {up}");
-}
-
-/// `scenario` with every district's health visitors in post and funded scaled by `factor`.
-fn with_health_visitors(mut scenario: Scenario, factor: f64) -> Scenario {
-    for d in &mut scenario.districts {
-        for wte in [&mut d.staff, &mut d.establishment] {
-            if let Some(x) = wte.get_mut("health_visitor") {
-                *x *= factor;
-            }
-        }
-    }
-    scenario
 }
 
 #[test]

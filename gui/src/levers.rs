@@ -624,33 +624,33 @@ mod tests {
         assert_eq!(settings[0].1, "0.9");
     }
 
-    #[test]
-    fn fewer_contacts_lever_sets_a_value_the_scenario_accepts() {
+    /// Sets lever `key` (at `from` in the baseline) to 0 and applies it: the one setting names
+    /// `path`, and the baseline accepts it. Returns the scenario it gives.
+    fn set_to_zero(key: &str, from: f64, path: &str) -> Scenario {
         let loaded = caseload::load::baseline().expect("baseline");
         let mut levers = Levers::of(&loaded.scenario);
-        assert_eq!(levers.value("fewer_contacts"), Some(&Value::Number(0.1)));
-        assert!(levers.set("fewer_contacts", Value::Number(0.0)));
+        assert_eq!(levers.value(key), Some(&Value::Number(from)));
+        assert!(levers.set(key, Value::Number(0.0)));
         let settings = levers.settings();
-        assert_eq!(settings[0].0.to_string(), "delivery.fewer_contacts.per_100");
+        assert_eq!(settings[0].0.to_string(), path);
         let pairs: Vec<(&LeverPath, &str)> =
             settings.iter().map(|(p, v)| (p, v.as_str())).collect();
-        let applied = caseload::lever::apply(&loaded, &pairs).expect("applies");
-        let cut = applied.scenario.delivery.and_then(|d| d.fewer_contacts);
+        caseload::lever::apply(&loaded, &pairs)
+            .expect("applies")
+            .scenario
+    }
+
+    #[test]
+    fn fewer_contacts_lever_sets_a_value_the_scenario_accepts() {
+        let s = set_to_zero("fewer_contacts", 0.1, "delivery.fewer_contacts.per_100");
+        let cut = s.delivery.and_then(|d| d.fewer_contacts);
         assert_eq!(cut.map(|f| f.per_100), Some(0.0));
     }
 
     #[test]
     fn shorter_visits_lever_sets_a_value_the_scenario_accepts() {
-        let loaded = caseload::load::baseline().expect("baseline");
-        let mut levers = Levers::of(&loaded.scenario);
-        assert_eq!(levers.value("shorter_visits"), Some(&Value::Number(0.13)));
-        assert!(levers.set("shorter_visits", Value::Number(0.0)));
-        let settings = levers.settings();
-        assert_eq!(settings[0].0.to_string(), "delivery.shorter_visits.per_100");
-        let pairs: Vec<(&LeverPath, &str)> =
-            settings.iter().map(|(p, v)| (p, v.as_str())).collect();
-        let applied = caseload::lever::apply(&loaded, &pairs).expect("applies");
-        let pace = applied.scenario.delivery.and_then(|d| d.shorter_visits);
+        let s = set_to_zero("shorter_visits", 0.13, "delivery.shorter_visits.per_100");
+        let pace = s.delivery.and_then(|d| d.shorter_visits);
         assert_eq!(pace.map(|v| v.per_100), Some(0.0));
     }
 
