@@ -29,8 +29,8 @@ pub(super) struct Context<'a, 'w, 's, 'c> {
     pub recorder: &'a mut Recorder,
     /// The delivery stream: whether a booked visit finds anyone in.
     pub rng: &'a mut Xoshiro256PlusPlus,
-    /// Scratch for the queue heads of a share-out.
-    pub candidates: &'a mut Vec<Candidate>,
+    /// Scratch for the sort keys of a share-out's queue heads.
+    pub candidates: &'a mut Vec<u64>,
     /// Hours of the shortest review or contact (see [`shortest_task`]).
     pub shortest: f64,
     /// Share of its hours each visit and contact takes today, by team (`Capacity::pace`).
@@ -67,6 +67,31 @@ enum Source {
     Late(usize),
     Contacts(usize),
     Support,
+}
+
+impl Source {
+    /// The queue's rank in the order of queues, which breaks ties: reviews in scenario order, on
+    /// time before late; then levels; then universal support. `(reviews, levels)` are the model's
+    /// counts.
+    fn rank(self, (reviews, levels): (usize, usize)) -> usize {
+        match self {
+            Source::OnTime(r) => 2 * r,
+            Source::Late(r) => 2 * r + 1,
+            Source::Contacts(l) => 2 * reviews + l,
+            Source::Support => 2 * reviews + levels,
+        }
+    }
+
+    /// The queue whose head has sort key `key` (its rank is the key's low 8 bits, see [`order`]).
+    fn of(key: u64, (reviews, levels): (usize, usize)) -> Source {
+        let rank = (key & 0xff) as usize;
+        match rank.checked_sub(2 * reviews) {
+            None if rank.is_multiple_of(2) => Source::OnTime(rank / 2),
+            None => Source::Late(rank / 2),
+            Some(l) if l < levels => Source::Contacts(l),
+            Some(_) => Source::Support,
+        }
+    }
 }
 
 /// The first role in `roles` with at least `hours` left.
@@ -107,13 +132,6 @@ fn order(policy: AllocationPolicy, priority: u32, late: bool, deadline: Day, ran
     }
 }
 
-/// A queue head waiting to be served, with its sort key.
-#[derive(Debug, Clone, Copy)]
-pub(super) struct Candidate {
-    key: u64,
-    source: Source,
-}
-
 /// Whether some allowed role still has time for `source`'s next piece of work.
 fn has_time(
     ctx: &Context,
@@ -148,28 +166,22 @@ fn has_time(
     }
 }
 
-/// The review queue `source`'s head as a candidate, if the queue has one.
+/// The sort key of review queue `source`'s head, if the queue has one.
 fn review_head(
     policy: AllocationPolicy,
     dw: &TeamWork,
     review: &ReviewModel,
-    source: Source,
-) -> Option<Candidate> {
-    // Reviews rank first among queues, in scenario order, on time before late.
-    let (queue, late, rank) = match source {
-        Source::OnTime(r) => (&dw.on_time[r], false, 2 * r),
-        Source::Late(r) => (&dw.late[r], true, 2 * r + 1),
+    (source, counts): (Source, (usize, usize)),
+) -> Option<u64> {
+    let (queue, late) = match source {
+        Source::OnTime(r) => (&dw.on_time[r], false),
+        Source::Late(r) => (&dw.late[r], true),
         _ => return None,
     };
-    queue.peek().map(|head| Candidate {
-        key: order(
-            policy,
-            review.priority,
-            late,
-            if late { head.last_chance } else { head.on_time },
-            rank,
-        ),
-        source,
+    let rank = source.rank(counts);
+    queue.peek().map(|head| {
+        let deadline = if late { head.last_chance } else { head.on_time };
+        order(policy, review.priority, late, deadline, rank)
     })
 }
 
@@ -201,57 +213,46 @@ pub(super) fn serve(
     if *volunteer_hours <= EPSILON_HOURS && hours.iter().all(|&h| idle(h)) {
         return;
     }
-    let reviews = model.reviews.len();
+    let counts = (model.reviews.len(), model.levels.len());
+    // The heads' sort keys (each names its queue in its low bits): small and quick to sort.
     let mut candidates = std::mem::take(ctx.candidates);
     candidates.clear();
     for (r, review) in model.reviews.iter().enumerate() {
         if within(review.priority) {
             for source in [Source::OnTime(r), Source::Late(r)] {
-                candidates.extend(review_head(policy, dw, review, source));
+                if let Some(key) = review_head(policy, dw, review, (source, counts)) {
+                    candidates.push(key);
+                }
             }
         }
     }
+    let month_end = ctx.month_end;
     for (l, level) in model.levels.iter().enumerate() {
         if !pass.reviews_only && within(level.priority) && dw.contacts[l].pending() > 0 {
-            candidates.push(Candidate {
-                key: order(
-                    policy,
-                    level.priority,
-                    false,
-                    ctx.month_end,
-                    2 * reviews + l,
-                ),
-                source: Source::Contacts(l),
-            });
+            let rank = Source::Contacts(l).rank(counts);
+            candidates.push(order(policy, level.priority, false, month_end, rank));
         }
     }
     if let Some(support) = &model.universal_support
         && !pass.reviews_only
         && within(support.priority)
     {
-        candidates.push(Candidate {
-            key: order(
-                policy,
-                support.priority,
-                false,
-                ctx.month_end,
-                2 * reviews + model.levels.len(),
-            ),
-            source: Source::Support,
-        });
+        let rank = Source::Support.rank(counts);
+        candidates.push(order(policy, support.priority, false, month_end, rank));
     }
     // Most urgent last, so the next to serve is popped off the end.
-    candidates.sort_unstable_by_key(|c| Reverse(c.key));
+    candidates.sort_unstable_by_key(|&key| Reverse(key));
     loop {
-        while candidates
-            .last()
-            .is_some_and(|c| !has_time(ctx, dw, c.source, (hours, *volunteer_hours, pace)))
-        {
+        while candidates.last().is_some_and(|&key| {
+            let source = Source::of(key, counts);
+            !has_time(ctx, dw, source, (hours, *volunteer_hours, pace))
+        }) {
             candidates.pop();
         }
-        let Some(Candidate { source, .. }) = candidates.pop() else {
+        let Some(key) = candidates.pop() else {
             break;
         };
+        let source = Source::of(key, counts);
         match source {
             Source::OnTime(r) | Source::Late(r) => {
                 let review = &model.reviews[r];
@@ -263,8 +264,8 @@ pub(super) fn serve(
                     break;
                 };
                 // The queue's next head takes its place among the candidates.
-                if let Some(next) = review_head(policy, dw, review, source) {
-                    let at = candidates.partition_point(|c| c.key > next.key);
+                if let Some(next) = review_head(policy, dw, review, (source, counts)) {
+                    let at = candidates.partition_point(|&key| key > next);
                     candidates.insert(at, next);
                 }
                 // Stale items (the child moved, left or had the review done) are dropped only
@@ -347,7 +348,7 @@ pub(super) fn serve(
 
 #[cfg(test)]
 mod tests {
-    use super::order;
+    use super::{Source, order};
     use crate::calendar::Day;
     use crate::model::limits::{MAX_LEVELS, MAX_PRIORITY, MAX_REVIEWS};
     use crate::scenario::AllocationPolicy;
@@ -369,6 +370,27 @@ mod tests {
         ];
         let rank = prop_oneof![Just(0), Just(1), Just(RANKS - 1), 0..RANKS];
         (priority, any::<bool>(), deadline, rank)
+    }
+
+    /// Every queue's key names the queue it came from, under either policy, for any model's
+    /// counts of reviews and levels.
+    #[test]
+    fn keys_name_their_queue() {
+        for reviews in [1, 2, 6, MAX_REVIEWS] {
+            for levels in [1, 4, MAX_LEVELS] {
+                let counts = (reviews, levels);
+                let sources = (0..reviews)
+                    .flat_map(|r| [Source::OnTime(r), Source::Late(r)])
+                    .chain((0..levels).map(Source::Contacts))
+                    .chain([Source::Support]);
+                for source in sources {
+                    for policy in [AllocationPolicy::RiskFirst, AllocationPolicy::DeadlineFirst] {
+                        let key = order(policy, MAX_PRIORITY, true, Day::MAX, source.rank(counts));
+                        assert_eq!(Source::of(key, counts), source, "{counts:?}");
+                    }
+                }
+            }
+        }
     }
 
     proptest! {
