@@ -3,7 +3,7 @@
 use crate::calendar::Day;
 use crate::scenario::Joining;
 
-use super::{DistrictIx, RoleIx};
+use super::RoleIx;
 
 /// Index of a team across the whole service: district `d`'s teams are
 /// `team_start[d]..team_start[d + 1]` of [`DeliveryModel`].
@@ -115,12 +115,6 @@ impl DeliveryModel {
     /// Number of district `d`'s teams.
     pub fn team_count(&self, d: usize) -> usize {
         self.team_start[d + 1] - self.team_start[d]
-    }
-
-    /// The district a team belongs to.
-    pub fn district_of(&self, unit: UnitIx) -> DistrictIx {
-        // team_start is sorted: the district is the last start at or before the unit.
-        (self.team_start.partition_point(|&s| s <= unit) - 1) as DistrictIx
     }
 }
 

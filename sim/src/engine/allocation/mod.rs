@@ -47,9 +47,12 @@ pub fn apply_skill_mix(clock: Res<Clock>, params: Res<Params>, mut roles: ResMut
     }
 }
 
-/// Every day: reviews whose booked visit is due go back on their queue (the on-time queue while
-/// they can still be on time); items past their on-time deadline move to the late queues; items
-/// past their last chance are missed (their hours count as unmet today).
+/// Each day that is not a working day: reviews whose booked visit is due go back on their queue
+/// (the on-time queue while they can still be on time); items past their on-time deadline move to
+/// the late queues; items past their last chance are missed (their hours count as unmet today).
+/// On working days [`allocate`] does this district by district, just before each district's
+/// share-out, while its queues are in cache (the same outcomes: a district's expiries touch only
+/// its own teams' queues, children and counts).
 pub fn expire(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -59,14 +62,26 @@ pub fn expire(
 ) {
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
     let (work, recorder) = (&mut *work, &mut *recorder);
-    let today = clock.today;
-    let delivery = &params.model.delivery;
-    for (u, dw) in work.teams.iter_mut().enumerate() {
-        let d = delivery.district_of(u) as usize;
+    for d in 0..params.model.districts.len() {
+        expire_district(clock.today, &params, work, &mut children, recorder, d);
+    }
+}
+
+/// [`expire`] for district `d`'s teams.
+fn expire_district(
+    today: Day,
+    params: &Params,
+    work: &mut Work,
+    children: &mut Query<&mut Child>,
+    recorder: &mut Recorder,
+    d: usize,
+) {
+    for (t, u) in params.model.delivery.teams(d).enumerate() {
         let team = Team {
             district: d,
-            index: (u - delivery.team_start[d]) as u8,
+            index: t as u8,
         };
+        let dw = &mut work.teams[u];
         if !dw.waiting.is_empty() {
             release(dw, today);
         }
@@ -88,14 +103,14 @@ pub fn expire(
                 let Some(item) = dw.late[r].pop() else {
                     break;
                 };
-                if live(&children, &item, team, r)
+                if live(children, &item, team, r)
                     && let Ok(mut child) = children.get_mut(item.child)
                 {
                     // Nothing reads bevy's change ticks: marking one costs a store to another array.
                     child.bypass_change_detection().open &= !(1 << r);
                     let missed = Outcome::Missed(Miss::Undone);
                     let deadlines = (item.on_time, item.last_chance);
-                    record(recorder, &params, d, r, deadlines, today, missed);
+                    record(recorder, params, d, r, deadlines, today, missed);
                 }
             }
         }
@@ -138,7 +153,8 @@ pub struct Supply<'w> {
     posts: Res<'w, Posts>,
 }
 
-/// Each working day: releases the day's share of contacts and universal support; shares out each
+/// Each working day, district by district: expires the district's open work (see [`expire`]);
+/// releases the day's share of contacts and universal support; shares out each
 /// team's own hours over its own caseload's open work; with several teams, lends a share of each
 /// team's spare hours to the other teams of its district, most pressured first; then (with mutual
 /// aid) lends a share of every district's spare hours to the most pressured districts, in order of
@@ -195,6 +211,7 @@ pub fn allocate(
         reviews_only: true,
     };
     for d in 0..model.districts.len() {
+        expire_district(ctx.today, ctx.params, work, ctx.children, ctx.recorder, d);
         let teams = model.delivery.teams(d);
         let team_count = teams.len() as f64;
         let mut available = 0.0;
