@@ -15,8 +15,8 @@
 //!    ([`staffing::process_events`]);
 //! 5. skill mix changes due today ([`allocation::apply_skill_mix`]); open reviews past their
 //!    on-time deadline turn late, and past their last chance are missed ([`allocation::expire`];
-//!    on working days, district by district at the start of step 6); the day's spending and
-//!    budget accrue ([`budget::accrue`]);
+//!    on working days instead in step 6, just before each district's share-out); the day's
+//!    spending and budget accrue ([`budget::accrue`]);
 //! 6. on working days: each team's staff hours ([`capacity::capacity`]) shared out over open
 //!    work by the allocation policy, with mutual aid ([`allocation::allocate`]);
 //! 7. on the last day of a month: the month's observations ([`recorder::month_end`]).

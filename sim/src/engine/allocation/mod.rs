@@ -153,10 +153,10 @@ pub struct Supply<'w> {
     posts: Res<'w, Posts>,
 }
 
-/// Each working day, district by district: expires the district's open work (see [`expire`]);
-/// releases the day's share of contacts and universal support; shares out each
-/// team's own hours over its own caseload's open work; with several teams, lends a share of each
-/// team's spare hours to the other teams of its district, most pressured first; then (with mutual
+/// Each working day: for each district in turn, expires its open work (see [`expire`]), releases
+/// the day's share of contacts and universal support, shares out each team's own hours over its
+/// own caseload's open work and, with several teams, lends a share of each team's spare hours to
+/// the other teams of the district, most pressured first; then, after every district, (with mutual
 /// aid) lends a share of every district's spare hours to the most pressured districts, in order of
 /// caseload per HV WTE.
 pub fn allocate(
