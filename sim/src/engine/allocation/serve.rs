@@ -214,7 +214,7 @@ pub(super) fn serve(
         return;
     }
     let counts = (model.reviews.len(), model.levels.len());
-    // The heads' sort keys (each names its queue in its low bits): small and quick to sort.
+    // The heads' sort keys, each naming its queue in its low bits.
     let mut candidates = std::mem::take(ctx.candidates);
     candidates.clear();
     for (r, review) in model.reviews.iter().enumerate() {
@@ -242,17 +242,12 @@ pub(super) fn serve(
     }
     // Most urgent last, so the next to serve is popped off the end.
     candidates.sort_unstable_by_key(|&key| Reverse(key));
-    loop {
-        while candidates.last().is_some_and(|&key| {
-            let source = Source::of(key, counts);
-            !has_time(ctx, dw, source, (hours, *volunteer_hours, pace))
-        }) {
-            candidates.pop();
-        }
-        let Some(key) = candidates.pop() else {
-            break;
-        };
+    while let Some(key) = candidates.pop() {
+        // A queue no role has time for now is dropped for good.
         let source = Source::of(key, counts);
+        if !has_time(ctx, dw, source, (hours, *volunteer_hours, pace)) {
+            continue;
+        }
         match source {
             Source::OnTime(r) | Source::Late(r) => {
                 let review = &model.reviews[r];
