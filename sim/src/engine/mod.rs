@@ -132,6 +132,7 @@ impl Replication {
         world.insert_resource(state::VolunteerCounts::new(model));
         world.insert_resource(state::BudgetState::new(model));
         world.insert_resource(state::Work::new(model));
+        world.insert_resource(state::OpenReviews::default());
         world.insert_resource(state::Capacity::new(model));
         world.insert_resource(state::Recorder::new(model, metrics));
         world.insert_resource(state::Census::new(model));
@@ -166,12 +167,14 @@ impl Replication {
                   mut streams: ResMut<rng::Streams>,
                   mut load: ResMut<state::TeamLoad>,
                   mut count: ResMut<state::ChildCount>,
-                  posts: Res<state::Posts>| {
+                  posts: Res<state::Posts>,
+                  mut open: ResMut<state::OpenReviews>| {
                 let mut joining = population::Joining {
                     load: &mut load,
                     count: &mut count,
                     posts: &posts,
                     rng: &mut streams.joining,
+                    open: &mut open,
                 };
                 population::place(
                     &mut commands,

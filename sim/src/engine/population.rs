@@ -8,8 +8,8 @@ use super::events::EventQueue;
 use super::reviews::{self, Departure};
 use super::rng::{Streams, draw_cdf, poisson};
 use super::state::{
-    Census, Child, ChildCount, Clock, DAYS_PER_YEAR, Milestone, Params, Posts, Recorder, TeamLoad,
-    Today, Work, spawn_child,
+    Census, Child, ChildCount, Clock, DAYS_PER_YEAR, Milestone, OpenReviews, Params, Posts,
+    Recorder, TeamLoad, Today, Work, spawn_child,
 };
 use super::teams;
 use crate::calendar::Day;
@@ -53,6 +53,8 @@ pub struct Joining<'a> {
     pub posts: &'a Posts,
     /// The team-joining stream, [`super::rng::Process::Joining`] (for the `Establishment` rule).
     pub rng: &'a mut Xoshiro256PlusPlus,
+    /// Children's open reviews and teams.
+    pub open: &'a mut OpenReviews,
 }
 
 /// Places a child born (or due) on `birth`, on the books from `today`, on a team of `district`;
@@ -94,12 +96,11 @@ pub fn place(
         birth,
         leaves,
         next: if born { after_birth(params) } else { 0 },
-        open: 0,
     };
     if initial {
         skip_reviews_opened_before_start(&mut child, params);
     }
-    let entity = spawn_child(commands, child, today, params, queue);
+    let entity = spawn_child(commands, child, today, params, (queue, joining.open));
     Some((entity, team))
 }
 
@@ -119,9 +120,12 @@ pub fn spawn_initial(
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
-    mut load: ResMut<TeamLoad>,
-    mut count: ResMut<ChildCount>,
-    posts: Res<Posts>,
+    (mut load, mut count, posts, mut open): (
+        ResMut<TeamLoad>,
+        ResMut<ChildCount>,
+        Res<Posts>,
+        ResMut<OpenReviews>,
+    ),
 ) {
     let streams = &mut *streams;
     let mut joining = Joining {
@@ -129,6 +133,7 @@ pub fn spawn_initial(
         count: &mut count,
         posts: &posts,
         rng: &mut streams.joining,
+        open: &mut open,
     };
     let rng = &mut streams.demography;
     let first = params.model.calendar.first_day();
@@ -206,12 +211,11 @@ fn notify(
             birth: due,
             leaves: params.model.leaving_day(due),
             next: 0,
-            open: 0,
         };
         if initial {
             skip_reviews_opened_before_start(&mut child, params);
         }
-        spawn_child(commands, child, today, params, queue);
+        spawn_child(commands, child, today, params, (queue, joining.open));
     }
 }
 
@@ -224,7 +228,12 @@ pub fn notify_pregnancies(
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
-    (mut load, mut count, posts): (ResMut<TeamLoad>, ResMut<ChildCount>, Res<Posts>),
+    (mut load, mut count, posts, mut open): (
+        ResMut<TeamLoad>,
+        ResMut<ChildCount>,
+        Res<Posts>,
+        ResMut<OpenReviews>,
+    ),
 ) {
     let due = clock.today + params.model.pregnancy_lead_days;
     if due < 0 {
@@ -236,6 +245,7 @@ pub fn notify_pregnancies(
         count: &mut count,
         posts: &posts,
         rng: &mut streams.joining,
+        open: &mut open,
     };
     for d in 0..params.model.districts.len() {
         notify(
@@ -261,7 +271,12 @@ pub fn arrivals(
     mut streams: ResMut<Streams>,
     mut census: ResMut<Census>,
     mut recorder: ResMut<Recorder>,
-    (mut load, mut count, posts): (ResMut<TeamLoad>, ResMut<ChildCount>, Res<Posts>),
+    (mut load, mut count, posts, mut open): (
+        ResMut<TeamLoad>,
+        ResMut<ChildCount>,
+        Res<Posts>,
+        ResMut<OpenReviews>,
+    ),
 ) {
     let Today { clock, params } = today;
     let metrics = &params.metrics;
@@ -271,6 +286,7 @@ pub fn arrivals(
         count: &mut count,
         posts: &posts,
         rng: &mut streams.joining,
+        open: &mut open,
     };
     for (d, district) in params.model.districts.iter().enumerate() {
         let rng = &mut streams.demography;
@@ -328,10 +344,16 @@ pub fn migrate(
     mut streams: ResMut<Streams>,
     mut work: ResMut<Work>,
     mut recorder: ResMut<Recorder>,
-    (mut load, mut count, posts): (ResMut<TeamLoad>, ResMut<ChildCount>, Res<Posts>),
+    (mut load, mut count, posts, mut open): (
+        ResMut<TeamLoad>,
+        ResMut<ChildCount>,
+        Res<Posts>,
+        ResMut<OpenReviews>,
+    ),
 ) {
     let Today { clock, params } = today;
     let streams = &mut *streams;
+    let open = &mut *open;
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
     let mut opening = vec![0u32; model.districts.len()];
@@ -359,13 +381,16 @@ pub fn migrate(
         load.leave(super::state::unit(model, d, child.team));
         count.remove(d, child.level as usize);
         if k == 0 {
+            let reviews = open.open(entity);
             reviews::depart(
-                &mut child,
+                &child,
+                reviews,
                 Departure::LeftCity,
                 clock.today,
                 &params,
                 &mut recorder,
             );
+            open.discharge(entity);
             recorder.add(m, d, metrics.left_city, 1.0);
             commands.entity(entity).despawn();
         } else {
@@ -376,10 +401,11 @@ pub fn migrate(
             count.add(to as usize, child.level as usize);
             child.team = teams::join(model, &mut load, &posts, to as usize, &mut streams.joining);
             let unit = super::state::unit(model, to as usize, child.team);
-            let open = child.open;
-            for r in (0..model.reviews.len()).filter(|r| open & (1 << r) != 0) {
+            open.transfer(entity, unit);
+            let (reviews, ticket) = (open.open(entity), open.ticket(entity));
+            for r in (0..model.reviews.len()).filter(|r| reviews & (1 << r) != 0) {
                 let window = model.window(r, child.birth);
-                work.open_review(unit, r, window, entity);
+                work.open_review(unit, r, window, ticket);
             }
         }
     }

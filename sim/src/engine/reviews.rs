@@ -15,7 +15,8 @@ use rand::RngExt;
 use super::events::{Event, EventQueue};
 use super::rng::Streams;
 use super::state::{
-    Caseloads, Child, Milestone, Miss, Outcome, Params, Recorder, Today, record, schedule_next,
+    Caseloads, Child, Milestone, Miss, OpenReviews, Outcome, Params, Recorder, Today, record,
+    schedule_next,
 };
 use crate::calendar::Day;
 
@@ -28,10 +29,11 @@ pub enum Departure {
     LeftCity,
 }
 
-/// Closes a departing child's open reviews: those past their on-time deadline are missed, the
-/// others were never due.
+/// Closes a departing child's open reviews (`open`, from the ledger, which the caller then
+/// discharges): those past their on-time deadline are missed, the others were never due.
 pub fn depart(
-    child: &mut Child,
+    child: &Child,
+    open: u32,
     _why: Departure,
     today: Day,
     params: &Params,
@@ -40,7 +42,7 @@ pub fn depart(
     let model = &params.model;
     let d = child.district as usize;
     for r in 0..model.reviews.len() {
-        if child.open & (1 << r) == 0 {
+        if open & (1 << r) == 0 {
             continue;
         }
         let window = model.window(r, child.birth);
@@ -56,18 +58,19 @@ pub fn depart(
             );
         }
     }
-    child.open = 0;
 }
 
-/// Reads each event's child once, in a tight loop whose reads do not depend on one another, so
-/// the processor fetches many from memory at once; the processing that follows then finds them in
-/// cache. At national scale a child is a cache miss (two: its entity's location, then its data),
-/// and without this pass each event waits on its own in turn (docs/benchmarks.md). Reads only.
-fn warm(children: &Query<&mut Child>, events: &[Event]) {
-    let mut seen = 0u8;
+/// Reads each event's child and its entry in the ledger of open reviews once, in a tight loop
+/// whose reads do not depend on one another, so the processor fetches many from memory at once;
+/// the processing that follows then finds them in cache. A child is a cache miss (three: its
+/// entity's location, its data, its ledger entry), and without this pass each event waits on its
+/// own in turn (docs/benchmarks.md). Reads only.
+fn warm(children: &Query<&mut Child>, open: &OpenReviews, events: &[Event]) {
+    let mut seen = 0u32;
     for &Event::Milestone(entity) in events {
+        seen ^= open.open(entity);
         if let Ok(child) = children.get(entity) {
-            seen ^= child.next;
+            seen ^= u32::from(child.next);
         }
     }
     std::hint::black_box(seen);
@@ -89,18 +92,19 @@ pub fn process_events(
         mut work,
         mut load,
         mut count,
+        mut open,
     } = caseloads;
     let today = clock.today;
     let (model, metrics) = (&params.model, &params.metrics);
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
     let (queue, streams, work) = (&mut *queue, &mut *streams, &mut *work);
-    let (recorder, load, count) = (&mut *recorder, &mut *load, &mut *count);
+    let (recorder, load, count, open) = (&mut *recorder, &mut *load, &mut *count, &mut *open);
     loop {
         let events = queue.take(today);
         if events.is_empty() {
             break;
         }
-        warm(&children, &events);
+        warm(&children, open, &events);
         for event in events {
             let Event::Milestone(entity) = event;
             let Ok(mut child) = children.get_mut(entity) else {
@@ -112,7 +116,15 @@ pub fn process_events(
             let unit = super::state::unit(model, d, child.team);
             match params.timeline.get(child.next as usize).copied() {
                 None => {
-                    depart(child, Departure::AgedOut, today, &params, recorder);
+                    depart(
+                        child,
+                        open.open(entity),
+                        Departure::AgedOut,
+                        today,
+                        &params,
+                        recorder,
+                    );
+                    open.discharge(entity);
                     recorder.add(clock.month, d, metrics.aged_out, 1.0);
                     load.leave(unit);
                     if child.born {
@@ -135,8 +147,8 @@ pub fn process_events(
                         review.offered_share >= 1.0 || rng.random::<f64>() < review.offered_share;
                     if offered {
                         if rng.random::<f64>() < review.uptake {
-                            child.open |= 1 << r;
-                            work.open_review(unit, r, window, entity);
+                            let ticket = open.take_up(entity, r);
+                            work.open_review(unit, r, window, ticket);
                         } else {
                             record(
                                 recorder,
@@ -163,9 +175,11 @@ pub fn close_run(world: &mut World) {
     let model = &params.model;
     let end = model.calendar.days();
     let mut open = Vec::new();
-    let mut query = world.query::<&Child>();
-    for child in query.iter(world) {
-        for r in (0..model.reviews.len()).filter(|r| child.open & (1 << r) != 0) {
+    let mut query = world.query::<(Entity, &Child)>();
+    let ledger = world.resource::<OpenReviews>();
+    for (entity, child) in query.iter(world) {
+        let reviews = ledger.open(entity);
+        for r in (0..model.reviews.len()).filter(|r| reviews & (1 << r) != 0) {
             let window = model.window(r, child.birth);
             open.push((child.district as usize, r, window));
         }

@@ -25,8 +25,8 @@ mod serve;
 use super::rng::Streams;
 use crate::calendar::Day;
 use crate::engine::state::{
-    Capacity, Census, Child, Clock, Miss, Outcome, Params, Posts, Recorder, Team, TeamWork, Today,
-    VolunteerCounts, Work, WorkRoles, live, record,
+    Capacity, Census, Clock, Miss, OpenReviews, Outcome, Params, Posts, Recorder, Team, TeamWork,
+    Today, VolunteerCounts, Work, WorkRoles, record,
 };
 use crate::model::Work as WorkKind;
 use crate::scenario::AllocationPolicy;
@@ -57,13 +57,13 @@ pub fn expire(
     clock: Res<Clock>,
     params: Res<Params>,
     mut work: ResMut<Work>,
-    mut children: Query<&mut Child>,
+    mut open: ResMut<OpenReviews>,
     mut recorder: ResMut<Recorder>,
 ) {
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
-    let (work, recorder) = (&mut *work, &mut *recorder);
+    let (work, open, recorder) = (&mut *work, &mut *open, &mut *recorder);
     for d in 0..params.model.districts.len() {
-        expire_district(clock.today, &params, work, &mut children, recorder, d);
+        expire_district(clock.today, &params, work, open, recorder, d);
     }
 }
 
@@ -72,15 +72,11 @@ fn expire_district(
     today: Day,
     params: &Params,
     work: &mut Work,
-    children: &mut Query<&mut Child>,
+    open: &mut OpenReviews,
     recorder: &mut Recorder,
     d: usize,
 ) {
-    for (t, u) in params.model.delivery.teams(d).enumerate() {
-        let team = Team {
-            district: d,
-            index: t as u8,
-        };
+    for u in params.model.delivery.teams(d) {
         let dw = &mut work.teams[u];
         if !dw.waiting.is_empty() {
             release(dw, today);
@@ -103,11 +99,8 @@ fn expire_district(
                 let Some(item) = dw.late[r].pop() else {
                     break;
                 };
-                if live(children, &item, team, r)
-                    && let Ok(mut child) = children.get_mut(item.child)
-                {
-                    // Nothing reads bevy's change ticks: marking one costs a store to another array.
-                    child.bypass_change_detection().open &= !(1 << r);
+                if open.live(item.child, u, r) {
+                    open.close(item.child, r);
                     let missed = Outcome::Missed(Miss::Undone);
                     let deadlines = (item.on_time, item.last_chance);
                     record(recorder, params, d, r, deadlines, today, missed);
@@ -163,7 +156,7 @@ pub fn allocate(
     today: Today,
     supply: Supply,
     mut work: ResMut<Work>,
-    mut children: Query<&mut Child>,
+    mut open: ResMut<OpenReviews>,
     mut recorder: ResMut<Recorder>,
     mut streams: ResMut<Streams>,
 ) {
@@ -187,10 +180,9 @@ pub fn allocate(
         today: clock.today,
         month: m,
         month_end: clock.month_end - 1,
-        children: &mut children,
+        open: &mut open,
         recorder: &mut recorder,
         rng: &mut streams.delivery,
-        candidates: &mut Vec::new(),
         shortest: serve::shortest_task(model),
         pace: &capacity.pace,
     };
@@ -211,7 +203,7 @@ pub fn allocate(
         reviews_only: true,
     };
     for d in 0..model.districts.len() {
-        expire_district(ctx.today, ctx.params, work, ctx.children, ctx.recorder, d);
+        expire_district(ctx.today, ctx.params, work, ctx.open, ctx.recorder, d);
         let teams = model.delivery.teams(d);
         let team_count = teams.len() as f64;
         let mut available = 0.0;

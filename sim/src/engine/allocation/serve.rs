@@ -2,14 +2,14 @@
 
 use std::cmp::Reverse;
 
-use bevy_ecs::prelude::*;
+use arrayvec::ArrayVec;
 
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
 use crate::calendar::Day;
 use crate::engine::state::{
-    Child, Miss, Outcome, Params, Recorder, Team, TeamWork, Waiting, WorkRoles, live, record,
+    Miss, OpenReviews, Outcome, Params, Recorder, Team, TeamWork, Waiting, WorkRoles, record,
 };
 use crate::model::{ReviewModel, RoleIx};
 use crate::scenario::AllocationPolicy;
@@ -18,19 +18,18 @@ use crate::scenario::AllocationPolicy;
 const EPSILON_HOURS: f64 = 1e-9;
 
 /// What a share-out needs besides the district's work and hours.
-pub(super) struct Context<'a, 'w, 's, 'c> {
+pub(super) struct Context<'a> {
     pub params: &'a Params,
     pub roles: &'a WorkRoles,
     pub today: Day,
     /// The recorder's month for today (the warm-up's during a warm-up).
     pub month: usize,
     pub month_end: Day,
-    pub children: &'a mut Query<'w, 's, &'c mut Child>,
+    /// Children's open reviews and teams.
+    pub open: &'a mut OpenReviews,
     pub recorder: &'a mut Recorder,
     /// The delivery stream: whether a booked visit finds anyone in.
     pub rng: &'a mut Xoshiro256PlusPlus,
-    /// Scratch for the sort keys of a share-out's queue heads.
-    pub candidates: &'a mut Vec<u64>,
     /// Hours of the shortest review or contact (see [`shortest_task`]).
     pub shortest: f64,
     /// Share of its hours each visit and contact takes today, by team (`Capacity::pace`).
@@ -59,6 +58,9 @@ pub(super) struct Pass {
     /// Only reviews (booked visits), no contacts or universal support.
     pub reviews_only: bool,
 }
+
+/// The most queues a team can have: two a review, one a level, and universal support.
+const QUEUES: usize = 2 * crate::model::limits::MAX_REVIEWS + crate::model::limits::MAX_LEVELS + 1;
 
 /// Which queue a head belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,15 +210,16 @@ pub(super) fn serve(
     let delegation = &model.delivery.overheads.delegation;
     let (today, m) = (ctx.today, ctx.month);
     // Nothing fits: skip building the candidates (a common case once the day's hours are used).
-    let pace = ctx.pace[crate::engine::state::unit(model, d, team.index)];
+    let unit = crate::engine::state::unit(model, d, team.index);
+    let pace = ctx.pace[unit];
     let idle = |h: f64| h <= EPSILON_HOURS && h + EPSILON_HOURS < ctx.shortest * pace;
     if *volunteer_hours <= EPSILON_HOURS && hours.iter().all(|&h| idle(h)) {
         return;
     }
     let counts = (model.reviews.len(), model.levels.len());
-    // The heads' sort keys, each naming its queue in its low bits.
-    let mut candidates = std::mem::take(ctx.candidates);
-    candidates.clear();
+    // The heads' sort keys, each naming its queue in its low bits: at most one a queue, on the
+    // stack (a `Vec`'s capacity checks cost more here than the share-out's own work).
+    let mut candidates = ArrayVec::<u64, QUEUES>::new();
     for (r, review) in model.reviews.iter().enumerate() {
         if within(review.priority) {
             for source in [Source::OnTime(r), Source::Late(r)] {
@@ -265,7 +268,7 @@ pub(super) fn serve(
                 }
                 // Stale items (the child moved, left or had the review done) are dropped only
                 // when they reach the head and win: the order is the same as if cleaned first.
-                if !live(ctx.children, &item, team, r) {
+                if !ctx.open.live(item.child, unit, r) {
                     continue;
                 }
                 let visit_hours = review.hours * pace;
@@ -301,10 +304,7 @@ pub(super) fn serve(
                     _ => Some(Outcome::Late),
                 };
                 if let Some(outcome) = outcome {
-                    if let Ok(mut child) = ctx.children.get_mut(item.child) {
-                        // Nothing reads bevy's change ticks: marking one costs a store to another array.
-                        child.bypass_change_detection().open &= !(1 << r);
-                    }
+                    ctx.open.close(item.child, r);
                     let deadlines = (item.on_time, item.last_chance);
                     record(ctx.recorder, ctx.params, d, r, deadlines, today, outcome);
                 }
@@ -338,7 +338,6 @@ pub(super) fn serve(
             }
         }
     }
-    *ctx.candidates = candidates;
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use bevy_ecs::prelude::*;
 
-use super::Params;
+use super::{OpenReviews, Params};
 use crate::calendar::Day;
 use crate::engine::events::{Event, EventQueue};
 use crate::model::{DistrictIx, LevelIx, Model, ReviewIx};
@@ -58,8 +58,6 @@ pub struct Child {
     pub leaves: Day,
     /// Index in the timeline of the next milestone; past the end means leaving is next.
     pub next: u8,
-    /// Reviews taken up and not yet done, as a bit set over review indices.
-    pub open: u32,
 }
 
 /// The day of the child's next milestone, on or after `today`, moving `child.next` past review
@@ -100,17 +98,20 @@ pub fn schedule_next(
     queue.schedule(day, Event::Milestone(entity));
 }
 
-/// Spawns `child` with its next milestone scheduled: one command that places it straight in the
-/// children's table (an empty entity given its component later would be moved there).
+/// Spawns `child` with its next milestone scheduled and its entry in the ledger of open reviews:
+/// one command that places it straight in the children's table (an empty entity given its
+/// component later would be moved there).
 pub fn spawn_child(
     commands: &mut Commands,
     mut child: Child,
     today: Day,
     params: &Params,
-    queue: &mut EventQueue,
+    (queue, open): (&mut EventQueue, &mut OpenReviews),
 ) -> Entity {
     let day = next_milestone(&mut child, today, params);
+    let unit = super::unit(&params.model, child.district as usize, child.team);
     let entity = commands.spawn(child).id();
+    open.admit(entity, unit);
     queue.schedule(day, Event::Milestone(entity));
     entity
 }

@@ -9,6 +9,7 @@ mod budget;
 mod capacity;
 mod census;
 mod children;
+mod open;
 mod queue;
 mod recorder;
 mod staff;
@@ -28,10 +29,12 @@ pub use budget::BudgetState;
 pub use capacity::Capacity;
 pub use census::{Census, ChildCount};
 pub use children::{Child, Milestone, schedule_next, spawn_child, timeline};
+pub use open::OpenReviews;
+pub(in crate::engine) use open::Ticket;
 pub use recorder::{Miss, Outcome, Recorder, record};
 pub use staff::{DAYS_PER_YEAR, Posts, Staff, Status, Volunteer, VolunteerCounts, kind_of};
 pub use teams::{TeamLoad, unit};
-pub(in crate::engine) use work::{Team, TeamWork, Waiting, live};
+pub(in crate::engine) use work::{Team, TeamWork, Waiting};
 pub use work::{Work, WorkRoles};
 
 /// The model and its metric layout, shared read-only by every system.
@@ -93,6 +96,8 @@ pub struct Caseloads<'w> {
     pub load: ResMut<'w, TeamLoad>,
     /// Born children by district and level.
     pub count: ResMut<'w, ChildCount>,
+    /// Children's open reviews and teams.
+    pub open: ResMut<'w, OpenReviews>,
 }
 
 /// The ledgers a change of staff writes: posts, active volunteers, the budget's intake cuts and

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use bevy_ecs::prelude::*;
 
-use super::Child;
+use super::Ticket;
 use super::queue;
 use crate::calendar::Day;
 use crate::model::{Model, RoleIx, UnitIx, Window};
@@ -22,8 +22,8 @@ pub(in crate::engine) struct Item {
     pub(in crate::engine) on_time: Day,
     /// Last chance.
     pub(in crate::engine) last_chance: Day,
-    /// The child.
-    pub(in crate::engine) child: Entity,
+    /// The child's place in the ledger of open reviews.
+    pub(in crate::engine) child: Ticket,
 }
 
 impl PartialEq for Item {
@@ -155,7 +155,13 @@ impl Work {
 
     /// Puts a child's accepted review `r` on team `unit`'s queue, or, with a diary lead time, on
     /// its waiting list until the first bookable day (never after the on-time deadline).
-    pub fn open_review(&mut self, unit: UnitIx, r: usize, window: Window, child: Entity) {
+    pub(in crate::engine) fn open_review(
+        &mut self,
+        unit: UnitIx,
+        r: usize,
+        window: Window,
+        child: Ticket,
+    ) {
         self.seq = self.seq.wrapping_add(1);
         let item = Item {
             key: window.on_time,
@@ -203,20 +209,6 @@ impl Work {
 pub(in crate::engine) struct Team {
     pub district: usize,
     pub index: u8,
-}
-
-/// Whether a queued item still stands: the child is on the books, on this team, with the review
-/// open. Items go stale when a child moves district (a fresh item is queued there), leaves, or has
-/// the review done from a duplicate item.
-pub(in crate::engine) fn live(
-    children: &Query<&mut Child>,
-    item: &Item,
-    team: Team,
-    r: usize,
-) -> bool {
-    children.get(item.child).is_ok_and(|c| {
-        c.district as usize == team.district && c.team == team.index && c.open & (1 << r) != 0
-    })
 }
 
 /// The roles that may deliver each piece of work today: the scenario's lists, changed on the
