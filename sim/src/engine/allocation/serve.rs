@@ -315,8 +315,10 @@ pub(super) fn serve(
                 let c = &mut dw.contacts[l];
                 for &role in &ctx.roles.levels[l] {
                     let role = role as usize;
-                    let fit = ((hours[role] + EPSILON_HOURS) / contact_hours).floor();
-                    let n = (fit.max(0.0) as u32).min(c.pending());
+                    // The cast truncates, which is the floor here, and takes a negative count to
+                    // 0 (without a call to `floor`: a tenth of a percent of a run, on its own).
+                    let fit = ((hours[role] + EPSILON_HOURS) / contact_hours) as u32;
+                    let n = fit.min(c.pending());
                     hours[role] -= f64::from(n) * contact_hours;
                     c.delivered += n;
                 }
