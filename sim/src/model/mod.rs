@@ -174,10 +174,12 @@ impl Model {
     /// Review `r`'s window for a child born (or due) on `birth`: from the table when the birth day
     /// is in it, as it is for every child a run meets, else worked out.
     pub fn window(&self, r: usize, birth: Day) -> Window {
+        let reviews = self.reviews.len();
         birth
             .checked_sub(self.windows.first)
             .and_then(|i| usize::try_from(i).ok())
-            .and_then(|i| self.windows.by_review.get(r)?.get(i))
+            .filter(|_| r < reviews)
+            .and_then(|i| self.windows.by_birth.get(i * reviews + r))
             .copied()
             .unwrap_or_else(|| self.reviews[r].window(&self.calendar, birth))
     }
@@ -189,8 +191,9 @@ impl Model {
 pub struct Windows {
     /// The first birth day in the table.
     first: Day,
-    /// Windows by review, then by birth day from `first`.
-    by_review: Vec<Vec<Window>>,
+    /// Windows by birth day from `first`, then by review: a child's windows side by side, since
+    /// a milestone asks for the window opening and then for the next one.
+    by_birth: Vec<Window>,
 }
 
 impl Windows {
@@ -198,9 +201,8 @@ impl Windows {
     pub fn new(reviews: &[ReviewModel], calendar: &Calendar, births: std::ops::Range<Day>) -> Self {
         Windows {
             first: births.start,
-            by_review: reviews
-                .iter()
-                .map(|r| births.clone().map(|b| r.window(calendar, b)).collect())
+            by_birth: births
+                .flat_map(|b| reviews.iter().map(move |r| r.window(calendar, b)))
                 .collect(),
         }
     }
@@ -444,7 +446,8 @@ mod tests {
     #[test]
     fn the_window_table_gives_the_worked_out_windows_inside_and_past_its_ends() {
         let model = crate::load::baseline().expect("the baseline loads").model;
-        let (first, len) = (model.windows.first, model.windows.by_review[0].len() as i32);
+        let days = model.windows.by_birth.len() / model.reviews.len();
+        let (first, len) = (model.windows.first, days as i32);
         assert!(first <= -5 * 365 && first + len > model.calendar.days());
         for r in 0..model.reviews.len() {
             for birth in (first - 40..first + 40).chain(first + len - 40..first + len + 40) {
