@@ -36,7 +36,7 @@ pub const CHILDREN: u64 = 3_200_000;
 pub const HV_WTE_TENTHS: u64 = 70_000;
 /// The fixed seed the per-area draws come from.
 const SEED: u64 = 20_190_101;
-/// Mean annual probability of moving to each of the two neighbouring areas [est].
+/// Mean annual probability of moving to each of the two neighbouring areas \[est\].
 const NEIGHBOUR_MOVE_RATE: f64 = 0.01;
 
 /// Why the national scenario could not be generated.

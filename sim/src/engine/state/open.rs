@@ -107,7 +107,10 @@ impl OpenReviews {
         })
     }
 
-    /// Review `r` queued under `ticket` is done or missed: it closes.
+    /// Review `r` queued under `ticket` is done or missed: it closes. Only for a ticket [`live`]
+    /// has just passed (the version is not checked again).
+    ///
+    /// [`live`]: OpenReviews::live
     pub(in crate::engine) fn close(&mut self, ticket: Ticket, r: usize) {
         if let Some(entry) = self.entries.get_mut(ticket.index as usize) {
             entry.open &= !(1 << r);
