@@ -381,7 +381,7 @@ pub fn migrate(
         load.leave(super::state::unit(model, d, child.team));
         count.remove(d, child.level as usize);
         if k == 0 {
-            let reviews = open.open(entity);
+            let reviews = open.discharge(entity);
             reviews::depart(
                 &child,
                 reviews,
@@ -390,7 +390,6 @@ pub fn migrate(
                 &params,
                 &mut recorder,
             );
-            open.discharge(entity);
             recorder.add(m, d, metrics.left_city, 1.0);
             commands.entity(entity).despawn();
         } else {

@@ -29,8 +29,8 @@ pub enum Departure {
     LeftCity,
 }
 
-/// Closes a departing child's open reviews (`open`, from the ledger, which the caller then
-/// discharges): those past their on-time deadline are missed, the others were never due.
+/// Records a departing child's open reviews (`open`, as the ledger's discharge returns them):
+/// those past their on-time deadline are missed, the others were never due.
 pub fn depart(
     child: &Child,
     open: u32,
@@ -116,15 +116,8 @@ pub fn process_events(
             let unit = super::state::unit(model, d, child.team);
             match params.timeline.get(child.next as usize).copied() {
                 None => {
-                    depart(
-                        child,
-                        open.open(entity),
-                        Departure::AgedOut,
-                        today,
-                        &params,
-                        recorder,
-                    );
-                    open.discharge(entity);
+                    let reviews = open.discharge(entity);
+                    depart(child, reviews, Departure::AgedOut, today, &params, recorder);
                     recorder.add(clock.month, d, metrics.aged_out, 1.0);
                     load.leave(unit);
                     if child.born {

@@ -209,9 +209,9 @@ pub(super) fn serve(
     let d = team.district;
     let delegation = &model.delivery.overheads.delegation;
     let (today, m) = (ctx.today, ctx.month);
-    // Nothing fits: skip building the candidates (a common case once the day's hours are used).
     let unit = crate::engine::state::unit(model, d, team.index);
     let pace = ctx.pace[unit];
+    // Nothing fits: skip building the candidates (a common case once the day's hours are used).
     let idle = |h: f64| h <= EPSILON_HOURS && h + EPSILON_HOURS < ctx.shortest * pace;
     if *volunteer_hours <= EPSILON_HOURS && hours.iter().all(|&h| idle(h)) {
         return;

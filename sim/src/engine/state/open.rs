@@ -62,11 +62,12 @@ impl OpenReviews {
         entry.unit = unit as u16;
     }
 
-    /// A child leaves the books: its reviews close and its queued reviews go stale.
-    pub(in crate::engine) fn discharge(&mut self, entity: Entity) {
+    /// A child leaves the books: its reviews close (returned, as they were open) and its queued
+    /// reviews go stale.
+    pub(in crate::engine) fn discharge(&mut self, entity: Entity) -> u32 {
         let entry = self.entry_mut(entity);
-        entry.open = 0;
         entry.version = entry.version.wrapping_add(1);
+        std::mem::take(&mut entry.open)
     }
 
     /// A child moves to team `unit`: the reviews queued on its old team go stale (unless it
@@ -175,7 +176,7 @@ mod tests {
         let first = entity(5);
         ledger.admit(first, 0);
         let stale = ledger.take_up(first, 1);
-        ledger.discharge(first);
+        assert_eq!(ledger.discharge(first), 1 << 1, "its open reviews, closed");
         assert!(!ledger.live(stale, 0, 1));
         assert_eq!(ledger.open(first), 0);
         // bevy hands the index on; the same team and review must not bring the old ticket back.
