@@ -79,6 +79,7 @@ pub fn schedule() -> Schedule {
             (
                 budget::check_overspend.run_if(recording),
                 population::migrate.run_if(recording),
+                population::despawn_leavers,
                 need::transition,
                 population::arrivals.run_if(recording),
                 need::contact_demand,
@@ -95,6 +96,7 @@ pub fn schedule() -> Schedule {
                 .run_if(month_starts),
             population::notify_pregnancies,
             reviews::process_events,
+            population::despawn_leavers,
             staffing::process_events,
             absence::spells,
             allocation::apply_skill_mix,
@@ -133,6 +135,7 @@ impl Replication {
         world.insert_resource(state::BudgetState::new(model));
         world.insert_resource(state::Work::new(model));
         world.insert_resource(state::OpenReviews::default());
+        world.insert_resource(state::Leavers::default());
         world.insert_resource(state::Capacity::new(model));
         world.insert_resource(state::Recorder::new(model, metrics));
         world.insert_resource(state::Census::new(model));
@@ -157,7 +160,8 @@ impl Replication {
 
     /// Places a child born (or due) on `birth` in district `district` at level `level`: before the
     /// first day, as part of the starting population; later, as an arrival. For hand-worked cases
-    /// and tools. Does nothing for a child who has already left the service.
+    /// and tools. Does nothing for a child who has already left the service, or born more than 89
+    /// years from day 0 (see [`state::BirthDay`]).
     pub fn add_child(&mut self, district: usize, level: usize, birth: Day) {
         let today = self.next_day;
         let _ = self.world.run_system_once(

@@ -25,7 +25,10 @@ pub fn transition(
     (mut census, mut count): (ResMut<Census>, ResMut<ChildCount>),
 ) {
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
-    let (census, count, rng) = (&mut *census, &mut *count, &mut streams.need);
+    let (census, count) = (&mut *census, &mut *count);
+    // The stream in a local for the pass, put back after it: behind the resource's reference, its
+    // state went to memory and back for every child, each draw waiting on the last one's stores.
+    let mut rng = streams.need.clone();
     census.clear();
     let model = &params.model;
     let moving = !clock.warming && clock.month > 0;
@@ -68,12 +71,13 @@ pub fn transition(
         }
         let unit = super::state::unit(model, child.district as usize, child.team);
         let years = if model.contacts_by_age {
-            completed_years(clock.today - child.birth)
+            completed_years(clock.today - child.birth.day())
         } else {
             0
         };
         census.add(unit, child.level as usize, years);
     }
+    streams.need = rng;
 }
 
 /// On the first day of each month: each team's extra contacts for the month, a Poisson draw with

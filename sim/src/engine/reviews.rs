@@ -15,8 +15,8 @@ use rand::RngExt;
 use super::events::{Event, EventQueue};
 use super::rng::Streams;
 use super::state::{
-    Caseloads, Child, Milestone, Miss, OpenReviews, Outcome, Params, Recorder, Today, record,
-    schedule_next,
+    Caseloads, Child, Leavers, Milestone, Miss, OpenReviews, Outcome, Params, Recorder, Today,
+    record, schedule_next,
 };
 use crate::calendar::Day;
 
@@ -45,7 +45,7 @@ pub fn depart(
         if open & (1 << r) == 0 {
             continue;
         }
-        let window = model.window(r, child.birth);
+        let window = model.window(r, child.birth.day());
         if today > window.on_time {
             record(
                 recorder,
@@ -79,13 +79,13 @@ fn warm(children: &Query<&mut Child>, open: &OpenReviews, events: &[Event]) {
 /// Processes the day's timed events in (day, sequence) order, including any scheduled for today
 /// while processing.
 pub fn process_events(
-    mut commands: Commands,
     today: Today,
     mut queue: ResMut<EventQueue>,
     mut children: Query<&mut Child>,
     mut streams: ResMut<Streams>,
     caseloads: Caseloads,
     mut recorder: ResMut<Recorder>,
+    mut leavers: ResMut<Leavers>,
 ) {
     let Today { clock, params } = today;
     let Caseloads {
@@ -123,7 +123,7 @@ pub fn process_events(
                     if child.born {
                         count.remove(d, child.level as usize);
                     }
-                    commands.entity(entity).despawn();
+                    leavers.0.push(entity);
                     continue;
                 }
                 Some(Milestone::Born) => {
@@ -134,7 +134,7 @@ pub fn process_events(
                 Some(Milestone::ReviewOpens(r)) => {
                     let r = r as usize;
                     let review = &model.reviews[r];
-                    let window = model.window(r, child.birth);
+                    let window = model.window(r, child.birth.day());
                     let rng = &mut streams.reviews;
                     let offered =
                         review.offered_share >= 1.0 || rng.random::<f64>() < review.offered_share;
@@ -173,7 +173,7 @@ pub fn close_run(world: &mut World) {
     for (entity, child) in query.iter(world) {
         let reviews = ledger.open(entity);
         for r in (0..model.reviews.len()).filter(|r| reviews & (1 << r) != 0) {
-            let window = model.window(r, child.birth);
+            let window = model.window(r, child.birth.day());
             open.push((child.district as usize, r, window));
         }
     }

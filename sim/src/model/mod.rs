@@ -175,18 +175,28 @@ impl Model {
     /// is in it, as it is for every child a run meets, else worked out.
     pub fn window(&self, r: usize, birth: Day) -> Window {
         let reviews = self.reviews.len();
-        birth
-            .checked_sub(self.windows.first)
-            .and_then(|i| usize::try_from(i).ok())
+        self.windows
+            .index(birth)
             .filter(|_| r < reviews)
             .and_then(|i| self.windows.by_birth.get(i * reviews + r))
             .copied()
             .unwrap_or_else(|| self.reviews[r].window(&self.calendar, birth))
     }
+
+    /// The day a child born on `birth` leaves the service: from the table when the birth day is in
+    /// it, else worked out.
+    pub fn leaving_day(&self, birth: Day) -> Day {
+        self.windows
+            .index(birth)
+            .and_then(|i| self.windows.leaving.get(i))
+            .copied()
+            .unwrap_or_else(|| leaving_day(self.leave_at, &self.calendar, birth))
+    }
 }
 
-/// Every review's window for each birth day in a range: a window is asked for several times in each
-/// child's life, and working it out is calendar arithmetic, so the table saves about 5% of a run.
+/// Every review's window, and the leaving day, for each birth day in a range: each is asked for
+/// several times in a child's life, and working it out is calendar arithmetic, so the table saves
+/// about 5% of a run.
 #[derive(Debug, Clone, Default)]
 pub struct Windows {
     /// The first birth day in the table.
@@ -194,17 +204,34 @@ pub struct Windows {
     /// Windows by birth day from `first`, then by review: a child's windows side by side, since
     /// a milestone asks for the window opening and then for the next one.
     by_birth: Vec<Window>,
+    /// The leaving day by birth day from `first`.
+    leaving: Vec<Day>,
 }
 
 impl Windows {
-    /// The windows of `reviews` for every birth day in `births`.
-    pub fn new(reviews: &[ReviewModel], calendar: &Calendar, births: std::ops::Range<Day>) -> Self {
+    /// The windows of `reviews`, and the leaving day under `leave_at`, for every birth day in
+    /// `births`.
+    pub fn new(
+        reviews: &[ReviewModel],
+        leave_at: LeaveAt,
+        calendar: &Calendar,
+        births: std::ops::Range<Day>,
+    ) -> Self {
         Windows {
             first: births.start,
             by_birth: births
+                .clone()
                 .flat_map(|b| reviews.iter().map(move |r| r.window(calendar, b)))
                 .collect(),
+            leaving: births.map(|b| leaving_day(leave_at, calendar, b)).collect(),
         }
+    }
+
+    /// The table's index of birth day `birth`, if the table could hold it.
+    fn index(&self, birth: Day) -> Option<usize> {
+        birth
+            .checked_sub(self.first)
+            .and_then(|i| usize::try_from(i).ok())
     }
 }
 
@@ -393,16 +420,13 @@ pub struct DistrictModel {
     pub establishment: Vec<f64>,
 }
 
-impl Model {
-    /// The day a child born on `birth` leaves the service.
-    pub fn leaving_day(&self, birth: Day) -> Day {
-        let fourth = |c: &Calendar| c.add(birth, Offset::Months(48));
-        match self.leave_at {
-            LeaveAt::FifthBirthday => self.calendar.add(birth, Offset::Months(60)),
-            LeaveAt::SchoolEntry { month, day } => {
-                self.calendar
-                    .next_anniversary_after(fourth(&self.calendar), month, day)
-            }
+/// The day a child born on `birth` leaves the service under `leave_at`.
+fn leaving_day(leave_at: LeaveAt, calendar: &Calendar, birth: Day) -> Day {
+    match leave_at {
+        LeaveAt::FifthBirthday => calendar.add(birth, Offset::Months(60)),
+        LeaveAt::SchoolEntry { month, day } => {
+            let fourth = calendar.add(birth, Offset::Months(48));
+            calendar.next_anniversary_after(fourth, month, day)
         }
     }
 }

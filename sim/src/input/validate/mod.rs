@@ -121,7 +121,7 @@ pub fn validate(scenario: &Scenario) -> Result<Model, Vec<Problem>> {
     // Children at the start were born up to five years before it (six, to be safe); the last
     // expected births a run meets are a pregnancy's lead after its end.
     let births = -6 * 366..calendar.days() + pregnancy_lead_days + 1;
-    let windows = Windows::new(&reviews, &calendar, births);
+    let windows = Windows::new(&reviews, scenario.population.leave_at, &calendar, births);
     let district_transitions = if scenario.population.keep_district_need_mix {
         need::district_transitions(&levels, &districts)
     } else {
