@@ -25,10 +25,7 @@ pub fn transition(
     (mut census, mut count): (ResMut<Census>, ResMut<ChildCount>),
 ) {
     // Plain references, taken once: a resource's `DerefMut` marks it changed at every use.
-    let (census, count) = (&mut *census, &mut *count);
-    // The stream in a local for the pass, put back after it: behind the resource's reference, its
-    // state went to memory and back for every child, each draw waiting on the last one's stores.
-    let mut rng = streams.need.clone();
+    let (census, count, rng) = (&mut *census, &mut *count, &mut streams.need);
     census.clear();
     let model = &params.model;
     let moving = !clock.warming && clock.month > 0;
@@ -77,7 +74,6 @@ pub fn transition(
         };
         census.add(unit, child.level as usize, years);
     }
-    streams.need = rng;
 }
 
 /// On the first day of each month: each team's extra contacts for the month, a Poisson draw with

@@ -359,7 +359,11 @@ pub fn migrate(
     let open = &mut *open;
     let (model, metrics) = (&params.model, &params.metrics);
     let m = clock.month;
-    let mut opening = vec![0u32; model.districts.len()];
+    // Born children by district before anyone moves: the running count, kept as children are
+    // born, arrive, move and leave, saves counting them in the pass below.
+    let opening: Vec<u32> = (0..model.districts.len())
+        .map(|d| count.district(d))
+        .collect();
     // Most children stay: each district's chance of moving, looked up once (a draw at or above it
     // stays).
     let moves: Vec<f64> = model
@@ -372,7 +376,6 @@ pub fn migrate(
             continue;
         }
         let d = child.district as usize;
-        opening[d] += 1;
         let u: f64 = streams.migration.random();
         if u >= moves[d] {
             continue;

@@ -46,6 +46,13 @@ impl ChildCount {
         self.counts[d * self.levels + l] -= 1;
     }
 
+    /// Born children in district `d`.
+    pub fn district(&self, d: usize) -> u32 {
+        self.counts[d * self.levels..(d + 1) * self.levels]
+            .iter()
+            .sum()
+    }
+
     /// Born children by district and level, `[district * levels + level]`.
     pub fn counts(&self) -> &[u32] {
         &self.counts
