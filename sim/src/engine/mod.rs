@@ -21,6 +21,9 @@
 //!    work by the allocation policy, with mutual aid ([`allocation::allocate`]);
 //! 7. on the last day of a month: the month's observations ([`recorder::month_end`]).
 //!
+//! Children placed or leaving are spawned ([`population::spawn_joiners`]) or despawned
+//! ([`population::despawn_leavers`]) straight after the system that places or finds them.
+//!
 //! The engine reads only the validated [`Model`]; it does no I/O and cannot fail.
 
 pub mod absence;
@@ -82,6 +85,7 @@ pub fn schedule() -> Schedule {
                 population::despawn_leavers,
                 need::transition,
                 population::arrivals.run_if(recording),
+                population::spawn_joiners,
                 need::contact_demand,
                 (
                     workforce::attrition,
@@ -95,6 +99,7 @@ pub fn schedule() -> Schedule {
                 .chain()
                 .run_if(month_starts),
             population::notify_pregnancies,
+            population::spawn_joiners,
             reviews::process_events,
             population::despawn_leavers,
             staffing::process_events,
@@ -136,6 +141,7 @@ impl Replication {
         world.insert_resource(state::Work::new(model));
         world.insert_resource(state::OpenReviews::default());
         world.insert_resource(state::Leavers::default());
+        world.insert_resource(state::Joiners::default());
         world.insert_resource(state::Capacity::new(model));
         world.insert_resource(state::Recorder::new(model, metrics));
         world.insert_resource(state::Census::new(model));
@@ -150,6 +156,7 @@ impl Replication {
         workforce::spawn_staff(&mut world, model);
         // Systems run once; they cannot fail: their resources were inserted just above.
         let _ = world.run_system_once(population::spawn_initial);
+        let _ = world.run_system_once(population::spawn_joiners);
         let _ = world.run_system_once(volunteers::spawn_initial);
         Replication {
             world,
@@ -165,23 +172,12 @@ impl Replication {
     pub fn add_child(&mut self, district: usize, level: usize, birth: Day) {
         let today = self.next_day;
         let _ = self.world.run_system_once(
-            move |mut commands: Commands,
-                  params: Res<Params>,
+            move |params: Res<Params>,
                   mut queue: ResMut<events::EventQueue>,
                   mut streams: ResMut<rng::Streams>,
-                  mut load: ResMut<state::TeamLoad>,
-                  mut count: ResMut<state::ChildCount>,
-                  posts: Res<state::Posts>,
-                  mut open: ResMut<state::OpenReviews>| {
-                let mut joining = population::Joining {
-                    load: &mut load,
-                    count: &mut count,
-                    posts: &posts,
-                    rng: &mut streams.joining,
-                    open: &mut open,
-                };
+                  mut placing: population::Placing| {
+                let mut joining = placing.joining(&mut streams.joining);
                 population::place(
-                    &mut commands,
                     &params,
                     &mut queue,
                     &mut joining,
@@ -193,6 +189,7 @@ impl Replication {
                 );
             },
         );
+        let _ = self.world.run_system_once(population::spawn_joiners);
     }
 
     /// The next day to simulate.

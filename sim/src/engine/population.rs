@@ -1,6 +1,8 @@
 //! Children: the starting population, pregnancies, births, arrivals, moves and departures.
 
+use bevy_ecs::entity::EntityAllocator;
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 use rand::RngExt;
 use rand::rngs::Xoshiro256PlusPlus;
 
@@ -8,8 +10,8 @@ use super::events::EventQueue;
 use super::reviews::{self, Departure};
 use super::rng::{Streams, draw_cdf, poisson};
 use super::state::{
-    BirthDay, Census, Child, ChildCount, Clock, DAYS_PER_YEAR, Leavers, Milestone, OpenReviews,
-    Params, Posts, Recorder, TeamLoad, Today, Work, spawn_child,
+    BirthDay, Census, Child, ChildCount, Clock, DAYS_PER_YEAR, Joiners, Leavers, Milestone,
+    OpenReviews, Params, Posts, Recorder, TeamLoad, Today, Work, spawn_child,
 };
 use super::teams;
 use crate::calendar::Day;
@@ -43,6 +45,32 @@ fn skip_reviews_opened_before_start(child: &mut Child, params: &Params) {
     }
 }
 
+/// What placing children on teams' caseloads needs from the world (see [`Joining`]).
+#[derive(SystemParam)]
+pub struct Placing<'w> {
+    load: ResMut<'w, TeamLoad>,
+    count: ResMut<'w, ChildCount>,
+    posts: Res<'w, Posts>,
+    open: ResMut<'w, OpenReviews>,
+    allocator: &'w EntityAllocator,
+    joiners: ResMut<'w, Joiners>,
+}
+
+impl Placing<'_> {
+    /// Ready to place children, drawing teams from `rng` (the team-joining stream).
+    pub fn joining<'a>(&'a mut self, rng: &'a mut Xoshiro256PlusPlus) -> Joining<'a> {
+        Joining {
+            load: &mut self.load,
+            count: &mut self.count,
+            posts: &self.posts,
+            rng,
+            open: &mut self.open,
+            allocator: self.allocator,
+            joiners: &mut self.joiners,
+        }
+    }
+}
+
 /// What placing a child on a team's caseload needs.
 pub struct Joining<'a> {
     /// Children on each team.
@@ -55,6 +83,10 @@ pub struct Joining<'a> {
     pub rng: &'a mut Xoshiro256PlusPlus,
     /// Children's open reviews and teams.
     pub open: &'a mut OpenReviews,
+    /// The world's entity allocator, for the children's entities.
+    pub allocator: &'a EntityAllocator,
+    /// Children placed and not yet spawned.
+    pub joiners: &'a mut Joiners,
 }
 
 /// Places a child born (or due) on `birth`, on the books from `today`, on a team of `district`;
@@ -64,7 +96,6 @@ pub struct Joining<'a> {
 /// windows count as done.
 #[allow(clippy::too_many_arguments)]
 pub fn place(
-    commands: &mut Commands,
     params: &Params,
     queue: &mut EventQueue,
     joining: &mut Joining,
@@ -101,7 +132,8 @@ pub fn place(
     if initial {
         skip_reviews_opened_before_start(&mut child, params);
     }
-    let entity = spawn_child(commands, child, today, params, (queue, joining.open));
+    let spawning = (joining.allocator, &mut *joining.joiners);
+    let entity = spawn_child(spawning, child, today, params, (queue, joining.open));
     Some((entity, team))
 }
 
@@ -117,25 +149,13 @@ fn birth_for_age(age: usize, today: Day, rng: &mut Xoshiro256PlusPlus) -> Day {
 /// warm-up, the children born during it are known pregnancies on its first day, and pregnancies due
 /// before the start date are not notified again (they are the starting population's youngest).
 pub fn spawn_initial(
-    mut commands: Commands,
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
-    (mut load, mut count, posts, mut open): (
-        ResMut<TeamLoad>,
-        ResMut<ChildCount>,
-        Res<Posts>,
-        ResMut<OpenReviews>,
-    ),
+    mut placing: Placing,
 ) {
     let streams = &mut *streams;
-    let mut joining = Joining {
-        load: &mut load,
-        count: &mut count,
-        posts: &posts,
-        rng: &mut streams.joining,
-        open: &mut open,
-    };
+    let mut joining = placing.joining(&mut streams.joining);
     let rng = &mut streams.demography;
     let first = params.model.calendar.first_day();
     for (d, district) in params.model.districts.iter().enumerate() {
@@ -148,7 +168,6 @@ pub fn spawn_initial(
                 // starting population, warm-up or not.
                 if params.model.leaving_day(birth) > 0 {
                     place(
-                        &mut commands,
                         &params,
                         &mut queue,
                         &mut joining,
@@ -163,17 +182,7 @@ pub fn spawn_initial(
         }
         for due in first.max(0)..first + params.model.pregnancy_lead_days {
             let q = &mut queue;
-            notify(
-                &mut commands,
-                &params,
-                q,
-                &mut joining,
-                rng,
-                d,
-                first,
-                due,
-                true,
-            );
+            notify(&params, q, &mut joining, rng, d, first, due, true);
         }
     }
 }
@@ -182,7 +191,6 @@ pub fn spawn_initial(
 /// already known at the start, whose already-open windows count as done.
 #[allow(clippy::too_many_arguments)]
 fn notify(
-    commands: &mut Commands,
     params: &Params,
     queue: &mut EventQueue,
     joining: &mut Joining,
@@ -219,7 +227,8 @@ fn notify(
         if initial {
             skip_reviews_opened_before_start(&mut child, params);
         }
-        spawn_child(commands, child, today, params, (queue, joining.open));
+        let spawning = (joining.allocator, &mut *joining.joiners);
+        spawn_child(spawning, child, today, params, (queue, joining.open));
     }
 }
 
@@ -227,33 +236,20 @@ fn notify(
 /// a warm-up, only those due on or after the start date: earlier births are the starting
 /// population's).
 pub fn notify_pregnancies(
-    mut commands: Commands,
     clock: Res<Clock>,
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
-    (mut load, mut count, posts, mut open): (
-        ResMut<TeamLoad>,
-        ResMut<ChildCount>,
-        Res<Posts>,
-        ResMut<OpenReviews>,
-    ),
+    mut placing: Placing,
 ) {
     let due = clock.today + params.model.pregnancy_lead_days;
     if due < 0 {
         return;
     }
     let streams = &mut *streams;
-    let mut joining = Joining {
-        load: &mut load,
-        count: &mut count,
-        posts: &posts,
-        rng: &mut streams.joining,
-        open: &mut open,
-    };
+    let mut joining = placing.joining(&mut streams.joining);
     for d in 0..params.model.districts.len() {
         notify(
-            &mut commands,
             &params,
             &mut queue,
             &mut joining,
@@ -269,29 +265,17 @@ pub fn notify_pregnancies(
 /// On the first day of each month: children arriving from outside the city, aged like each
 /// district's starting population.
 pub fn arrivals(
-    mut commands: Commands,
     today: Today,
     mut queue: ResMut<EventQueue>,
     mut streams: ResMut<Streams>,
     mut census: ResMut<Census>,
     mut recorder: ResMut<Recorder>,
-    (mut load, mut count, posts, mut open): (
-        ResMut<TeamLoad>,
-        ResMut<ChildCount>,
-        Res<Posts>,
-        ResMut<OpenReviews>,
-    ),
+    mut placing: Placing,
 ) {
     let Today { clock, params } = today;
     let metrics = &params.metrics;
     let streams = &mut *streams;
-    let mut joining = Joining {
-        load: &mut load,
-        count: &mut count,
-        posts: &posts,
-        rng: &mut streams.joining,
-        open: &mut open,
-    };
+    let mut joining = placing.joining(&mut streams.joining);
     for (d, district) in params.model.districts.iter().enumerate() {
         let rng = &mut streams.demography;
         let n = poisson(district.arrivals_per_month, rng);
@@ -317,7 +301,6 @@ pub fn arrivals(
             let birth = birth_for_age(age, clock.today, rng);
             let level = draw_cdf(&district.need_mix_cdf, rng) as LevelIx;
             let placed = place(
-                &mut commands,
                 &params,
                 &mut queue,
                 &mut joining,
@@ -462,4 +445,27 @@ fn warm_leavers(world: &World, leavers: &[Entity]) {
         }
     }
     std::hint::black_box(seen);
+}
+
+/// Spawns the children [`Joiners`] lists, in order, with the entities allocated for them, as the
+/// spawn commands of the system that listed them would have been applied. Each spawn first reads
+/// its entity's record, scattered over some megabytes (a reused entity was freed long before);
+/// reading them all first, in a loop whose reads do not depend on one another, lets the processor
+/// fetch them together (docs/benchmarks.md).
+pub fn spawn_joiners(world: &mut World) {
+    let mut joiners = std::mem::take(&mut world.resource_mut::<Joiners>().0);
+    if joiners.is_empty() {
+        return;
+    }
+    let entities = world.entities();
+    let seen = joiners
+        .iter()
+        .filter(|(e, _)| entities.get(*e).is_ok())
+        .count();
+    std::hint::black_box(seen);
+    for (entity, child) in joiners.drain(..) {
+        // Cannot fail: the entity was allocated for this child, and nothing else spawns it.
+        let _ = world.spawn_at(entity, child);
+    }
+    world.resource_mut::<Joiners>().0 = joiners;
 }

@@ -1,5 +1,6 @@
 //! Children: the component each child (or known pregnancy) carries, and its timeline of milestones.
 
+use bevy_ecs::entity::EntityAllocator;
 use bevy_ecs::prelude::*;
 
 use super::{OpenReviews, Params};
@@ -47,6 +48,14 @@ pub fn timeline(model: &Model) -> Vec<Milestone> {
 /// entity for entity, with each removal's memory read ahead.
 #[derive(Resource, Debug, Default)]
 pub struct Leavers(pub Vec<Entity>);
+
+/// Children placed today and not yet in the world, each with the entity allocated for it, in the
+/// order they were placed. The systems that place children list them here, and
+/// `population::spawn_joiners`, run straight after each, spawns them as the spawn commands those
+/// systems would otherwise queue: the same entities in the same order, with each entity's record
+/// read ahead.
+#[derive(Resource, Debug, Default)]
+pub struct Joiners(pub Vec<(Entity, Child)>);
 
 /// A day of (expected) birth in 16 bits, which keeps a child's row at 8 bytes: the monthly passes
 /// over every child read half the memory, and more of the children stay in cache (docs/benchmarks.md).
@@ -122,11 +131,12 @@ pub fn schedule_next(
     queue.schedule(day, Event::Milestone(entity));
 }
 
-/// Spawns `child` with its next milestone scheduled and its entry in the ledger of open reviews:
-/// one command that places it straight in the children's table (an empty entity given its
-/// component later would be moved there).
+/// Spawns `child` with its next milestone scheduled and its entry in the ledger of open reviews: an
+/// entity allocated now, as a spawn command would, and the child listed with it in [`Joiners`] to
+/// go straight into the children's table (an empty entity given its component later would be moved
+/// there).
 pub fn spawn_child(
-    commands: &mut Commands,
+    (allocator, joiners): (&EntityAllocator, &mut Joiners),
     mut child: Child,
     today: Day,
     params: &Params,
@@ -134,7 +144,8 @@ pub fn spawn_child(
 ) -> Entity {
     let day = next_milestone(&mut child, today, params);
     let unit = super::unit(&params.model, child.district as usize, child.team);
-    let entity = commands.spawn(child).id();
+    let entity = allocator.alloc();
+    joiners.0.push((entity, child));
     open.admit(entity, unit);
     queue.schedule(day, Event::Milestone(entity));
     entity

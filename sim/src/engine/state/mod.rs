@@ -28,7 +28,9 @@ use crate::model::Model;
 pub use budget::BudgetState;
 pub use capacity::Capacity;
 pub use census::{Census, ChildCount};
-pub use children::{BirthDay, Child, Leavers, Milestone, schedule_next, spawn_child, timeline};
+pub use children::{
+    BirthDay, Child, Joiners, Leavers, Milestone, schedule_next, spawn_child, timeline,
+};
 pub use open::OpenReviews;
 pub(in crate::engine) use open::Ticket;
 pub use recorder::{Miss, Outcome, Recorder, record};
