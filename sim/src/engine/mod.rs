@@ -167,8 +167,8 @@ impl Replication {
 
     /// Places a child born (or due) on `birth` in district `district` at level `level`: before the
     /// first day, as part of the starting population; later, as an arrival. For hand-worked cases
-    /// and tools. Does nothing for a child who has already left the service, or born more than 89
-    /// years from day 0 (see [`state::BirthDay`]).
+    /// and tools. Does nothing for a child who has already left the service, or born more than
+    /// 32,767 days (89 years) from day 0 (see [`state::BirthDay`]).
     pub fn add_child(&mut self, district: usize, level: usize, birth: Day) {
         let today = self.next_day;
         let _ = self.world.run_system_once(

@@ -89,6 +89,20 @@ pub struct Joining<'a> {
     pub joiners: &'a mut Joiners,
 }
 
+impl Joining<'_> {
+    /// Admits `child` (see [`spawn_child`]): its entity, listed to be spawned.
+    fn admit(
+        &mut self,
+        child: Child,
+        today: Day,
+        params: &Params,
+        queue: &mut EventQueue,
+    ) -> Entity {
+        let spawning = (self.allocator, &mut *self.joiners);
+        spawn_child(spawning, child, today, params, (queue, &mut *self.open))
+    }
+}
+
 /// Places a child born (or due) on `birth`, on the books from `today`, on a team of `district`;
 /// returns `None` (placing nothing) if it has already left the service by then, or was born outside
 /// the days any run meets (see [`BirthDay`]; only a tool's own children can be). A child not yet
@@ -132,8 +146,7 @@ pub fn place(
     if initial {
         skip_reviews_opened_before_start(&mut child, params);
     }
-    let spawning = (joining.allocator, &mut *joining.joiners);
-    let entity = spawn_child(spawning, child, today, params, (queue, joining.open));
+    let entity = joining.admit(child, today, params, queue);
     Some((entity, team))
 }
 
@@ -148,6 +161,7 @@ fn birth_for_age(age: usize, today: Day, rng: &mut Xoshiro256PlusPlus) -> Day {
 /// district on the start date, and the pregnancies already known on the first simulated day. With a
 /// warm-up, the children born during it are known pregnancies on its first day, and pregnancies due
 /// before the start date are not notified again (they are the starting population's youngest).
+/// The children are listed in [`Joiners`]: [`spawn_joiners`] must run next.
 pub fn spawn_initial(
     params: Res<Params>,
     mut queue: ResMut<EventQueue>,
@@ -200,7 +214,12 @@ fn notify(
     due: Day,
     initial: bool,
 ) {
-    // Every due day a valid scenario meets fits (see `BirthDay`).
+    // Every due day a valid scenario meets fits (the limits keep it so: a test in
+    // `state::children` checks).
+    debug_assert!(
+        BirthDay::new(due).is_some(),
+        "due day {due} outside 16 bits"
+    );
     let Some(birth) = BirthDay::new(due) else {
         return;
     };
@@ -227,14 +246,13 @@ fn notify(
         if initial {
             skip_reviews_opened_before_start(&mut child, params);
         }
-        let spawning = (joining.allocator, &mut *joining.joiners);
-        spawn_child(spawning, child, today, params, (queue, joining.open));
+        joining.admit(child, today, params, queue);
     }
 }
 
 /// Each day, the pregnancies due `pregnancy_lead_days` ahead become known in each district (during
 /// a warm-up, only those due on or after the start date: earlier births are the starting
-/// population's).
+/// population's). Listed in [`Joiners`]: [`spawn_joiners`] must run next.
 pub fn notify_pregnancies(
     clock: Res<Clock>,
     params: Res<Params>,
@@ -263,7 +281,7 @@ pub fn notify_pregnancies(
 }
 
 /// On the first day of each month: children arriving from outside the city, aged like each
-/// district's starting population.
+/// district's starting population. Listed in [`Joiners`]: [`spawn_joiners`] must run next.
 pub fn arrivals(
     today: Today,
     mut queue: ResMut<EventQueue>,
@@ -323,7 +341,8 @@ pub fn arrivals(
 }
 
 /// On the first day of each month: each born child may leave the city or move to another district,
-/// with the district's monthly probabilities. Also records the month's opening caseload.
+/// with the district's monthly probabilities. Also records the month's opening caseload. Those who
+/// leave are listed in [`Leavers`]: [`despawn_leavers`] must run next.
 pub fn migrate(
     today: Today,
     mut children: Query<(Entity, &mut Child)>,
@@ -408,10 +427,10 @@ pub fn migrate(
 /// (one from the archetype's end). Reading them all first, in a loop whose reads do not depend on one
 /// another, lets the processor fetch them together (docs/benchmarks.md).
 pub fn despawn_leavers(world: &mut World) {
-    let mut leavers = std::mem::take(&mut world.resource_mut::<Leavers>().0);
-    if leavers.is_empty() {
+    if world.resource::<Leavers>().0.is_empty() {
         return;
     }
+    let mut leavers = std::mem::take(&mut world.resource_mut::<Leavers>().0);
     warm_leavers(world, &leavers);
     for &entity in &leavers {
         world.despawn(entity);
@@ -453,10 +472,10 @@ fn warm_leavers(world: &World, leavers: &[Entity]) {
 /// reading them all first, in a loop whose reads do not depend on one another, lets the processor
 /// fetch them together (docs/benchmarks.md).
 pub fn spawn_joiners(world: &mut World) {
-    let mut joiners = std::mem::take(&mut world.resource_mut::<Joiners>().0);
-    if joiners.is_empty() {
+    if world.resource::<Joiners>().0.is_empty() {
         return;
     }
+    let mut joiners = std::mem::take(&mut world.resource_mut::<Joiners>().0);
     let entities = world.entities();
     let seen = joiners
         .iter()

@@ -77,7 +77,8 @@ fn warm(children: &Query<&mut Child>, open: &OpenReviews, events: &[Event]) {
 }
 
 /// Processes the day's timed events in (day, sequence) order, including any scheduled for today
-/// while processing.
+/// while processing. Children who age out are listed in [`Leavers`]: `population::despawn_leavers`
+/// must run next.
 pub fn process_events(
     today: Today,
     mut queue: ResMut<EventQueue>,

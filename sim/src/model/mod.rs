@@ -190,7 +190,7 @@ impl Model {
             .index(birth)
             .and_then(|i| self.windows.leaving.get(i))
             .copied()
-            .unwrap_or_else(|| leaving_day(self.leave_at, &self.calendar, birth))
+            .unwrap_or_else(|| leaving_day_from(self.leave_at, &self.calendar, birth))
     }
 }
 
@@ -223,7 +223,9 @@ impl Windows {
                 .clone()
                 .flat_map(|b| reviews.iter().map(move |r| r.window(calendar, b)))
                 .collect(),
-            leaving: births.map(|b| leaving_day(leave_at, calendar, b)).collect(),
+            leaving: births
+                .map(|b| leaving_day_from(leave_at, calendar, b))
+                .collect(),
         }
     }
 
@@ -421,7 +423,7 @@ pub struct DistrictModel {
 }
 
 /// The day a child born on `birth` leaves the service under `leave_at`.
-fn leaving_day(leave_at: LeaveAt, calendar: &Calendar, birth: Day) -> Day {
+fn leaving_day_from(leave_at: LeaveAt, calendar: &Calendar, birth: Day) -> Day {
     match leave_at {
         LeaveAt::FifthBirthday => calendar.add(birth, Offset::Months(60)),
         LeaveAt::SchoolEntry { month, day } => {

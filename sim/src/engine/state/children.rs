@@ -59,7 +59,8 @@ pub struct Joiners(pub Vec<(Entity, Child)>);
 
 /// A day of (expected) birth in 16 bits, which keeps a child's row at 8 bytes: the monthly passes
 /// over every child read half the memory, and more of the children stay in cache (docs/benchmarks.md).
-/// Every birth day a valid scenario can meet fits, from 90 years before day 0 to 90 after.
+/// Every birth day a valid scenario can meet fits: 16 bits hold 32,767 days (89 years) either side
+/// of day 0, and the limits keep a run's births within about 31 years of it (a test checks).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BirthDay(i16);
 
@@ -131,10 +132,10 @@ pub fn schedule_next(
     queue.schedule(day, Event::Milestone(entity));
 }
 
-/// Spawns `child` with its next milestone scheduled and its entry in the ledger of open reviews: an
-/// entity allocated now, as a spawn command would, and the child listed with it in [`Joiners`] to
-/// go straight into the children's table (an empty entity given its component later would be moved
-/// there).
+/// Admits `child` with its next milestone scheduled and its entry in the ledger of open reviews: an
+/// entity allocated now, as a spawn command would, and the child listed with it in [`Joiners`], to
+/// be spawned straight into the children's table (an empty entity given its component later would
+/// be moved there).
 pub fn spawn_child(
     (allocator, joiners): (&EntityAllocator, &mut Joiners),
     mut child: Child,
@@ -156,9 +157,10 @@ mod tests {
     use super::{BirthDay, Child};
     use crate::model::limits::{MAX_AGE_YEARS, MAX_MONTHS, MAX_WARM_UP_MONTHS};
 
-    /// The earliest birth a run meets is a five-year-old arriving on the first day of the longest
-    /// warm-up; the latest, a pregnancy known (at most 40 weeks ahead) on the last day of the
-    /// longest run.
+    /// The earliest birth a run meets is the starting population's oldest, born up to six years
+    /// before day 0 (arrivals come only after the warm-up; the bound below also allows the longest
+    /// warm-up before that); the latest, a pregnancy known (at most 40 weeks ahead) on the last day
+    /// of the longest run.
     #[test]
     fn every_birth_day_a_valid_run_meets_fits_and_keeps_its_value() {
         let days = |months: u32| 31 * months as i32;
