@@ -470,11 +470,19 @@ mod tests {
     }
 
     #[test]
-    fn the_window_table_gives_the_worked_out_windows_inside_and_past_its_ends() {
+    fn the_window_table_gives_the_worked_out_windows_and_leaving_days_inside_and_past_its_ends() {
         let model = crate::load::baseline().expect("the baseline loads").model;
         let days = model.windows.by_birth.len() / model.reviews.len();
         let (first, len) = (model.windows.first, days as i32);
         assert!(first <= -5 * 365 && first + len > model.calendar.days());
+        assert_eq!(model.windows.leaving.len(), days);
+        for birth in (first - 40..first + 40).chain(first + len - 40..first + len + 40) {
+            assert_eq!(
+                model.leaving_day(birth),
+                super::leaving_day_from(model.leave_at, &model.calendar, birth),
+                "birth day {birth}"
+            );
+        }
         for r in 0..model.reviews.len() {
             for birth in (first - 40..first + 40).chain(first + len - 40..first + len + 40) {
                 assert_eq!(
